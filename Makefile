@@ -1,0 +1,37 @@
+# The two commands a new user needs: `make run` (the demo) and `make test`.
+GO        ?= go
+BIN       := bin/mfaboard
+ADDR      ?= 127.0.0.1:8080
+PKGS      := ./...
+BENCHTIME ?= 3x
+
+.PHONY: run test build generate assets vet bench clean
+
+run: build
+	./$(BIN) serve --demo --addr $(ADDR)
+
+build: generate assets
+	$(GO) build -o $(BIN) ./cmd/mfaboard
+
+# templ's generator is pinned in go.mod as a tool; its output is committed and
+# CI checks it is current.
+generate:
+	$(GO) tool templ generate -log-level error
+
+# Front-end packages come from the npm registry at build time, never copied in.
+assets:
+	@if [ -f static/package.json ]; then \
+		(cd static && npm ci --no-audit --no-fund --loglevel=error) && node static/build.mjs; \
+	fi
+
+vet: generate
+	$(GO) vet $(PKGS)
+
+test: generate assets vet
+	$(GO) test -count=1 -timeout 30m $(PKGS)
+
+bench: generate
+	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -benchmem -timeout 60m $(PKGS)
+
+clean:
+	rm -rf bin .data/postgres static/node_modules

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/mfaboard/mfaboard/graph"
+	"github.com/mfaboard/mfaboard/graph/export"
+	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/inventory/demo"
+	"github.com/mfaboard/mfaboard/inventory/pg"
+	"github.com/mfaboard/mfaboard/web"
+)
+
+func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
+	fs := newFlags(env, "serve", "[--addr HOST:PORT] [--demo [--users N]] [--sync-every 6h]")
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	demoFlag := fs.Bool("demo", false, "seed a generated demo tenant when the database holds none")
+	users := fs.Int("users", 300, "accounts in the demo tenant (with --demo)")
+	every := fs.Duration("sync-every", 6*time.Hour, "scheduled sync interval when Graph credentials are set (0 turns it off)")
+	var gf graphFlags
+	gf.register(env, fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *users < 1 {
+		return usagef("--users must be at least 1")
+	}
+	if *every < 0 || (*every > 0 && *every < time.Minute) {
+		return usagef("--sync-every must be 0 (off) or at least 1m")
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %v (is another server running there? choose another with --addr)", *addr, errSentence(err))
+	}
+	defer ln.Close()
+
+	store, closeAll, err := openStore(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer closeAll()
+
+	if *demoFlag {
+		if err := seedDemo(ctx, env, store, *users); err != nil {
+			return err
+		}
+	}
+	if cfg := graph.ConfigFromEnv(); cfg.HasCredentials() && *every > 0 {
+		if gf.url != "" {
+			cfg.BaseURL = gf.url
+		}
+		cfg.Logger = env.log
+		if err := cfg.Validate(); err != nil {
+			return usagef("%v", err)
+		}
+		client, err := graph.NewClient(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		stop, err := startScheduler(ctx, env, store, client, *every)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		env.log.Info("scheduled Graph sync on", "every", every.String())
+	}
+
+	srv := &http.Server{Handler: web.New(web.Config{Store: store, Logger: env.log, Version: fmt.Sprint(time.Now().Unix())}),
+		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	fmt.Fprintf(env.stdout, "mfaboard is serving on http://%s (Ctrl+C stops it)\n", ln.Addr())
+	select {
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdownCtx)
+}
+
+// seedDemo syncs a generated tenant when the database holds none, through
+// the same decoder, rules and store as a real sync.
+func seedDemo(ctx context.Context, env *cliEnv, store *pg.Store, users int) error {
+	tenants, err := store.Tenants(ctx)
+	if err != nil {
+		return err
+	}
+	if len(tenants) > 0 {
+		return nil
+	}
+	fmt.Fprintf(env.stderr, "seeding a demo tenant of %d accounts …\n", users)
+	now := time.Now().UTC()
+	snap := demo.Generate(demo.Options{Users: users, Seed: 1, AsOf: now})
+	out, err := syncTenant(ctx, store, folderMemSource(pg.SourceDemo, export.EncodeSnapshot(snap)), inventory.KindMixed, now)
+	if err != nil {
+		return fmt.Errorf("seed the demo tenant: %w", err)
+	}
+	printSyncSummary(env, out)
+	return nil
+}

@@ -1,0 +1,223 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/mfaboard/mfaboard/graph"
+	"github.com/mfaboard/mfaboard/graph/export"
+	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/inventory/demo"
+	"github.com/mfaboard/mfaboard/inventory/pg"
+)
+
+// openStore finds, creates and migrates the database, then opens the store.
+func openStore(ctx context.Context, env *cliEnv) (*pg.Store, func(), error) {
+	db, err := locateDatabase(ctx, env.log)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := pg.Migrate(ctx, db.URL); err != nil {
+		db.Close()
+		return nil, nil, fmt.Errorf("migrate the database: %w", err)
+	}
+	store, err := pg.Open(ctx, db.URL)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return store, func() { store.Close(); db.Close() }, nil
+}
+
+func cmdMigrate(ctx context.Context, env *cliEnv, args []string) error {
+	fs := newFlags(env, "migrate", "")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	_, closeAll, err := openStore(ctx, env)
+	if err != nil {
+		return err
+	}
+	closeAll()
+	fmt.Fprintln(env.stdout, "database is migrated")
+	return nil
+}
+
+// graphFlags are the flags every command that talks to live Graph shares.
+type graphFlags struct{ url string }
+
+func (g *graphFlags) register(env *cliEnv, fs interface {
+	StringVar(*string, string, string, string)
+}) {
+	fs.StringVar(&g.url, "graph-url", env.getenv("GRAPH_BASE_URL"), "Graph base URL (env GRAPH_BASE_URL; default https://graph.microsoft.com; sovereign clouds with GRAPH_AUTHORITY_HOST)")
+}
+
+// client builds a live Graph client from the environment and the flags.
+func (g *graphFlags) client(ctx context.Context, env *cliEnv) (*graph.Client, error) {
+	cfg := graph.ConfigFromEnv()
+	if g.url != "" {
+		cfg.BaseURL = g.url
+	}
+	cfg.Logger = env.log
+	if err := cfg.Validate(); err != nil {
+		return nil, usagef("%v", err)
+	}
+	return graph.NewClient(ctx, cfg)
+}
+
+// graphSource reads live Graph, printing progress per collection.
+func graphSource(env *cliEnv, c *graph.Client, now time.Time) source {
+	return source{name: "graph", read: func(ctx context.Context, sink export.Sink) ([]inventory.Warning, error) {
+		return c.Fetch(ctx, sink, graph.FetchOptions{Now: now, SignInWindow: 30 * 24 * time.Hour, Progress: progressPrinter(env)})
+	}}
+}
+
+// progressPrinter reports each collection's running count, at most every
+// second per collection, so a 100,000-account sync shows it is alive.
+func progressPrinter(env *cliEnv) func(string, int) {
+	last := map[string]time.Time{}
+	return func(collection string, n int) {
+		if time.Since(last[collection]) < time.Second {
+			return
+		}
+		last[collection] = time.Now()
+		fmt.Fprintf(env.stderr, "  %-26s %d\n", collection, n)
+	}
+}
+
+func cmdSync(ctx context.Context, env *cliEnv, args []string) error {
+	fs := newFlags(env, "sync", "[--from DIR | --graph-url URL] [--tenant-kind mixed|csp|production]")
+	from := fs.String("from", "", "read an export folder (GRAPH-EXPORT.md) instead of live Graph")
+	kindFlag := fs.String("tenant-kind", "mixed", "what the tenant is: mixed, csp or production")
+	var gf graphFlags
+	gf.register(env, fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	var kind inventory.TenantKind
+	if flagWasSet(fs, "tenant-kind") {
+		k, err := inventory.ParseTenantKind(*kindFlag)
+		if err != nil {
+			return err
+		}
+		kind = k
+	}
+	now := time.Now().UTC()
+	var src source
+	if *from != "" {
+		if st, err := os.Stat(*from); err != nil || !st.IsDir() {
+			return usagef("--from %s is not a folder: give the export folder that holds users.json", *from)
+		}
+		src = folderSource(*from)
+	} else {
+		c, err := gf.client(ctx, env)
+		if err != nil {
+			return err
+		}
+		src = graphSource(env, c, now)
+	}
+	store, closeAll, err := openStore(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer closeAll()
+	fmt.Fprintf(env.stderr, "syncing from %s …\n", describeSource(src, *from))
+	out, err := syncTenant(ctx, store, src, kind, now)
+	if err != nil {
+		return fmt.Errorf("sync failed (run %d recorded as failed; the stored tenant is unchanged): %w", out.RunID, err)
+	}
+	printSyncSummary(env, out)
+	return nil
+}
+
+func describeSource(src source, dir string) string {
+	if src.name == "folder" {
+		return "export folder " + absDir(dir)
+	}
+	return "Microsoft Graph"
+}
+
+func printSyncSummary(env *cliEnv, out syncOutcome) {
+	s, t := out.Snapshot, out.Result.Tenant
+	fmt.Fprintf(env.stdout, "synced %s (%s) in %s: %d accounts, %d policies, %d groups, %d roles, %d rooms (run %d)\n",
+		s.Tenant.DisplayName, s.Tenant.ID, out.Elapsed.Round(time.Millisecond), len(s.Users), len(s.Policies), len(s.Groups), len(s.Roles), len(s.Rooms), out.RunID)
+	for _, w := range s.Warnings {
+		fmt.Fprintf(env.stdout, "warning: %s\n", w)
+	}
+	verdict := "READY"
+	if !t.Ready {
+		verdict = "NOT READY"
+	}
+	var parts []string
+	for _, c := range inventory.Compliances {
+		parts = append(parts, fmt.Sprintf("%d %s", t.Counts[c], strings.ReplaceAll(string(c), "_", " ")))
+	}
+	fmt.Fprintf(env.stdout, "verdict: %s (%s)\n", verdict, strings.Join(parts, ", "))
+}
+
+func cmdExportGraph(ctx context.Context, env *cliEnv, args []string) error {
+	fs := newFlags(env, "export-graph", "--out DIR [--graph-url URL]")
+	out := fs.String("out", "", "folder to write (created; must not hold an export already)")
+	var gf graphFlags
+	gf.register(env, fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return usagef("--out DIR is required")
+	}
+	c, err := gf.client(ctx, env)
+	if err != nil {
+		return err
+	}
+	w, err := export.NewFolderWriter(*out)
+	if err != nil {
+		return err
+	}
+	warnings, err := graphSource(env, c, time.Now().UTC()).read(ctx, w)
+	if err != nil {
+		w.Abort()
+		return fmt.Errorf("export failed, nothing written: %w", err)
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	for _, wn := range warnings {
+		fmt.Fprintf(env.stdout, "warning: %s\n", wn)
+	}
+	fmt.Fprintf(env.stdout, "wrote export folder %s\n", absDir(*out))
+	return nil
+}
+
+func cmdDemo(ctx context.Context, env *cliEnv, args []string) error {
+	fs := newFlags(env, "demo", "--out DIR [--users N] [--seed N]")
+	out := fs.String("out", "", "folder to write the generated tenant to, as an export folder")
+	users := fs.Int("users", 300, "number of accounts")
+	seed := fs.Int64("seed", 1, "generator seed (same seed, same tenant)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return usagef("--out DIR is required")
+	}
+	if *users < 1 {
+		return usagef("--users must be at least 1")
+	}
+	snap := demo.Generate(demo.Options{Users: *users, Seed: *seed})
+	w, err := export.NewFolderWriter(*out)
+	if err != nil {
+		return err
+	}
+	if err := export.EncodeSnapshot(snap).Feed(w); err != nil {
+		w.Abort()
+		return err
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stdout, "wrote a demo tenant of %d accounts to %s\n", len(snap.Users), absDir(*out))
+	return nil
+}

@@ -1,0 +1,179 @@
+// Command mfaboard syncs a partner tenant from Microsoft Graph, assesses every
+// account against the Partner Security Requirements, and serves the board.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+
+	"github.com/mfaboard/mfaboard/inventory"
+)
+
+// Exit codes: 0 success, 1 the work failed, 2 the command line or input was wrong.
+const (
+	exitOK      = 0
+	exitFailed  = 1
+	exitBadArgs = 2
+)
+
+// command is one subcommand.
+type command struct {
+	summary string
+	run     func(ctx context.Context, env *cliEnv, args []string) error
+}
+
+var commands = map[string]command{
+	"serve":        {"run the web dashboard (--demo seeds a demo tenant)", cmdServe},
+	"sync":         {"sync a tenant now from Graph or an export folder (--from DIR)", cmdSync},
+	"migrate":      {"apply database migrations", cmdMigrate},
+	"assess":       {"print every account's verdict (--from DIR or the synced tenant)", cmdAssess},
+	"export-graph": {"write an export folder from live Graph (--out DIR)", cmdExportGraph},
+	"demo":         {"write a generated demo tenant as an export folder (--out DIR)", cmdDemo},
+}
+
+// cliEnv is what every command gets: output streams and a logger.
+type cliEnv struct {
+	stdout, stderr io.Writer
+	log            *slog.Logger
+	getenv         func(string) string
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
+}
+
+// usageError marks a wrong command line: exit 2 and the usage hint.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// run executes one command line and returns the exit code; every failure is
+// one sentence on stderr, never a stack trace.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) (code int) {
+	level := slog.LevelInfo
+	if getenv("MFABOARD_DEBUG") != "" {
+		level = slog.LevelDebug
+	}
+	env := &cliEnv{stdout: stdout, stderr: stderr, getenv: getenv,
+		log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))}
+	defer func() {
+		if r := recover(); r != nil {
+			env.log.Error("internal error", "panic", fmt.Sprint(r))
+			fmt.Fprintln(stderr, "mfaboard: an internal error occurred; please report it with the log above")
+			code = exitFailed
+		}
+	}()
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		printUsage(stdout)
+		if len(args) == 0 {
+			return exitBadArgs
+		}
+		return exitOK
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "mfaboard: unknown command %q; run 'mfaboard help' for the list\n", args[0])
+		return exitBadArgs
+	}
+	err := cmd.run(ctx, env, args[1:])
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case isUsage(err):
+		fmt.Fprintf(stderr, "mfaboard %s: %v\n", args[0], err)
+		return exitBadArgs
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintf(stderr, "mfaboard %s: interrupted\n", args[0])
+		return exitFailed
+	default:
+		fmt.Fprintf(stderr, "mfaboard %s: %s\n", args[0], sentence(err))
+		return exitFailed
+	}
+}
+
+func isUsage(err error) bool {
+	var u usageError
+	if errors.As(err, &u) {
+		return true
+	}
+	return inventory.ErrorCode(err) == inventory.EINVALID
+}
+
+// sentence is the message a person reads for an error.
+func sentence(err error) string {
+	var e *inventory.Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return err.Error()
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "mfaboard: MFA readiness for CSP partner tenants\n\nUsage: mfaboard <command> [flags]\n\nCommands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-13s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun 'mfaboard <command> -h' for a command's flags. The database comes from DATABASE_URL,\nelse the local PostgreSQL server, else a private one under ./.data/postgres.")
+}
+
+// newFlags makes a flag set whose errors become usage errors, not exits.
+func newFlags(env *cliEnv, name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(env.stderr, "Usage: mfaboard %s %s\n\nFlags:\n", name, synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses and refuses stray arguments.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	out := fs.Output()
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	fs.SetOutput(out)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.Usage()
+		return err
+	}
+	if err != nil {
+		return usagef("%v (see 'mfaboard %s -h')", err, fs.Name())
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q (see 'mfaboard %s -h')", strings.Join(fs.Args(), " "), fs.Name())
+	}
+	return nil
+}
+
+// flagWasSet reports whether a flag was given on the command line.
+func flagWasSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == name {
+			set = true
+		}
+	})
+	return set
+}

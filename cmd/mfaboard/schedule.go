@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivermigrate"
+
+	"github.com/mfaboard/mfaboard/graph"
+	"github.com/mfaboard/mfaboard/inventory/pg"
+)
+
+// graphSyncArgs is the scheduled sync job. Jobs live in PostgreSQL (River),
+// so with several replicas each scheduled sync runs once, on one of them.
+type graphSyncArgs struct{}
+
+func (graphSyncArgs) Kind() string { return "graph_sync" }
+
+// InsertOpts makes a pending sync unique: a slow tenant never piles up runs.
+func (graphSyncArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+type graphSyncWorker struct {
+	river.WorkerDefaults[graphSyncArgs]
+	store  *pg.Store
+	client *graph.Client
+	env    *cliEnv
+}
+
+func (w *graphSyncWorker) Work(ctx context.Context, _ *river.Job[graphSyncArgs]) error {
+	out, err := syncTenant(ctx, w.store, graphSource(w.env, w.client, time.Now().UTC()), "", time.Now().UTC())
+	if err != nil {
+		w.env.log.Error("scheduled sync failed; the stored tenant is unchanged", "run", out.RunID, "err", err)
+		return err
+	}
+	w.env.log.Info("scheduled sync finished", "run", out.RunID, "accounts", len(out.Snapshot.Users), "elapsed", out.Elapsed.Round(time.Millisecond))
+	return nil
+}
+
+// Timeout bounds one sync; a 100,000-account tenant takes minutes, not hours.
+func (w *graphSyncWorker) Timeout(*river.Job[graphSyncArgs]) time.Duration { return 2 * time.Hour }
+
+// startScheduler migrates River's tables and starts a client that enqueues a
+// sync every interval (and once at start).
+func startScheduler(ctx context.Context, env *cliEnv, store *pg.Store, client *graph.Client, every time.Duration) (stop func(), err error) {
+	driver := riverpgxv5.New(store.Pool())
+	migrator, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: quietLogger(env.log)})
+	if err != nil {
+		return nil, fmt.Errorf("job queue: %w", err)
+	}
+	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return nil, fmt.Errorf("job queue migrations: %w", err)
+	}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &graphSyncWorker{store: store, client: client, env: env})
+	rc, err := river.NewClient(driver, &river.Config{
+		Logger:  quietLogger(env.log),
+		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 1}},
+		Workers: workers,
+		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(every),
+			func() (river.JobArgs, *river.InsertOpts) { return graphSyncArgs{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true})},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("job queue: %w", err)
+	}
+	if err := rc.Start(ctx); err != nil {
+		return nil, fmt.Errorf("start the job queue: %w", err)
+	}
+	return func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_ = rc.Stop(stopCtx)
+	}, nil
+}
+
+// quietLogger keeps River's own chatter at warnings.
+func quietLogger(l *slog.Logger) *slog.Logger {
+	return slog.New(levelFloor{l.Handler(), slog.LevelWarn})
+}
+
+type levelFloor struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h levelFloor) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}

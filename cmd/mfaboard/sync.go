@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/mfaboard/mfaboard/graph/export"
+	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/inventory/pg"
+)
+
+// source yields a tenant's Graph objects into a sink: live Graph, an export
+// folder, or the demo generator. Every source goes through the same decoder,
+// rules and store, so a verdict never depends on where the data came from.
+type source struct {
+	name string // "graph", "folder" or "demo", as recorded on the run
+	read func(ctx context.Context, sink export.Sink) ([]inventory.Warning, error)
+}
+
+// folderSource reads an export folder strictly: a malformed file fails the
+// run rather than storing half a tenant.
+func folderSource(dir string) source {
+	return source{name: "folder", read: func(_ context.Context, sink export.Sink) ([]inventory.Warning, error) {
+		return export.ReadFolder(dir, sink, true)
+	}}
+}
+
+// folderMemSource feeds an in-memory folder (the demo tenant).
+func folderMemSource(name string, f export.Folder) source {
+	return source{name: name, read: func(_ context.Context, sink export.Sink) ([]inventory.Warning, error) {
+		return nil, f.Feed(sink)
+	}}
+}
+
+// syncOutcome is what a finished sync reports.
+type syncOutcome struct {
+	RunID    int64
+	Snapshot *inventory.Snapshot
+	Result   inventory.Result
+	Elapsed  time.Duration
+}
+
+// syncTenant runs one sync: read the source, assess, apply in one
+// transaction. A failure at any point records the run as failed with its
+// cause and leaves the stored tenant as it was. kind "" keeps the tenant's
+// stored kind (mixed for a new tenant).
+func syncTenant(ctx context.Context, store *pg.Store, src source, kind inventory.TenantKind, now time.Time) (syncOutcome, error) {
+	start := time.Now()
+	runID, err := store.StartRun(ctx, src.name)
+	if err != nil {
+		return syncOutcome{}, fmt.Errorf("record the sync run: %w", err)
+	}
+	out, err := syncRun(ctx, store, runID, src, kind, now)
+	if err != nil {
+		// The cause is recorded even when ctx was cancelled mid-way.
+		failCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if ferr := store.FailRun(failCtx, runID, err); ferr != nil {
+			err = errors.Join(err, ferr)
+		}
+		return syncOutcome{RunID: runID}, err
+	}
+	out.RunID = runID
+	out.Elapsed = time.Since(start)
+	return out, nil
+}
+
+func syncRun(ctx context.Context, store *pg.Store, runID int64, src source, kind inventory.TenantKind, now time.Time) (syncOutcome, error) {
+	dec := export.NewDecoder()
+	warnings, err := src.read(ctx, dec)
+	if err != nil {
+		return syncOutcome{}, fmt.Errorf("read %s: %w", src.name, err)
+	}
+	for _, w := range warnings {
+		dec.Warn(w)
+	}
+	snap := dec.Snapshot()
+	if snap.Tenant.ID == "" {
+		return syncOutcome{}, errors.New("the source has no organization (organization.json or GET /organization), so the tenant is unknown")
+	}
+	unlock, err := store.LockTenantSync(ctx, snap.Tenant.ID)
+	if err != nil {
+		return syncOutcome{}, err
+	}
+	defer unlock()
+
+	in, storedKind, err := assessInputs(ctx, store, snap.Tenant.ID, kind, now)
+	if err != nil {
+		return syncOutcome{}, err
+	}
+	res := inventory.Assess(snap, in)
+	if err := store.ApplySync(ctx, runID, snap, storedKind, res); err != nil {
+		return syncOutcome{}, fmt.Errorf("store the sync: %w", err)
+	}
+	return syncOutcome{Snapshot: snap, Result: res}, nil
+}
+
+// assessInputs gathers a tenant's settings and overrides from the store; a
+// tenant not stored yet gets the defaults of its kind.
+func assessInputs(ctx context.Context, store *pg.Store, tenantID string, kind inventory.TenantKind, now time.Time) (inventory.Inputs, inventory.TenantKind, error) {
+	settings, err := store.TenantSettings(ctx, tenantID)
+	if err != nil && inventory.ErrorCode(err) != inventory.ENOTFOUND {
+		return inventory.Inputs{}, "", err
+	}
+	if err != nil {
+		settings = inventory.DefaultSettings(kind)
+	}
+	if kind != "" {
+		settings.Kind = kind
+	}
+	if settings.Kind == "" {
+		settings.Kind = inventory.KindMixed
+	}
+	overrides, err := store.Overrides(ctx, tenantID)
+	if err != nil {
+		return inventory.Inputs{}, "", err
+	}
+	return inventory.Inputs{Settings: settings, AsOf: now, Overrides: overrides}, settings.Kind, nil
+}
+
+// absDir is a folder path for messages.
+func absDir(dir string) string {
+	if a, err := filepath.Abs(dir); err == nil {
+		return a
+	}
+	return dir
+}

@@ -1,0 +1,192 @@
+package emulator
+
+import (
+	"bytes"
+	"encoding/json"
+	"time"
+
+	"github.com/mfaboard/mfaboard/graph/export"
+	"github.com/mfaboard/mfaboard/inventory"
+)
+
+// tenant is the folder indexed for serving: groups and roles split from the
+// members the folder holds inline (Graph serves those apart), users and
+// per-user MFA states by id, sign-ins with their times for $filter.
+type tenant struct {
+	folder  export.Folder
+	groups  []membered
+	roles   []membered
+	groupBy map[string]int
+	roleBy  map[string]int
+	users   map[string]bool
+	perUser map[string]json.RawMessage // user id → requirements body
+	signIns []timedItem
+}
+
+// membered is a group or role: its object without "members", and the
+// members the folder listed for it.
+type membered struct {
+	id      string
+	object  []byte // a JSON object without the members key
+	members []json.RawMessage
+}
+
+type timedItem struct {
+	at   time.Time // zero when the item has no readable createdDateTime
+	item json.RawMessage
+}
+
+func newTenant(folder export.Folder) *tenant {
+	t := &tenant{
+		folder:  folder,
+		groupBy: map[string]int{},
+		roleBy:  map[string]int{},
+		users:   map[string]bool{},
+		perUser: map[string]json.RawMessage{},
+	}
+	t.groups = splitMembers(folder[inventory.CollGroups], t.groupBy)
+	t.roles = splitMembers(folder[inventory.CollDirectoryRoles], t.roleBy)
+	for _, u := range folder[inventory.CollUsers] {
+		var head struct {
+			ID string `json:"id"`
+		}
+		if json.Unmarshal(u, &head) == nil {
+			t.users[head.ID] = true
+		}
+	}
+	for _, it := range folder[inventory.CollPerUserMFA] {
+		fields, err := objectFields(it)
+		if err != nil {
+			continue
+		}
+		var id string
+		var rest []field
+		for _, f := range fields {
+			if f.key == "id" {
+				_ = json.Unmarshal(f.value, &id)
+				continue
+			}
+			rest = append(rest, f)
+		}
+		t.perUser[id] = encodeObject(rest)
+	}
+	for _, it := range folder[inventory.CollSignIns] {
+		var head struct {
+			CreatedDateTime string `json:"createdDateTime"`
+		}
+		_ = json.Unmarshal(it, &head)
+		at, _ := time.Parse(time.RFC3339Nano, head.CreatedDateTime)
+		t.signIns = append(t.signIns, timedItem{at: at, item: it})
+	}
+	return t
+}
+
+// splitMembers separates each object's inline members. An item that is not
+// a JSON object is served as it is, with no members.
+func splitMembers(items []json.RawMessage, index map[string]int) []membered {
+	out := make([]membered, 0, len(items))
+	for _, it := range items {
+		m := membered{object: it}
+		if fields, err := objectFields(it); err == nil {
+			var rest []field
+			for _, f := range fields {
+				switch f.key {
+				case "id":
+					_ = json.Unmarshal(f.value, &m.id)
+					rest = append(rest, f)
+				case "members":
+					_ = json.Unmarshal(f.value, &m.members)
+				default:
+					rest = append(rest, f)
+				}
+			}
+			m.object = encodeObject(rest)
+		}
+		index[m.id] = len(out)
+		out = append(out, m)
+	}
+	return out
+}
+
+// withMembers is a group or role as Graph answers it under $expand=members:
+// the object with at most the first 20 members inline and no link to the
+// rest.
+func (m membered) withMembers(limit int) json.RawMessage {
+	members := m.members
+	if len(members) > limit {
+		members = members[:limit]
+	}
+	var b bytes.Buffer
+	obj := bytes.TrimSpace(m.object)
+	if len(obj) < 2 || obj[0] != '{' {
+		return m.object
+	}
+	b.Write(obj[:len(obj)-1])
+	if len(bytes.TrimSpace(obj[1:len(obj)-1])) > 0 {
+		b.WriteByte(',')
+	}
+	b.WriteString(`"members":[`)
+	for i, mem := range members {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.Write(mem)
+	}
+	b.WriteString("]}")
+	return b.Bytes()
+}
+
+// field is one key of a JSON object with its value exactly as written.
+type field struct {
+	key   string
+	value json.RawMessage
+}
+
+// objectFields reads a JSON object's keys in order, keeping each value's
+// bytes as written.
+func objectFields(raw []byte) ([]field, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return nil, errNotObject
+	}
+	var out []field
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		key, _ := tok.(string)
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, field{key: key, value: v})
+	}
+	return out, nil
+}
+
+func encodeObject(fields []field) []byte {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, f := range fields {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(f.key)
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(f.value)
+	}
+	b.WriteByte('}')
+	return b.Bytes()
+}
+
+type emulatorError string
+
+func (e emulatorError) Error() string { return string(e) }
+
+const errNotObject = emulatorError("not a JSON object")

@@ -1,0 +1,197 @@
+package export
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"github.com/mfaboard/mfaboard/inventory"
+)
+
+// maxWarningsPerFile bounds the warnings kept for one file: an export whose
+// every sign-in lacks a field would otherwise carry a million identical
+// sentences. The rest are counted and summed up in one warning.
+const maxWarningsPerFile = 50
+
+// Decoder turns Graph's own JSON, one item at a time, into an
+// inventory.Snapshot. It is a Sink, so the live client, the folder reader and
+// the emulator all feed it the same way. Values are read from the raw JSON
+// rather than through the SDK's models, so an enum value Graph adds later
+// (a new builtInControls or clientAppTypes entry) is kept as written.
+//
+// A malformed item (not an object, a field of the wrong type, a user
+// without an id) becomes a Warning naming the file and the field, and is
+// skipped; the rest goes on. Call Snapshot once, at the end.
+type Decoder struct {
+	snap inventory.Snapshot
+
+	// next is the index of the next item of each collection, for field
+	// paths such as value[12].signInActivity.
+	next map[string]int
+	// current collection and index of the item being decoded.
+	curCollection string
+	curIndex      int
+
+	warningsPerFile   map[string]int
+	suppressedPerFile map[string]int
+	// missingEnabled counts users without accountEnabled: one warning for
+	// the whole file rather than one per user.
+	missingEnabled int
+
+	folds   signInFolds
+	strings map[string]string // interned sign-in strings
+	orgSeen bool
+}
+
+// NewDecoder returns an empty Decoder.
+func NewDecoder() *Decoder {
+	return &Decoder{
+		snap: inventory.Snapshot{
+			Registrations: map[string]inventory.Registration{},
+			PerUserMFA:    map[string]string{},
+			Present:       map[string]bool{},
+		},
+		next:              map[string]int{},
+		warningsPerFile:   map[string]int{},
+		suppressedPerFile: map[string]int{},
+		folds:             newSignInFolds(),
+		strings:           map[string]string{},
+	}
+}
+
+// Begin implements Sink: the collection is present in the source.
+func (d *Decoder) Begin(collection string) error {
+	if !isCollection(collection) {
+		return fmt.Errorf("decode: %q is not a collection of the export folder", collection)
+	}
+	d.snap.Present[collection] = true
+	return nil
+}
+
+// Add implements Sink: it decodes one item of a collection. It returns an
+// error only for a collection name no source should send; bad items become
+// warnings.
+func (d *Decoder) Add(collection string, item json.RawMessage) error {
+	if !isCollection(collection) {
+		return fmt.Errorf("decode: %q is not a collection of the export folder", collection)
+	}
+	d.snap.Present[collection] = true
+	d.curCollection, d.curIndex = collection, d.next[collection]
+	d.next[collection]++
+
+	if !isObject(item) {
+		d.warnItem(badField("", "is %s, not a JSON object; skipped", jsonKind(item)))
+		return nil
+	}
+	var err *fieldError
+	switch collection {
+	case inventory.CollOrganization:
+		err = d.addOrganization(item)
+	case inventory.CollUsers:
+		err = d.addUser(item)
+	case inventory.CollRegistrations:
+		err = d.addRegistration(item)
+	case inventory.CollPolicies:
+		err = d.addPolicy(item)
+	case inventory.CollNamedLocations:
+		err = d.addNamedLocation(item)
+	case inventory.CollSecurityDefaults:
+		err = d.addSecurityDefaults(item)
+	case inventory.CollDirectoryRoles:
+		err = d.addDirectoryRole(item)
+	case inventory.CollGroups:
+		err = d.addGroup(item)
+	case inventory.CollRooms:
+		err = d.addRoom(item)
+	case inventory.CollSignIns:
+		err = d.addSignIn(item)
+	case inventory.CollPerUserMFA:
+		err = d.addPerUserMFA(item)
+	}
+	if err != nil {
+		if err.Message == "" {
+			err.Message = "cannot be read"
+		}
+		d.warnItem(&fieldError{Field: err.Field, Message: err.Message + "; item skipped"})
+	}
+	return nil
+}
+
+// Warn records a problem a source met itself (a 403, a throttled
+// endpoint), so it travels with the snapshot.
+func (d *Decoder) Warn(w inventory.Warning) {
+	d.snap.Warnings = append(d.snap.Warnings, w)
+}
+
+// Snapshot finishes decoding and returns the snapshot: the collections met
+// are in Present, the warnings in Warnings. Lists keep the order the source
+// gave; sign-in folds are per account in the order first met.
+func (d *Decoder) Snapshot() *inventory.Snapshot {
+	if d.missingEnabled > 0 {
+		d.Warn(inventory.Warning{
+			Source:  fileOf(inventory.CollUsers),
+			Field:   "accountEnabled",
+			Message: fmt.Sprintf("missing on %d user(s); they are treated as enabled, so nothing is hidden as not applicable (add accountEnabled to the $select)", d.missingEnabled),
+		})
+		d.missingEnabled = 0
+	}
+	files := make([]string, 0, len(d.suppressedPerFile))
+	for f := range d.suppressedPerFile {
+		files = append(files, f)
+	}
+	sort.Strings(files)
+	for _, f := range files {
+		d.Warn(inventory.Warning{Source: f, Message: fmt.Sprintf("%d more problem(s) of this file not listed", d.suppressedPerFile[f])})
+		delete(d.suppressedPerFile, f)
+	}
+	d.snap.SignIns = d.folds.byAccount
+	return &d.snap
+}
+
+// warnItem records a warning about the item being decoded.
+func (d *Decoder) warnItem(e *fieldError) {
+	source := fileOf(d.curCollection)
+	field := fmt.Sprintf("value[%d]", d.curIndex)
+	if d.curCollection == inventory.CollSecurityDefaults {
+		// A single object, not a collection: its fields sit at the top.
+		field = ""
+	}
+	field = joinPath(field, e.Field)
+	if d.warningsPerFile[source] >= maxWarningsPerFile {
+		d.suppressedPerFile[source]++
+		return
+	}
+	d.warningsPerFile[source]++
+	d.Warn(inventory.Warning{Source: source, Field: field, Message: e.Message})
+}
+
+// intern returns one shared copy of a string met many times (app and client
+// names of sign-in events), so a million events do not hold a million copies.
+func (d *Decoder) intern(s string) string {
+	if v, ok := d.strings[s]; ok {
+		return v
+	}
+	d.strings[s] = s
+	return s
+}
+
+// fileOf is the export folder's file name of a collection.
+func fileOf(collection string) string { return collection + ".json" }
+
+func isCollection(name string) bool {
+	for _, c := range inventory.Collections {
+		if c == name {
+			return true
+		}
+	}
+	return false
+}
+
+// nonEmpty returns nil for an empty list, so "absent", null and [] decode
+// alike.
+func nonEmpty(list []string) []string {
+	if len(list) == 0 {
+		return nil
+	}
+	return list
+}

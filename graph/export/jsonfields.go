@@ -1,0 +1,128 @@
+package export
+
+import (
+	"bytes"
+	"encoding/json"
+	"sort"
+	"strings"
+)
+
+// fieldReader reads one member of an object; path is where it sits.
+type fieldReader func(raw json.RawMessage, path string) *fieldError
+
+// readObject reads the members of the object at path with the readers of
+// known, in key order so the first problem reported is always the same.
+// Every other member that sets something (not null, "", [] or {}) is
+// appended to other as namePrefix+key: Conditional Access grows new
+// conditions over the years, and one we do not read may narrow a policy.
+// null or an absent object reads nothing.
+func readObject(raw json.RawMessage, path, namePrefix string, known map[string]fieldReader, other *[]string) *fieldError {
+	members, err := membersOf(raw, path)
+	if err != nil {
+		return err
+	}
+	keys := make([]string, 0, len(members))
+	for k := range members {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := members[k]
+		if read, ok := known[k]; ok {
+			if err := read(v, joinPath(path, k)); err != nil {
+				return err
+			}
+			continue
+		}
+		if !isAnnotation(k) && !isEmptyJSON(v) && other != nil {
+			*other = append(*other, namePrefix+k)
+		}
+	}
+	return nil
+}
+
+// membersOf splits a JSON object into its members; null or nothing gives
+// nil.
+func membersOf(raw json.RawMessage, path string) (map[string]json.RawMessage, *fieldError) {
+	if isNull(raw) {
+		return nil, nil
+	}
+	if !isObject(raw) {
+		return nil, badField(path, "is %s, expected an object", jsonKind(raw))
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, badField(path, "is not valid JSON (%v)", err)
+	}
+	return m, nil
+}
+
+// isNull reports whether raw is null or nothing at all.
+func isNull(raw []byte) bool {
+	raw = bytes.TrimSpace(raw)
+	return len(raw) == 0 || string(raw) == "null"
+}
+
+// stringList reads a JSON array of strings; null and [] give nil.
+func stringList(raw json.RawMessage, path string) ([]string, *fieldError) {
+	if isNull(raw) {
+		return nil, nil
+	}
+	var list []string
+	if err := json.Unmarshal(raw, &list); err != nil {
+		if bytes.HasPrefix(bytes.TrimSpace(raw), []byte("[")) {
+			return nil, badField(path, "holds an entry that is not a string")
+		}
+		return nil, badField(path, "is %s, expected a list of strings", jsonKind(raw))
+	}
+	return nonEmpty(list), nil
+}
+
+// stringValue reads a JSON string; null gives "".
+func stringValue(raw json.RawMessage, path string) (string, *fieldError) {
+	if isNull(raw) {
+		return "", nil
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", badField(path, "is %s, expected a string", jsonKind(raw))
+	}
+	return s, nil
+}
+
+// intoList is a fieldReader that stores a list of strings.
+func intoList(dst *[]string) fieldReader {
+	return func(raw json.RawMessage, path string) *fieldError {
+		list, err := stringList(raw, path)
+		*dst = list
+		return err
+	}
+}
+
+// intoString is a fieldReader that stores a string.
+func intoString(dst *string) fieldReader {
+	return func(raw json.RawMessage, path string) *fieldError {
+		s, err := stringValue(raw, path)
+		*dst = s
+		return err
+	}
+}
+
+// flagList reads a Graph flags enum, written as one comma-separated string
+// ("internalGuest,b2bCollaborationGuest"); a list of strings is accepted too.
+func flagList(raw json.RawMessage, path string) ([]string, *fieldError) {
+	if bytes.HasPrefix(bytes.TrimSpace(raw), []byte("[")) {
+		return stringList(raw, path)
+	}
+	s, err := stringValue(raw, path)
+	if err != nil {
+		return nil, err
+	}
+	var flags []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			flags = append(flags, f)
+		}
+	}
+	return flags, nil
+}

@@ -1,0 +1,109 @@
+package pg
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/mfaboard/mfaboard/inventory"
+)
+
+// Overrides returns a tenant's overrides by account id, ready for
+// inventory.Inputs.
+func (s *Store) Overrides(ctx context.Context, tenantID string) (map[string]inventory.Override, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT account_id, coalesce(category, ''), coalesce(path, ''), author, reason, created_at
+		FROM overrides WHERE tenant_id = $1`, tenantID)
+	if err != nil {
+		return nil, fmt.Errorf("store: overrides: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]inventory.Override{}
+	for rows.Next() {
+		var (
+			id string
+			o  inventory.Override
+		)
+		if err := rows.Scan(&id, &o.Category, &o.Path, &o.Author, &o.Reason, &o.At); err != nil {
+			return nil, fmt.Errorf("store: overrides: %w", err)
+		}
+		o.At = o.At.UTC()
+		out[id] = o
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: overrides: %w", err)
+	}
+	return out, nil
+}
+
+// SetOverride records a person's category and/or path for an account,
+// replacing any earlier override of it; an Override with neither clears it.
+// Author and Reason are required to set one; At defaults to now. An
+// unknown account is ENOTFOUND, a value outside DOMAIN.md EINVALID.
+// The stored assessment changes only when the caller reassesses
+// (SaveAssessments).
+func (s *Store) SetOverride(ctx context.Context, tenantID, accountID string, o inventory.Override) error {
+	if o.Category != "" && !slices.Contains(inventory.Categories, o.Category) {
+		return inventory.Errorf(inventory.EINVALID, "unknown category %q: use one of %s", o.Category, joinValues(inventory.Categories))
+	}
+	if o.Path != "" && !slices.Contains(inventory.Paths, o.Path) {
+		return inventory.Errorf(inventory.EINVALID, "unknown path %q: use one of %s", o.Path, joinValues(inventory.Paths))
+	}
+	if o.Category == "" && o.Path == "" {
+		return s.clearOverride(ctx, tenantID, accountID)
+	}
+	if strings.TrimSpace(o.Author) == "" {
+		return inventory.Errorf(inventory.EINVALID, "an override needs its author")
+	}
+	if strings.TrimSpace(o.Reason) == "" {
+		return inventory.Errorf(inventory.EINVALID, "an override needs a reason")
+	}
+	var at any = o.At
+	if o.At.IsZero() {
+		at = nil
+	}
+	tag, err := s.pool.Exec(ctx, `
+		INSERT INTO overrides (tenant_id, account_id, category, path, author, reason, created_at)
+		SELECT tenant_id, id, nullif($3, ''), nullif($4, ''), $5, $6, coalesce($7::timestamptz, now())
+		FROM accounts WHERE tenant_id = $1 AND id = $2
+		ON CONFLICT (tenant_id, account_id) DO UPDATE SET
+			category = excluded.category, path = excluded.path, author = excluded.author,
+			reason = excluded.reason, created_at = excluded.created_at`,
+		tenantID, accountID, string(o.Category), string(o.Path), o.Author, o.Reason, at)
+	if err != nil {
+		return fmt.Errorf("store: set override: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return accountNotFound(tenantID, accountID)
+	}
+	return nil
+}
+
+func (s *Store) clearOverride(ctx context.Context, tenantID, accountID string) error {
+	var exists bool
+	err := s.pool.QueryRow(ctx, `
+		WITH gone AS (DELETE FROM overrides WHERE tenant_id = $1 AND account_id = $2)
+		SELECT EXISTS (SELECT 1 FROM accounts WHERE tenant_id = $1 AND id = $2)`,
+		tenantID, accountID).Scan(&exists)
+	if err != nil {
+		return fmt.Errorf("store: clear override: %w", err)
+	}
+	if !exists {
+		return accountNotFound(tenantID, accountID)
+	}
+	return nil
+}
+
+func accountNotFound(tenantID, accountID string) error {
+	return inventory.Errorf(inventory.ENOTFOUND, "account %s is not in tenant %s", accountID, tenantID)
+}
+
+// joinValues lists the allowed values of a filter or a field for a sentence.
+func joinValues[T ~string](values []T) string {
+	s := make([]string, len(values))
+	for i, v := range values {
+		s[i] = string(v)
+	}
+	return strings.Join(s, ", ")
+}

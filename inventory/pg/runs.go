@@ -1,0 +1,169 @@
+package pg
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/mfaboard/mfaboard/inventory"
+)
+
+// Sources a sync run reads from.
+const (
+	SourceGraph  = "graph"
+	SourceFolder = "folder"
+	SourceDemo   = "demo"
+)
+
+// Statuses of a sync run.
+const (
+	RunRunning   = "running"
+	RunSucceeded = "succeeded"
+	RunFailed    = "failed"
+)
+
+// Run is one sync attempt.
+type Run struct {
+	ID         int64
+	TenantID   string // "" when the run failed before it knew its tenant
+	Source     string
+	StartedAt  time.Time
+	FinishedAt time.Time // zero while running
+	Status     string
+	// Counts per collection read ("users", "policies", ...) and per change
+	// ("accounts_new", "accounts_removed", "accounts_returned").
+	Counts   map[string]int
+	Warnings []string
+	Error    string
+	// Verdict is the tenant verdict of a successful run, nil otherwise.
+	Verdict *inventory.TenantVerdict
+}
+
+// StartRun records a run as running, in a transaction of its own, so that a
+// sync that fails later is still on record. Call FailRun or ApplySync next.
+func (s *Store) StartRun(ctx context.Context, source string) (int64, error) {
+	switch source {
+	case SourceGraph, SourceFolder, SourceDemo:
+	default:
+		return 0, inventory.Errorf(inventory.EINVALID, "unknown sync source %q: use graph, folder or demo", source)
+	}
+	var id int64
+	err := s.pool.QueryRow(ctx, `INSERT INTO sync_runs (source) VALUES ($1) RETURNING id`, source).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("store: start run: %w", err)
+	}
+	return id, nil
+}
+
+// SetRunTenant names the tenant of a running run as soon as the sync knows
+// it, so that a failure after that point is listed with the tenant.
+func (s *Store) SetRunTenant(ctx context.Context, runID int64, tenantID string) error {
+	tag, err := s.pool.Exec(ctx,
+		`UPDATE sync_runs SET tenant_id = $2 WHERE id = $1 AND status = 'running'`, runID, tenantID)
+	if err != nil {
+		return fmt.Errorf("store: set run tenant: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return s.notRunning(ctx, runID)
+	}
+	return nil
+}
+
+// failTimeout bounds the write of a failure, which must happen even when
+// the sync failed because its own context was cancelled.
+const failTimeout = 10 * time.Second
+
+// FailRun marks a running run failed with the text of cause. It ignores the
+// cancellation of ctx (a cancelled sync is exactly what must be recorded).
+func (s *Store) FailRun(ctx context.Context, runID int64, cause error) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), failTimeout)
+	defer cancel()
+	text := "unknown error"
+	if cause != nil {
+		text = cause.Error()
+	}
+	tag, err := s.pool.Exec(ctx, `
+		UPDATE sync_runs SET status = 'failed', finished_at = now(), error = $2
+		WHERE id = $1 AND status = 'running'`, runID, text)
+	if err != nil {
+		return fmt.Errorf("store: fail run: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return s.notRunning(ctx, runID)
+	}
+	return nil
+}
+
+// notRunning explains why a run could not be changed.
+func (s *Store) notRunning(ctx context.Context, runID int64) error {
+	var status string
+	err := s.pool.QueryRow(ctx, `SELECT status FROM sync_runs WHERE id = $1`, runID).Scan(&status)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return inventory.Errorf(inventory.ENOTFOUND, "sync run %d does not exist", runID)
+	}
+	if err != nil {
+		return fmt.Errorf("store: run %d: %w", runID, err)
+	}
+	return inventory.Errorf(inventory.ECONFLICT, "sync run %d has already %s", runID, status)
+}
+
+// defaultRunLimit is how many runs Runs returns when asked for none.
+const defaultRunLimit = 50
+
+// Runs returns the latest runs, newest first, failed ones included. With a
+// tenantID it returns that tenant's runs and the runs that failed before
+// they knew their tenant (they may have been this tenant's); with "" every
+// run.
+func (s *Store) Runs(ctx context.Context, tenantID string, limit int) ([]Run, error) {
+	if limit <= 0 {
+		limit = defaultRunLimit
+	}
+	rows, err := s.pool.Query(ctx, `
+		SELECT id, coalesce(tenant_id, ''), source, started_at, finished_at, status,
+		       counts, warnings, coalesce(error, ''), verdict
+		FROM sync_runs
+		WHERE $1 = '' OR tenant_id = $1 OR tenant_id IS NULL
+		ORDER BY started_at DESC, id DESC
+		LIMIT $2`, tenantID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: runs: %w", err)
+	}
+	runs, err := pgx.CollectRows(rows, scanRun)
+	if err != nil {
+		return nil, fmt.Errorf("store: runs: %w", err)
+	}
+	return runs, nil
+}
+
+func scanRun(row pgx.CollectableRow) (Run, error) {
+	var (
+		r                       Run
+		finished                *time.Time
+		counts, warnings, vjson []byte
+	)
+	if err := row.Scan(&r.ID, &r.TenantID, &r.Source, &r.StartedAt, &finished, &r.Status,
+		&counts, &warnings, &r.Error, &vjson); err != nil {
+		return r, err
+	}
+	r.StartedAt = r.StartedAt.UTC()
+	if finished != nil {
+		r.FinishedAt = finished.UTC()
+	}
+	if err := json.Unmarshal(counts, &r.Counts); err != nil {
+		return r, fmt.Errorf("run %d counts: %w", r.ID, err)
+	}
+	if err := json.Unmarshal(warnings, &r.Warnings); err != nil {
+		return r, fmt.Errorf("run %d warnings: %w", r.ID, err)
+	}
+	if vjson != nil {
+		r.Verdict = new(inventory.TenantVerdict)
+		if err := json.Unmarshal(vjson, r.Verdict); err != nil {
+			return r, fmt.Errorf("run %d verdict: %w", r.ID, err)
+		}
+	}
+	return r, nil
+}

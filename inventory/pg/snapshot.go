@@ -1,0 +1,209 @@
+package pg
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/mfaboard/mfaboard/inventory"
+)
+
+// LoadSnapshot reads a tenant back as the Snapshot of its last successful
+// sync, without the accounts marked removed, so that it can be assessed
+// again without Graph. Users come in UPN order; directory objects in the
+// order the source gave them. Registrations, per-user MFA states and
+// sign-ins are those of the users (the sync keeps them per account).
+func (s *Store) LoadSnapshot(ctx context.Context, tenantID string) (*inventory.Snapshot, error) {
+	// One consistent view, even if a sync commits while we read.
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return nil, fmt.Errorf("store: load snapshot: %w", err)
+	}
+	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+
+	snap := &inventory.Snapshot{
+		Registrations: map[string]inventory.Registration{},
+		PerUserMFA:    map[string]string{},
+		SignIns:       map[string][]inventory.SignInFold{},
+		Present:       map[string]bool{},
+	}
+	if err := loadTenant(ctx, tx, tenantID, snap); err != nil {
+		return nil, err
+	}
+	steps := []struct {
+		what string
+		load func(context.Context, pgx.Tx, string, *inventory.Snapshot) error
+	}{
+		{"accounts", loadUsers}, {"policies", loadPolicies}, {"named locations", loadNamedLocations},
+		{"groups", loadGroups}, {"directory roles", loadRoles}, {"rooms", loadRooms},
+	}
+	for _, step := range steps {
+		if err := step.load(ctx, tx, tenantID, snap); err != nil {
+			return nil, fmt.Errorf("store: load snapshot: %s: %w", step.what, err)
+		}
+	}
+	return snap, nil
+}
+
+func loadTenant(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory.Snapshot) error {
+	var (
+		present  []string
+		warnings []byte
+	)
+	err := tx.QueryRow(ctx, `
+		SELECT id, display_name, domains, security_defaults, present, warnings
+		FROM tenants WHERE id = $1`, tenantID).
+		Scan(&snap.Tenant.ID, &snap.Tenant.DisplayName, &snap.Tenant.Domains,
+			&snap.SecurityDefaults, &present, &warnings)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return inventory.Errorf(inventory.ENOTFOUND, "tenant %s is not in the database: sync it first", tenantID)
+	}
+	if err != nil {
+		return fmt.Errorf("store: load snapshot: tenant: %w", err)
+	}
+	snap.Tenant.Domains = nilIfEmpty(snap.Tenant.Domains)
+	for _, c := range present {
+		snap.Present[c] = true
+	}
+	if snap.Warnings, err = decodeWarnings(warnings); err != nil {
+		return fmt.Errorf("store: load snapshot: tenant warnings: %w", err)
+	}
+	return nil
+}
+
+func loadUsers(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory.Snapshot) error {
+	rows, err := tx.Query(ctx, `
+		SELECT id, upn, display_name, mail, user_type, account_enabled, on_prem_sync,
+		       created_at_graph, job_title, department, licenses,
+		       last_sign_in, last_non_interactive_sign_in, last_successful_sign_in,
+		       registration, per_user_mfa, sign_ins
+		FROM accounts
+		WHERE tenant_id = $1 AND removed_at IS NULL
+		ORDER BY lower(upn), id`, tenantID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			u                     inventory.User
+			created, last, lastNI *time.Time
+			lastOK                *time.Time
+			registration, signIns []byte
+			perUser               *string
+		)
+		if err := rows.Scan(&u.ID, &u.UserPrincipalName, &u.DisplayName, &u.Mail, &u.UserType,
+			&u.AccountEnabled, &u.OnPremisesSyncEnabled, &created, &u.JobTitle, &u.Department,
+			&u.LicenseSKUs, &last, &lastNI, &lastOK, &registration, &perUser, &signIns); err != nil {
+			return err
+		}
+		u.CreatedDateTime = timeFromNull(created)
+		u.LastSignIn = timeFromNull(last)
+		u.LastNonInteractiveSignIn = timeFromNull(lastNI)
+		u.LastSuccessfulSignIn = timeFromNull(lastOK)
+		u.LicenseSKUs = nilIfEmpty(u.LicenseSKUs)
+		reg, err := decodeRegistration(registration)
+		if err != nil {
+			return fmt.Errorf("registration of %s: %w", u.ID, err)
+		}
+		if reg != nil {
+			snap.Registrations[u.ID] = *reg
+		}
+		if perUser != nil {
+			snap.PerUserMFA[u.ID] = *perUser
+		}
+		if signIns != nil {
+			folds, err := decodeSignIns(signIns)
+			if err != nil {
+				return fmt.Errorf("sign-ins of %s: %w", u.ID, err)
+			}
+			snap.SignIns[u.ID] = folds
+		}
+		snap.Users = append(snap.Users, u)
+	}
+	return rows.Err()
+}
+
+func loadPolicies(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory.Snapshot) error {
+	rows, err := tx.Query(ctx, `SELECT policy FROM policies WHERE tenant_id = $1 ORDER BY position`, tenantID)
+	if err != nil {
+		return err
+	}
+	snap.Policies, err = pgx.AppendRows(snap.Policies, rows, func(row pgx.CollectableRow) (inventory.Policy, error) {
+		var (
+			b []byte
+			p inventory.Policy
+		)
+		if err := row.Scan(&b); err != nil {
+			return p, err
+		}
+		return p, json.Unmarshal(b, &p)
+	})
+	return err
+}
+
+func loadNamedLocations(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory.Snapshot) error {
+	rows, err := tx.Query(ctx, `
+		SELECT id, display_name, is_trusted, kind FROM named_locations
+		WHERE tenant_id = $1 ORDER BY position`, tenantID)
+	if err != nil {
+		return err
+	}
+	snap.NamedLocations, err = pgx.AppendRows(snap.NamedLocations, rows, func(row pgx.CollectableRow) (inventory.NamedLocation, error) {
+		var l inventory.NamedLocation
+		err := row.Scan(&l.ID, &l.DisplayName, &l.IsTrusted, &l.Kind)
+		return l, err
+	})
+	return err
+}
+
+func loadGroups(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory.Snapshot) error {
+	rows, err := tx.Query(ctx, `
+		SELECT id, display_name, member_user_ids, member_group_ids FROM groups
+		WHERE tenant_id = $1 ORDER BY position`, tenantID)
+	if err != nil {
+		return err
+	}
+	snap.Groups, err = pgx.AppendRows(snap.Groups, rows, func(row pgx.CollectableRow) (inventory.Group, error) {
+		var g inventory.Group
+		err := row.Scan(&g.ID, &g.DisplayName, &g.MemberUserIDs, &g.MemberGroupIDs)
+		g.MemberUserIDs, g.MemberGroupIDs = nilIfEmpty(g.MemberUserIDs), nilIfEmpty(g.MemberGroupIDs)
+		return g, err
+	})
+	return err
+}
+
+func loadRoles(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory.Snapshot) error {
+	rows, err := tx.Query(ctx, `
+		SELECT id, template_id, display_name, member_ids FROM directory_roles
+		WHERE tenant_id = $1 ORDER BY position`, tenantID)
+	if err != nil {
+		return err
+	}
+	snap.Roles, err = pgx.AppendRows(snap.Roles, rows, func(row pgx.CollectableRow) (inventory.DirectoryRole, error) {
+		var r inventory.DirectoryRole
+		err := row.Scan(&r.ID, &r.TemplateID, &r.DisplayName, &r.MemberIDs)
+		r.MemberIDs = nilIfEmpty(r.MemberIDs)
+		return r, err
+	})
+	return err
+}
+
+func loadRooms(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory.Snapshot) error {
+	rows, err := tx.Query(ctx, `
+		SELECT id, display_name, email_address FROM rooms
+		WHERE tenant_id = $1 ORDER BY position`, tenantID)
+	if err != nil {
+		return err
+	}
+	snap.Rooms, err = pgx.AppendRows(snap.Rooms, rows, func(row pgx.CollectableRow) (inventory.Room, error) {
+		var r inventory.Room
+		err := row.Scan(&r.ID, &r.DisplayName, &r.EmailAddress)
+		return r, err
+	})
+	return err
+}

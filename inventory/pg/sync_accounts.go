@@ -1,0 +1,133 @@
+package pg
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/mfaboard/mfaboard/inventory"
+)
+
+// accountChanges is what a sync changed in the tenant's account list.
+type accountChanges struct {
+	added, removed, returned int
+}
+
+// accountColumns are the columns a sync writes, in the order of
+// accountRow; the staging table has exactly these.
+var accountColumns = []string{
+	"id", "upn", "display_name", "mail", "user_type", "account_enabled", "on_prem_sync",
+	"created_at_graph", "job_title", "department", "licenses",
+	"last_sign_in", "last_non_interactive_sign_in", "last_successful_sign_in",
+	"registration", "per_user_mfa", "sign_ins",
+}
+
+// syncAccounts copies the snapshot's users into a staging table and merges
+// them into accounts in one statement, then marks removed every account of
+// the tenant this run did not see.
+func syncAccounts(ctx context.Context, tx pgx.Tx, runID int64, snap *inventory.Snapshot) (accountChanges, error) {
+	var ch accountChanges
+	_, err := tx.Exec(ctx, `
+		CREATE TEMP TABLE staging_accounts (
+			id text, upn text, display_name text, mail text, user_type text,
+			account_enabled boolean, on_prem_sync boolean, created_at_graph timestamptz,
+			job_title text, department text, licenses text[],
+			last_sign_in timestamptz, last_non_interactive_sign_in timestamptz,
+			last_successful_sign_in timestamptz,
+			registration jsonb, per_user_mfa text, sign_ins jsonb
+		) ON COMMIT DROP`)
+	if err != nil {
+		return ch, fmt.Errorf("create staging: %w", err)
+	}
+	_, err = tx.CopyFrom(ctx, pgx.Identifier{"staging_accounts"}, accountColumns,
+		pgx.CopyFromSlice(len(snap.Users), func(i int) ([]any, error) {
+			return accountRow(snap, &snap.Users[i])
+		}))
+	if err != nil {
+		return ch, fmt.Errorf("copy: %w", err)
+	}
+	err = tx.QueryRow(ctx, `
+		SELECT count(*) FROM accounts a
+		WHERE a.tenant_id = $1 AND a.removed_at IS NOT NULL
+		  AND EXISTS (SELECT 1 FROM staging_accounts s WHERE s.id = a.id)`,
+		snap.Tenant.ID).Scan(&ch.returned)
+	if err != nil {
+		return ch, fmt.Errorf("count returning: %w", err)
+	}
+	err = tx.QueryRow(ctx, `
+		WITH merged AS (
+			INSERT INTO accounts (tenant_id, id, upn, display_name, mail, user_type, account_enabled,
+				on_prem_sync, created_at_graph, job_title, department, licenses,
+				last_sign_in, last_non_interactive_sign_in, last_successful_sign_in,
+				registration, per_user_mfa, sign_ins, first_seen_run, last_seen_run)
+			SELECT $1, id, upn, display_name, mail, user_type, account_enabled,
+				on_prem_sync, created_at_graph, job_title, department, licenses,
+				last_sign_in, last_non_interactive_sign_in, last_successful_sign_in,
+				registration, per_user_mfa, sign_ins, $2, $2
+			FROM staging_accounts
+			ON CONFLICT (tenant_id, id) DO UPDATE SET
+				upn = excluded.upn,
+				display_name = excluded.display_name,
+				mail = excluded.mail,
+				user_type = excluded.user_type,
+				account_enabled = excluded.account_enabled,
+				on_prem_sync = excluded.on_prem_sync,
+				created_at_graph = excluded.created_at_graph,
+				job_title = excluded.job_title,
+				department = excluded.department,
+				licenses = excluded.licenses,
+				last_sign_in = excluded.last_sign_in,
+				last_non_interactive_sign_in = excluded.last_non_interactive_sign_in,
+				last_successful_sign_in = excluded.last_successful_sign_in,
+				registration = excluded.registration,
+				per_user_mfa = excluded.per_user_mfa,
+				sign_ins = excluded.sign_ins,
+				last_seen_run = excluded.last_seen_run,
+				removed_at = NULL
+			RETURNING first_seen_run
+		)
+		SELECT count(*) FILTER (WHERE first_seen_run = $2) FROM merged`,
+		snap.Tenant.ID, runID).Scan(&ch.added)
+	if err != nil {
+		return ch, fmt.Errorf("merge: %w", err)
+	}
+	tag, err := tx.Exec(ctx, `
+		UPDATE accounts SET removed_at = now()
+		WHERE tenant_id = $1 AND removed_at IS NULL AND last_seen_run <> $2`,
+		snap.Tenant.ID, runID)
+	if err != nil {
+		return ch, fmt.Errorf("mark removed: %w", err)
+	}
+	ch.removed = int(tag.RowsAffected())
+	return ch, nil
+}
+
+// accountRow is one user as a row of staging_accounts.
+func accountRow(snap *inventory.Snapshot, u *inventory.User) ([]any, error) {
+	var registration, signIns []byte
+	if r, ok := snap.Registrations[u.ID]; ok {
+		b, err := encodeRegistration(r)
+		if err != nil {
+			return nil, fmt.Errorf("registration of %s: %w", u.ID, err)
+		}
+		registration = b
+	}
+	if folds, ok := snap.SignIns[u.ID]; ok {
+		b, err := encodeSignIns(folds)
+		if err != nil {
+			return nil, fmt.Errorf("sign-ins of %s: %w", u.ID, err)
+		}
+		signIns = b
+	}
+	var perUser any
+	if state, ok := snap.PerUserMFA[u.ID]; ok {
+		perUser = state
+	}
+	return []any{
+		u.ID, u.UserPrincipalName, u.DisplayName, u.Mail, u.UserType, u.AccountEnabled,
+		u.OnPremisesSyncEnabled, timeOrNull(u.CreatedDateTime), u.JobTitle, u.Department,
+		nonNil(u.LicenseSKUs), timeOrNull(u.LastSignIn), timeOrNull(u.LastNonInteractiveSignIn),
+		timeOrNull(u.LastSuccessfulSignIn), registration, perUser, signIns,
+	}, nil
+}

@@ -1,0 +1,78 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/inventory/pg"
+	"github.com/mfaboard/mfaboard/views"
+)
+
+// accountShow serves GET /accounts/:id: the verdict, its reasons, the path
+// and the facts behind them.
+func (s *Server) accountShow(c echo.Context) error {
+	t, ok, err := s.currentTenant(c)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return inventory.Errorf(inventory.ENOTFOUND, "No tenant has been synced yet, so there is no account to show.")
+	}
+	d, err := s.store.Account(c.Request().Context(), t.ID, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.Account(accountDetailView(page(t, d.DisplayName, "accounts"), d)))
+}
+
+func accountDetailView(p views.Page, d pg.AccountDetail) views.AccountDetail {
+	a := d.Assessment
+	v := views.AccountDetail{
+		Page: p, ID: d.ID, UPN: d.UPN, DisplayName: d.DisplayName, Mail: d.Mail, UserType: d.UserType,
+		Enabled: d.Enabled, Removed: !d.RemovedAt.IsZero(), RemovedAt: d.RemovedAt,
+		JobTitle: d.JobTitle, Department: d.Department, Created: d.CreatedAt, OnPremSync: d.OnPremSync,
+		Category: string(a.Category), CategoryLabel: a.Category.Label(), CategoryReason: a.CategoryReason,
+		AutoCategoryLabel: a.AutoCategory.Label(), CategoryOverride: a.CategoryOverride,
+		Path: string(a.Path), PathLabel: a.Path.Label(), PathReason: a.PathReason, PathHelp: a.Path.Help(),
+		AutoPathLabel: a.AutoPath.Label(), PathOverride: a.PathOverride,
+		Compliance: string(a.Compliance), ComplianceLabel: a.Compliance.Label(),
+		EnforcedBy: a.EnforcedBy, RiskBased: a.RiskBased, Reasons: a.Reasons,
+		PerUserMFA: d.PerUserMFA, LastSignIn: d.LastSignIn, LastNonInteractive: d.LastNonInteractiveSignIn,
+		Licenses: d.Licenses, Groups: d.Groups, Roles: d.Roles,
+	}
+	if v.DisplayName == "" {
+		v.DisplayName = d.UPN
+	}
+	if d.Override != nil {
+		v.OverrideAuthor, v.OverrideReason, v.OverrideAt = d.Override.Author, d.Override.Reason, d.Override.At
+	}
+	for _, m := range a.Markers {
+		v.Markers = append(v.Markers, views.Badge{Value: string(m), Label: m.Label(), Title: a.MarkerReasons[m]})
+	}
+	for _, key := range a.Dated {
+		if f, ok := inventory.DatedFacts[key]; ok {
+			v.Dated = append(v.Dated, views.DatedFact{Date: f.Date, Text: f.Text, Source: f.Source})
+		}
+	}
+	switch {
+	case d.Registration == nil:
+		v.MFARegistered = "no registration details"
+	case d.Registration.IsMfaRegistered:
+		v.MFARegistered = "yes"
+		v.Methods, v.DefaultMethod = d.Registration.MethodsRegistered, d.Registration.DefaultMethod
+	default:
+		v.MFARegistered = "no"
+		v.Methods, v.DefaultMethod = d.Registration.MethodsRegistered, d.Registration.DefaultMethod
+	}
+	for _, f := range d.SignIns {
+		v.SignIns = append(v.SignIns, views.SignInLine{
+			Day: f.Day, App: f.App, ClientApp: f.ClientAppUsed, Interactive: f.Interactive,
+			SingleFactor: strings.EqualFold(f.Requirement, "singleFactorAuthentication"), Success: f.Success,
+			Legacy: inventory.IsLegacyClient(f.ClientAppUsed), Count: f.Count,
+		})
+	}
+	return v
+}
