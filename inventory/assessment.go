@@ -176,6 +176,10 @@ type TenantVerdict struct {
 	Gaps        []Gap // policy gaps that cause most failures, worst first
 	Unchecked   []string
 	AsOf        time.Time
+	// The readiness view shows privileged accounts apart (DOMAIN.md §6:
+	// Partner Center checks administrative users each year).
+	PrivilegedCounts map[Compliance]int
+	PrivilegedReady  bool
 }
 
 // Gap is a policy shortcoming and how many accounts it leaves uncovered.

@@ -56,7 +56,8 @@ type Coverage struct {
 	// AuthStrength is the strength the account must meet for the policy to
 	// let it in, nil when plain MFA is enough.
 	AuthStrength *AuthStrength
-	// Causes lists every reason the policy does not cover, empty when it does.
+	// Causes lists every reason the policy does not cover, empty when it
+	// does. Coverages of one policy may share it: read it, do not write.
 	Causes []Cause
 }
 
@@ -95,14 +96,22 @@ func (r *policyRule) cover(a *Account, explain bool) Coverage {
 		return c
 	}
 	c.Included = true
-	excluded, causes := r.excludes(a, explain)
-	if !explain {
+	switch {
+	case !explain:
+		excluded, _ := r.excludes(a, false)
 		c.Covers = !excluded && len(r.static) == 0
-	} else {
-		// static is shared by every account: copy before appending.
-		causes = append(slices.Clip(r.static), causes...)
-		c.Causes = causes
-		c.Covers = len(causes) == 0
+	case !r.mfaIntent:
+		c.Causes = slices.Clip(r.grant)
+	default:
+		_, causes := r.excludes(a, true)
+		if causes == nil {
+			// Most accounts share the policy's own causes: one slice for
+			// all of them, clipped so an append by a reader copies it.
+			c.Causes = slices.Clip(r.static)
+		} else {
+			c.Causes = append(causes, r.static...)
+		}
+		c.Covers = len(c.Causes) == 0
 	}
 	if c.Covers {
 		c.AuthStrength = r.strength
@@ -113,7 +122,7 @@ func (r *policyRule) cover(a *Account, explain bool) Coverage {
 // includes applies the include side of the user conditions. note explains
 // a guest include that could not be matched from the data.
 func (r *policyRule) includes(a *Account, explain bool) (bool, *Cause) {
-	if r.include.all || r.include.hasUser(a.ID) {
+	if r.include.all || r.include.hasUser(a) {
 		return true, nil
 	}
 	if a.Guest != NotGuest && r.include.allGuests {
@@ -149,7 +158,7 @@ func (r *policyRule) excludes(a *Account, explain bool) (bool, []Cause) {
 		Text: r.ref + " excludes all users", summary: "excludes all users"}) {
 		return true, nil
 	}
-	if x.hasUser(a.ID) && add(Cause{Kind: CauseExcluded, ViaKind: "user", Via: a.UserPrincipalName,
+	if x.hasUser(a) && add(Cause{Kind: CauseExcluded, ViaKind: "user", Via: a.UserPrincipalName,
 		Text: r.ref + " excludes this account by name", summary: "excludes by name"}) {
 		return true, nil
 	}

@@ -45,6 +45,16 @@ type Account struct {
 	RoleTemplateIDs []string
 	// Groups are the groups it is a member of, directly or nested.
 	Groups Membership
+
+	key string // lower-case ID, worked out once by Directory.Account
+}
+
+// lowerID is the id as policies' user lists are indexed.
+func (a *Account) lowerID() string {
+	if a.key != "" {
+		return a.key
+	}
+	return strings.ToLower(a.ID)
 }
 
 // HoldsRole reports whether the account holds the role with this template id.
@@ -116,14 +126,16 @@ func NewDirectory(s *Snapshot) *Directory {
 
 // Account gathers what the rules see of one user.
 func (d *Directory) Account(u User) Account {
+	key := strings.ToLower(u.ID)
 	return Account{
+		key:               key,
 		ID:                u.ID,
 		UserPrincipalName: u.UserPrincipalName,
 		DisplayName:       u.DisplayName,
 		UserType:          u.UserType,
 		Guest:             GuestKindOf(u.UserType, u.UserPrincipalName),
-		RoleTemplateIDs:   d.roleHolders[strings.ToLower(u.ID)],
-		Groups:            d.groups.membership(u.ID),
+		RoleTemplateIDs:   d.roleHolders[key],
+		Groups:            d.groups.membership(key),
 	}
 }
 

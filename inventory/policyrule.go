@@ -16,11 +16,19 @@ type policyRule struct {
 	// static holds the causes that do not depend on the account: state,
 	// apps, locations, other conditions, grant.
 	static []Cause
+	// grant holds the grant's causes alone. A policy whose grant does not
+	// ask for MFA at all (block, compliant device only) never aimed to
+	// enforce it: that one cause is all there is to say about it.
+	grant     []Cause
+	mfaIntent bool
 	// unknownExclusions are exclusions by groups or roles whose members
 	// could not be read.
 	unknownExclusions []Cause
 	riskBased         bool
 	strength          *AuthStrength
+	// shown is the name as reasons show it, with the risk-based mark;
+	// starred is the name set off as in every cause.
+	shown, starred string
 }
 
 // userSet is one side (include or exclude) of a policy's user conditions.
@@ -46,8 +54,8 @@ type guestSet struct {
 	tenants    []string
 }
 
-func (s *userSet) hasUser(id string) bool {
-	return len(s.users) > 0 && s.users[strings.ToLower(id)]
+func (s *userSet) hasUser(a *Account) bool {
+	return len(s.users) > 0 && s.users[a.lowerID()]
 }
 
 func (s *userSet) hasGroup(a *Account) int32 {
@@ -133,11 +141,16 @@ func compilePolicy(p *Policy, d *Directory) *policyRule {
 			Text: r.ref + " excludes roles (" + strings.Join(names, ", ") + ") whose holders could not be read (directory roles were not available): counted as excluded"})
 	}
 	r.riskBased = len(p.SignInRiskLevels) > 0 || len(p.UserRiskLevels) > 0
+	r.shown, r.starred = name, "*"+name+"*"
+	if r.riskBased {
+		r.shown = name + " [" + RiskBasedMark + "]"
+	}
 	r.static = append(r.static, r.stateCauses(p)...)
 	r.static = append(r.static, r.appCauses(p)...)
 	r.static = append(r.static, r.locationCauses(p, d)...)
 	r.static = append(r.static, r.conditionCauses(p)...)
-	r.static = append(r.static, r.grantCauses(p)...)
+	r.grant = r.grantCauses(p)
+	r.static = append(r.static, r.grant...)
 	return r
 }
 
@@ -180,10 +193,10 @@ func (r *policyRule) appCauses(p *Policy) []Cause {
 	case len(p.IncludeApplications) == 0:
 		out = append(out, r.cause(CauseApps, "targets no cloud apps", "only user actions or authentication contexts, not every sign-in"))
 	default:
-		out = append(out, r.cause(CauseApps, "covers only selected apps", "("+strings.Join(p.IncludeApplications, ", ")+"), not all cloud apps"))
+		out = append(out, r.cause(CauseApps, "covers only selected apps ("+strings.Join(p.IncludeApplications, ", ")+")", "not every cloud app"))
 	}
 	if len(p.ExcludeApplications) > 0 {
-		out = append(out, r.cause(CauseApps, "excludes apps", "("+strings.Join(p.ExcludeApplications, ", ")+"): sign-ins to them go without MFA"))
+		out = append(out, r.cause(CauseApps, "excludes apps ("+strings.Join(p.ExcludeApplications, ", ")+")", "sign-ins to them go without MFA"))
 	}
 	return out
 }
@@ -202,7 +215,7 @@ func (r *policyRule) locationCauses(p *Policy, d *Directory) []Cause {
 		for i, l := range p.IncludeLocations {
 			names[i] = locationLabel(l, d)
 		}
-		out = append(out, r.cause(CauseLocations, "applies only at some locations", "("+strings.Join(names, ", ")+"): sign-ins from anywhere else go without MFA"))
+		out = append(out, r.cause(CauseLocations, "applies only at some locations ("+strings.Join(names, ", ")+")", "sign-ins from anywhere else go without MFA"))
 	}
 	for _, l := range p.ExcludeLocations {
 		_, trusted := d.locationName(l)
@@ -243,7 +256,7 @@ func (r *policyRule) conditionCauses(p *Policy) []Cause {
 		}
 	}
 	if p.DeviceFilter != "" {
-		out = append(out, r.cause(CauseConditions, "has a device filter", "("+p.DeviceFilter+"): devices on the wrong side of it go without MFA"))
+		out = append(out, r.cause(CauseConditions, "has a device filter ("+p.DeviceFilter+")", "devices on the wrong side of it go without MFA"))
 	}
 	if len(p.ClientAppTypes) > 0 && !containsFold(p.ClientAppTypes, "all") {
 		var missing []string
@@ -261,57 +274,6 @@ func (r *policyRule) conditionCauses(p *Policy) []Cause {
 		out = append(out, r.cause(CauseConditions, "has a condition mfaboard cannot evaluate ("+c+")", "it cannot be assumed to reach every sign-in"))
 	}
 	return out
-}
-
-// alternativeLabels names the grant controls that let a sign-in through
-// instead of MFA under OR.
-var alternativeLabels = map[string]string{
-	"compliantdevice":      "a compliant device",
-	"domainjoineddevice":   "a hybrid-joined device",
-	"approvedapplication":  "an approved client app",
-	"compliantapplication": "an app protection policy",
-	"passwordchange":       "a password change",
-}
-
-func (r *policyRule) grantCauses(p *Policy) []Cause {
-	if !p.HasGrant {
-		return []Cause{r.cause(CauseGrant, "grants no access control", "it does not require MFA")}
-	}
-	if containsFold(p.BuiltInControls, "block") {
-		return []Cause{r.cause(CauseGrant, "blocks access instead of requiring MFA", "")}
-	}
-	hasMFA := containsFold(p.BuiltInControls, "mfa")
-	if !hasMFA && p.AuthStrength == nil {
-		if len(p.BuiltInControls)+len(p.OtherGrants) == 0 {
-			return []Cause{r.cause(CauseGrant, "requires no grant control", "it does not require MFA")}
-		}
-		return []Cause{r.cause(CauseGrant, "does not require MFA", "its grant asks for "+strings.Join(append(slices.Clip(p.BuiltInControls), p.OtherGrants...), ", "))}
-	}
-	var others []string
-	for _, c := range p.BuiltInControls {
-		if strings.EqualFold(c, "mfa") {
-			continue
-		}
-		if l, ok := alternativeLabels[strings.ToLower(c)]; ok {
-			others = append(others, l)
-		} else {
-			others = append(others, c)
-		}
-	}
-	others = append(others, p.OtherGrants...)
-	and := strings.EqualFold(p.GrantOperator, "AND")
-	if len(others) > 0 && !and {
-		op := "(OR)"
-		if !strings.EqualFold(p.GrantOperator, "OR") {
-			op = "(operator " + quote(p.GrantOperator) + ", read as OR)"
-		}
-		return []Cause{r.cause(CauseGrant, "accepts "+strings.Join(others, " or ")+" instead of MFA "+op, "a sign-in can pass without MFA")}
-	}
-	// With OR between plain MFA and a strength, plain MFA is enough.
-	if p.AuthStrength != nil && !(hasMFA && !and) {
-		r.strength = p.AuthStrength
-	}
-	return nil
 }
 
 func containsFold(list []string, s string) bool {

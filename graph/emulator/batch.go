@@ -105,6 +105,7 @@ func (s *Server) throttleStep(step batchStep) bool {
 		return false
 	}
 	s.stepThrottled[key] = true
+	s.throttled++
 	return true
 }
 

@@ -55,6 +55,9 @@ func (s *Server) route(version, path string, q url.Values) answer {
 	case path == "/groups":
 		return s.listMembered(inventory.CollGroups, t.groups, q, link)
 	case len(segs) == 3 && segs[0] == "groups" && segs[2] == "members":
+		if s.forbidden("groupMembers") {
+			return forbiddenAnswer()
+		}
 		return s.listMembers(inventory.CollGroups, t.groups, t.groupBy, segs[1], q, link)
 	case path == "/places/microsoft.graph.room" || path == "/places/graph.room":
 		return s.list(inventory.CollRooms, t.folder[inventory.CollRooms], q, link, defaultLimits(q))

@@ -36,7 +36,8 @@ type Options struct {
 	// Forbidden names collections whose endpoints answer 403 (for example
 	// "signIns"). The extra name "signInActivity" makes /users answer 403
 	// when signInActivity is selected, as Graph does for a tenant without
-	// an Entra ID P1 licence.
+	// an Entra ID P1 licence; "groupMembers" makes /groups/{id}/members
+	// answer 403, as Graph does for a group with hidden membership.
 	Forbidden []string
 	// CutAfterPages: collection → once this many of its pages were served,
 	// every further page request of it has its connection closed halfway
@@ -64,6 +65,7 @@ type Server struct {
 	mu            sync.Mutex
 	requests      int
 	batchSteps    int
+	throttled     int
 	lastThrottled string          // the request last answered 429
 	stepThrottled map[string]bool // batch steps answered 429 on their last attempt
 	pagesServed   map[string]int
@@ -91,6 +93,13 @@ func (s *Server) Requests() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.requests
+}
+
+// Throttled returns how many requests and batch steps were answered 429.
+func (s *Server) Throttled() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.throttled
 }
 
 // BatchSteps returns how many $batch steps the emulator answered.
@@ -155,6 +164,7 @@ func (s *Server) throttle(r *http.Request) bool {
 		return false
 	}
 	s.lastThrottled = key
+	s.throttled++
 	return true
 }
 

@@ -56,11 +56,11 @@ func (s *collectionStream) read() error {
 	if _, err := s.dec.Token(); err != nil { // the closing '}'
 		return s.syntax(err)
 	}
-	if _, err := s.dec.Token(); err != io.EOF {
+	if tok, err := s.dec.Token(); err != io.EOF {
 		if err != nil {
 			return s.syntax(err)
 		}
-		return s.structure("has more after the collection object ends")
+		return s.structureAt(s.tokenStart(tok, s.offset()), "has more after the collection object ends")
 	}
 	if !sawValue {
 		return s.structure(`has no "value" array: a collection file is {"value": [ ... ]}, as Graph returns it`)
@@ -94,7 +94,7 @@ func (s *collectionStream) readValue() error {
 // expectDelim reads the next token and requires it to open an object or
 // array.
 func (s *collectionStream) expectDelim(want json.Delim, what string) error {
-	at := s.offset()
+	before := s.offset()
 	tok, err := s.dec.Token()
 	if err == io.EOF {
 		return s.structure("is empty, expected " + what)
@@ -105,7 +105,16 @@ func (s *collectionStream) expectDelim(want json.Delim, what string) error {
 	if d, ok := tok.(json.Delim); ok && d == want {
 		return nil
 	}
-	return &fileError{s.name, fmt.Sprintf("not a Graph collection at byte %d: found %s, expected %s", at, describeToken(tok), what)}
+	return s.structureAt(s.tokenStart(tok, before), fmt.Sprintf("found %s, expected %s", describeToken(tok), what))
+}
+
+// tokenStart is where a token just read began: exact for a delimiter (one
+// byte), else the offset before it was read.
+func (s *collectionStream) tokenStart(tok json.Token, before int64) int64 {
+	if _, ok := tok.(json.Delim); ok {
+		return s.offset() - 1
+	}
+	return before
 }
 
 func (s *collectionStream) offset() int64 { return s.base + s.dec.InputOffset() }
@@ -115,7 +124,11 @@ func (s *collectionStream) syntax(err error) error {
 }
 
 func (s *collectionStream) structure(what string) error {
-	return &fileError{s.name, fmt.Sprintf("not a Graph collection at byte %d: %s", s.offset(), what)}
+	return s.structureAt(s.offset(), what)
+}
+
+func (s *collectionStream) structureAt(at int64, what string) error {
+	return &fileError{s.name, fmt.Sprintf("not a Graph collection at byte %d: %s", at, what)}
 }
 
 // describeToken names a JSON token for a sentence.

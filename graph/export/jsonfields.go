@@ -111,15 +111,22 @@ func intoString(dst *string) fieldReader {
 // flagList reads a Graph flags enum, written as one comma-separated string
 // ("internalGuest,b2bCollaborationGuest"); a list of strings is accepted too.
 func flagList(raw json.RawMessage, path string) ([]string, *fieldError) {
+	var written []string
 	if bytes.HasPrefix(bytes.TrimSpace(raw), []byte("[")) {
-		return stringList(raw, path)
-	}
-	s, err := stringValue(raw, path)
-	if err != nil {
-		return nil, err
+		list, err := stringList(raw, path)
+		if err != nil {
+			return nil, err
+		}
+		written = list
+	} else {
+		s, err := stringValue(raw, path)
+		if err != nil {
+			return nil, err
+		}
+		written = strings.Split(s, ",")
 	}
 	var flags []string
-	for _, f := range strings.Split(s, ",") {
+	for _, f := range written {
 		if f = strings.TrimSpace(f); f != "" {
 			flags = append(flags, f)
 		}

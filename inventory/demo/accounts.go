@@ -12,15 +12,15 @@ import (
 type cohort int
 
 const (
-	officeWorker cohort = iota
-	contractor          // in Contractors EU, so excluded from the MFA policy
-	leaver              // disabled
-	newHire             // created this week: no registration details yet
-	cloudEngineer       // AdminAgents through Cloud Engineers
-	serviceDeskAgent    // HelpdeskAgents through Service Desk Tier 2
-	accountManager      // SalesAgents directly
-	itAdmin             // holds a directory role other than Global Administrator
-	globalAdmin         // a person's separate admin account
+	officeWorker     cohort = iota
+	contractor              // in Contractors EU, so excluded from the MFA policy
+	leaver                  // disabled
+	newHire                 // created this week: no registration details yet
+	cloudEngineer           // AdminAgents through Cloud Engineers
+	serviceDeskAgent        // HelpdeskAgents through Service Desk Tier 2
+	accountManager          // SalesAgents directly
+	itAdmin                 // holds a directory role other than Global Administrator
+	globalAdmin             // a person's separate admin account
 	breakGlass
 	syncAccount
 	imapTicketing
@@ -43,22 +43,18 @@ type account struct {
 	dept   int // index into departments, -1 for non-people
 	// active accounts signed in within the window.
 	active bool
-	// registered and methods are the registration details decided for it.
+	// registered: its registration details say MFA-registered.
 	registered bool
+	// role is the template id of the directory role it holds, if any.
+	role string
 	// perUser is the per-user MFA state when not "disabled".
 	perUser string
-	// evidence: a successful single-factor sign-in within the window.
-	evidence bool
-	// directExclusion: a direct member of MFA Exclusions ("temporarily").
-	directExclusion bool
 }
 
-// The named accounts every tenant has once, and the smallest tenant that
-// still holds every cohort.
-const (
-	namedAccounts = 20
-	MinUsers      = 60
-)
+// MinUsers is the smallest tenant Generate makes: the twenty named accounts
+// every tenant has once, the smallest share of each generated cohort, and a
+// few office workers.
+const MinUsers = 60
 
 // accounts creates the named accounts, then the generated ones in a shuffled
 // order so that the cohorts mix as they would in a real directory.
@@ -197,11 +193,12 @@ func (g *generator) personLicenses(dept int) []string {
 // addGuest adds an invited B2B guest from one of the partner's customers.
 func (g *generator) addGuest() {
 	first, last := pick(g, firstNames), pick(g, lastNames)
-	dom := pick(g, guestDomains)
+	company := pick(g, guestCompanies)
+	dom := company.domain
 	mail := g.uniqueLocal(localPart(first)+"."+localPart(last), dom) + "@" + dom
 	ext := strings.ReplaceAll(mail, "@", "_") + "#EXT#"
 	u := inventory.User{
-		DisplayName:       first + " " + last + " (" + guestCompany(dom) + ")",
+		DisplayName:       first + " " + last + " (" + company.name + ")",
 		UserPrincipalName: g.uniqueUPN(ext, g.onmicrosoft),
 		Mail:              mail,
 		UserType:          "Guest",
@@ -209,12 +206,6 @@ func (g *generator) addGuest() {
 		CreatedDateTime:   g.longAgo(10, 1500),
 	}
 	g.add(u, account{cohort: guest, dept: -1})
-}
-
-// guestCompany turns fabrikam.com into Fabrikam.
-func guestCompany(domain string) string {
-	name, _, _ := strings.Cut(domain, ".")
-	return strings.ToUpper(name[:1]) + name[1:]
 }
 
 // addGeneratedRoom adds a Teams Rooms resource account; rooms() lists it.
@@ -262,53 +253,8 @@ func (g *generator) addGeneratedService(c cohort) {
 }
 
 // add appends a user and its account record, giving the user its id.
-func (g *generator) add(u inventory.User, a account) *account {
+func (g *generator) add(u inventory.User, a account) {
 	u.ID = g.idFor("user", strings.ToLower(u.UserPrincipalName))
 	g.snap.Users = append(g.snap.Users, u)
 	g.accts = append(g.accts, a)
-	return &g.accts[len(g.accts)-1]
-}
-
-// uniqueUPN makes local@domain unique by numbering repeats, the way an
-// administrator would (jan.devries, jan.devries2, ...).
-func (g *generator) uniqueUPN(local, domain string) string {
-	return g.uniqueLocal(local, domain) + "@" + domain
-}
-
-// uniqueLocal returns local, numbered if local@domain is taken. next
-// remembers where numbering stopped for each name, so a common name costs
-// no more than a rare one.
-func (g *generator) uniqueLocal(local, domain string) string {
-	key := strings.ToLower(local + "@" + domain)
-	for n := max(g.nextNumber[key], 1); ; n++ {
-		candidate := local
-		if n > 1 {
-			candidate += strconv.Itoa(n)
-		}
-		full := strings.ToLower(candidate + "@" + domain)
-		if !g.taken[full] {
-			g.taken[full] = true
-			g.nextNumber[key] = n + 1
-			return candidate
-		}
-	}
-}
-
-// localPart lowers a name to the letters a mailbox name keeps: "van den
-// Berg" → "vandenberg".
-func localPart(name string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(name) {
-		if r >= 'a' && r <= 'z' {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-func twoDigits(n int) string {
-	if n < 10 {
-		return "0" + strconv.Itoa(n)
-	}
-	return strconv.Itoa(n)
 }

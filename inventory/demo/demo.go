@@ -58,6 +58,7 @@ func Generate(opts Options) *inventory.Snapshot {
 	g := newGenerator(opts.withDefaults())
 	g.tenant()
 	g.accounts()
+	g.assignRoles()
 	g.registrations()
 	g.signIns()
 	g.perUserMFA()
@@ -104,28 +105,30 @@ type generator struct {
 	domain      string // the custom (default) domain
 	onmicrosoft string // the initial domain
 
-	accts      []account       // parallel to snap.Users
-	taken      map[string]bool // lower-case addresses given out
-	nextNumber map[string]int  // per base address, the next number to try
+	accts      []account         // parallel to snap.Users
+	taken      map[string]bool   // lower-case addresses given out
+	nextNumber map[string]int    // per base address, the next number to try
 	groupIDs   map[string]string // hand-made group display name → id
 	genGroups  []genGroup        // generated groups, in order
 	idBuf      []byte
 }
 
 func newGenerator(o Options) *generator {
+	// Maps sized once: growing them is most of the cost of a large tenant.
+	n := o.Users
 	return &generator{
 		opts: o,
 		rng:  rand.New(rand.NewPCG(uint64(o.Seed), 0x6d6661626f617264)), // "mfaboard"
 		snap: &inventory.Snapshot{
-			Registrations: map[string]inventory.Registration{},
-			PerUserMFA:    map[string]string{},
-			SignIns:       map[string][]inventory.SignInFold{},
+			Registrations: make(map[string]inventory.Registration, n),
+			PerUserMFA:    make(map[string]string, n),
+			SignIns:       make(map[string][]inventory.SignInFold, n),
 			Present:       map[string]bool{},
 		},
 		asOf:       o.AsOf,
-		taken:      map[string]bool{},
-		nextNumber: map[string]int{},
-		groupIDs:   map[string]string{},
+		taken:      make(map[string]bool, n+n/10),
+		nextNumber: make(map[string]int, n),
+		groupIDs:   make(map[string]string, o.Groups),
 	}
 }
 

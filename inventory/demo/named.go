@@ -33,7 +33,8 @@ func (g *generator) namedAccounts() {
 	g.cloudOnly(breakGlass, "emergency-admin", "Emergency Admin", g.onmicrosoft, 1500)
 	g.cloudOnly(syncAccount, "Sync_SRV-ADC01_1a2b3c4d5e6f", "On-Premises Directory Synchronization Service Account", g.onmicrosoft, 2100)
 	g.cloudOnly(imapTicketing, "ticketing", "Helpdesk Ticketing", g.domain, 1300, skuExchangeOnlinePlan)
-	g.cloudOnly(smtpDevice, "scanner-3rdfloor", "Scanner 3rd Floor", g.domain, 900, skuExchangeOnlinePlan)
+	scanner := g.cloudOnly(smtpDevice, "scanner-3rdfloor", "Scanner 3rd Floor", g.domain, 900, skuExchangeOnlinePlan)
+	g.accts[scanner].perUser = "enforced" // set up for an app password
 	g.cloudOnly(powerShellAutomation, "svc-automation", "PowerShell Automation", g.domain, 1100)
 	g.cloudOnly(apiIntegration, "pc-api-integration", "Partner Center API Integration", g.domain, 1600)
 	// Named after the product, not the job: only its sign-ins show it is
@@ -50,8 +51,8 @@ func (g *generator) namedAccounts() {
 	mailbox := g.cloudOnly(roomMailbox, "ams-room-2.14", "Amsterdam Room 2.14", g.domain, 1700)
 	g.snap.Users[mailbox].AccountEnabled = false // resource mailboxes are disabled accounts
 
-	g.guestNamed("jane", "doe", "Jane Doe", "fabrikam.com", guest, "Guest")
-	g.guestNamed("tom", "becker", "Tom Becker", "northwindtraders.com", b2bMember, "Member")
+	g.guestNamed("jane", "doe", "Jane Doe", guestCompanies[0], guest, "Guest")
+	g.guestNamed("tom", "becker", "Tom Becker", guestCompanies[1], b2bMember, "Member")
 	g.add(inventory.User{
 		DisplayName:       "Pieter Bakker (External)",
 		UserPrincipalName: g.uniqueUPN("ext.pieter.bakker", g.domain),
@@ -84,10 +85,10 @@ func (g *generator) cloudOnly(c cohort, local, name, domain string, ageDays int,
 // guestNamed adds an external account with #EXT# in its UPN: an invited
 // guest, or (userType Member) a b2b collaboration member from a sister
 // company's cross-tenant sync.
-func (g *generator) guestNamed(first, last, name, domain string, c cohort, userType string) {
-	mail := g.uniqueLocal(first+"."+last, domain) + "@" + domain
+func (g *generator) guestNamed(first, last, name string, company company, c cohort, userType string) {
+	mail := g.uniqueLocal(first+"."+last, company.domain) + "@" + company.domain
 	g.add(inventory.User{
-		DisplayName:       name + " (" + guestCompany(domain) + ")",
+		DisplayName:       name + " (" + company.name + ")",
 		UserPrincipalName: g.uniqueUPN(strings.ReplaceAll(mail, "@", "_")+"#EXT#", g.onmicrosoft),
 		Mail:              mail,
 		UserType:          userType,

@@ -63,13 +63,18 @@ var departments = []department{
 
 var contractorTitles = []string{"Freelance Consultant", "Contractor - Cloud Engineer", "Interim Project Manager", "External Developer", "Contractor - Service Desk"}
 
+type company struct{ domain, name string }
+
 // Guests come from the partner's customers and suppliers (Microsoft's own
-// fictitious company names).
-var guestDomains = []string{
-	"fabrikam.com", "northwindtraders.com", "adatum.com", "tailspintoys.com", "woodgrovebank.com",
-	"litwareinc.com", "proseware.com", "wingtiptoys.com", "alpineskihouse.com", "fourthcoffee.com",
-	"relecloud.com", "lucernepublishing.com", "margiestravel.com", "wideworldimporters.com",
-	"treyresearch.net", "cohowinery.com", "blueyonderairlines.com", "graphicdesigninstitute.com",
+// fictitious companies).
+var guestCompanies = []company{
+	{"fabrikam.com", "Fabrikam"}, {"northwindtraders.com", "Northwind Traders"}, {"adatum.com", "A. Datum"},
+	{"tailspintoys.com", "Tailspin Toys"}, {"woodgrovebank.com", "Woodgrove Bank"}, {"litwareinc.com", "Litware"},
+	{"proseware.com", "Proseware"}, {"wingtiptoys.com", "Wingtip Toys"}, {"alpineskihouse.com", "Alpine Ski House"},
+	{"fourthcoffee.com", "Fourth Coffee"}, {"relecloud.com", "Relecloud"}, {"lucernepublishing.com", "Lucerne Publishing"},
+	{"margiestravel.com", "Margie's Travel"}, {"wideworldimporters.com", "Wide World Importers"},
+	{"treyresearch.net", "Trey Research"}, {"cohowinery.com", "Coho Winery"},
+	{"blueyonderairlines.com", "Blue Yonder Airlines"}, {"graphicdesigninstitute.com", "Graphic Design Institute"},
 }
 
 var cities = []string{"Amsterdam", "Rotterdam", "Utrecht", "Eindhoven", "Groningen", "Antwerp"}
@@ -84,7 +89,12 @@ var projectNames = []string{
 	"Odyssey", "Pioneer", "Quantum", "Summit", "Titan", "Voyager", "Zenith",
 }
 
-var subTeams = []string{"Delivery", "Architecture", "Migration", "Support", "Security", "Licensing", "Onboarding", "Reporting", "Governance", "Pilot"}
+// subTeams name the groups one level below a root, squads the levels below
+// that.
+var (
+	subTeams = []string{"Delivery", "Architecture", "Migration", "Support", "Security", "Licensing", "Onboarding", "Reporting", "Governance", "Pilot"}
+	squads   = []string{"Team A", "Team B", "Team C", "Team D", "Team E", "Team F"}
+)
 
 // License SKU ids as Microsoft publishes them.
 const (

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/mfaboard/mfaboard/inventory"
 )
@@ -23,6 +22,16 @@ var assessmentColumns = []string{
 // into assessments in one statement. asOf is the moment of assessment; the
 // zero time means now.
 func writeAssessments(ctx context.Context, tx pgx.Tx, tenantID string, runID int64, asOf time.Time, as []inventory.Assessment) error {
+	if err := stageAssessments(ctx, tx, as); err != nil {
+		return err
+	}
+	step("assessments-copy") // TIMING
+	return mergeAssessments(ctx, tx, tenantID, runID, asOf)
+}
+
+// stageAssessments copies verdicts into staging_assessments, a temporary
+// table dropped at commit.
+func stageAssessments(ctx context.Context, tx pgx.Tx, as []inventory.Assessment) error {
 	_, err := tx.Exec(ctx, `
 		CREATE TEMP TABLE staging_assessments (
 			account_id text, category text, auto_category text, category_override boolean,
@@ -38,7 +47,12 @@ func writeAssessments(ctx context.Context, tx pgx.Tx, tenantID string, runID int
 	if err != nil {
 		return fmt.Errorf("copy: %w", err)
 	}
-	_, err = tx.Exec(ctx, `
+	return nil
+}
+
+// mergeAssessments moves the staged verdicts into assessments.
+func mergeAssessments(ctx context.Context, tx pgx.Tx, tenantID string, runID int64, asOf time.Time) error {
+	_, err := tx.Exec(ctx, `
 		INSERT INTO assessments (tenant_id, account_id, run_id, category, auto_category,
 			category_override, category_reason, markers, marker_reasons, path, auto_path,
 			path_override, path_reason, compliance, enforced_by, risk_based, reasons, dated,
@@ -110,11 +124,22 @@ func (s *Store) SaveAssessments(ctx context.Context, tenantID string, as []inven
 	if err != nil {
 		return fmt.Errorf("store: save assessments: %w", err)
 	}
-	if err := writeAssessments(ctx, tx, tenantID, *runID, time.Time{}, as); err != nil {
-		var pgErr *pgconn.PgError
-		if errors.As(err, &pgErr) && pgErr.Code == "23503" {
-			return inventory.Errorf(inventory.ENOTFOUND, "an assessed account is not in tenant %s", tenantID)
-		}
+	if err := stageAssessments(ctx, tx, as); err != nil {
+		return fmt.Errorf("store: save assessments: %w", err)
+	}
+	// assessments has no foreign key to accounts (see the migration).
+	var stranger string
+	err = tx.QueryRow(ctx, `
+		SELECT s.account_id FROM staging_assessments s
+		WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.tenant_id = $1 AND a.id = s.account_id)
+		LIMIT 1`, tenantID).Scan(&stranger)
+	if err == nil {
+		return accountNotFound(tenantID, stranger)
+	}
+	if !errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("store: save assessments: %w", err)
+	}
+	if err := mergeAssessments(ctx, tx, tenantID, *runID, time.Time{}); err != nil {
 		return fmt.Errorf("store: save assessments: %w", err)
 	}
 	if err := tx.Commit(ctx); err != nil {

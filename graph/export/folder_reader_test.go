@@ -1,0 +1,161 @@
+package export
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mfaboard/mfaboard/inventory"
+)
+
+// writeFolder writes an export folder of the given files into a temp dir.
+func writeFolder(t testing.TB, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+const oneUser = `{"value":[{"id":"u1","displayName":"One","accountEnabled":true}]}`
+
+func TestReadFolderRefusesWhatIsNotAnExportFolder(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "users.json")
+	if err := os.WriteFile(file, []byte(oneUser), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	noUsers := writeFolder(t, map[string]string{"groups.json": `{"value":[]}`})
+	for _, tc := range []struct {
+		name, dir, says string
+	}{
+		{"missing folder", filepath.Join(t.TempDir(), "nope"), "nope does not exist"},
+		{"a file", file, "is a file, not a folder"},
+		{"no users.json", noUsers, "users.json is missing in " + noUsers + ": an export folder needs at least users.json (see GRAPH-EXPORT.md)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, strict := range []bool{true, false} {
+				_, err := ReadFolder(tc.dir, NewDecoder(), strict)
+				if err == nil || !strings.Contains(err.Error(), tc.says) {
+					t.Fatalf("strict=%v: err = %v, want one saying %q", strict, err, tc.says)
+				}
+			}
+		})
+	}
+}
+
+// A broken file: strict reading stops with a sentence naming the file, the
+// problem and the byte; lenient reading leaves the file out, says so, and
+// reads the rest.
+func TestReadFolderBrokenFiles(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		file    string // the broken file
+		content string
+		says    string // in the strict error and the lenient warning
+	}{
+		{"not JSON", "conditionalAccessPolicies.json", `{"value":[{"id":"p1"}}`, "conditionalAccessPolicies.json: not valid JSON at byte 21 (invalid character '}'"},
+		{"cut short", "groups.json", `{"value":[{"id":"g1","members":[`, "groups.json: not valid JSON at byte"},
+		{"no value array", "groups.json", `{"@odata.context":"x","values":[]}`, `groups.json: not a Graph collection at byte 34: has no "value" array`},
+		{"value not an array", "rooms.json", `{"value":{"id":"r1"}}`, `rooms.json: not a Graph collection at byte 9: found an object, expected "value" to be an array`},
+		{"top level array", "rooms.json", `[{"id":"r1"}]`, `rooms.json: not a Graph collection at byte 0: found an array, expected an object with a "value" array`},
+		{"empty file", "rooms.json", ``, "rooms.json: not a Graph collection at byte 0: is empty"},
+		{"trailing data", "rooms.json", `{"value":[]} {"value":[]}`, "rooms.json: not a Graph collection at byte 13: has more after the collection object ends"},
+		{"UTF-16", "rooms.json", "\xff\xfe{\x00}\x00", "rooms.json: is UTF-16 text"},
+		{"two value arrays", "rooms.json", `{"value":[],"value":[]}`, `has two "value" arrays`},
+		{"security defaults not JSON", "securityDefaults.json", `{"isEnabled": tru}`, "securityDefaults.json: not valid JSON at byte"},
+		{"security defaults an array", "securityDefaults.json", `[{"isEnabled": true}]`, "securityDefaults.json: is an array, expected the policy object"},
+		{"next link left in", "rooms.json", `{"value":[{"id":"r1"}],"@odata.nextLink":"https://graph.microsoft.com/v1.0/places/microsoft.graph.room?$skiptoken=x"}`, "rooms.json: has an \"@odata.nextLink\": it holds only the first page"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := writeFolder(t, map[string]string{"users.json": oneUser, tc.file: tc.content, "perUserMfaState.json": `{"value":[{"id":"u1","perUserMfaState":"enforced"}]}`})
+
+			_, err := ReadFolder(dir, NewDecoder(), true)
+			if err == nil || !strings.Contains(err.Error(), tc.says) {
+				t.Fatalf("strict: err = %v, want one containing %q", err, tc.says)
+			}
+
+			d := NewDecoder()
+			warnings, err := ReadFolder(dir, d, false)
+			if err != nil {
+				t.Fatalf("lenient: %v", err)
+			}
+			if len(warnings) != 1 {
+				t.Fatalf("lenient: %d warnings, want 1: %v", len(warnings), warnings)
+			}
+			collection := strings.TrimSuffix(tc.file, ".json")
+			if got := warnings[0].Source + ": " + warnings[0].Message; !strings.Contains(got, tc.says) {
+				t.Errorf("lenient warning = %q, want it to contain %q", got, tc.says)
+			}
+			s := d.Snapshot()
+			if len(s.Users) != 1 || s.PerUserMFA["u1"] != "enforced" {
+				t.Errorf("lenient: the rest of the folder was not read: users %v, per-user %v", s.Users, s.PerUserMFA)
+			}
+			nextLink := strings.Contains(tc.content, "nextLink")
+			if s.Present[collection] != nextLink {
+				// A broken file is left out whole, as if missing; a file of
+				// one page is real data, read with its warning.
+				t.Errorf("lenient: Present[%s] = %v, want %v", collection, s.Present[collection], nextLink)
+			}
+		})
+	}
+}
+
+func TestReadFolderBrokenUsersIsAnErrorEvenWhenLenient(t *testing.T) {
+	dir := writeFolder(t, map[string]string{"users.json": `{"value":[{"id":"u1"},`})
+	_, err := ReadFolder(dir, NewDecoder(), false)
+	if err == nil || !strings.Contains(err.Error(), "users.json: not valid JSON at byte") {
+		t.Fatalf("err = %v, want users.json's syntax error", err)
+	}
+}
+
+func TestReadFolderAcceptsWhatRealExportsLookLike(t *testing.T) {
+	dir := writeFolder(t, map[string]string{
+		// Windows tools write a UTF-8 byte order mark.
+		"users.json": "\xef\xbb\xbf" + `{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#users","@odata.count":1,"value":[{"id":"u1","accountEnabled":true}],"@odata.deltaLink":"x"}`,
+		// securityDefaults as a collection response holding the object.
+		"securityDefaults.json": `{"value":[{"id":"00000000-0000-0000-0000-000000000005","isEnabled":true}]}`,
+		// A collection that is present and empty.
+		"rooms.json": `{"value":[]}`,
+		// Not a collection of the folder: ignored.
+		"servicePrincipals.json": `not even JSON`,
+	})
+	s, err := ReadSnapshot(dir, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Users) != 1 || s.Users[0].ID != "u1" {
+		t.Errorf("users = %+v", s.Users)
+	}
+	if s.SecurityDefaults == nil || !*s.SecurityDefaults {
+		t.Errorf("security defaults = %v, want enabled", s.SecurityDefaults)
+	}
+	want := map[string]bool{inventory.CollUsers: true, inventory.CollSecurityDefaults: true, inventory.CollRooms: true}
+	if len(s.Present) != len(want) {
+		t.Errorf("present = %v, want %v", s.Present, want)
+	}
+	for c := range want {
+		if !s.Present[c] {
+			t.Errorf("present = %v, want %s", s.Present, c)
+		}
+	}
+	if len(s.Warnings) != 0 {
+		t.Errorf("warnings: %v", s.Warnings)
+	}
+}
+
+// An empty {"value":[]} security defaults file says the policy was not
+// read: present, but not known.
+func TestReadFolderSecurityDefaultsUnknown(t *testing.T) {
+	dir := writeFolder(t, map[string]string{"users.json": oneUser, "securityDefaults.json": `{"value":[]}`})
+	s, err := ReadSnapshot(dir, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.Present[inventory.CollSecurityDefaults] || s.SecurityDefaults != nil {
+		t.Errorf("present %v, value %v: want present and nil", s.Present[inventory.CollSecurityDefaults], s.SecurityDefaults)
+	}
+}

@@ -1,0 +1,173 @@
+package pg_test
+
+import (
+	"os"
+	"context"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/inventory/demo"
+	"github.com/mfaboard/mfaboard/inventory/pg"
+	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
+)
+
+// benchAsOf fixes the demo tenant, so every run of a benchmark stores the
+// same data.
+var benchAsOf = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+
+// demoTenant generates a demo tenant of n users and assesses it.
+func demoTenant(n int) (*inventory.Snapshot, inventory.Result) {
+	snap := demo.Generate(demo.Options{Users: n, Seed: 1, AsOf: benchAsOf})
+	res := inventory.Assess(snap, inventory.Inputs{Settings: inventory.DefaultSettings(inventory.KindMixed), AsOf: benchAsOf})
+	return snap, res
+}
+
+// TestDemoTenantRoundTrips stores a whole demo tenant, with every case
+// DOMAIN.md names, and reads back the same snapshot and the same verdict.
+func TestDemoTenantRoundTrips(t *testing.T) {
+	store, _ := pgtest.NewStore(t)
+	ctx := context.Background()
+	snap, res := demoTenant(300)
+	runID, err := store.StartRun(ctx, pg.SourceDemo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.ApplySync(ctx, runID, snap, inventory.KindMixed, res); err != nil {
+		t.Fatal(err)
+	}
+	got, err := store.LoadSnapshot(ctx, snap.Tenant.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sortUsers(got)
+	sortUsers(snap)
+	wantEqual(t, "demo users", got.Users, snap.Users)
+	wantEqual(t, "demo registrations", got.Registrations, snap.Registrations)
+	wantEqual(t, "demo sign-ins", got.SignIns, snap.SignIns)
+	wantEqual(t, "demo policies", got.Policies, snap.Policies)
+	wantEqual(t, "demo groups", got.Groups, snap.Groups)
+	wantEqual(t, "demo snapshot", *got, *snap)
+
+	again := inventory.Assess(got, inventory.Inputs{Settings: inventory.DefaultSettings(inventory.KindMixed), AsOf: benchAsOf})
+	wantEqual(t, "verdict on the stored tenant", again.Tenant, res.Tenant)
+	sum, err := store.Summary(ctx, snap.Tenant.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantEqual(t, "summary compliance counts", nonZero(sum.Counts), nonZero(res.Tenant.Counts))
+	wantEqual(t, "summary category counts", nonZero(sum.ByCategory), nonZero(res.Tenant.ByCategory))
+	wantEqual(t, "summary path counts", nonZero(sum.ByPath), nonZero(res.Tenant.ByPath))
+}
+
+func nonZero[K comparable](m map[K]int) map[K]int {
+	out := map[K]int{}
+	for k, v := range m {
+		if v != 0 {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func BenchmarkApplySync10k(b *testing.B)  { benchmarkApplySync(b, 10_000) }
+func BenchmarkApplySync100k(b *testing.B) { benchmarkApplySync(b, 100_000) }
+
+// benchmarkApplySync measures ApplySync alone (generation and assessment
+// are done once, outside the timer): "first" stores the tenant into a fresh
+// database, "resync" stores it again over itself, as every later sync does.
+func benchmarkApplySync(b *testing.B, n int) {
+	snap, res := demoTenant(n)
+	ctx := context.Background()
+	b.Run("first", func(b *testing.B) {
+		for range b.N {
+			b.StopTimer()
+			store, _ := pgtest.NewStore(b)
+			if q := os.Getenv("EXP_SQL"); q != "" {
+				if _, err := store.Pool().Exec(ctx, q); err != nil {
+					b.Fatal(err)
+				}
+			}
+			runID, err := store.StartRun(ctx, pg.SourceDemo)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			if err := store.ApplySync(ctx, runID, snap, inventory.KindMixed, res); err != nil {
+				b.Fatal(err)
+			}
+		}
+		reportPeakRSS(b)
+	})
+	b.Run("resync", func(b *testing.B) {
+		store, _ := pgtest.NewStore(b)
+		apply := func() {
+			runID, err := store.StartRun(ctx, pg.SourceDemo)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := store.ApplySync(ctx, runID, snap, inventory.KindMixed, res); err != nil {
+				b.Fatal(err)
+			}
+		}
+		apply()
+		b.ResetTimer()
+		for range b.N {
+			apply()
+		}
+		reportPeakRSS(b)
+	})
+}
+
+// BenchmarkListAccounts100k measures a page of 50 with its total, as the
+// account list asks for it, in a tenant of 100,000 accounts.
+func BenchmarkListAccounts100k(b *testing.B) {
+	snap, res := demoTenant(100_000)
+	store, _ := pgtest.NewStore(b)
+	ctx := context.Background()
+	runID, err := store.StartRun(ctx, pg.SourceDemo)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := store.ApplySync(ctx, runID, snap, inventory.KindMixed, res); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := store.Pool().Exec(ctx, `ANALYZE`); err != nil {
+		b.Fatal(err)
+	}
+	id := snap.Tenant.ID
+	cases := []struct {
+		name string
+		f    pg.AccountFilter
+	}{
+		{"first-page", pg.AccountFilter{TenantID: id}},
+		{"filtered-searched", pg.AccountFilter{TenantID: id, Category: string(inventory.OfficeWorker),
+			Compliance: string(inventory.NonCompliant), Query: "son"}},
+		{"search-rare", pg.AccountFilter{TenantID: id, Query: "svc"}},
+		{"marker-sorted", pg.AccountFilter{TenantID: id, Marker: string(inventory.Privileged), Sort: "-last_sign_in"}},
+		{"deep-page-by-compliance", pg.AccountFilter{TenantID: id, Sort: "compliance", Offset: 50_000}},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			c.f.Limit = 50
+			var page pg.AccountPage
+			for range b.N {
+				page, err = store.ListAccounts(ctx, c.f)
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(page.Total), "matches")
+		})
+	}
+}
+
+// reportPeakRSS reports the benchmark process's peak resident memory.
+func reportPeakRSS(b *testing.B) {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(ru.Maxrss)/1024, "peak-RSS-MB") // Maxrss is in KiB on Linux
+}

@@ -1,0 +1,73 @@
+// Package pgtest gives a test its own PostgreSQL database, migrated with the
+// project's migrations. Each call clones a template database that pgtestdb
+// migrates once per version of the migrations, so a fresh database costs a
+// CREATE DATABASE, not a migration.
+//
+// The server is the one of the environment: PGHOST (127.0.0.1), PGPORT
+// (5432), PGUSER (postgres) and PGPASSWORD (none).
+package pgtest
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver pgtestdb connects with
+	"github.com/peterldowns/pgtestdb"
+	"github.com/peterldowns/pgtestdb/migrators/goosemigrator"
+
+	"github.com/mfaboard/mfaboard/inventory/pg"
+	"github.com/mfaboard/mfaboard/migrations"
+)
+
+// Config is the server pgtestdb creates databases on.
+func Config() pgtestdb.Config {
+	return pgtestdb.Config{
+		DriverName: "pgx",
+		Host:       env("PGHOST", "127.0.0.1"),
+		Port:       env("PGPORT", "5432"),
+		User:       env("PGUSER", "postgres"),
+		Password:   os.Getenv("PGPASSWORD"),
+		Database:   "postgres",
+		Options:    "sslmode=disable",
+	}
+}
+
+// Migrator migrates template databases with the project's migrations.
+func Migrator() pgtestdb.Migrator {
+	return goosemigrator.New(".", goosemigrator.WithFS(migrations.FS))
+}
+
+// NewURL returns the URL of a fresh, migrated database, dropped when the
+// test passes (kept for a look when it fails).
+func NewURL(tb testing.TB) string {
+	tb.Helper()
+	return pgtestdb.Custom(tb, Config(), Migrator()).URL()
+}
+
+// NewEmptyURL returns the URL of a fresh database with no tables at all.
+func NewEmptyURL(tb testing.TB) string {
+	tb.Helper()
+	return pgtestdb.Custom(tb, Config(), pgtestdb.NoopMigrator{}).URL()
+}
+
+// NewStore opens a store on a fresh, migrated database and closes it when
+// the test ends. It returns the database URL too, for code under test that
+// opens its own connections.
+func NewStore(tb testing.TB) (*pg.Store, string) {
+	tb.Helper()
+	url := NewURL(tb)
+	store, err := pg.Open(context.Background(), url)
+	if err != nil {
+		tb.Fatalf("open store: %v", err)
+	}
+	tb.Cleanup(store.Close)
+	return store, url
+}
+
+func env(name, fallback string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return fallback
+}

@@ -1,0 +1,106 @@
+package pg
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/mfaboard/mfaboard/inventory"
+)
+
+// Summary returns the tenant verdict as the stored assessments make it now:
+// counts per compliance, category, path and marker of the accounts not
+// removed (every known value present, zero or not), and readiness. Gaps and
+// Unchecked come from the verdict of the last successful sync, which is
+// the only place they are computed. A tenant never synced is ENOTFOUND.
+func (s *Store) Summary(ctx context.Context, tenantID string) (inventory.TenantVerdict, error) {
+	v := inventory.TenantVerdict{
+		TenantID:   tenantID,
+		Counts:     map[inventory.Compliance]int{},
+		ByCategory: map[inventory.Category]int{},
+		ByPath:     map[inventory.Path]int{},
+		ByMarker:   map[inventory.Marker]int{},
+	}
+	for _, c := range inventory.Compliances {
+		v.Counts[c] = 0
+	}
+	for _, c := range inventory.Categories {
+		v.ByCategory[c] = 0
+	}
+	for _, p := range inventory.Paths {
+		v.ByPath[p] = 0
+	}
+	for _, m := range inventory.Markers {
+		v.ByMarker[m] = 0
+	}
+
+	var (
+		synced  *time.Time
+		verdict []byte
+	)
+	err := s.pool.QueryRow(ctx, `
+		SELECT t.display_name, t.kind, t.last_synced_at, r.verdict
+		FROM tenants t LEFT JOIN sync_runs r ON r.id = t.last_run_id
+		WHERE t.id = $1`, tenantID).Scan(&v.DisplayName, &v.Kind, &synced, &verdict)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return v, inventory.Errorf(inventory.ENOTFOUND, "tenant %s is not in the database", tenantID)
+	}
+	if err != nil {
+		return v, fmt.Errorf("store: summary: %w", err)
+	}
+	v.AsOf = timeFromNull(synced)
+	if verdict != nil {
+		var last inventory.TenantVerdict
+		if err := json.Unmarshal(verdict, &last); err != nil {
+			return v, fmt.Errorf("store: summary: last verdict: %w", err)
+		}
+		v.Gaps, v.Unchecked = last.Gaps, last.Unchecked
+		if !last.AsOf.IsZero() {
+			v.AsOf = last.AsOf
+		}
+	}
+
+	rows, err := s.pool.Query(ctx, `
+		WITH current AS (
+			SELECT s.compliance, s.category, s.path, s.markers
+			FROM assessments s
+			JOIN accounts a ON a.tenant_id = s.tenant_id AND a.id = s.account_id
+			WHERE s.tenant_id = $1 AND a.removed_at IS NULL
+		)
+		SELECT 'compliance', compliance, count(*) FROM current GROUP BY compliance
+		UNION ALL SELECT 'category', category, count(*) FROM current GROUP BY category
+		UNION ALL SELECT 'path', path, count(*) FROM current GROUP BY path
+		UNION ALL SELECT 'marker', m, count(*) FROM current, unnest(markers) AS m GROUP BY m`, tenantID)
+	if err != nil {
+		return v, fmt.Errorf("store: summary: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			dim, value string
+			n          int
+		)
+		if err := rows.Scan(&dim, &value, &n); err != nil {
+			return v, fmt.Errorf("store: summary: %w", err)
+		}
+		switch dim {
+		case "compliance":
+			v.Counts[inventory.Compliance(value)] = n
+		case "category":
+			v.ByCategory[inventory.Category(value)] = n
+		case "path":
+			v.ByPath[inventory.Path(value)] = n
+		case "marker":
+			v.ByMarker[inventory.Marker(value)] = n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return v, fmt.Errorf("store: summary: %w", err)
+	}
+	v.Ready = v.Counts[inventory.NonCompliant] == 0 && v.Counts[inventory.AtRisk] == 0
+	return v, nil
+}

@@ -1,0 +1,358 @@
+package pg_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/inventory/pg"
+	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
+)
+
+func TestMigrateIsIdempotent(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.NewEmptyURL(t)
+	for i := range 2 {
+		if err := pg.Migrate(ctx, url); err != nil {
+			t.Fatalf("Migrate #%d: %v", i+1, err)
+		}
+	}
+	store, err := pg.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	var applied int
+	if err := store.Pool().QueryRow(ctx, `SELECT count(*) FROM goose_db_version WHERE version_id > 0`).Scan(&applied); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := migrationFiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if applied != len(entries) {
+		t.Fatalf("goose recorded %d migrations, the folder has %d", applied, len(entries))
+	}
+	// The search indexes exist where pg_trgm does (it does on the test server).
+	var trigram int
+	if err := store.Pool().QueryRow(ctx,
+		`SELECT count(*) FROM pg_indexes WHERE tablename = 'accounts' AND indexname LIKE '%trgm'`).Scan(&trigram); err != nil {
+		t.Fatal(err)
+	}
+	if trigram != 1 {
+		t.Fatalf("found %d trigram indexes on accounts, want 1", trigram)
+	}
+	// And the store works on the database Migrate made.
+	applySync(t, store, fixtureSnapshot(), "")
+}
+
+func TestApplySyncThenLoadSnapshotRoundTrips(t *testing.T) {
+	store, _ := pgtest.NewStore(t)
+	ctx := context.Background()
+	snap := fixtureSnapshot()
+	runID := applySync(t, store, snap, inventory.KindCSP)
+
+	got, err := store.LoadSnapshot(ctx, tenantID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sortUsers(got)
+	sortUsers(snap)
+	wantEqual(t, "snapshot", *got, *snap)
+
+	runs, err := store.Runs(ctx, tenantID, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(runs) != 1 || runs[0].ID != runID || runs[0].Status != pg.RunSucceeded || runs[0].TenantID != tenantID {
+		t.Fatalf("runs = %+v, want run %d succeeded for the tenant", runs, runID)
+	}
+	r := runs[0]
+	for key, want := range map[string]int{"users": 6, "policies": 2, "groups": 3, "directory_roles": 2, "rooms": 1,
+		"registrations": 2, "sign_in_folds": 2, "assessments": 6, "accounts_new": 6, "accounts_removed": 0} {
+		if r.Counts[key] != want {
+			t.Errorf("run counts[%s] = %d, want %d (all: %v)", key, r.Counts[key], want, r.Counts)
+		}
+	}
+	wantEqual(t, "run warnings", r.Warnings, []string{"signIns.json value[7].status: errorCode is not a number"})
+	if r.Verdict == nil || len(r.Verdict.Gaps) != 1 || !r.Verdict.AsOf.Equal(asOf) {
+		t.Fatalf("run verdict = %+v, want the result's verdict", r.Verdict)
+	}
+	if r.FinishedAt.Before(r.StartedAt) {
+		t.Fatalf("run finished %v before it started %v", r.FinishedAt, r.StartedAt)
+	}
+
+	tenants, err := store.Tenants(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tenants) != 1 || tenants[0].Kind != inventory.KindCSP || tenants[0].Accounts != 6 ||
+		tenants[0].DisplayName != "Contoso Partner" || tenants[0].LastRunID != runID || tenants[0].LastSyncedAt.IsZero() {
+		t.Fatalf("tenants = %+v", tenants)
+	}
+}
+
+func TestApplySyncKeepsKindUnlessGiven(t *testing.T) {
+	store, _ := pgtest.NewStore(t)
+	ctx := context.Background()
+	kinds := []struct {
+		given, want inventory.TenantKind
+	}{
+		{"", inventory.KindMixed}, // a new tenant is mixed
+		{inventory.KindProduction, inventory.KindProduction},
+		{"", inventory.KindProduction}, // kept
+		{inventory.KindCSP, inventory.KindCSP},
+	}
+	for i, k := range kinds {
+		applySync(t, store, fixtureSnapshot(), k.given)
+		st, err := store.TenantSettings(ctx, tenantID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Kind != k.want {
+			t.Fatalf("sync %d with kind %q: tenant kind %q, want %q", i+1, k.given, st.Kind, k.want)
+		}
+	}
+}
+
+func TestApplySyncMarksGoneAccountsRemovedAndBack(t *testing.T) {
+	store, _ := pgtest.NewStore(t)
+	ctx := context.Background()
+	full := fixtureSnapshot()
+	first := applySync(t, store, full, "")
+	second := applySync(t, store, without(full, "u-bob"), "")
+
+	bob, err := store.Account(ctx, tenantID, "u-bob")
+	if err != nil {
+		t.Fatalf("a removed account must stay readable: %v", err)
+	}
+	if bob.RemovedAt.IsZero() || bob.FirstSeenRun != first || bob.LastSeenRun != first {
+		t.Fatalf("bob after the sync without him: removed %v, seen %d..%d, want removed, seen %d..%d",
+			bob.RemovedAt, bob.FirstSeenRun, bob.LastSeenRun, first, first)
+	}
+	if bob.Assessment == nil || bob.Assessment.Compliance != inventory.AtRisk {
+		t.Fatalf("bob keeps his last verdict, got %+v", bob.Assessment)
+	}
+	snap, err := store.LoadSnapshot(ctx, tenantID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.ContainsFunc(snap.Users, func(u inventory.User) bool { return u.ID == "u-bob" }) || len(snap.Users) != 5 {
+		t.Fatalf("the loaded snapshot has %d users (bob among them?), want the 5 others", len(snap.Users))
+	}
+	page, err := store.ListAccounts(ctx, pg.AccountFilter{TenantID: tenantID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.Total != 5 {
+		t.Fatalf("list without removed: total %d, want 5", page.Total)
+	}
+	page, err = store.ListAccounts(ctx, pg.AccountFilter{TenantID: tenantID, IncludeRemoved: true, Query: "bob"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.Total != 1 || !page.Rows[0].Removed() {
+		t.Fatalf("list with removed: %+v, want bob, removed", page)
+	}
+	sum, err := store.Summary(ctx, tenantID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.ByCategory[inventory.GuestAccount] != 0 {
+		t.Fatalf("summary counts the removed guest: %v", sum.ByCategory)
+	}
+	runs, _ := store.Runs(ctx, tenantID, 1)
+	if runs[0].ID != second || runs[0].Counts["accounts_removed"] != 1 || runs[0].Counts["accounts_new"] != 0 {
+		t.Fatalf("second run counts %v, want 1 removed, 0 new", runs[0].Counts)
+	}
+
+	third := applySync(t, store, full, "")
+	bob, err = store.Account(ctx, tenantID, "u-bob")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bob.RemovedAt.IsZero() || bob.FirstSeenRun != first || bob.LastSeenRun != third {
+		t.Fatalf("bob back: removed %v, seen %d..%d, want not removed, seen %d..%d",
+			bob.RemovedAt, bob.FirstSeenRun, bob.LastSeenRun, first, third)
+	}
+	runs, _ = store.Runs(ctx, tenantID, 1)
+	if runs[0].Counts["accounts_returned"] != 1 || runs[0].Counts["accounts_removed"] != 0 {
+		t.Fatalf("third run counts %v, want 1 returned", runs[0].Counts)
+	}
+}
+
+func TestFailedApplySyncLeavesPreviousStateIntact(t *testing.T) {
+	store, _ := pgtest.NewStore(t)
+	ctx := context.Background()
+	snap := fixtureSnapshot()
+	applySync(t, store, snap, inventory.KindMixed)
+	before := dumpTenant(t, store)
+
+	// A changed tenant whose assessment carries a category the schema does
+	// not know: the accounts and directory objects are written before the
+	// assessments fail, so the rollback must undo them.
+	changed := without(snap, "u-carol")
+	changed.Users[0].DisplayName = "Alice Renamed"
+	changed.Policies = changed.Policies[:1]
+	changed.Tenant.DisplayName = "Renamed tenant"
+	res := fixtureResult(changed)
+	res.Accounts[len(res.Accounts)-1].Category = "robot"
+
+	runID, err := store.StartRun(ctx, pg.SourceGraph)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = store.ApplySync(ctx, runID, changed, inventory.KindCSP, res)
+	if err == nil {
+		t.Fatal("ApplySync stored a category the schema does not allow")
+	}
+	if !strings.HasPrefix(err.Error(), "store: apply sync: assessments") {
+		t.Fatalf("error %q does not say where it failed", err)
+	}
+	// The caller's context may be what failed the sync: FailRun still records.
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := store.FailRun(cancelled, runID, err); err != nil {
+		t.Fatalf("FailRun: %v", err)
+	}
+	wantEqual(t, "tenant after a failed sync", dumpTenant(t, store), before)
+
+	runs, err := store.Runs(ctx, tenantID, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The failed run never learned its tenant, so it is listed with it.
+	if runs[0].ID != runID || runs[0].Status != pg.RunFailed || !strings.Contains(runs[0].Error, "check constraint") ||
+		runs[0].FinishedAt.IsZero() || runs[0].TenantID != "" {
+		t.Fatalf("newest run = %+v, want run %d failed with the cause", runs[0], runID)
+	}
+	// A finished run cannot be applied or failed again.
+	wantCode(t, store.ApplySync(ctx, runID, snap, "", fixtureResult(snap)), inventory.ECONFLICT)
+	wantCode(t, store.FailRun(ctx, runID, errors.New("again")), inventory.ECONFLICT)
+	wantCode(t, store.FailRun(ctx, 99999, errors.New("nobody")), inventory.ENOTFOUND)
+}
+
+func TestApplySyncWithCancelledContextWritesNothing(t *testing.T) {
+	store, _ := pgtest.NewStore(t)
+	ctx := context.Background()
+	applySync(t, store, fixtureSnapshot(), "")
+	before := dumpTenant(t, store)
+	runID, err := store.StartRun(ctx, pg.SourceDemo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	snap := without(fixtureSnapshot(), "u-alice")
+	err = store.ApplySync(cancelled, runID, snap, "", fixtureResult(snap))
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("ApplySync with a cancelled context: %v, want context.Canceled", err)
+	}
+	wantEqual(t, "tenant after a cancelled sync", dumpTenant(t, store), before)
+}
+
+func TestApplySyncRefusesBadInput(t *testing.T) {
+	store, _ := pgtest.NewStore(t)
+	ctx := context.Background()
+	runID, err := store.StartRun(ctx, pg.SourceFolder)
+	if err != nil {
+		t.Fatal(err)
+	}
+	twice := fixtureSnapshot()
+	twice.Users = append(twice.Users, twice.Users[0])
+	noTenant := fixtureSnapshot()
+	noTenant.Tenant.ID = ""
+	dupGroup := fixtureSnapshot()
+	dupGroup.Groups = append(dupGroup.Groups, dupGroup.Groups[0])
+	good := fixtureSnapshot()
+	short := fixtureResult(good)
+	short.Accounts = short.Accounts[1:]
+	stranger := fixtureResult(good)
+	stranger.Accounts[0].UserID = "u-nobody"
+
+	cases := []struct {
+		name string
+		snap *inventory.Snapshot
+		kind inventory.TenantKind
+		res  inventory.Result
+		run  int64
+		code string
+		says string
+	}{
+		{"no snapshot", nil, "", inventory.Result{}, runID, inventory.EINVALID, "no snapshot"},
+		{"no tenant", noTenant, "", fixtureResult(noTenant), runID, inventory.EINVALID, "does not name its tenant"},
+		{"user twice", twice, "", fixtureResult(good), runID, inventory.EINVALID, "lists user u-alice twice"},
+		{"group twice", dupGroup, "", fixtureResult(good), runID, inventory.EINVALID, "lists group g-service twice"},
+		{"missing verdict", good, "", short, runID, inventory.EINVALID, "no verdict on user u-alice"},
+		{"verdict on a stranger", good, "", stranger, runID, inventory.EINVALID, "u-nobody"},
+		{"bad kind", good, "hybrid", fixtureResult(good), runID, inventory.EINVALID, "unknown tenant kind"},
+		{"unknown run", good, "", fixtureResult(good), runID + 100, inventory.ENOTFOUND, "does not exist"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := store.ApplySync(ctx, c.run, c.snap, c.kind, c.res)
+			wantCode(t, err, c.code)
+			if !strings.Contains(err.Error(), c.says) {
+				t.Fatalf("error %q does not say %q", err, c.says)
+			}
+		})
+	}
+	if _, err := store.StartRun(ctx, "ftp"); inventory.ErrorCode(err) != inventory.EINVALID {
+		t.Fatalf("StartRun with an unknown source: %v, want EINVALID", err)
+	}
+	// The run is still running and usable after the refusals.
+	if err := store.ApplySync(ctx, runID, good, "", fixtureResult(good)); err != nil {
+		t.Fatalf("ApplySync after refusals: %v", err)
+	}
+}
+
+func TestLockTenantSync(t *testing.T) {
+	store, url := pgtest.NewStore(t)
+	ctx := context.Background()
+	unlockA, err := store.LockTenantSync(ctx, "tenant-a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Another replica: a second store on the same database.
+	replica, err := pg.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer replica.Close()
+	for _, s := range []*pg.Store{store, replica} {
+		_, err := s.LockTenantSync(ctx, "tenant-a")
+		wantCode(t, err, inventory.ECONFLICT)
+		if !strings.Contains(err.Error(), "a sync of tenant tenant-a is already running") {
+			t.Fatalf("conflict says %q", err)
+		}
+	}
+	unlockB, err := replica.LockTenantSync(ctx, "tenant-b")
+	if err != nil {
+		t.Fatalf("another tenant must lock while tenant-a is locked: %v", err)
+	}
+	unlockA()
+	unlockA() // a second call does nothing
+	unlockA2, err := replica.LockTenantSync(ctx, "tenant-a")
+	if err != nil {
+		t.Fatalf("tenant-a after unlock: %v", err)
+	}
+	unlockA2()
+	unlockB()
+	// Every lock connection went back to the pool unlocked.
+	var held int
+	if err := store.Pool().QueryRow(ctx,
+		`SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+		 WHERE l.locktype = 'advisory' AND l.granted AND d.datname = current_database()`).Scan(&held); err != nil {
+		t.Fatal(err)
+	}
+	if held != 0 {
+		t.Fatalf("%d advisory locks still held", held)
+	}
+}
+
+func sortUsers(s *inventory.Snapshot) {
+	slices.SortFunc(s.Users, func(a, b inventory.User) int { return strings.Compare(a.ID, b.ID) })
+}
