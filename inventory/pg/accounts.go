@@ -112,6 +112,10 @@ func (s *Store) ListAccounts(ctx context.Context, f AccountFilter) (AccountPage,
 		WHERE ` + where
 	n := len(args)
 	batch := &pgx.Batch{}
+	// A sort other than by UPN orders every matching row before it can skip
+	// to the page; give it room to do so in memory. The batch runs as one
+	// implicit transaction, which the setting lasts for.
+	batch.Queue(`SELECT set_config('work_mem', '32MB', true)`)
 	batch.Queue(`SELECT count(*)`+from, args...).QueryRow(func(row pgx.Row) error {
 		return row.Scan(&page.Total)
 	})
