@@ -119,3 +119,9 @@ func isLoopback(host string) bool {
 	}
 	return false
 }
+
+// HasCredentials reports whether any Graph credential is configured, so
+// `serve` knows whether to schedule syncs at all.
+func (c Config) HasCredentials() bool {
+	return c.AccessToken != "" || c.ClientSecret != "" || c.CertificatePath != ""
+}

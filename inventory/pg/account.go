@@ -86,11 +86,11 @@ func (s *Store) Account(ctx context.Context, tenantID, id string) (AccountDetail
 
 func loadAccountFacts(ctx context.Context, tx pgx.Tx, tenantID, id string, d *AccountDetail) error {
 	var (
-		u                            = &d.User
-		created, last, lastNI, ok    *time.Time
-		removed                      *time.Time
-		registration, signIns        []byte
-		perUser                      *string
+		u                         = &d.User
+		created, last, lastNI, ok *time.Time
+		removed                   *time.Time
+		registration, signIns     []byte
+		perUser                   *string
 	)
 	err := tx.QueryRow(ctx, `
 		SELECT id, upn, display_name, mail, user_type, account_enabled, on_prem_sync,

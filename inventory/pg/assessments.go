@@ -25,7 +25,6 @@ func writeAssessments(ctx context.Context, tx pgx.Tx, tenantID string, runID int
 	if err := stageAssessments(ctx, tx, as); err != nil {
 		return err
 	}
-	step("assessments-copy") // TIMING
 	return mergeAssessments(ctx, tx, tenantID, runID, asOf)
 }
 

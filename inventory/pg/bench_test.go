@@ -1,7 +1,6 @@
 package pg_test
 
 import (
-	"os"
 	"context"
 	"syscall"
 	"testing"
@@ -84,11 +83,6 @@ func benchmarkApplySync(b *testing.B, n int) {
 		for range b.N {
 			b.StopTimer()
 			store, _ := pgtest.NewStore(b)
-			if q := os.Getenv("EXP_SQL"); q != "" {
-				if _, err := store.Pool().Exec(ctx, q); err != nil {
-					b.Fatal(err)
-				}
-			}
 			runID, err := store.StartRun(ctx, pg.SourceDemo)
 			if err != nil {
 				b.Fatal(err)
@@ -116,11 +110,6 @@ func benchmarkApplySync(b *testing.B, n int) {
 		for range b.N {
 			apply()
 		}
-		var ins, upd, hot int64
-		_ = store.Pool().QueryRow(ctx, `SELECT n_tup_ins, n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables WHERE relname='accounts'`).Scan(&ins, &upd, &hot)
-		b.Logf("EXPSTAT accounts ins %d upd %d hot %d", ins, upd, hot)
-		_ = store.Pool().QueryRow(ctx, `SELECT n_tup_ins, n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables WHERE relname='assessments'`).Scan(&ins, &upd, &hot)
-		b.Logf("EXPSTAT assessments ins %d upd %d hot %d", ins, upd, hot)
 		reportPeakRSS(b)
 	})
 }

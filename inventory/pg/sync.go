@@ -38,8 +38,6 @@ func (s *Store) ApplySync(ctx context.Context, runID int64, snap *inventory.Snap
 	if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '64MB'; SET LOCAL gin_pending_list_limit = '32MB'`); err != nil {
 		return fmt.Errorf("store: apply sync: %w", err)
 	}
-	_ = tx.QueryRow(ctx, "SELECT pg_backend_pid()").Scan(&backendPID) // TIMING
-	step("begin") // TIMING
 	if err := claimRun(ctx, tx, runID); err != nil {
 		return err
 	}
@@ -47,7 +45,6 @@ func (s *Store) ApplySync(ctx context.Context, runID int64, snap *inventory.Snap
 	if err := upsertTenant(ctx, tx, runID, snap, kind); err != nil {
 		return fmt.Errorf("store: apply sync: tenant: %w", err)
 	}
-	step("tenant") // TIMING
 	changes, err := syncAccounts(ctx, tx, runID, snap)
 	if err != nil {
 		return fmt.Errorf("store: apply sync: accounts: %w", err)
@@ -55,15 +52,12 @@ func (s *Store) ApplySync(ctx context.Context, runID int64, snap *inventory.Snap
 	counts["accounts_new"] = changes.added
 	counts["accounts_removed"] = changes.removed
 	counts["accounts_returned"] = changes.returned
-	step("accounts-total") // TIMING
 	if err := replaceDirectory(ctx, tx, snap); err != nil {
 		return fmt.Errorf("store: apply sync: %w", err)
 	}
-	step("directory") // TIMING
 	if err := writeAssessments(ctx, tx, snap.Tenant.ID, runID, res.Tenant.AsOf, res.Accounts); err != nil {
 		return fmt.Errorf("store: apply sync: assessments: %w", err)
 	}
-	step("assessments-merge") // TIMING
 	counts["assessments"] = len(res.Accounts)
 	if err := finishRun(ctx, tx, runID, snap, counts, res.Tenant); err != nil {
 		return fmt.Errorf("store: apply sync: finish run: %w", err)
@@ -71,8 +65,6 @@ func (s *Store) ApplySync(ctx context.Context, runID int64, snap *inventory.Snap
 	if err := settle(ctx, tx); err != nil {
 		return fmt.Errorf("store: apply sync: settle: %w", err)
 	}
-	step("finish") // TIMING
-	defer step("commit") // TIMING
 	if err := tx.Commit(ctx); err != nil {
 		return fmt.Errorf("store: apply sync: commit: %w", err)
 	}
@@ -265,7 +257,7 @@ func settle(ctx context.Context, tx pgx.Tx) error {
 		FROM pg_index i
 		JOIN pg_class c ON c.oid = i.indexrelid
 		JOIN pg_am am ON am.oid = c.relam
-		WHERE am.amname = 'gin'
+		WHERE am.amname = 'gin' AND pg_has_role(c.relowner, 'USAGE') -- only an owner may
 		  AND i.indrelid IN ('accounts'::regclass, 'assessments'::regclass,
 		                     'groups'::regclass, 'directory_roles'::regclass)`)
 	if err != nil {
@@ -277,4 +269,3 @@ func settle(ctx context.Context, tx pgx.Tx) error {
 		ANALYZE assessments (tenant_id, account_id, category, path, compliance, markers)`)
 	return err
 }
-

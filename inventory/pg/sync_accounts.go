@@ -1,7 +1,6 @@
 package pg
 
 import (
-	"os" // TIMING
 	"context"
 	"fmt"
 
@@ -48,7 +47,6 @@ func syncAccounts(ctx context.Context, tx pgx.Tx, runID int64, snap *inventory.S
 	if err != nil {
 		return ch, fmt.Errorf("copy: %w", err)
 	}
-	step("accounts-copy") // TIMING
 	err = tx.QueryRow(ctx, `
 		SELECT count(*) FROM accounts a
 		WHERE a.tenant_id = $1 AND a.removed_at IS NOT NULL
@@ -94,7 +92,6 @@ func syncAccounts(ctx context.Context, tx pgx.Tx, runID int64, snap *inventory.S
 	if err != nil {
 		return ch, fmt.Errorf("merge: %w", err)
 	}
-	step("accounts-merge") // TIMING
 	tag, err := tx.Exec(ctx, `
 		UPDATE accounts SET removed_at = now()
 		WHERE tenant_id = $1 AND removed_at IS NULL AND last_seen_run <> $2`,
@@ -123,9 +120,6 @@ func accountRow(snap *inventory.Snapshot, u *inventory.User) ([]any, error) {
 		}
 		signIns = b
 	}
-	if os.Getenv("EXP_NOSIGNINS") != "" { // TIMING
-		signIns = nil // TIMING
-	} // TIMING
 	var perUser any
 	if state, ok := snap.PerUserMFA[u.ID]; ok {
 		perUser = state
