@@ -22,8 +22,8 @@ const (
 	EnvTenantID            = "GRAPH_TENANT_ID"
 	EnvClientID            = "GRAPH_CLIENT_ID"
 	EnvClientSecret        = "GRAPH_CLIENT_SECRET"
-	EnvCertificatePath     = "GRAPH_CERTIFICATE_PATH"
-	EnvCertificatePassword = "GRAPH_CERTIFICATE_PASSWORD"
+	EnvCertificatePath     = "GRAPH_CLIENT_CERTIFICATE"
+	EnvCertificatePassword = "GRAPH_CLIENT_CERTIFICATE_PASSWORD"
 	EnvAccessToken         = "GRAPH_ACCESS_TOKEN"
 )
 

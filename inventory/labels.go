@@ -87,3 +87,20 @@ func label[K ~string](labels map[K]string, k K) string {
 	}
 	return string(k)
 }
+
+// Help says what the path asks of the engineer (DOMAIN.md §2).
+func (p Path) Help() string {
+	switch p {
+	case MFAEnrolment:
+		return "Register MFA methods (several for break-glass accounts, e.g. FIDO2 keys kept in a safe) and make sure a policy enforces MFA with no exclusion."
+	case AppPassword:
+		return "Set per-user MFA to enforced, register, and create an app password for the device. Temporary: it works only while the protocol still takes basic auth, and never under security defaults."
+	case SecureAppModel:
+		return "Move the integration off user credentials onto an app registration: the Secure Application Model for Partner Center, app-only OAuth for mailboxes (IMAP/POP with XOAUTH2 or Graph mail, scoped with RBAC for Applications), application-based authentication for Entra Connect (2.5 or later), then remove the user account."
+	case TenantSplit:
+		return "Move the workload to a separate production tenant, away from the CSP tenant."
+	case TechnicalException:
+		return "File a technical exception request with Microsoft: justification, compensating controls (for Teams Rooms a policy of their own: compliant managed device and a named location), decision and expiry."
+	}
+	return ""
+}

@@ -114,3 +114,25 @@ func orDash(s string) string {
 	}
 	return s
 }
+
+// textPart is a run of a reason: names the rules set off with *…* are
+// emphasised.
+type textPart struct {
+	Text     string
+	Emphasis bool
+}
+
+// emphasised splits "excluded through group *Contractors EU*" into runs.
+func emphasised(s string) []textPart {
+	parts := strings.Split(s, "*")
+	if len(parts)%2 == 0 { // unbalanced: show as written
+		return []textPart{{Text: s}}
+	}
+	out := make([]textPart, 0, len(parts))
+	for i, p := range parts {
+		if p != "" {
+			out = append(out, textPart{Text: p, Emphasis: i%2 == 1})
+		}
+	}
+	return out
+}

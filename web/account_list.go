@@ -38,8 +38,11 @@ func (s *Server) accountList(c echo.Context) error {
 	f := pg.AccountFilter{
 		TenantID: t.ID, Query: strings.TrimSpace(q.Get("q")),
 		Category: q.Get("category"), Path: q.Get("path"), Compliance: q.Get("compliance"), Marker: q.Get("marker"),
-		IncludeRemoved: q.Get("removed") == "1",
-		Limit:          pageSize, Offset: (pageNo - 1) * pageSize,
+		IncludeRemoved: q.Get("removed") == "1", Sort: q.Get("sort"),
+		Limit: pageSize, Offset: (pageNo - 1) * pageSize,
+	}
+	if f.Sort == "" {
+		f.Sort = "compliance" // the worst first: that is where the work is
 	}
 	res, err := s.store.ListAccounts(ctx, f)
 	if err != nil {
@@ -87,7 +90,7 @@ func filterOf[T labelled](name, label, selected string, values []T, counts map[T
 	return f
 }
 
-func complianceTiles(sum pg.Summary) []views.Tile {
+func complianceTiles(sum inventory.TenantVerdict) []views.Tile {
 	tiles := make([]views.Tile, 0, len(inventory.Compliances))
 	tones := map[inventory.Compliance]string{inventory.NonCompliant: "bad", inventory.AtRisk: "warn", inventory.Excepted: "info", inventory.Compliant: "ok", inventory.NotApplicable: "muted"}
 	for _, c := range inventory.Compliances {
@@ -98,15 +101,15 @@ func complianceTiles(sum pg.Summary) []views.Tile {
 
 func accountRowView(r pg.AccountRow) views.AccountRow {
 	v := views.AccountRow{
-		ID: r.ID, UPN: r.UPN, DisplayName: r.DisplayName,
+		ID: r.ID, UPN: r.UserPrincipalName, DisplayName: r.DisplayName,
 		Category: string(r.Category), CategoryLabel: r.Category.Label(),
 		Path: string(r.Path), PathLabel: r.Path.Label(),
 		Compliance: string(r.Compliance), ComplianceLabel: r.Compliance.Label(),
 		EnforcedBy: strings.Join(r.EnforcedBy, ", "), LastSignIn: r.LastSignIn, Reason: r.FirstReason,
-		Removed: r.Removed, Enabled: r.Enabled,
+		Removed: r.Removed(), Enabled: r.Enabled,
 	}
 	if v.DisplayName == "" {
-		v.DisplayName = r.UPN
+		v.DisplayName = r.UserPrincipalName
 	}
 	for _, m := range r.Markers {
 		v.Markers = append(v.Markers, views.Badge{Value: string(m), Label: m.Label()})

@@ -25,26 +25,30 @@ func (s *Server) accountShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.Account(accountDetailView(page(t, d.DisplayName, "accounts"), d)))
+	return render(c, http.StatusOK, views.Account(accountDetailView(page(t, d.User.DisplayName, "accounts"), d)))
 }
 
 func accountDetailView(p views.Page, d pg.AccountDetail) views.AccountDetail {
-	a := d.Assessment
+	a := inventory.Assessment{}
+	if d.Assessment != nil {
+		a = *d.Assessment
+	}
+	u := d.User
 	v := views.AccountDetail{
-		Page: p, ID: d.ID, UPN: d.UPN, DisplayName: d.DisplayName, Mail: d.Mail, UserType: d.UserType,
-		Enabled: d.Enabled, Removed: !d.RemovedAt.IsZero(), RemovedAt: d.RemovedAt,
-		JobTitle: d.JobTitle, Department: d.Department, Created: d.CreatedAt, OnPremSync: d.OnPremSync,
+		Page: p, ID: u.ID, UPN: u.UserPrincipalName, DisplayName: u.DisplayName, Mail: u.Mail, UserType: u.UserType,
+		Enabled: u.AccountEnabled, Removed: !d.RemovedAt.IsZero(), RemovedAt: d.RemovedAt,
+		JobTitle: u.JobTitle, Department: u.Department, Created: u.CreatedDateTime, OnPremSync: u.OnPremisesSyncEnabled,
 		Category: string(a.Category), CategoryLabel: a.Category.Label(), CategoryReason: a.CategoryReason,
 		AutoCategoryLabel: a.AutoCategory.Label(), CategoryOverride: a.CategoryOverride,
 		Path: string(a.Path), PathLabel: a.Path.Label(), PathReason: a.PathReason, PathHelp: a.Path.Help(),
 		AutoPathLabel: a.AutoPath.Label(), PathOverride: a.PathOverride,
 		Compliance: string(a.Compliance), ComplianceLabel: a.Compliance.Label(),
 		EnforcedBy: a.EnforcedBy, RiskBased: a.RiskBased, Reasons: a.Reasons,
-		PerUserMFA: d.PerUserMFA, LastSignIn: d.LastSignIn, LastNonInteractive: d.LastNonInteractiveSignIn,
-		Licenses: d.Licenses, Groups: d.Groups, Roles: d.Roles,
+		PerUserMFA: d.PerUserMFA, LastSignIn: u.LastSignIn, LastNonInteractive: u.LastNonInteractiveSignIn,
+		Licenses: u.LicenseSKUs, Groups: refNames(d.Groups), Roles: refNames(d.Roles),
 	}
 	if v.DisplayName == "" {
-		v.DisplayName = d.UPN
+		v.DisplayName = u.UserPrincipalName
 	}
 	if d.Override != nil {
 		v.OverrideAuthor, v.OverrideReason, v.OverrideAt = d.Override.Author, d.Override.Reason, d.Override.At
@@ -75,4 +79,16 @@ func accountDetailView(p views.Page, d pg.AccountDetail) views.AccountDetail {
 		})
 	}
 	return v
+}
+
+func refNames(refs []pg.ObjectRef) []string {
+	out := make([]string, 0, len(refs))
+	for _, r := range refs {
+		name := r.DisplayName
+		if name == "" {
+			name = r.ID
+		}
+		out = append(out, name)
+	}
+	return out
 }

@@ -110,6 +110,16 @@ func (s *Store) ListAccounts(ctx context.Context, f AccountFilter) (AccountPage,
 	from := ` FROM accounts a
 		LEFT JOIN assessments s ON s.tenant_id = a.tenant_id AND s.account_id = a.id
 		WHERE ` + where
+	pageFrom := from
+	if searchText(f.Query) != "" {
+		// The planner cannot tell how few accounts a search matches; left
+		// alone it walks the UPN index and tests every account until the
+		// page is full. Finding the matches first through the trigram index
+		// and sorting only them is fast whatever it guesses.
+		pageFrom = ` FROM (SELECT a.tenant_id, a.id` + from + ` OFFSET 0) m
+		JOIN accounts a ON a.tenant_id = m.tenant_id AND a.id = m.id
+		LEFT JOIN assessments s ON s.tenant_id = a.tenant_id AND s.account_id = a.id`
+	}
 	n := len(args)
 	batch := &pgx.Batch{}
 	// A sort other than by UPN orders every matching row before it can skip
@@ -125,7 +135,7 @@ func (s *Store) ListAccounts(ctx context.Context, f AccountFilter) (AccountPage,
 		       coalesce(s.markers, '{}'), coalesce(s.enforced_by, '{}'), coalesce(s.risk_based, false),
 		       coalesce(s.category_override OR s.path_override, false),
 		       greatest(a.last_sign_in, a.last_non_interactive_sign_in), coalesce(s.reasons[1], '')`+
-		from+` ORDER BY `+order+` LIMIT $`+strconv.Itoa(n+1)+` OFFSET $`+strconv.Itoa(n+2),
+		pageFrom+` ORDER BY `+order+` LIMIT $`+strconv.Itoa(n+1)+` OFFSET $`+strconv.Itoa(n+2),
 		append(args, limit, f.Offset)...).Query(func(rows pgx.Rows) error {
 		var err error
 		page.Rows, err = pgx.CollectRows(rows, scanAccountRow)
