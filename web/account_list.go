@@ -41,9 +41,6 @@ func (s *Server) accountList(c echo.Context) error {
 		IncludeRemoved: q.Get("removed") == "1", Sort: q.Get("sort"),
 		Limit: pageSize, Offset: (pageNo - 1) * pageSize,
 	}
-	if f.Sort == "" {
-		f.Sort = "compliance" // the worst first: that is where the work is
-	}
 	res, err := s.store.ListAccounts(ctx, f)
 	if err != nil {
 		return err
