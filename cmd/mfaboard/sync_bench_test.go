@@ -75,6 +75,7 @@ func startEmulatorChild(b *testing.B, users int) string {
 // decode, assess, apply in one transaction — of a generated tenant.
 // peak-RSS-MB is the benchmark process's maximum resident set.
 func BenchmarkSync(b *testing.B) {
+	applyMemoryLimit() // as main does
 	for _, users := range []int{10_000, 100_000} {
 		b.Run(fmt.Sprintf("users=%d", users), func(b *testing.B) {
 			url := startEmulatorChild(b, users)
