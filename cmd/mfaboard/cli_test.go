@@ -267,3 +267,23 @@ func TestUnreachableDatabaseIsOneLine(t *testing.T) {
 		t.Fatalf("want one line naming DATABASE_URL, got %q", errOut)
 	}
 }
+
+func TestSyncWithoutOrganizationUsesTheTenantDomain(t *testing.T) {
+	store := useDatabase(t)
+	useToken(t)
+	folder, _ := demoFolder(120)
+	delete(folder, inventory.CollOrganization)
+	emu := emulator.New(folder, emulator.Options{})
+	defer emu.Close()
+	code, out, errOut := runCLI(t, "sync", "--graph-url", emu.URL)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "warning: organization") {
+		t.Fatalf("no warning about the missing organization: %s", out)
+	}
+	tenants, err := store.Tenants(context.Background())
+	if err != nil || len(tenants) != 1 || !strings.HasSuffix(tenants[0].ID, ".onmicrosoft.com") {
+		t.Fatalf("tenant = %+v, %v; want the onmicrosoft.com domain", tenants, err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/mfaboard/mfaboard/graph/export"
@@ -78,8 +79,8 @@ func syncRun(ctx context.Context, store *pg.Store, runID int64, src source, kind
 		dec.Warn(w)
 	}
 	snap := dec.Snapshot()
-	if snap.Tenant.ID == "" {
-		return syncOutcome{}, errors.New("the source has no organization (organization.json or GET /organization), so the tenant is unknown")
+	if snap.Tenant.ID == "" && !identifyByDomain(snap) {
+		return syncOutcome{}, errors.New("the source has no organization (organization.json or GET /organization) and no account to tell the tenant by, so the tenant is unknown")
 	}
 	unlock, err := store.LockTenantSync(ctx, snap.Tenant.ID)
 	if err != nil {
@@ -127,4 +128,34 @@ func absDir(dir string) string {
 		return a
 	}
 	return dir
+}
+
+// identifyByDomain names a tenant whose organization could not be read by
+// its initial domain (the onmicrosoft.com one), else the commonest UPN
+// domain, with a warning, so a reader without Organization.Read still gets
+// a sync. It reports false when there is no account to tell it by.
+func identifyByDomain(snap *inventory.Snapshot) bool {
+	counts := map[string]int{}
+	best := ""
+	for _, u := range snap.Users {
+		at := strings.LastIndexByte(u.UserPrincipalName, '@')
+		if at < 0 {
+			continue
+		}
+		d := strings.ToLower(u.UserPrincipalName[at+1:])
+		counts[d]++
+		switch {
+		case strings.HasSuffix(d, ".onmicrosoft.com") && !strings.HasSuffix(best, ".onmicrosoft.com"):
+			best = d
+		case strings.HasSuffix(d, ".onmicrosoft.com") == strings.HasSuffix(best, ".onmicrosoft.com") && counts[d] > counts[best]:
+			best = d
+		}
+	}
+	if best == "" {
+		return false
+	}
+	snap.Tenant = inventory.Tenant{ID: best, DisplayName: best, Domains: []string{best}}
+	snap.Warnings = append(snap.Warnings, inventory.Warning{Source: inventory.CollOrganization,
+		Message: "the organization could not be read (Organization.Read.All missing?); the tenant is identified by its domain " + best})
+	return true
 }
