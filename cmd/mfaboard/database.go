@@ -9,7 +9,9 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"os/user"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -150,44 +152,92 @@ func ensureDatabase(ctx context.Context, u string) error {
 // startPrivateCluster runs a cluster of our own under ./.data/postgres on a
 // unix socket in that folder, so it cannot clash with anything else.
 func startPrivateCluster(ctx context.Context, log *slog.Logger) (*database, error) {
+	dir, err := filepath.Abs(filepath.Join(".data", "postgres"))
+	if err != nil {
+		return nil, err
+	}
+	return startClusterIn(ctx, log, dir)
+}
+
+// startClusterIn initialises (once) and starts a cluster in dir. PostgreSQL
+// refuses to run as root, so as root the server programs run as the
+// postgres system user, which then owns dir.
+func startClusterIn(ctx context.Context, log *slog.Logger, dir string) (*database, error) {
 	initdb, errInit := exec.LookPath("initdb")
 	pgctl, errCtl := exec.LookPath("pg_ctl")
 	if errInit != nil || errCtl != nil {
 		return nil, errors.New("no PostgreSQL found: set DATABASE_URL, start a local server (apt-get install postgresql), or install PostgreSQL's server programs (initdb, pg_ctl) so mfaboard can run its own under ./.data/postgres")
 	}
-	if os.Geteuid() == 0 {
-		return nil, errors.New("no PostgreSQL server answers and initdb refuses to run as root: start the system server (pg_ctlcluster <version> main start) or set DATABASE_URL")
-	}
-	dir, err := filepath.Abs(filepath.Join(".data", "postgres"))
+	runAs, err := serverUser()
 	if err != nil {
 		return nil, err
-	}
-	if _, err := os.Stat(filepath.Join(dir, "PG_VERSION")); err != nil {
-		log.Info("creating a private PostgreSQL cluster", "dir", dir)
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return nil, fmt.Errorf("create %s: %w", dir, err)
-		}
-		out, err := exec.CommandContext(ctx, initdb, "-D", dir, "-A", "trust", "-U", "postgres", "--no-instructions").CombinedOutput()
-		if err != nil {
-			return nil, fmt.Errorf("initdb %s failed: %s", dir, strings.TrimSpace(string(out)))
-		}
 	}
 	sock := filepath.Join(dir, "run")
 	if err := os.MkdirAll(sock, 0o700); err != nil {
+		return nil, fmt.Errorf("create %s: %w", dir, err)
+	}
+	if err := runAs.own(dir); err != nil {
 		return nil, err
 	}
-	opts := fmt.Sprintf("-c listen_addresses='' -c unix_socket_directories='%s' -p 5432", sock)
-	out, err := exec.CommandContext(ctx, pgctl, "-D", dir, "-o", opts, "-l", filepath.Join(dir, "server.log"), "-w", "start").CombinedOutput()
-	if err != nil {
-		return nil, fmt.Errorf("starting the private PostgreSQL in %s failed: %s (see %s)", dir, strings.TrimSpace(string(out)), filepath.Join(dir, "server.log"))
+	data := filepath.Join(dir, "data")
+	if _, err := os.Stat(filepath.Join(data, "PG_VERSION")); err != nil {
+		log.Info("creating a private PostgreSQL cluster", "dir", data)
+		if out, err := runAs.command(ctx, initdb, "-D", data, "-A", "trust", "-U", "postgres", "--no-instructions").CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("initdb %s failed: %s", data, strings.TrimSpace(string(out)))
+		}
 	}
-	log.Info("started a private PostgreSQL", "dir", dir)
+	opts := fmt.Sprintf("-c listen_addresses='' -c unix_socket_directories='%s' -p 5432", sock)
+	logFile := filepath.Join(dir, "server.log")
+	if out, err := runAs.command(ctx, pgctl, "-D", data, "-o", opts, "-l", logFile, "-w", "start").CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("starting the private PostgreSQL in %s failed: %s (see %s)", data, strings.TrimSpace(string(out)), logFile)
+	}
+	log.Info("started a private PostgreSQL", "dir", data)
 	stop := func() {
-		if out, err := exec.Command(pgctl, "-D", dir, "-m", "fast", "-w", "stop").CombinedOutput(); err != nil {
+		if out, err := runAs.command(context.Background(), pgctl, "-D", data, "-m", "fast", "-w", "stop").CombinedOutput(); err != nil {
 			log.Warn("stopping the private PostgreSQL failed", "output", strings.TrimSpace(string(out)))
 		}
 	}
 	return &database{URL: fmt.Sprintf("postgres://postgres@/%s?host=%s", defaultDatabase, url.QueryEscape(sock)), stop: stop}, nil
+}
+
+// osUser runs the server programs: ourselves, or (as root) the postgres
+// system user.
+type osUser struct {
+	name     string // "" = ourselves
+	uid, gid int
+}
+
+func serverUser() (osUser, error) {
+	if os.Geteuid() != 0 {
+		return osUser{}, nil
+	}
+	u, err := user.Lookup("postgres")
+	if err != nil {
+		return osUser{}, errors.New("no PostgreSQL server answers, and PostgreSQL refuses to run as root with no postgres system user to run it as: start the system server or set DATABASE_URL")
+	}
+	uid, _ := strconv.Atoi(u.Uid)
+	gid, _ := strconv.Atoi(u.Gid)
+	return osUser{name: u.Username, uid: uid, gid: gid}, nil
+}
+
+func (u osUser) command(ctx context.Context, prog string, args ...string) *exec.Cmd {
+	if u.name == "" {
+		return exec.CommandContext(ctx, prog, args...)
+	}
+	return exec.CommandContext(ctx, "runuser", append([]string{"-u", u.name, "--", prog}, args...)...)
+}
+
+// own hands dir (and its parent chain inside the project) to the server user.
+func (u osUser) own(dir string) error {
+	if u.name == "" {
+		return nil
+	}
+	return filepath.WalkDir(dir, func(p string, _ os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Lchown(p, u.uid, u.gid)
+	})
 }
 
 // redact hides a password in a URL for messages.
