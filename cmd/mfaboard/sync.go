@@ -99,27 +99,9 @@ func syncRun(ctx context.Context, store *pg.Store, runID int64, src source, kind
 	return syncOutcome{Snapshot: snap, Result: res}, nil
 }
 
-// assessInputs gathers a tenant's settings and overrides from the store; a
-// tenant not stored yet gets the defaults of its kind.
+// assessInputs gathers a tenant's settings, overrides and exceptions.
 func assessInputs(ctx context.Context, store *pg.Store, tenantID string, kind inventory.TenantKind, now time.Time) (inventory.Inputs, inventory.TenantKind, error) {
-	settings, err := store.TenantSettings(ctx, tenantID)
-	if err != nil && inventory.ErrorCode(err) != inventory.ENOTFOUND {
-		return inventory.Inputs{}, "", err
-	}
-	if err != nil {
-		settings = inventory.DefaultSettings(kind)
-	}
-	if kind != "" {
-		settings.Kind = kind
-	}
-	if settings.Kind == "" {
-		settings.Kind = inventory.KindMixed
-	}
-	overrides, err := store.Overrides(ctx, tenantID)
-	if err != nil {
-		return inventory.Inputs{}, "", err
-	}
-	return inventory.Inputs{Settings: settings, AsOf: now, Overrides: overrides}, settings.Kind, nil
+	return store.AssessInputs(ctx, tenantID, kind, now)
 }
 
 // absDir is a folder path for messages.

@@ -1,0 +1,90 @@
+package pg_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/inventory/demo"
+	"github.com/mfaboard/mfaboard/inventory/pg"
+	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
+)
+
+// syncDemo stores a generated tenant with the real rules' verdicts.
+func syncDemo(t *testing.T, store *pg.Store, users int) *inventory.Snapshot {
+	t.Helper()
+	ctx := context.Background()
+	now := time.Now().UTC()
+	snap := demo.Generate(demo.Options{Users: users, Seed: 5, AsOf: now})
+	in, kind, err := store.AssessInputs(ctx, snap.Tenant.ID, "", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runID, err := store.StartRun(ctx, pg.SourceDemo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.ApplySync(ctx, runID, snap, kind, inventory.Assess(snap, in)); err != nil {
+		t.Fatal(err)
+	}
+	return snap
+}
+
+func TestReassessShowsSettingsAndOverridesAtOnce(t *testing.T) {
+	store, _ := pgtest.NewStore(t)
+	ctx := context.Background()
+	snap := syncDemo(t, store, 120)
+	tenant := snap.Tenant.ID
+
+	rooms := func() []pg.AccountRow {
+		page, err := store.ListAccounts(ctx, pg.AccountFilter{TenantID: tenant, Category: string(inventory.RoomDevice), Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return page.Rows
+	}
+	before := rooms()
+	if len(before) == 0 {
+		t.Fatal("the demo tenant has no room devices")
+	}
+	for _, r := range before {
+		if r.Path != inventory.TenantSplit {
+			t.Fatalf("%s: path %s in a mixed tenant, want tenant_split", r.UserPrincipalName, r.Path)
+		}
+	}
+
+	// A CSP-only tenant has nowhere to split rooms to: technical exception.
+	settings, err := store.TenantSettings(ctx, tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	settings.Kind = inventory.KindCSP
+	if err := store.SaveTenantSettings(ctx, tenant, settings); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Reassess(ctx, tenant, time.Now().UTC()); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rooms() {
+		if r.Path != inventory.TechnicalException {
+			t.Fatalf("%s: path %s after the tenant became csp, want technical_exception", r.UserPrincipalName, r.Path)
+		}
+	}
+
+	// An override wins and is shown as such.
+	target := before[0].ID
+	if err := store.SetOverride(ctx, tenant, target, inventory.Override{Category: inventory.ServiceAccount, Author: "lead@demo.local", Reason: "it is a kiosk script", At: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Reassess(ctx, tenant, time.Now().UTC()); err != nil {
+		t.Fatal(err)
+	}
+	d, err := store.Account(ctx, tenant, target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Assessment == nil || d.Assessment.Category != inventory.ServiceAccount || !d.Assessment.CategoryOverride || d.Assessment.AutoCategory != inventory.RoomDevice {
+		t.Fatalf("override not applied: %+v", d.Assessment)
+	}
+}
