@@ -6,5 +6,5 @@ import "embed"
 
 // FS is the embedded asset tree, served under /static/.
 //
-//go:embed css img all:dist
+//go:embed css img js all:dist
 var FS embed.FS

@@ -12,6 +12,24 @@ type Page struct {
 	TenantID   string
 	TenantKind string
 	LastSync   time.Time
+	// User is the signed-in person's name ("" when nobody is signed in)
+	// and Role their role's value (security_lead, engineer, management):
+	// the header shows them with a sign-out button.
+	User string
+	Role string
+}
+
+// RoleLabel is the signed-in person's role in words.
+func (p Page) RoleLabel() string {
+	switch p.Role {
+	case "security_lead":
+		return "Security lead"
+	case "engineer":
+		return "Engineer"
+	case "management":
+		return "Management"
+	}
+	return ""
 }
 
 // Option is one choice of a filter select.

@@ -24,7 +24,7 @@ func (s *Server) accountList(c echo.Context) error {
 		return err
 	}
 	if !ok {
-		return render(c, http.StatusOK, views.Accounts(views.AccountsList{Page: views.Page{Title: "Accounts", Nav: "accounts"}}))
+		return render(c, http.StatusOK, views.Accounts(views.AccountsList{Page: viewerPage(c, views.Page{Title: "Accounts", Nav: "accounts"})}))
 	}
 	q := c.QueryParams()
 	pageNo := 1
@@ -50,7 +50,7 @@ func (s *Server) accountList(c echo.Context) error {
 		return err
 	}
 	v := views.AccountsList{
-		Page: page(t, "Accounts", "accounts"), Synced: true, Ready: sum.Ready,
+		Page: viewerPage(c, page(t, "Accounts", "accounts")), Synced: true, Ready: sum.Ready,
 		Query: f.Query, IncludeRemoved: f.IncludeRemoved, Total: res.Total, Offset: f.Offset, Limit: f.Limit,
 		Filters: []views.Filter{
 			filterOf("category", "category", f.Category, inventory.Categories, sum.ByCategory),

@@ -21,11 +21,30 @@ func (s *Server) accountShow(c echo.Context) error {
 	if !ok {
 		return inventory.Errorf(inventory.ENOTFOUND, "No tenant has been synced yet, so there is no account to show.")
 	}
-	d, err := s.store.Account(c.Request().Context(), t.ID, c.Param("id"))
+	return s.renderAccount(c, t, c.Param("id"), http.StatusOK, views.Notice{}, nil)
+}
+
+// renderAccount renders the account page with a notice at a status: 200
+// for a look, 400/403/409 when a plain form's action was refused, with
+// what was typed into the exception form kept in keep.
+func (s *Server) renderAccount(c echo.Context, t pg.Tenant, id string, status int, notice views.Notice, keep *views.ExceptionForm) error {
+	d, err := s.store.Account(c.Request().Context(), t.ID, id)
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.Account(accountDetailView(page(t, d.User.DisplayName, "accounts"), d)))
+	w, err := s.accountWork(c, t, id, d.Override)
+	if err != nil {
+		return err
+	}
+	w.Notice = notice
+	if keep != nil {
+		w.Request.Justification, w.Request.CompensatingControls, w.Request.Expiry = keep.Justification, keep.CompensatingControls, keep.Expiry
+	}
+	title := d.User.DisplayName
+	if title == "" {
+		title = d.User.UserPrincipalName
+	}
+	return render(c, status, views.Account(accountDetailView(viewerPage(c, page(t, title, "accounts")), d), w))
 }
 
 func accountDetailView(p views.Page, d pg.AccountDetail) views.AccountDetail {

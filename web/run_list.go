@@ -29,7 +29,7 @@ func (s *Server) runList(c echo.Context) error {
 			names[tn.ID] = tn.DisplayName
 		}
 	}
-	v := views.Runs{Page: page(t, "Sync history", "runs")}
+	v := views.Runs{Page: viewerPage(c, page(t, "Sync history", "runs"))}
 	for _, r := range runs {
 		v.Runs = append(v.Runs, runView(r, names[r.TenantID]))
 	}

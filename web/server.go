@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/a-h/templ"
+	"github.com/alexedwards/scs/v2"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
@@ -29,6 +30,8 @@ type Config struct {
 	Version string
 	// TLS says the app is served over HTTPS (cookies get Secure).
 	TLS bool
+	// OIDC turns on "Sign in with Microsoft"; nil leaves local accounts only.
+	OIDC *OIDCConfig
 }
 
 // Server holds the handlers' dependencies.
@@ -36,6 +39,10 @@ type Server struct {
 	store *pg.Store
 	log   *slog.Logger
 	echo  *echo.Echo
+
+	sessions    *scs.SessionManager
+	signInLimit *attemptLimiter
+	oidc        *oidcClient // nil: no OIDC provider configured
 }
 
 // New builds the router.
@@ -46,13 +53,18 @@ func New(cfg Config) *Server {
 	if cfg.Version != "" {
 		views.StaticVersion = cfg.Version
 	}
-	s := &Server{store: cfg.Store, log: cfg.Logger, echo: echo.New()}
+	s := &Server{store: cfg.Store, log: cfg.Logger, echo: echo.New(),
+		sessions: newSessions(cfg.Store, cfg.TLS, cfg.Logger), signInLimit: newAttemptLimiter(signInBurst, signInEvery)}
+	if cfg.OIDC != nil {
+		s.oidc = &oidcClient{cfg: *cfg.OIDC}
+	}
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
 
 	// Order: recover → secure headers → request id → logging → gzip →
-	// body limit → cross-origin protection → timeout.
+	// body limit → cross-origin protection → timeout → session → user →
+	// sign-in required (useAuth).
 	e.Use(middleware.Recover())
 	e.Use(securityHeaders)
 	e.Use(middleware.RequestID())
@@ -61,14 +73,21 @@ func New(cfg Config) *Server {
 	e.Use(middleware.BodyLimit("1M"))
 	e.Use(crossOriginProtection())
 	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: 30 * time.Second}))
+	s.useAuth(e)
 
 	assets, _ := fs.Sub(static.FS, ".")
 	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", cacheForever(http.FileServerFS(assets)))))
 	e.GET("/healthz", s.health)
+	s.authRoutes(e)
 	e.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/accounts") })
 	e.GET("/accounts", s.accountList)
 	e.GET("/accounts/:id", s.accountShow)
 	e.GET("/runs", s.runList)
+	e.GET("/settings", s.settingsShow)
+	e.POST("/settings", s.settingsSave)
+	// --- The workflow board (issue 4): board, card actions, exceptions,
+	// audit trail. Routes in web/board_routes.go. ---
+	s.boardRoutes(e)
 	return s
 }
 
@@ -132,7 +151,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	if wantsHTML(c.Request()) {
-		_ = render(c, status, views.Error(views.ErrorPage{Page: views.Page{Title: http.StatusText(status)}, Status: status, Heading: http.StatusText(status), Message: msg}))
+		_ = render(c, status, views.Error(views.ErrorPage{Page: viewerPage(c, views.Page{Title: http.StatusText(status)}), Status: status, Heading: http.StatusText(status), Message: msg}))
 		return
 	}
 	_ = c.JSON(status, map[string]string{"error": msg})

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/mfaboard/mfaboard/graph"
@@ -22,6 +23,7 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 	demoFlag := fs.Bool("demo", false, "seed a generated demo tenant when the database holds none")
 	users := fs.Int("users", 300, "accounts in the demo tenant (with --demo)")
 	every := fs.Duration("sync-every", 6*time.Hour, "scheduled sync interval when Graph credentials are set (0 turns it off)")
+	secure := fs.Bool("secure-cookies", false, "people reach the dashboard over HTTPS (e.g. behind a TLS proxy): session cookies get Secure")
 	var gf graphFlags
 	gf.register(env, fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -32,6 +34,13 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	if *every < 0 || (*every > 0 && *every < time.Minute) {
 		return usagef("--sync-every must be 0 (off) or at least 1m")
+	}
+	oidcCfg, err := web.OIDCConfigFromEnv(env.getenv)
+	if err != nil {
+		return usagef("%s", inventory.ErrorMessage(err))
+	}
+	if oidcCfg != nil && strings.HasPrefix(oidcCfg.RedirectURL, "https://") {
+		*secure = true
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -47,6 +56,9 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 
 	if *demoFlag {
 		if err := seedDemo(ctx, env, store, *users); err != nil {
+			return err
+		}
+		if err := seedDemoUsers(ctx, env, store); err != nil {
 			return err
 		}
 	}
@@ -70,7 +82,9 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 		env.log.Info("scheduled Graph sync on", "every", every.String())
 	}
 
-	srv := &http.Server{Handler: web.New(web.Config{Store: store, Logger: env.log, Version: fmt.Sprint(time.Now().Unix())}),
+	handler := web.New(web.Config{Store: store, Logger: env.log, Version: fmt.Sprint(time.Now().Unix()), TLS: *secure, OIDC: oidcCfg})
+	defer handler.Close()
+	srv := &http.Server{Handler: handler,
 		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

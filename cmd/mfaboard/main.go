@@ -38,10 +38,13 @@ var commands = map[string]command{
 	"assess":       {"print every account's verdict (--from DIR or the synced tenant)", cmdAssess},
 	"export-graph": {"write an export folder from live Graph (--out DIR)", cmdExportGraph},
 	"demo":         {"write a generated demo tenant as an export folder (--out DIR)", cmdDemo},
+	"check-token":  {"decode an access token and say whether it carries the MFA claim", cmdCheckToken},
+	"user":         {"add or list dashboard users (add --email E --role R; password from MFABOARD_PASSWORD or stdin)", cmdUser},
 }
 
 // cliEnv is what every command gets: output streams and a logger.
 type cliEnv struct {
+	stdin          io.Reader
 	stdout, stderr io.Writer
 	log            *slog.Logger
 	getenv         func(string) string
@@ -50,7 +53,7 @@ type cliEnv struct {
 func main() {
 	applyMemoryLimit()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	code := runWithInput(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
 	stop()
 	os.Exit(code)
 }
@@ -62,14 +65,25 @@ func (e usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
 
-// run executes one command line and returns the exit code; every failure is
-// one sentence on stderr, never a stack trace.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) (code int) {
+// exitCodeError ends a command with a code once the command has said all it
+// has to say: check-token's "no MFA claim" is an answer, not a failure.
+type exitCodeError struct{ code int }
+
+func (e exitCodeError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// run executes one command line with nothing on stdin.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	return runWithInput(ctx, args, strings.NewReader(""), stdout, stderr, getenv)
+}
+
+// runWithInput executes one command line and returns the exit code; every
+// failure is one sentence on stderr, never a stack trace.
+func runWithInput(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) (code int) {
 	level := slog.LevelInfo
 	if getenv("MFABOARD_DEBUG") != "" {
 		level = slog.LevelDebug
 	}
-	env := &cliEnv{stdout: stdout, stderr: stderr, getenv: getenv,
+	env := &cliEnv{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv,
 		log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))}
 	defer func() {
 		if r := recover(); r != nil {
@@ -91,9 +105,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return exitBadArgs
 	}
 	err := cmd.run(ctx, env, args[1:])
+	var exit exitCodeError
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.As(err, &exit):
+		return exit.code
 	case errors.Is(err, flag.ErrHelp):
 		return exitOK
 	case isUsage(err):

@@ -44,6 +44,10 @@ func (s *Store) Overrides(ctx context.Context, tenantID string) (map[string]inve
 // The stored assessment changes only when the caller reassesses
 // (SaveAssessments).
 func (s *Store) SetOverride(ctx context.Context, tenantID, accountID string, o inventory.Override) error {
+	return setOverride(ctx, s.pool, tenantID, accountID, o)
+}
+
+func setOverride(ctx context.Context, q querier, tenantID, accountID string, o inventory.Override) error {
 	if o.Category != "" && !slices.Contains(inventory.Categories, o.Category) {
 		return inventory.Errorf(inventory.EINVALID, "unknown category %q: use one of %s", o.Category, joinValues(inventory.Categories))
 	}
@@ -51,7 +55,7 @@ func (s *Store) SetOverride(ctx context.Context, tenantID, accountID string, o i
 		return inventory.Errorf(inventory.EINVALID, "unknown path %q: use one of %s", o.Path, joinValues(inventory.Paths))
 	}
 	if o.Category == "" && o.Path == "" {
-		return s.clearOverride(ctx, tenantID, accountID)
+		return clearOverride(ctx, q, tenantID, accountID)
 	}
 	if strings.TrimSpace(o.Author) == "" {
 		return inventory.Errorf(inventory.EINVALID, "an override needs its author")
@@ -63,7 +67,7 @@ func (s *Store) SetOverride(ctx context.Context, tenantID, accountID string, o i
 	if o.At.IsZero() {
 		at = nil
 	}
-	tag, err := s.pool.Exec(ctx, `
+	tag, err := q.Exec(ctx, `
 		INSERT INTO overrides (tenant_id, account_id, category, path, author, reason, created_at)
 		SELECT tenant_id, id, nullif($3, ''), nullif($4, ''), $5, $6, coalesce($7::timestamptz, now())
 		FROM accounts WHERE tenant_id = $1 AND id = $2
@@ -80,9 +84,9 @@ func (s *Store) SetOverride(ctx context.Context, tenantID, accountID string, o i
 	return nil
 }
 
-func (s *Store) clearOverride(ctx context.Context, tenantID, accountID string) error {
+func clearOverride(ctx context.Context, q querier, tenantID, accountID string) error {
 	var exists bool
-	err := s.pool.QueryRow(ctx, `
+	err := q.QueryRow(ctx, `
 		WITH gone AS (DELETE FROM overrides WHERE tenant_id = $1 AND account_id = $2)
 		SELECT EXISTS (SELECT 1 FROM accounts WHERE tenant_id = $1 AND id = $2)`,
 		tenantID, accountID).Scan(&exists)

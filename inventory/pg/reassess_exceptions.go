@@ -7,7 +7,7 @@ import (
 )
 
 // exceptionsForAssessment is the tenant's technical exceptions as the rules
-// read them; none until the workflow's exceptions are stored.
+// read them: the granted ones (exception_lists.go).
 func (s *Store) exceptionsForAssessment(ctx context.Context, tenantID string) (map[string]inventory.Exception, error) {
-	return map[string]inventory.Exception{}, nil
+	return s.Exceptions(ctx, tenantID)
 }

@@ -59,6 +59,9 @@ func (s *Store) ApplySync(ctx context.Context, runID int64, snap *inventory.Snap
 		return fmt.Errorf("store: apply sync: assessments: %w", err)
 	}
 	counts["assessments"] = len(res.Accounts)
+	if counts["cards_created"], counts["cards_moved"], err = syncCards(ctx, tx, snap.Tenant.ID); err != nil {
+		return fmt.Errorf("store: apply sync: board: %w", err)
+	}
 	if err := finishRun(ctx, tx, runID, snap, counts, res.Tenant); err != nil {
 		return fmt.Errorf("store: apply sync: finish run: %w", err)
 	}
@@ -259,13 +262,14 @@ func settle(ctx context.Context, tx pgx.Tx) error {
 		JOIN pg_am am ON am.oid = c.relam
 		WHERE am.amname = 'gin' AND pg_has_role(c.relowner, 'USAGE') -- only an owner may
 		  AND i.indrelid IN ('accounts'::regclass, 'assessments'::regclass,
-		                     'groups'::regclass, 'directory_roles'::regclass)`)
+		                     'groups'::regclass, 'directory_roles'::regclass, 'cards'::regclass)`)
 	if err != nil {
 		return err
 	}
 	_, err = tx.Exec(ctx, `
 		ANALYZE accounts (tenant_id, id, upn, display_name, mail, removed_at, last_sign_in,
 		                  last_non_interactive_sign_in);
-		ANALYZE assessments (tenant_id, account_id, category, path, compliance, markers)`)
+		ANALYZE assessments (tenant_id, account_id, category, path, compliance, markers);
+		ANALYZE cards`)
 	return err
 }

@@ -1,0 +1,142 @@
+package pg_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/inventory/pg"
+	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
+)
+
+// busyBoard stores a demo tenant of n accounts and spreads its cards over
+// the columns as a board in use looks: most in triage and planned, a third
+// assigned (a tenth of them to tm.engineer), a fifth with due dates.
+func busyBoard(b *testing.B, n int) (*pg.Store, team, string) {
+	b.Helper()
+	snap, res := demoTenant(n)
+	store, _ := pgtest.NewStore(b)
+	ctx := context.Background()
+	runID, err := store.StartRun(ctx, pg.SourceDemo)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := store.ApplySync(ctx, runID, snap, inventory.KindMixed, res); err != nil {
+		b.Fatal(err)
+	}
+	tm := newTeam(b, store)
+	// Arranged directly: a year of people's work would take too long.
+	_, err = store.Pool().Exec(ctx, `
+		WITH spread AS (
+			SELECT account_id, abs(hashtext(account_id)) % 100 AS h, abs(hashtext(account_id || 'due')) % 100 AS d
+			FROM cards WHERE tenant_id = $1
+		)
+		UPDATE cards c SET
+			status = CASE WHEN h < 40 THEN 'triage' WHEN h < 55 THEN 'planned' WHEN h < 65 THEN 'in_progress'
+			              WHEN h < 70 THEN 'blocked' WHEN h < 80 THEN 'remediated' WHEN h < 98 THEN 'verified'
+			              WHEN h < 99 THEN 'exception_requested' ELSE 'exception_granted' END,
+			exception_requester = CASE WHEN h >= 98 THEN $2::uuid END,
+			assignee_id = CASE WHEN h >= 40 AND h % 3 = 0 THEN (CASE WHEN h % 10 = 0 THEN $3::uuid ELSE $4::uuid END) END,
+			due_date = CASE WHEN d < 20 THEN date '2026-11-01' + d END
+		FROM spread s WHERE c.tenant_id = $1 AND c.account_id = s.account_id`,
+		snap.Tenant.ID, tm.lead.ID, tm.engineer.ID, tm.engineer2.ID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := store.Pool().Exec(ctx, `VACUUM ANALYZE cards`); err != nil {
+		b.Fatal(err)
+	}
+	return store, tm, snap.Tenant.ID
+}
+
+// BenchmarkBoard100k reads the board of a 100,000-account tenant as the
+// page asks for it: every column's count and first 50 cards.
+func BenchmarkBoard100k(b *testing.B) {
+	store, tm, tenant := busyBoard(b, 100_000)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	cases := []struct {
+		name    string
+		f       pg.BoardFilter
+		offsets map[inventory.Status]int
+	}{
+		{"default", pg.BoardFilter{}, nil},
+		{"category-office-worker", pg.BoardFilter{Category: string(inventory.OfficeWorker)}, nil},
+		{"non-compliant", pg.BoardFilter{Compliance: string(inventory.NonCompliant)}, nil},
+		{"privileged", pg.BoardFilter{Marker: string(inventory.Privileged)}, nil},
+		{"mine", pg.BoardFilter{Mine: tm.engineer.ID}, nil},
+		{"overdue", pg.BoardFilter{Overdue: true}, nil},
+		{"search", pg.BoardFilter{Query: "son"}, nil},
+		{"search-rare", pg.BoardFilter{Query: "svc"}, nil},
+		{"lanes-by-category", pg.BoardFilter{Swimlane: pg.LaneByCategory}, nil},
+		{"triage-deep-page", pg.BoardFilter{}, map[inventory.Status]int{inventory.Triage: 5000}},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			c.f.TenantID, c.f.Now = tenant, now
+			var (
+				board pg.Board
+				took  []time.Duration
+				err   error
+			)
+			for range b.N {
+				start := time.Now()
+				board, err = store.Board(ctx, c.f, pg.DefaultBoardPage, c.offsets)
+				took = append(took, time.Since(start))
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			shown := 0
+			for _, col := range board.Columns {
+				shown += len(col.Cards)
+			}
+			for _, l := range board.Lanes {
+				for _, col := range l.Columns {
+					shown += len(col.Cards)
+				}
+			}
+			b.ReportMetric(float64(board.Total), "matches")
+			b.ReportMetric(float64(shown), "cards")
+			reportP95(b, took)
+		})
+	}
+}
+
+// BenchmarkMoveCard measures one move (lock, checks, write, audit event)
+// on a board of 100,000 cards.
+func BenchmarkMoveCard(b *testing.B) {
+	store, tm, tenant := busyBoard(b, 100_000)
+	ctx := context.Background()
+	board, err := store.Board(ctx, pg.BoardFilter{TenantID: tenant}, 0, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := column(b, board.Columns, inventory.Planned).Cards[0].Card
+	var took []time.Duration
+	b.ResetTimer()
+	for i := range b.N {
+		to := inventory.InProgress
+		if i%2 == 1 {
+			to = inventory.Planned
+		}
+		start := time.Now()
+		c, err = store.MoveCard(ctx, tm.lead, tenant, c.AccountID, to, c.Version, "")
+		took = append(took, time.Since(start))
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportP95(b, took)
+}
+
+// reportP95 reports the 95th percentile of the iterations' times.
+func reportP95(b *testing.B, took []time.Duration) {
+	if len(took) == 0 {
+		return
+	}
+	slices.Sort(took)
+	b.ReportMetric(float64(took[len(took)*95/100].Microseconds())/1000, "p95-ms")
+}

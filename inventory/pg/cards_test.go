@@ -1,0 +1,286 @@
+package pg_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/inventory/pg"
+)
+
+func TestAuditTrailRefusesUpdateDeleteAndTruncate(t *testing.T) {
+	store, tm := newBoard(t)
+	ctx := context.Background()
+	if err := store.RecordEvent(ctx, pg.AuditEvent{ActorID: tm.lead.ID, ActorName: tm.lead.Name, Action: "sign_in"}); err != nil {
+		t.Fatal(err)
+	}
+	count := func() int {
+		var n int
+		if err := store.Pool().QueryRow(ctx, `SELECT count(*) FROM audit_events`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := count()
+	for _, sql := range []string{
+		`UPDATE audit_events SET reason = 'rewritten'`,
+		`DELETE FROM audit_events`,
+		`TRUNCATE audit_events`,
+	} {
+		_, err := store.Pool().Exec(ctx, sql)
+		wantPgError(t, err, "42501", "append-only")
+	}
+	if after := count(); after != before {
+		t.Fatalf("the trail had %d events and has %d after the refused statements", before, after)
+	}
+	var rewritten int
+	if err := store.Pool().QueryRow(ctx, `SELECT count(*) FROM audit_events WHERE reason = 'rewritten'`).Scan(&rewritten); err != nil {
+		t.Fatal(err)
+	}
+	if rewritten != 0 {
+		t.Fatalf("%d events were rewritten", rewritten)
+	}
+}
+
+func TestRecordEventNeedsActorAndAction(t *testing.T) {
+	store, tm := newBoard(t)
+	ctx := context.Background()
+	wantCode(t, store.RecordEvent(ctx, pg.AuditEvent{Action: "sign_in"}), inventory.EINVALID)
+	wantCode(t, store.RecordEvent(ctx, pg.AuditEvent{ActorID: tm.lead.ID}), inventory.EINVALID)
+}
+
+func TestMoveCardFollowsTheWorkflow(t *testing.T) {
+	type setup func(t *testing.T, store *pg.Store, tm team)
+	assigned := func(path ...inventory.Status) setup {
+		return func(t *testing.T, store *pg.Store, tm team) {
+			assign(t, store, tm.lead, "u-bob", tm.engineer.ID)
+			walk(t, store, tm.lead, "u-bob", path...)
+		}
+	}
+	for _, c := range []struct {
+		name  string
+		setup setup
+		actor func(team) inventory.Actor
+		to    inventory.Status
+		code  string // "" = allowed
+	}{
+		{"lead plans a triaged card", assigned(), func(tm team) inventory.Actor { return tm.lead }, inventory.Planned, ""},
+		{"engineer may not plan", assigned(), func(tm team) inventory.Actor { return tm.engineer }, inventory.Planned, inventory.EFORBIDDEN},
+		{"engineer starts their card", assigned(inventory.Planned), func(tm team) inventory.Actor { return tm.engineer }, inventory.InProgress, ""},
+		{"engineer may not start another's card", assigned(inventory.Planned), func(tm team) inventory.Actor { return tm.engineer2 }, inventory.InProgress, inventory.EFORBIDDEN},
+		{"engineer marks remediated", assigned(inventory.Planned, inventory.InProgress), func(tm team) inventory.Actor { return tm.engineer }, inventory.Remediated, ""},
+		{"engineer may not verify", assigned(inventory.Planned, inventory.InProgress, inventory.Remediated), func(tm team) inventory.Actor { return tm.engineer }, inventory.Verified, inventory.EFORBIDDEN},
+		{"lead verifies", assigned(inventory.Planned, inventory.InProgress, inventory.Remediated), func(tm team) inventory.Actor { return tm.lead }, inventory.Verified, ""},
+		{"management moves nothing", assigned(inventory.Planned), func(tm team) inventory.Actor { return tm.manager }, inventory.InProgress, inventory.EFORBIDDEN},
+		{"triage cannot skip to verified", assigned(), func(tm team) inventory.Actor { return tm.lead }, inventory.Verified, inventory.EINVALID},
+		{"nothing goes back to triage", assigned(inventory.Planned), func(tm team) inventory.Actor { return tm.lead }, inventory.Triage, inventory.EINVALID},
+		{"an exception is not entered by a move", assigned(inventory.Planned), func(tm team) inventory.Actor { return tm.lead }, inventory.ExceptionRequested, inventory.EINVALID},
+		{"unknown status", assigned(), func(tm team) inventory.Actor { return tm.lead }, "done", inventory.EINVALID},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			store, tm := newBoard(t)
+			c.setup(t, store, tm)
+			actor := c.actor(tm)
+			before := card(t, store, "u-bob")
+			nEvents := len(events(t, store, "u-bob"))
+			got, err := store.MoveCard(context.Background(), actor, tenantID, "u-bob", c.to, before.Version, "because")
+			if c.code != "" {
+				wantCode(t, err, c.code)
+				wantEqual(t, "card after a refused move", card(t, store, "u-bob"), before)
+				if n := len(events(t, store, "u-bob")); n != nEvents {
+					t.Fatalf("a refused move recorded %d events", n-nEvents)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("MoveCard: %v", err)
+			}
+			want := before
+			want.Status, want.Version = c.to, before.Version+1
+			wantEqual(t, "card returned", got, want)
+			wantEqual(t, "card stored", card(t, store, "u-bob"), want)
+			e := lastEvent(t, store, "u-bob")
+			wantEvent(t, e, actor, pg.ActionMove, string(before.Status), string(c.to))
+			if e.Reason != "because" || e.AccountUPN != "bob_fabrikam.com#EXT#@contoso.onmicrosoft.com" {
+				t.Fatalf("event reason %q, account UPN %q", e.Reason, e.AccountUPN)
+			}
+		})
+	}
+}
+
+func TestMoveCardOnAStaleVersionIsAConflict(t *testing.T) {
+	store, tm := newBoard(t)
+	ctx := context.Background()
+	opened := card(t, store, "u-bob")
+	if _, err := store.MoveCard(ctx, tm.lead, tenantID, "u-bob", inventory.Planned, opened.Version, ""); err != nil {
+		t.Fatal(err)
+	}
+	assign(t, store, tm.lead, "u-bob", tm.engineer.ID)
+	_, err := store.MoveCard(ctx, tm.lead2, tenantID, "u-bob", inventory.Planned, opened.Version, "")
+	wantCode(t, err, inventory.ECONFLICT)
+	var conflict *pg.ConflictError
+	if !errors.As(err, &conflict) {
+		t.Fatalf("error %T %v is not a *pg.ConflictError", err, err)
+	}
+	now := card(t, store, "u-bob")
+	wantEqual(t, "the card as it now stands", conflict.Card, now)
+	if conflict.ChangedBy != tm.lead.Name || time.Since(conflict.ChangedAt) > time.Minute {
+		t.Fatalf("changed by %q at %v, want %q just now", conflict.ChangedBy, conflict.ChangedAt, tm.lead.Name)
+	}
+	msg := inventory.ErrorMessage(err)
+	for _, part := range []string{"changed by Dana Lead at ", "it is now Planned, assigned to Eve Engineer", "Reload"} {
+		if !strings.Contains(msg, part) {
+			t.Fatalf("sentence %q does not say %q", msg, part)
+		}
+	}
+	if msg != err.Error() {
+		t.Fatalf("Error() %q differs from the domain message %q", err.Error(), msg)
+	}
+}
+
+func TestTwoMovesOnOneVersionOneWins(t *testing.T) {
+	store, tm := newBoard(t)
+	opened := card(t, store, "u-scanner")
+	var (
+		wg   sync.WaitGroup
+		errs [2]error
+	)
+	for i, actor := range []inventory.Actor{tm.lead, tm.lead2} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = store.MoveCard(context.Background(), actor, tenantID, "u-scanner", inventory.Planned, opened.Version, "")
+		}()
+	}
+	wg.Wait()
+	won, lost := 0, 0
+	for _, err := range errs {
+		switch inventory.ErrorCode(err) {
+		case "":
+			won++
+		case inventory.ECONFLICT:
+			lost++
+		default:
+			t.Fatalf("unexpected error %v", err)
+		}
+	}
+	if won != 1 || lost != 1 {
+		t.Fatalf("%d moves won and %d got a conflict, want 1 and 1 (errors %v)", won, lost, errs)
+	}
+	if c := card(t, store, "u-scanner"); c.Version != opened.Version+1 || c.Status != inventory.Planned {
+		t.Fatalf("card after the race: %+v", c)
+	}
+	moves := 0
+	for _, e := range events(t, store, "u-scanner") {
+		if e.Action == pg.ActionMove {
+			moves++
+		}
+	}
+	if moves != 1 {
+		t.Fatalf("%d move events recorded, want 1", moves)
+	}
+}
+
+func TestAssignAndDueDate(t *testing.T) {
+	store, tm := newBoard(t)
+	ctx := context.Background()
+	c := card(t, store, "u-bob")
+
+	_, err := store.Assign(ctx, tm.engineer, tenantID, "u-bob", tm.engineer.ID, c.Version)
+	wantCode(t, err, inventory.EFORBIDDEN)
+	_, err = store.Assign(ctx, tm.lead, tenantID, "u-bob", tm.manager.ID, c.Version)
+	wantCode(t, err, inventory.EINVALID)
+	_, err = store.Assign(ctx, tm.lead, tenantID, "u-bob", "not-a-user", c.Version)
+	wantCode(t, err, inventory.EINVALID)
+	_, err = store.Assign(ctx, tm.lead, tenantID, "u-nobody", tm.engineer.ID, c.Version)
+	wantCode(t, err, inventory.ENOTFOUND)
+
+	got, err := store.Assign(ctx, tm.lead, tenantID, "u-bob", tm.engineer.ID, c.Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Assignee != tm.engineer.ID || got.AssigneeName != "Eve Engineer" || got.Version != c.Version+1 {
+		t.Fatalf("assigned card %+v", got)
+	}
+	e := lastEvent(t, store, "u-bob")
+	wantEvent(t, e, tm.lead, pg.ActionAssign, "", "Eve Engineer")
+	if e.Details["to_id"] != tm.engineer.ID {
+		t.Fatalf("event details %v", e.Details)
+	}
+	_, err = store.Assign(ctx, tm.lead, tenantID, "u-bob", tm.engineer2.ID, c.Version)
+	wantCode(t, err, inventory.ECONFLICT)
+
+	due := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	_, err = store.SetDueDate(ctx, tm.engineer, tenantID, "u-bob", due, got.Version)
+	wantCode(t, err, inventory.EFORBIDDEN)
+	got, err = store.SetDueDate(ctx, tm.lead, tenantID, "u-bob", due, got.Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.DueDate.Equal(due) {
+		t.Fatalf("due date %v, want %v", got.DueDate, due)
+	}
+	wantEvent(t, lastEvent(t, store, "u-bob"), tm.lead, pg.ActionDueDate, "", "2026-12-01")
+	got, err = store.SetDueDate(ctx, tm.lead, tenantID, "u-bob", time.Time{}, got.Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.DueDate.IsZero() {
+		t.Fatalf("due date %v after clearing", got.DueDate)
+	}
+	wantEvent(t, lastEvent(t, store, "u-bob"), tm.lead, pg.ActionDueDate, "2026-12-01", "")
+
+	got, err = store.Assign(ctx, tm.lead, tenantID, "u-bob", "", got.Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Assignee != "" || got.AssigneeName != "" {
+		t.Fatalf("unassigned card %+v", got)
+	}
+	wantEvent(t, lastEvent(t, store, "u-bob"), tm.lead, pg.ActionAssign, "Eve Engineer", "")
+}
+
+func TestCommentGoesOnTheTimeline(t *testing.T) {
+	store, tm := newBoard(t)
+	ctx := context.Background()
+	if err := store.Comment(ctx, tm.engineer, tenantID, "u-bob", "  Called Bob; he will enrol tomorrow.  "); err != nil {
+		t.Fatal(err)
+	}
+	e := lastEvent(t, store, "u-bob")
+	wantEvent(t, e, tm.engineer, pg.ActionComment, "", "")
+	if e.Reason != "Called Bob; he will enrol tomorrow." {
+		t.Fatalf("comment text %q", e.Reason)
+	}
+	wantCode(t, store.Comment(ctx, tm.manager, tenantID, "u-bob", "hello"), inventory.EFORBIDDEN)
+	wantCode(t, store.Comment(ctx, tm.engineer, tenantID, "u-bob", "   "), inventory.EINVALID)
+	wantCode(t, store.Comment(ctx, tm.engineer, tenantID, "u-bob", strings.Repeat("x", inventory.MaxCommentLength+1)), inventory.EINVALID)
+	wantCode(t, store.Comment(ctx, tm.engineer, tenantID, "u-nobody", "hello"), inventory.ENOTFOUND)
+	wantCode(t, store.Comment(ctx, tm.engineer, "another-tenant", "u-bob", "hello"), inventory.ENOTFOUND)
+}
+
+func TestSetOverrideAsRecordsWhoAndWhy(t *testing.T) {
+	store, tm := newBoard(t)
+	ctx := context.Background()
+	o := inventory.Override{Path: inventory.TechnicalException, Reason: "a Teams Room that cannot do MFA"}
+	wantCode(t, store.SetOverrideAs(ctx, tm.engineer, tenantID, "u-boardroom", o), inventory.EFORBIDDEN)
+	if err := store.SetOverrideAs(ctx, tm.lead, tenantID, "u-boardroom", o); err != nil {
+		t.Fatal(err)
+	}
+	overrides, err := store.Overrides(ctx, tenantID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := overrides["u-boardroom"]; got.Path != inventory.TechnicalException || got.Author != "Dana Lead" || got.Reason != o.Reason {
+		t.Fatalf("override stored: %+v", got)
+	}
+	e := lastEvent(t, store, "u-boardroom")
+	wantEvent(t, e, tm.lead, pg.ActionOverride, "room_device / tenant_split", "room_device / technical_exception")
+	if e.Reason != o.Reason {
+		t.Fatalf("override event reason %q", e.Reason)
+	}
+	wantCode(t, store.SetOverrideAs(ctx, tm.lead, tenantID, "u-nobody", o), inventory.ENOTFOUND)
+}

@@ -1,0 +1,255 @@
+package pg
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/mfaboard/mfaboard/inventory"
+)
+
+// User is a person who signs in to the dashboard.
+type User struct {
+	ID          string
+	Email       string
+	DisplayName string
+	Role        inventory.Role
+	Disabled    bool
+	// HasPassword: the user may sign in with a local password.
+	HasPassword bool
+	// OIDCSubject is the identity provider's subject; "" for local users.
+	OIDCSubject       string
+	CreatedAt         time.Time
+	PasswordChangedAt time.Time
+}
+
+// Name is what the dashboard calls the user: the display name, else the
+// e-mail address.
+func (u User) Name() string {
+	if strings.TrimSpace(u.DisplayName) != "" {
+		return u.DisplayName
+	}
+	return u.Email
+}
+
+const userColumns = `id::text, email, display_name, role, disabled, password_hash IS NOT NULL,
+	coalesce(oidc_subject, ''), created_at, password_changed_at`
+
+func scanUser(row pgx.Row) (User, error) {
+	var u User
+	err := row.Scan(&u.ID, &u.Email, &u.DisplayName, &u.Role, &u.Disabled, &u.HasPassword,
+		&u.OIDCSubject, &u.CreatedAt, &u.PasswordChangedAt)
+	u.CreatedAt, u.PasswordChangedAt = u.CreatedAt.UTC(), u.PasswordChangedAt.UTC()
+	return u, err
+}
+
+// CreateUser adds a local user who signs in with a password; passwordHash is
+// the encoded hash (the web package's HashPassword), never the password.
+// A malformed e-mail, an unknown role or an e-mail already in use is
+// EINVALID.
+func (s *Store) CreateUser(ctx context.Context, email, name string, role inventory.Role, passwordHash string) (User, error) {
+	email, err := normaliseEmail(email)
+	if err != nil {
+		return User{}, err
+	}
+	if _, err := inventory.ParseRole(string(role)); err != nil {
+		return User{}, err
+	}
+	if passwordHash == "" {
+		return User{}, inventory.Errorf(inventory.EINVALID, "A local user needs a password.")
+	}
+	u, err := scanUser(s.pool.QueryRow(ctx, `
+		INSERT INTO app_users (email, display_name, role, password_hash)
+		VALUES ($1, $2, $3, $4)
+		RETURNING `+userColumns, email, strings.TrimSpace(name), role, passwordHash))
+	if duplicateUser(err) {
+		return User{}, inventory.Errorf(inventory.EINVALID, "A user with the e-mail %s already exists.", email)
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("store: create user: %w", err)
+	}
+	return u, nil
+}
+
+// UserByEmail returns the user with this e-mail (in any case) and their
+// password hash ("" when they have none). An unknown e-mail is ENOTFOUND.
+func (s *Store) UserByEmail(ctx context.Context, email string) (User, string, error) {
+	var hash *string
+	var u User
+	err := s.pool.QueryRow(ctx, `
+		SELECT `+userColumns+`, password_hash FROM app_users WHERE lower(email) = lower($1)`,
+		strings.TrimSpace(email)).Scan(&u.ID, &u.Email, &u.DisplayName, &u.Role, &u.Disabled, &u.HasPassword,
+		&u.OIDCSubject, &u.CreatedAt, &u.PasswordChangedAt, &hash)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return User{}, "", inventory.Errorf(inventory.ENOTFOUND, "There is no user with the e-mail %s.", email)
+	}
+	if err != nil {
+		return User{}, "", fmt.Errorf("store: user by e-mail: %w", err)
+	}
+	u.CreatedAt, u.PasswordChangedAt = u.CreatedAt.UTC(), u.PasswordChangedAt.UTC()
+	if hash == nil {
+		return u, "", nil
+	}
+	return u, *hash, nil
+}
+
+// UserByID returns one user; an unknown or malformed id is ENOTFOUND.
+func (s *Store) UserByID(ctx context.Context, id string) (User, error) {
+	if uuid.Validate(id) != nil {
+		return User{}, noSuchUser(id)
+	}
+	u, err := scanUser(s.pool.QueryRow(ctx, `SELECT `+userColumns+` FROM app_users WHERE id = $1`, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return User{}, noSuchUser(id)
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("store: user: %w", err)
+	}
+	return u, nil
+}
+
+// Users returns every user, enabled ones first, by e-mail.
+func (s *Store) Users(ctx context.Context) ([]User, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+userColumns+` FROM app_users ORDER BY disabled, lower(email)`)
+	if err != nil {
+		return nil, fmt.Errorf("store: users: %w", err)
+	}
+	users, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (User, error) { return scanUser(row) })
+	if err != nil {
+		return nil, fmt.Errorf("store: users: %w", err)
+	}
+	return users, nil
+}
+
+// SetPassword replaces a user's password hash. Sessions the user began
+// before it end (see PasswordChangedAt).
+func (s *Store) SetPassword(ctx context.Context, id, hash string) error {
+	if hash == "" {
+		return inventory.Errorf(inventory.EINVALID, "A password is needed.")
+	}
+	if uuid.Validate(id) != nil {
+		return noSuchUser(id)
+	}
+	tag, err := s.pool.Exec(ctx, `
+		UPDATE app_users SET password_hash = $2, password_changed_at = clock_timestamp(), updated_at = now()
+		WHERE id = $1`, id, hash)
+	if err != nil {
+		return fmt.Errorf("store: set password: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return noSuchUser(id)
+	}
+	return nil
+}
+
+// SetUserRole changes a user's role. A change that would leave no enabled
+// security lead is EINVALID: somebody must be able to manage users.
+func (s *Store) SetUserRole(ctx context.Context, id string, role inventory.Role) error {
+	if _, err := inventory.ParseRole(string(role)); err != nil {
+		return err
+	}
+	return s.changeUser(ctx, id, role != inventory.SecurityLead, "make the last security lead "+strings.ToLower(role.Label()),
+		`UPDATE app_users SET role = $2, updated_at = now() WHERE id = $1`, role)
+}
+
+// SetUserDisabled disables (or enables again) a user. A disabled user
+// cannot sign in and their sessions end at their next request. Disabling the
+// last enabled security lead is EINVALID.
+func (s *Store) SetUserDisabled(ctx context.Context, id string, disabled bool) error {
+	return s.changeUser(ctx, id, disabled, "disable the last security lead",
+		`UPDATE app_users SET disabled = $2, updated_at = now() WHERE id = $1`, disabled)
+}
+
+// changeUser runs update on user id. When removesLead, it first refuses if
+// id is the only enabled security lead; the leads' rows stay locked until
+// the update commits, so two leads demoting each other at once cannot both
+// succeed.
+func (s *Store) changeUser(ctx context.Context, id string, removesLead bool, doing, update string, value any) error {
+	if uuid.Validate(id) != nil {
+		return noSuchUser(id)
+	}
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if removesLead {
+			rows, err := tx.Query(ctx, `
+				SELECT id::text FROM app_users WHERE role = 'security_lead' AND NOT disabled ORDER BY id FOR UPDATE`)
+			if err != nil {
+				return fmt.Errorf("store: change user: %w", err)
+			}
+			leads, err := pgx.CollectRows(rows, pgx.RowTo[string])
+			if err != nil {
+				return fmt.Errorf("store: change user: %w", err)
+			}
+			if len(leads) == 1 && leads[0] == id {
+				return inventory.Errorf(inventory.EINVALID,
+					"You cannot %s: make another user a security lead first, so somebody can still manage users.", doing)
+			}
+		}
+		tag, err := tx.Exec(ctx, update, id, value)
+		if err != nil {
+			return fmt.Errorf("store: change user: %w", err)
+		}
+		if tag.RowsAffected() == 0 {
+			return noSuchUser(id)
+		}
+		return nil
+	})
+}
+
+// UpsertOIDCUser records a user who signed in with the identity provider:
+// found by subject, their e-mail, name and role are refreshed from the
+// token (the provider is the authority on them); otherwise they are added.
+// An e-mail already used by another user is EINVALID rather than linked:
+// an e-mail claim alone does not prove it is the same person.
+func (s *Store) UpsertOIDCUser(ctx context.Context, subject, email, name string, role inventory.Role) (User, error) {
+	if strings.TrimSpace(subject) == "" {
+		return User{}, inventory.Errorf(inventory.EINVALID, "The identity provider sent no subject for this user.")
+	}
+	email, err := normaliseEmail(email)
+	if err != nil {
+		return User{}, err
+	}
+	if _, err := inventory.ParseRole(string(role)); err != nil {
+		return User{}, err
+	}
+	u, err := scanUser(s.pool.QueryRow(ctx, `
+		INSERT INTO app_users (email, display_name, role, oidc_subject)
+		VALUES ($2, $3, $4, $1)
+		ON CONFLICT (oidc_subject) DO UPDATE
+		SET email = EXCLUDED.email, display_name = EXCLUDED.display_name, role = EXCLUDED.role, updated_at = now()
+		RETURNING `+userColumns, subject, email, strings.TrimSpace(name), role))
+	if duplicateUser(err) {
+		return User{}, inventory.Errorf(inventory.EINVALID,
+			"Another mfaboard user already has the e-mail %s, so this Microsoft account cannot sign in as it; ask a security lead to sort it out.", email)
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("store: upsert OIDC user: %w", err)
+	}
+	return u, nil
+}
+
+// normaliseEmail trims and lower-cases an address and refuses what is not
+// one plain address.
+func normaliseEmail(email string) (string, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	a, err := mail.ParseAddress(email)
+	if err != nil || a.Address != email || len(email) > 320 || !strings.Contains(email, "@") {
+		return "", inventory.Errorf(inventory.EINVALID, "%q is not an e-mail address.", email)
+	}
+	return email, nil
+}
+
+func noSuchUser(id string) error {
+	return inventory.Errorf(inventory.ENOTFOUND, "There is no user with id %q.", id)
+}
+
+func duplicateUser(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}

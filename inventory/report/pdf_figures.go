@@ -1,0 +1,181 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/mfaboard/mfaboard/inventory"
+)
+
+// rgb is a colour of the verdicts, the same in every chart.
+type rgb struct{ r, g, b int }
+
+var verdictColours = map[inventory.Compliance]rgb{
+	inventory.NonCompliant: {196, 43, 43},
+	inventory.AtRisk:       {232, 148, 28},
+	inventory.Excepted:     {118, 104, 186},
+	inventory.Compliant:    {42, 145, 78},
+}
+
+// cover is the top of the first page: whose tenant, the verdict, when it
+// will be ready, and what the assessment could not check.
+func (d *doc) cover(r inventory.Readiness) {
+	p := d.pdf
+	p.SetFont(font, "", 10)
+	p.SetTextColor(90, 90, 90)
+	p.CellFormat(0, 5, d.t("MFA readiness report"), "", 1, "L", false, 0, "")
+	p.SetFont(font, "B", 20)
+	p.SetTextColor(20, 45, 90)
+	name := r.Tenant.DisplayName
+	if strings.TrimSpace(name) == "" {
+		name = r.Tenant.TenantID
+	}
+	p.MultiCell(0, 9, d.t(name), "", "L", false)
+	facts := []string{}
+	if r.Tenant.Kind != "" {
+		facts = append(facts, r.Tenant.Kind.Label()+" tenant")
+	}
+	if !r.GeneratedAt.IsZero() {
+		facts = append(facts, "generated "+day(r.GeneratedAt))
+	}
+	if !r.Tenant.AsOf.IsZero() {
+		facts = append(facts, "assessed "+day(r.Tenant.AsOf))
+	}
+	facts = append(facts, deadlineWords(r))
+	d.para(strings.Join(facts, " \u00b7 "), 10)
+	p.Ln(2)
+
+	// The verdict, on a band of its colour, words first: it must read in
+	// black and white too.
+	band := verdictColours[inventory.Compliant]
+	if inventory.OpenCount(r.Tenant.Counts) > 0 || inventory.ApplicableCount(r.Tenant.Counts) == 0 {
+		band = verdictColours[inventory.NonCompliant]
+	}
+	p.SetFillColor(band.r, band.g, band.b)
+	p.SetTextColor(255, 255, 255)
+	p.SetFont(font, "B", 14)
+	p.MultiCell(0, 8, d.t(r.Headline()), "", "L", true)
+	p.Ln(3)
+	d.normal(10)
+	p.SetFont(font, "B", 10)
+	p.CellFormat(0, 5, d.t("When the tenant will be ready"), "", 1, "L", false, 0, "")
+	d.para(sentence(r.Projection.Note), 10)
+	if len(r.Tenant.Unchecked) > 0 {
+		d.note("Not checked in this assessment: " + strings.Join(r.Tenant.Unchecked, "; ") + ".")
+	}
+}
+
+// sentence starts s with a capital and ends it with a full stop.
+func sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return ""
+	}
+	first, n := utf8.DecodeRuneInString(s)
+	s = string(unicode.ToUpper(first)) + s[n:]
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
+}
+
+// figures are the shares: all accounts and privileged ones apart, then by
+// category and by path.
+func (d *doc) figures(r inventory.Readiness) {
+	d.heading("Where the tenant stands", 40)
+	d.para("Shares are of the applicable accounts: every enabled account, guests included. "+
+		"Disabled accounts are listed but not counted. Excepted accounts have an approved technical exception: "+
+		"they are shown apart, not as compliant.", 9)
+	overall := overallRows(r)
+	d.figureTable("", overall)
+	for _, row := range overall {
+		d.shareBar(row)
+	}
+	d.legend()
+	if rows := categoryRows(r); len(rows) > 0 {
+		d.heading("By category", 35)
+		d.figureTable("Category", rows)
+	}
+	if rows := pathRows(r); len(rows) > 0 {
+		d.heading("By remediation path", 35)
+		d.figureTable("Path", rows)
+	}
+}
+
+// figureTable writes rows of counts with their shares.
+func (d *doc) figureTable(first string, rows []figureRow) {
+	cols := []column{{first, 40, "L"}, {"Applicable", 20, "R"}}
+	for _, c := range applicable {
+		cols = append(cols, column{c.Label(), 26, "R"})
+	}
+	cols = append(cols, column{"Disabled", 16, "R"})
+	cells := make([][]string, len(rows))
+	for i, row := range rows {
+		shares := inventory.Shares(row.counts)
+		cells[i] = []string{row.label, fmt.Sprint(row.applicable())}
+		for _, c := range applicable {
+			cells[i] = append(cells[i], row.cell(c, shares))
+		}
+		cells[i] = append(cells[i], fmt.Sprint(row.counts[inventory.NotApplicable]))
+	}
+	d.table(cols, cells)
+}
+
+// shareBar draws a row's shares as one bar of the verdict colours, with the
+// percentage written in every segment wide enough to hold it.
+func (d *doc) shareBar(row figureRow) {
+	const labelW, barH = 40.0, 7.0
+	d.ensure(barH + 3)
+	p := d.pdf
+	x, y := margin, p.GetY()
+	d.normal(8.5)
+	p.SetXY(x, y)
+	p.CellFormat(labelW, barH, d.t(row.label), "", 0, "L", false, 0, "")
+	barW := d.width - labelW
+	if row.applicable() == 0 {
+		p.SetDrawColor(160, 160, 160)
+		p.Rect(x+labelW, y, barW, barH, "D")
+		p.CellFormat(barW, barH, d.t("no applicable account"), "", 0, "C", false, 0, "")
+		p.SetXY(margin, y+barH+2)
+		return
+	}
+	shares := inventory.Shares(row.counts)
+	at := x + labelW
+	for _, c := range applicable {
+		w := barW * shares[c] / 100
+		if w <= 0 {
+			continue
+		}
+		col := verdictColours[c]
+		p.SetFillColor(col.r, col.g, col.b)
+		p.Rect(at, y, w, barH, "F")
+		if label := percent(shares[c]); p.GetStringWidth(label)+2 < w {
+			p.SetTextColor(255, 255, 255)
+			p.SetXY(at, y)
+			p.CellFormat(w, barH, label, "", 0, "C", false, 0, "")
+		}
+		at += w
+	}
+	p.SetXY(margin, y+barH+2)
+	d.normal(10)
+}
+
+// legend names the verdict colours.
+func (d *doc) legend() {
+	p := d.pdf
+	d.normal(8)
+	x, y := margin+40, p.GetY()
+	for _, c := range applicable {
+		col := verdictColours[c]
+		p.SetFillColor(col.r, col.g, col.b)
+		p.Rect(x, y+1, 3.5, 3.5, "F")
+		label := d.t(c.Label())
+		p.SetXY(x+4.5, y)
+		p.CellFormat(p.GetStringWidth(label)+2, 5.5, label, "", 0, "L", false, 0, "")
+		x += 4.5 + p.GetStringWidth(label) + 8
+	}
+	p.SetXY(margin, y+8)
+	d.normal(10)
+}

@@ -1,0 +1,153 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+
+	"github.com/ledongthuc/pdf"
+
+	"github.com/mfaboard/mfaboard/inventory"
+)
+
+// pdfText extracts the text of a PDF with every white space removed: text
+// extraction joins and splits lines as the layout falls, so the words are
+// compared without the spaces between them.
+func pdfText(t *testing.T, doc []byte) (text string, pages int) {
+	t.Helper()
+	r, err := pdf.NewReader(bytes.NewReader(doc), int64(len(doc)))
+	if err != nil {
+		t.Fatalf("the PDF does not open: %v", err)
+	}
+	plain, err := r.GetPlainText()
+	if err != nil {
+		t.Fatalf("no text in the PDF: %v", err)
+	}
+	b, err := io.ReadAll(plain)
+	if err != nil {
+		t.Fatalf("read the PDF's text: %v", err)
+	}
+	return squeeze(string(b)), r.NumPage()
+}
+
+func squeeze(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func TestReadinessPDF(t *testing.T) {
+	r := fixture(1000)
+	var buf bytes.Buffer
+	if err := WritePDF(&buf, r); err != nil {
+		t.Fatalf("WritePDF: %v", err)
+	}
+	text, pages := pdfText(t, buf.Bytes())
+	if pages < 2 || pages > 8 {
+		t.Errorf("the report has %d pages, want a few (2 to 8)", pages)
+	}
+	all := r.Tenant.Counts
+	shares := inventory.Shares(all)
+	priv := r.Tenant.PrivilegedCounts
+	privShares := inventory.Shares(priv)
+	cat := r.ByCategory[inventory.ServiceAccount]
+	catShares := inventory.Shares(cat)
+	want := []string{
+		r.Headline(),
+		"Contoso Lódz Partners", // Ł and ź folded, ó kept
+		"Mixed (CSP and production) tenant",
+		"enforcement deadline 1 Mar 2027",
+		// The figures: all accounts, privileged accounts, a category.
+		fmt.Sprintf("All accounts %d %d (%s) %d (%s)", inventory.ApplicableCount(all),
+			all[inventory.NonCompliant], percent(shares[inventory.NonCompliant]), all[inventory.AtRisk], percent(shares[inventory.AtRisk])),
+		fmt.Sprintf("Privileged accounts %d %d (%s)", inventory.ApplicableCount(priv),
+			priv[inventory.NonCompliant], percent(privShares[inventory.NonCompliant])),
+		fmt.Sprintf("Service account %d %d (%s)", inventory.ApplicableCount(cat),
+			cat[inventory.NonCompliant], percent(catShares[inventory.NonCompliant])),
+		"Secure Application Model",
+		// The projection, on the cover and under the chart.
+		sentence(strings.ReplaceAll(r.Projection.Note, "\u2212", "-")),
+		"Deadline 1 Mar 2027",
+		// Gaps, the exception register, overdue work, privileged accounts.
+		"CA001 Require MFA for all users excludes 25 accounts through 3 groups",
+		"room-boardroom4@contoso.test", "Conditional Access: compliant managed device",
+		"Granted", "by Zo\u00eb Security-Lead", "20 Apr 2027",
+		"hub-lódz@contoso.test", "none recorded",
+		"Bozena Nowak",
+		"bg-emergency@contoso.test", "Break-glass",
+		"Not checked in this assessment: rooms were not available",
+	}
+	for _, w := range want {
+		if !strings.Contains(text, squeeze(w)) {
+			t.Errorf("the PDF's text lacks %q", w)
+		}
+	}
+	if !r.Projection.OK {
+		t.Errorf("the fixture should project a date, got %q", r.Projection.Note)
+	}
+	if strings.Contains(text, "user000040@contoso.test") {
+		t.Error("the PDF lists an ordinary account: it is for management, not a dump")
+	}
+}
+
+// Names in any script never break the PDF: what Windows-1252 has stays, what
+// it lacks is folded or replaced, and the text around it survives.
+func TestReadinessPDFNames(t *testing.T) {
+	r := fixture(60)
+	r.Tenant.DisplayName = "Łukasz Müller’s tenant — 张伟 “test” …"
+	r.PrivilegedOpen = []inventory.AccountLine{{UserPrincipalName: "dvořák@contoso.test", DisplayName: "Antonín Dvořák \u2212 ΑΒΓ",
+		Markers: []inventory.Marker{inventory.Privileged}, Compliance: inventory.NonCompliant, Path: inventory.MFAEnrolment}}
+	var buf bytes.Buffer
+	if err := WritePDF(&buf, r); err != nil {
+		t.Fatalf("WritePDF: %v", err)
+	}
+	text, _ := pdfText(t, buf.Bytes())
+	for _, w := range []string{"Lukasz Müller’s tenant — ?? “test” …", "dvorák@contoso.test", "Antonín Dvorák - ???"} {
+		if !strings.Contains(text, squeeze(w)) {
+			t.Errorf("the PDF's text lacks %q", w)
+		}
+	}
+}
+
+func TestReadinessPDFFold(t *testing.T) {
+	tests := map[string]string{
+		"plain ascii":           "plain ascii",
+		"Łukasz Müller":         "Lukasz Müller",
+		"Dvořák — café…":        "Dvorák — café…",
+		"a\u2212b ≥ c → d":      "a-b >= c -> d",
+		"张伟":                    "??",
+		"tab\there\x00":         "tab here ",
+		"€5 “quoted” ‘single’":  "€5 “quoted” ‘single’",
+		"İstanbul ğ ş ı":        "Istanbul g s i",
+		"line one\nline two":    "line one\nline two",
+		"Ærøskøbing Straße":     "Ærøskøbing Straße",
+		"emoji 🙂 stays visible": "emoji ? stays visible",
+	}
+	for in, want := range tests {
+		if got := fold(in); got != want {
+			t.Errorf("fold(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// A readiness with nothing in it still makes a report that says so.
+func TestReadinessPDFEmpty(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WritePDF(&buf, inventory.Readiness{GeneratedAt: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)}); err != nil {
+		t.Fatalf("WritePDF: %v", err)
+	}
+	text, _ := pdfText(t, buf.Bytes())
+	for _, w := range []string{"No verdict yet", "No trend yet", "No technical exception has been requested or granted",
+		"no enforcement deadline set"} {
+		if !strings.Contains(text, squeeze(w)) {
+			t.Errorf("the PDF's text lacks %q", w)
+		}
+	}
+}

@@ -1,0 +1,336 @@
+package web_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/inventory/pg"
+	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
+	"github.com/mfaboard/mfaboard/web"
+	"github.com/mfaboard/mfaboard/web/webtest"
+)
+
+// authServer serves the whole router on a fresh database.
+func authServer(t *testing.T, cfg web.Config) (*httptest.Server, *pg.Store) {
+	t.Helper()
+	store, _ := pgtest.NewStore(t)
+	cfg.Store = store
+	h := web.New(cfg)
+	srv := httptest.NewServer(h)
+	t.Cleanup(func() { srv.Close(); h.Close() })
+	return srv, store
+}
+
+// do sends a request and returns the response with its body read.
+func do(t *testing.T, c *http.Client, method, u string, form url.Values, header map[string]string) (*http.Response, string) {
+	t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, u, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+var browser = map[string]string{"Accept": "text/html,application/xhtml+xml"}
+var api = map[string]string{"Accept": "application/json"}
+
+func TestSignInAndSessionCookie(t *testing.T) {
+	srv, store := authServer(t, web.Config{TLS: true})
+	u := webtest.CreateUser(t, store, inventory.Engineer)
+	c := webtest.NewClient(t)
+
+	resp, body := do(t, c, http.MethodGet, srv.URL+"/login?next=/runs", nil, browser)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `name="next" value="/runs"`) || strings.Contains(body, "Sign in with Microsoft") {
+		t.Fatalf("GET /login: %d\n%s", resp.StatusCode, body)
+	}
+	resp, _ = do(t, c, http.MethodPost, srv.URL+"/login",
+		url.Values{"email": {strings.ToUpper(u.Email)}, "password": {webtest.Password}, "next": {"/runs"}}, browser)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/runs" {
+		t.Fatalf("sign in: %d to %q, want 303 to /runs", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	var session *http.Cookie
+	for _, ck := range resp.Cookies() {
+		if ck.Name == "mfaboard_session" {
+			session = ck
+		}
+	}
+	if session == nil || session.Value == "" {
+		t.Fatalf("no session cookie in %v", resp.Header["Set-Cookie"])
+	}
+	if !session.HttpOnly || !session.Secure || session.SameSite != http.SameSiteLaxMode || session.Path != "/" {
+		t.Fatalf("session cookie %+v: want HttpOnly, Secure (TLS), SameSite=Lax, Path=/", session)
+	}
+	// The stored session ends after 8 idle hours (well before its 24-hour lifetime).
+	var idle time.Duration
+	if err := store.Pool().QueryRow(t.Context(), `SELECT max(expiry) - now() FROM sessions`).Scan(&idle); err != nil {
+		t.Fatal(err)
+	}
+	if idle < 8*time.Hour-time.Minute || idle > 8*time.Hour+time.Minute {
+		t.Fatalf("session expires in %v, want 8h (idle timeout)", idle)
+	}
+	// Without TLS the cookie is not Secure (it would never be sent back).
+	plain, plainStore := authServer(t, web.Config{})
+	pu := webtest.CreateUser(t, plainStore, inventory.Engineer)
+	resp, _ = do(t, webtest.NewClient(t), http.MethodPost, plain.URL+"/login", url.Values{"email": {pu.Email}, "password": {webtest.Password}}, browser)
+	if sc := resp.Header.Get("Set-Cookie"); !strings.Contains(sc, "mfaboard_session=") || strings.Contains(sc, "Secure") || !strings.Contains(sc, "HttpOnly") {
+		t.Fatalf("plain-HTTP cookie %q: want HttpOnly and not Secure", sc)
+	}
+}
+
+func TestSignInRenewsTheSessionToken(t *testing.T) {
+	// A session that exists before sign-in (an OIDC start keeps its state in
+	// one) must not become the signed-in session: whoever planted or saw its
+	// token would be signed in too.
+	srv, store := oidcApp(t, newTestProvider(t), nil)
+	u := webtest.CreateUser(t, store, inventory.Engineer)
+	c := webtest.NewClient(t)
+	srvURL, _ := url.Parse(srv.URL)
+	resp, _ := do(t, c, http.MethodGet, srv.URL+"/auth/oidc/start", nil, browser)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("OIDC start: %d", resp.StatusCode)
+	}
+	before := sessionCookie(c, srvURL)
+	if before == "" {
+		t.Fatal("no session before sign-in")
+	}
+	resp, _ = do(t, c, http.MethodPost, srv.URL+"/login", url.Values{"email": {u.Email}, "password": {webtest.Password}}, browser)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in: %d", resp.StatusCode)
+	}
+	if after := sessionCookie(c, srvURL); after == "" || after == before {
+		t.Fatalf("session token not renewed at sign-in: %q then %q", before, after)
+	}
+	fixated := webtest.NewClient(t)
+	fixated.Jar.SetCookies(srvURL, []*http.Cookie{{Name: "mfaboard_session", Value: before, Path: "/"}})
+	if resp, _ := do(t, fixated, http.MethodGet, srv.URL+"/runs", nil, api); resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("the pre-sign-in token is signed in: %d", resp.StatusCode)
+	}
+}
+
+func sessionCookie(c *http.Client, u *url.URL) string {
+	for _, ck := range c.Jar.Cookies(u) {
+		if ck.Name == "mfaboard_session" {
+			return ck.Value
+		}
+	}
+	return ""
+}
+
+func TestSignInRefusals(t *testing.T) {
+	srv, store := authServer(t, web.Config{})
+	u := webtest.CreateUser(t, store, inventory.Engineer)
+	disabled := webtest.CreateUser(t, store, inventory.Engineer)
+	webtest.CreateUser(t, store, inventory.SecurityLead) // so disabled can be disabled
+	if err := store.SetUserDisabled(t.Context(), disabled.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	const sentence = "The e-mail or the password is not right."
+	for _, tc := range []struct{ name, email, password string }{
+		{"wrong password", u.Email, "not the password at all"},
+		{"unknown e-mail", "nobody@test.local", webtest.Password},
+		{"disabled user", disabled.Email, webtest.Password},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := webtest.NewClient(t)
+			resp, body := do(t, c, http.MethodPost, srv.URL+"/login", url.Values{"email": {tc.email}, "password": {tc.password}}, browser)
+			if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, sentence) || strings.Contains(resp.Header.Get("Set-Cookie"), "mfaboard_session=") {
+				t.Fatalf("%d, cookie %q\n%s", resp.StatusCode, resp.Header.Get("Set-Cookie"), body)
+			}
+			// The form keeps the e-mail typed, never the password.
+			if !strings.Contains(body, `value="`+strings.ToLower(tc.email)+`"`) || strings.Contains(body, tc.password) {
+				t.Fatalf("form not refilled as it should be:\n%s", body)
+			}
+			resp, body = do(t, c, http.MethodPost, srv.URL+"/login", url.Values{"email": {tc.email}, "password": {tc.password}}, api)
+			var got map[string]string
+			if resp.StatusCode != http.StatusUnauthorized || json.Unmarshal([]byte(body), &got) != nil || !strings.HasPrefix(got["error"], sentence) {
+				t.Fatalf("API client: %d %s", resp.StatusCode, body)
+			}
+		})
+	}
+	resp, body := do(t, webtest.NewClient(t), http.MethodPost, srv.URL+"/login", url.Values{"email": {u.Email}}, browser)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Enter your e-mail and your password.") {
+		t.Fatalf("empty password: %d\n%s", resp.StatusCode, body)
+	}
+}
+
+func TestSignInRateLimited(t *testing.T) {
+	srv, store := authServer(t, web.Config{})
+	u := webtest.CreateUser(t, store, inventory.Engineer)
+	other := webtest.CreateUser(t, store, inventory.Engineer)
+	c := webtest.NewClient(t)
+	// Ten failures are answered; the eleventh attempt is refused before the
+	// password is even checked, right or wrong.
+	for i := range 10 {
+		resp, _ := do(t, c, http.MethodPost, srv.URL+"/login", url.Values{"email": {u.Email}, "password": {"wrong password " + string(rune('a'+i))}}, browser)
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("failure %d: status %d, want 401", i+1, resp.StatusCode)
+		}
+	}
+	resp, body := do(t, c, http.MethodPost, srv.URL+"/login", url.Values{"email": {u.Email}, "password": {webtest.Password}}, browser)
+	if resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, "Too many failed sign-ins. Wait a minute") || resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("11th attempt: %d (Retry-After %q)\n%s", resp.StatusCode, resp.Header.Get("Retry-After"), body)
+	}
+	// The same address is refused for another e-mail too (per-address limit).
+	resp, _ = do(t, c, http.MethodPost, srv.URL+"/login", url.Values{"email": {other.Email}, "password": {webtest.Password}}, api)
+	if resp.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("other e-mail from the same address: %d, want 429", resp.StatusCode)
+	}
+}
+
+func TestSignOutEndsTheSession(t *testing.T) {
+	srv, store := authServer(t, web.Config{})
+	c, u := webtest.LoginUser(t, srv, store, inventory.Management)
+	resp, body := do(t, c, http.MethodGet, srv.URL+"/runs", nil, browser)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, u.DisplayName) || !strings.Contains(body, `action="/logout"`) {
+		t.Fatalf("signed in /runs: %d, want the page with who is signed in and a sign-out button\n%s", resp.StatusCode, body)
+	}
+	srvURL, _ := url.Parse(srv.URL)
+	stolen := c.Jar.Cookies(srvURL)
+	resp, _ = do(t, c, http.MethodPost, srv.URL+"/logout", nil, browser)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login" {
+		t.Fatalf("sign out: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if !strings.Contains(resp.Header.Get("Set-Cookie"), "Max-Age=0") {
+		t.Fatalf("sign-out does not clear the cookie: %q", resp.Header.Get("Set-Cookie"))
+	}
+	// Replaying the old cookie gets nowhere: the session is gone from the store.
+	replay := webtest.NewClient(t)
+	replay.Jar.SetCookies(srvURL, stolen)
+	resp, _ = do(t, replay, http.MethodGet, srv.URL+"/runs", nil, browser)
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
+		t.Fatalf("old cookie after sign-out: %d to %q, want 303 to /login", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
+
+func TestAnonymousRequests(t *testing.T) {
+	srv, _ := authServer(t, web.Config{})
+	c := webtest.NewClient(t)
+	for _, tc := range []struct {
+		path, wantLocation string
+	}{
+		{"/accounts", "/login?next=%2Faccounts"},
+		{"/accounts/u-1?tab=x", "/login?next=%2Faccounts%2Fu-1%3Ftab%3Dx"},
+		{"/runs", "/login?next=%2Fruns"},
+		{"/users", "/login?next=%2Fusers"},
+		{"/", "/login"},
+	} {
+		resp, _ := do(t, c, http.MethodGet, srv.URL+tc.path, nil, browser)
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != tc.wantLocation {
+			t.Errorf("browser GET %s: %d to %q, want 303 to %q", tc.path, resp.StatusCode, resp.Header.Get("Location"), tc.wantLocation)
+		}
+		resp, body := do(t, c, http.MethodGet, srv.URL+tc.path, nil, api)
+		if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, `"error":"Sign in to use mfaboard`) {
+			t.Errorf("API GET %s: %d %s, want 401 JSON", tc.path, resp.StatusCode, body)
+		}
+	}
+	resp, _ := do(t, c, http.MethodGet, srv.URL+"/accounts", nil, map[string]string{"HX-Request": "true", "Accept": "text/html"})
+	if resp.StatusCode != http.StatusUnauthorized || resp.Header.Get("HX-Redirect") != "/login?next=%2Faccounts" {
+		t.Errorf("htmx GET: %d HX-Redirect %q", resp.StatusCode, resp.Header.Get("HX-Redirect"))
+	}
+	for _, path := range []string{"/login", "/healthz", "/static/css/app.css"} {
+		if resp, _ := do(t, c, http.MethodGet, srv.URL+path, nil, browser); resp.StatusCode != http.StatusOK {
+			t.Errorf("public %s: %d, want 200", path, resp.StatusCode)
+		}
+	}
+}
+
+func TestSignInRefusesOpenRedirects(t *testing.T) {
+	srv, store := authServer(t, web.Config{})
+	u := webtest.CreateUser(t, store, inventory.Engineer)
+	for _, next := range []string{
+		"https://evil.example/", "//evil.example/x", "/\\evil.example", "\\\\evil.example",
+		"javascript:alert(1)", "evil.example", "/%0d%0aSet-Cookie:x=1", "/login?next=https://evil.example",
+	} {
+		c := webtest.NewClient(t)
+		resp, _ := do(t, c, http.MethodPost, srv.URL+"/login", url.Values{"email": {u.Email}, "password": {webtest.Password}, "next": {next}}, browser)
+		if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/" {
+			t.Errorf("next=%q: %d to %q, want 303 to /", next, resp.StatusCode, loc)
+		}
+		// Signed in, GET /login?next= goes on, and only on this site.
+		resp, _ = do(t, c, http.MethodGet, srv.URL+"/login?next="+url.QueryEscape(next), nil, browser)
+		if loc := resp.Header.Get("Location"); loc != "/" {
+			t.Errorf("GET /login?next=%q signed in: to %q, want /", next, loc)
+		}
+	}
+}
+
+func TestCrossSitePostRefused(t *testing.T) {
+	srv, store := authServer(t, web.Config{})
+	c := webtest.Login(t, srv, store, inventory.SecurityLead)
+	form := url.Values{"email": {"new@test.local"}, "role": {"engineer"}, "password": {webtest.Password}}
+	resp, body := do(t, c, http.MethodPost, srv.URL+"/users", form,
+		map[string]string{"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site", "Accept": "text/html"})
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "came from another site") {
+		t.Fatalf("cross-site POST: %d\n%s", resp.StatusCode, body)
+	}
+	if _, _, err := store.UserByEmail(t.Context(), "new@test.local"); inventory.ErrorCode(err) != inventory.ENOTFOUND {
+		t.Fatalf("the cross-site POST created the user: %v", err)
+	}
+	// The same form from the site itself works.
+	resp, _ = do(t, c, http.MethodPost, srv.URL+"/users", form, map[string]string{"Sec-Fetch-Site": "same-origin", "Accept": "text/html"})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("same-origin POST: %d", resp.StatusCode)
+	}
+}
+
+func TestSignInsAndUserChangesAreRecorded(t *testing.T) {
+	srv, store := authServer(t, web.Config{})
+	lead, me := webtest.LoginUser(t, srv, store, inventory.SecurityLead)
+	do(t, webtest.NewClient(t), http.MethodPost, srv.URL+"/login", url.Values{"email": {"ghost@test.local"}, "password": {"a guessed password"}}, browser)
+	do(t, lead, http.MethodPost, srv.URL+"/users", url.Values{"email": {"new@test.local"}, "role": {"management"}, "password": {webtest.Password}}, browser)
+	added, _, err := store.UserByEmail(t.Context(), "new@test.local")
+	if err != nil {
+		t.Fatal(err)
+	}
+	do(t, lead, http.MethodPost, srv.URL+"/users/"+added.ID+"/role", url.Values{"role": {"engineer"}}, browser)
+	do(t, lead, http.MethodPost, srv.URL+"/logout", nil, browser)
+
+	events, _, err := store.Audit(t.Context(), pg.AuditFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for i := len(events) - 1; i >= 0; i-- {
+		e := events[i]
+		got = append(got, e.Action+" by "+e.ActorID+" "+e.From+">"+e.To)
+		for _, secret := range []string{webtest.Password, "a guessed password"} {
+			if strings.Contains(e.Reason+e.ActorName+e.From+e.To+fmt.Sprint(e.Details), secret) {
+				t.Fatalf("a password in the record: %+v", e)
+			}
+		}
+	}
+	want := []string{
+		"sign_in by " + me.ID + " >security_lead",
+		"sign_in_failed by anonymous >",
+		"user_created by " + me.ID + " >management",
+		"user_role_changed by " + me.ID + " management>engineer",
+		"sign_out by " + me.ID + " >",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("record:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

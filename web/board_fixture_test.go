@@ -1,0 +1,187 @@
+package web_test
+
+import (
+	"fmt"
+	"html"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/inventory/pg"
+	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
+	"github.com/mfaboard/mfaboard/web"
+	"github.com/mfaboard/mfaboard/web/webtest"
+)
+
+// The board's tests run the real server on a real, freshly migrated
+// database: two synced tenants and one signed-in user per role.
+
+const (
+	tenantA = "aaaaaaaa-0000-0000-0000-00000000000a"
+	tenantB = "bbbbbbbb-0000-0000-0000-00000000000b"
+)
+
+// boardFixture is a server with two tenants and five signed-in people.
+type boardFixture struct {
+	srv   *httptest.Server
+	store *pg.Store
+	// Clients and users by name: lead, lead2, eng, eng2, mgmt.
+	clients map[string]*http.Client
+	users   map[string]pg.User
+}
+
+func newBoardFixture(t *testing.T, accounts int) *boardFixture {
+	t.Helper()
+	store, _ := pgtest.NewStore(t)
+	srv := httptest.NewServer(web.New(web.Config{Store: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	t.Cleanup(srv.Close)
+	syncTenant(t, store, tenantB, "Fabrikam", "fabrikam.com", "b", 3)
+	syncTenant(t, store, tenantA, "Contoso", "contoso.com", "a", accounts) // synced last: the default tenant
+	f := &boardFixture{srv: srv, store: store, clients: map[string]*http.Client{}, users: map[string]pg.User{}}
+	for name, role := range map[string]inventory.Role{
+		"lead": inventory.SecurityLead, "lead2": inventory.SecurityLead, "eng": inventory.Engineer,
+		"eng2": inventory.Engineer, "mgmt": inventory.Management,
+	} {
+		f.clients[name], f.users[name] = webtest.LoginUser(t, srv, store, role)
+	}
+	return f
+}
+
+// syncTenant stores a tenant of n enabled member accounts <prefix>-01 … as
+// a sync does; each gets a card in triage.
+func syncTenant(t *testing.T, store *pg.Store, id, name, domain, prefix string, n int) {
+	t.Helper()
+	ctx := t.Context()
+	snap := &inventory.Snapshot{
+		Tenant: inventory.Tenant{ID: id, DisplayName: name, Domains: []string{domain}},
+		Present: map[string]bool{inventory.CollUsers: true, inventory.CollRegistrations: true, inventory.CollPolicies: true,
+			inventory.CollOrganization: true},
+	}
+	for i := 1; i <= n; i++ {
+		acc := fmt.Sprintf("%s-%02d", prefix, i)
+		snap.Users = append(snap.Users, inventory.User{ID: acc, DisplayName: "Person " + acc,
+			UserPrincipalName: acc + "@" + domain, UserType: "Member", AccountEnabled: true})
+	}
+	res := inventory.Assess(snap, inventory.Inputs{Settings: inventory.DefaultSettings(inventory.KindMixed), AsOf: time.Now().UTC()})
+	runID, err := store.StartRun(ctx, pg.SourceDemo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.ApplySync(ctx, runID, snap, inventory.KindMixed, res); err != nil {
+		t.Fatalf("sync %s: %v", name, err)
+	}
+}
+
+// actor is a fixture user as the store's Actor.
+func (f *boardFixture) actor(name string) inventory.Actor {
+	u := f.users[name]
+	return inventory.Actor{ID: u.ID, Name: u.Name(), Role: u.Role}
+}
+
+// card reads an account's card in tenant A.
+func (f *boardFixture) card(t *testing.T, id string) inventory.Card {
+	t.Helper()
+	c, err := f.store.Card(t.Context(), tenantA, id)
+	if err != nil {
+		t.Fatalf("card %s: %v", id, err)
+	}
+	return c
+}
+
+// plan takes a card from triage to planned, assigned to whom ("" nobody),
+// as the lead does.
+func (f *boardFixture) plan(t *testing.T, id, whom string) inventory.Card {
+	t.Helper()
+	ctx, lead := t.Context(), f.actor("lead")
+	c := f.card(t, id)
+	c, err := f.store.MoveCard(ctx, lead, tenantA, id, inventory.Planned, c.Version, "")
+	if err != nil {
+		t.Fatalf("plan %s: %v", id, err)
+	}
+	if whom != "" {
+		if c, err = f.store.Assign(ctx, lead, tenantA, id, f.users[whom].ID, c.Version); err != nil {
+			t.Fatalf("assign %s: %v", id, err)
+		}
+	}
+	return c
+}
+
+// move moves a card as who.
+func (f *boardFixture) move(t *testing.T, who, id string, to inventory.Status) inventory.Card {
+	t.Helper()
+	c := f.card(t, id)
+	c, err := f.store.MoveCard(t.Context(), f.actor(who), tenantA, id, to, c.Version, "")
+	if err != nil {
+		t.Fatalf("move %s to %s: %v", id, to, err)
+	}
+	return c
+}
+
+// request files an exception request as who on a planned card.
+func (f *boardFixture) request(t *testing.T, who, id string) inventory.Card {
+	t.Helper()
+	c := f.card(t, id)
+	now := time.Now().UTC()
+	c, err := f.store.RequestException(t.Context(), f.actor(who), tenantA, id, inventory.ExceptionRequest{
+		Justification:        "The Teams Room console cannot do interactive MFA at all.",
+		CompensatingControls: "Conditional Access limits it to the compliant MTR device in Boardroom 4.",
+		Expiry:               now.AddDate(0, 3, 0),
+	}, c.Version, now)
+	if err != nil {
+		t.Fatalf("request exception on %s: %v", id, err)
+	}
+	return c
+}
+
+// Headers of the two kinds of client.
+var (
+	asBrowser = map[string]string{"Accept": "text/html,application/xhtml+xml"}
+	asHTMX    = func(target string) map[string]string {
+		return map[string]string{"Accept": "text/html", "HX-Request": "true", "HX-Target": target}
+	}
+)
+
+// send makes a request and returns the response with its body.
+func send(t *testing.T, c *http.Client, method, target string, form url.Values, header map[string]string) (*http.Response, string) {
+	t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequestWithContext(t.Context(), method, target, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, target, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, string(b)
+}
+
+// says reports whether a page says sentence, as a person reads it (HTML
+// entities decoded).
+func says(body, sentence string) bool {
+	return strings.Contains(html.UnescapeString(body), sentence)
+}
+
+func (f *boardFixture) url(path string) string { return f.srv.URL + path }
+
+func version(c inventory.Card) string { return fmt.Sprint(c.Version) }

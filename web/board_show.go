@@ -1,0 +1,205 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/inventory/pg"
+	"github.com/mfaboard/mfaboard/views"
+)
+
+// cardsPerColumn is how many cards a column shows before its "more"
+// control: enough for a day's work, few enough that a 100,000-card tenant
+// renders fast.
+const cardsPerColumn = 50
+
+// boardShow serves GET /board.
+func (s *Server) boardShow(c echo.Context) error {
+	t, ok, err := s.currentTenant(c)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return render(c, http.StatusOK, views.Board(views.BoardPage{Page: viewerPage(c, page(pg.Tenant{}, "Board", "board"))}))
+	}
+	var notice views.Notice
+	if n, err := strconv.Atoi(c.QueryParam("bulk")); err == nil && n >= 0 {
+		notice = views.Notice{Text: "The bulk edit changed " + plural(n, "card") + ".", Tone: "ok"}
+	}
+	v, err := s.boardPage(c, t, c.QueryParams(), notice)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.Board(v))
+}
+
+// boardColumnMore serves GET /board/column: the next cards of one column
+// (of one lane), which the "more" control's htmx request appends in place.
+func (s *Server) boardColumnMore(c echo.Context) error {
+	t, err := s.syncedTenant(c)
+	if err != nil {
+		return err
+	}
+	q := c.QueryParams()
+	status, err := inventory.ParseStatus(q.Get("status"))
+	if err != nil {
+		return err
+	}
+	offset, err := strconv.Atoi(q.Get("offset"))
+	if err != nil || offset < 0 {
+		return inventory.Errorf(inventory.EINVALID, "offset %q is not a number of cards to skip.", q.Get("offset"))
+	}
+	bq, err := parseBoardQuery(q, t.ID, actorOf(c), time.Now().UTC())
+	if err != nil {
+		return err
+	}
+	// A lane's column is the board filtered to the lane's category or path.
+	laneKey := q.Get("lane_key")
+	f := bq.Filter
+	switch f.Swimlane {
+	case "category":
+		f.Category = laneKey
+	case "path":
+		f.Path = laneKey
+	}
+	f.Swimlane = ""
+	board, err := s.store.Board(c.Request().Context(), f, cardsPerColumn, map[inventory.Status]int{status: offset})
+	if err != nil {
+		return err
+	}
+	b := s.boardBuilder(c, t, bq)
+	for _, col := range board.Columns {
+		if col.Status == status {
+			cv := b.column(col, offset, laneKey)
+			cv.FirstURL = "" // appended in place: the column keeps its head
+			return render(c, http.StatusOK, views.ColumnCards(cv))
+		}
+	}
+	return inventory.Errorf(inventory.ENOTFOUND, "The board has no %s column.", status.Label())
+}
+
+// boardPage builds the board for a URL's query, with a notice on top.
+func (s *Server) boardPage(c echo.Context, t pg.Tenant, q url.Values, notice views.Notice) (views.BoardPage, error) {
+	ctx := c.Request().Context()
+	viewer := actorOf(c)
+	bq, err := parseBoardQuery(q, t.ID, viewer, time.Now().UTC())
+	if err != nil {
+		return views.BoardPage{}, err
+	}
+	board, err := s.store.Board(ctx, bq.Filter, cardsPerColumn, bq.Offsets)
+	if err != nil {
+		return views.BoardPage{}, err
+	}
+	people, err := s.assignable(c)
+	if err != nil {
+		return views.BoardPage{}, err
+	}
+	b := s.boardBuilder(c, t, bq)
+	v := views.BoardPage{
+		Page: viewerPage(c, page(t, "Board", "board")), Synced: true, Query: bq.Filter.Query,
+		Mine: bq.Filter.Mine != "", Overdue: bq.Filter.Overdue, Lane: bq.Filter.Swimlane,
+		Notice: notice, Self: b.self, ResetURL: boardURL(url.Values{"tenant": {t.ID}}),
+		Filters: []views.Filter{
+			enumFilter("category", "category", bq.Filter.Category, inventory.Categories),
+			enumFilter("path", "path", bq.Filter.Path, inventory.Paths),
+			enumFilter("compliance", "verdict", bq.Filter.Compliance, inventory.Compliances),
+			enumFilter("marker", "marker", bq.Filter.Marker, inventory.Markers),
+			{Name: "assignee", Label: "assignee", Options: append(
+				[]views.Option{{Value: pg.AssigneeNobody, Label: "nobody", Selected: bq.Filter.Assignee == pg.AssigneeNobody}},
+				selectOne(people, bq.Filter.Assignee)...)},
+		},
+	}
+	if bq.Filter.Swimlane != "" {
+		for _, l := range board.Lanes {
+			lv := views.LaneView{Key: l.Key, Label: l.Label}
+			for _, col := range l.Columns {
+				lv.Columns = append(lv.Columns, b.column(col, bq.Offsets[col.Status], l.Key))
+				lv.Total += col.Total
+			}
+			v.Total += lv.Total
+			v.Lanes = append(v.Lanes, lv)
+		}
+	} else {
+		for _, col := range board.Columns {
+			v.Columns = append(v.Columns, b.column(col, bq.Offsets[col.Status], ""))
+			v.Total += col.Total
+		}
+	}
+	if inventory.CanBulkEdit(viewer) == nil {
+		v.Bulk = &views.BulkForm{
+			Action: "/board/bulk?tenant=" + url.QueryEscape(t.ID), Matching: v.Total,
+			Users: people, Paths: enumOptions(inventory.Paths, ""), Moves: bulkMoves(), Back: b.self,
+		}
+		for _, h := range bq.hiddenFilter() {
+			v.Bulk.Filter = append(v.Bulk.Filter, views.Hidden{Name: h[0], Value: h[1]})
+		}
+	}
+	return v, nil
+}
+
+// bulkMoves are the columns a bulk edit may move cards to: every column a
+// person moves cards to (not triage, not the exception columns).
+func bulkMoves() []views.Option {
+	var out []views.Option
+	for _, st := range inventory.Statuses {
+		switch st {
+		case inventory.Triage, inventory.ExceptionRequested, inventory.ExceptionGranted:
+			continue
+		}
+		out = append(out, views.Option{Value: string(st), Label: st.Label()})
+	}
+	return out
+}
+
+// assignable lists the people cards can be assigned to (engineers and
+// security leads who may sign in), as options.
+func (s *Server) assignable(c echo.Context) ([]views.Option, error) {
+	users, err := s.store.Users(c.Request().Context())
+	if err != nil {
+		return nil, err
+	}
+	var out []views.Option
+	for _, u := range users {
+		if u.Disabled || (u.Role != inventory.Engineer && u.Role != inventory.SecurityLead) {
+			continue
+		}
+		out = append(out, views.Option{Value: u.ID, Label: u.Name() + " (" + u.Role.Label() + ")"})
+	}
+	return out, nil
+}
+
+// enumFilter is a filter select over an enum, without counts (the board's
+// columns carry the counts).
+func enumFilter[T labelled](name, label, selected string, values []T) views.Filter {
+	return views.Filter{Name: name, Label: label, Options: enumOptions(values, selected)}
+}
+
+func enumOptions[T labelled](values []T, selected string) []views.Option {
+	out := make([]views.Option, 0, len(values))
+	for _, v := range values {
+		out = append(out, views.Option{Value: string(v), Label: v.Label(), Selected: string(v) == selected})
+	}
+	return out
+}
+
+// selectOne copies options with the one whose value is selected marked.
+func selectOne(opts []views.Option, selected string) []views.Option {
+	out := make([]views.Option, len(opts))
+	for i, o := range opts {
+		o.Selected = o.Value == selected && selected != ""
+		out[i] = o
+	}
+	return out
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return views.Itoa(n) + " " + noun + "s"
+}

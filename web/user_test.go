@@ -1,0 +1,155 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/web"
+	"github.com/mfaboard/mfaboard/web/webtest"
+)
+
+func TestUserRoutesAreForSecurityLeads(t *testing.T) {
+	srv, store := authServer(t, web.Config{})
+	target := webtest.CreateUser(t, store, inventory.Engineer)
+	for _, role := range []inventory.Role{inventory.Engineer, inventory.Management} {
+		c := webtest.Login(t, srv, store, role)
+		for _, r := range []struct {
+			method, path string
+			form         url.Values
+		}{
+			{http.MethodGet, "/users", nil},
+			{http.MethodPost, "/users", url.Values{"email": {"x@test.local"}, "role": {"security_lead"}, "password": {webtest.Password}}},
+			{http.MethodPost, "/users/" + target.ID + "/reset-password", url.Values{"password": {"a brand new password"}}},
+			{http.MethodPost, "/users/" + target.ID + "/role", url.Values{"role": {"security_lead"}}},
+			{http.MethodPost, "/users/" + target.ID + "/disable", url.Values{"disabled": {"true"}}},
+		} {
+			resp, body := do(t, c, r.method, srv.URL+r.path, r.form, browser)
+			if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "Only a security lead can do this") {
+				t.Errorf("%s %s %s: %d, want 403 with a sentence\n%s", role, r.method, r.path, resp.StatusCode, body)
+			}
+		}
+	}
+	after, err := store.UserByID(t.Context(), target.ID)
+	if err != nil || after.Role != inventory.Engineer || after.Disabled || !after.PasswordChangedAt.Equal(target.PasswordChangedAt) {
+		t.Fatalf("a refused request changed the user: %+v", after)
+	}
+	if _, _, err := store.UserByEmail(t.Context(), "x@test.local"); inventory.ErrorCode(err) != inventory.ENOTFOUND {
+		t.Fatalf("a refused request created a user: %v", err)
+	}
+}
+
+func TestUserManagementByALead(t *testing.T) {
+	srv, store := authServer(t, web.Config{})
+	lead, me := webtest.LoginUser(t, srv, store, inventory.SecurityLead)
+
+	resp, body := do(t, lead, http.MethodGet, srv.URL+"/users", nil, browser)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, me.Email) || !strings.Contains(body, `data-testid="whoami"`) {
+		t.Fatalf("GET /users: %d\n%s", resp.StatusCode, body)
+	}
+
+	// Add a user, who can then sign in.
+	form := url.Values{"email": {"Eli@Test.local"}, "name": {"Eli"}, "role": {"engineer"}, "password": {"twelve chars ok"}}
+	resp, _ = do(t, lead, http.MethodPost, srv.URL+"/users", form, browser)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/users" {
+		t.Fatalf("add user: %d", resp.StatusCode)
+	}
+	_, body = do(t, lead, http.MethodGet, srv.URL+"/users", nil, browser)
+	if !strings.Contains(body, "eli@test.local is added as engineer.") {
+		t.Fatalf("no notice after adding:\n%s", body)
+	}
+	eli := webtest.SignedInClient(t, srv.URL, "eli@test.local", "twelve chars ok")
+	added, _, err := store.UserByEmail(t.Context(), "eli@test.local")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Refusals come back on the page as sentences, the form kept.
+	for _, tc := range []struct {
+		name     string
+		form     url.Values
+		sentence string
+	}{
+		{"duplicate", url.Values{"email": {"ELI@test.local"}, "role": {"engineer"}, "password": {"twelve chars ok"}}, "A user with the e-mail eli@test.local already exists."},
+		{"short password", url.Values{"email": {"new@test.local"}, "role": {"engineer"}, "password": {"short"}}, "The password is too short: use at least 12 characters"},
+		{"unknown role", url.Values{"email": {"new@test.local"}, "role": {"admin"}, "password": {"twelve chars ok"}}, "Unknown role"},
+		{"bad e-mail", url.Values{"email": {"not an address"}, "role": {"engineer"}, "password": {"twelve chars ok"}}, "is not an e-mail address"},
+	} {
+		resp, body := do(t, lead, http.MethodPost, srv.URL+"/users", tc.form, browser)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, tc.sentence) {
+			t.Errorf("%s: %d, want 400 with %q\n%s", tc.name, resp.StatusCode, tc.sentence, body)
+		}
+	}
+
+	// Reset Eli's password: Eli's session ends, the old password no longer works.
+	resp, _ = do(t, lead, http.MethodPost, srv.URL+"/users/"+added.ID+"/reset-password", url.Values{"password": {"another good password"}}, browser)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("reset password: %d", resp.StatusCode)
+	}
+	if resp, _ := do(t, eli, http.MethodGet, srv.URL+"/runs", nil, browser); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("Eli's session after the reset: %d, want 303 to /login", resp.StatusCode)
+	}
+	if resp, _ := do(t, webtest.NewClient(t), http.MethodPost, srv.URL+"/login", url.Values{"email": {"eli@test.local"}, "password": {"twelve chars ok"}}, browser); resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("old password after reset: %d, want 401", resp.StatusCode)
+	}
+	eli = webtest.SignedInClient(t, srv.URL, "eli@test.local", "another good password")
+
+	// Promote Eli: the very next request sees the new role.
+	if resp, _ := do(t, eli, http.MethodGet, srv.URL+"/users", nil, browser); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("engineer on /users: %d", resp.StatusCode)
+	}
+	resp, _ = do(t, lead, http.MethodPost, srv.URL+"/users/"+added.ID+"/role", url.Values{"role": {"security_lead"}}, browser)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("role change: %d", resp.StatusCode)
+	}
+	if resp, _ := do(t, eli, http.MethodGet, srv.URL+"/users", nil, browser); resp.StatusCode != http.StatusOK {
+		t.Fatalf("promoted Eli on /users: %d, want 200", resp.StatusCode)
+	}
+
+	// Disable Eli: the session ends at once and sign-in is refused.
+	resp, _ = do(t, lead, http.MethodPost, srv.URL+"/users/"+added.ID+"/disable", url.Values{"disabled": {"true"}}, browser)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("disable: %d", resp.StatusCode)
+	}
+	if resp, _ := do(t, eli, http.MethodGet, srv.URL+"/runs", nil, api); resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("disabled Eli's session: %d, want 401", resp.StatusCode)
+	}
+	if resp, _ := do(t, webtest.NewClient(t), http.MethodPost, srv.URL+"/login", url.Values{"email": {"eli@test.local"}, "password": {"another good password"}}, browser); resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("disabled Eli signs in: %d, want 401", resp.StatusCode)
+	}
+
+	// The last enabled lead can neither disable nor demote themselves.
+	for _, r := range []struct{ path, value, sentence string }{
+		{"/disable", "true", "You cannot disable the last security lead"},
+		{"/role", "engineer", "You cannot make the last security lead engineer"},
+	} {
+		field := "disabled"
+		if r.path == "/role" {
+			field = "role"
+		}
+		resp, body := do(t, lead, http.MethodPost, srv.URL+"/users/"+me.ID+r.path, url.Values{field: {r.value}}, browser)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, r.sentence) {
+			t.Errorf("last lead %s: %d, want 400 with %q\n%s", r.path, resp.StatusCode, r.sentence, body)
+		}
+	}
+	if u, _ := store.UserByID(t.Context(), me.ID); u.Role != inventory.SecurityLead || u.Disabled {
+		t.Fatalf("the last lead was changed: %+v", u)
+	}
+
+	// A lead resetting their own password stays signed in.
+	resp, _ = do(t, lead, http.MethodPost, srv.URL+"/users/"+me.ID+"/reset-password", url.Values{"password": {"my own new password"}}, browser)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("own reset: %d", resp.StatusCode)
+	}
+	if resp, _ := do(t, lead, http.MethodGet, srv.URL+"/users", nil, browser); resp.StatusCode != http.StatusOK {
+		t.Fatalf("lead after resetting their own password: %d, want 200", resp.StatusCode)
+	}
+
+	// Unknown users are 404.
+	resp, body = do(t, lead, http.MethodPost, srv.URL+"/users/00000000-0000-0000-0000-000000000000/role", url.Values{"role": {"engineer"}}, api)
+	if resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "There is no user with id") {
+		t.Fatalf("unknown user: %d %s", resp.StatusCode, body)
+	}
+}

@@ -1,0 +1,81 @@
+// Package webtest gives handler and browser tests a signed-in client: it
+// creates a user in the test's store and signs in through POST /login, the
+// same way a person does, so a test exercises the real session.
+package webtest
+
+import (
+	"context"
+	"crypto/rand"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/inventory/pg"
+	"github.com/mfaboard/mfaboard/web"
+)
+
+// Password is the password of every user Login creates.
+const Password = "correct horse battery staple"
+
+// Login creates a user with role (e-mail <role>-<random>@test.local) and
+// returns a client signed in as them.
+func Login(t testing.TB, srv *httptest.Server, store *pg.Store, role inventory.Role) *http.Client {
+	t.Helper()
+	c, _ := LoginUser(t, srv, store, role)
+	return c
+}
+
+// LoginUser is Login that also returns the user, for tests that need their
+// id (an engineer's assigned cards, an exception's requester).
+func LoginUser(t testing.TB, srv *httptest.Server, store *pg.Store, role inventory.Role) (*http.Client, pg.User) {
+	t.Helper()
+	u := CreateUser(t, store, role)
+	return SignedInClient(t, srv.URL, u.Email, Password), u
+}
+
+// CreateUser adds a user with role and the password Password.
+func CreateUser(t testing.TB, store *pg.Store, role inventory.Role) pg.User {
+	t.Helper()
+	hash, err := web.HashPassword(Password)
+	if err != nil {
+		t.Fatalf("webtest: hash password: %v", err)
+	}
+	email := strings.ReplaceAll(string(role), "_", "-") + "-" + strings.ToLower(rand.Text()[:10]) + "@test.local"
+	u, err := store.CreateUser(context.Background(), email, role.Label()+" "+email[:strings.Index(email, "@")], role, hash)
+	if err != nil {
+		t.Fatalf("webtest: create user: %v", err)
+	}
+	return u
+}
+
+// SignedInClient signs in with e-mail and password through POST /login and
+// returns a client holding the session cookie. The client does not follow
+// redirects, so a test sees each 303 and where it points.
+func SignedInClient(t testing.TB, serverURL, email, password string) *http.Client {
+	t.Helper()
+	c := NewClient(t)
+	resp, err := c.PostForm(serverURL+"/login", url.Values{"email": {email}, "password": {password}})
+	if err != nil {
+		t.Fatalf("webtest: sign in: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("webtest: sign in as %s: status %d, want 303", email, resp.StatusCode)
+	}
+	return c
+}
+
+// NewClient is a client with a cookie jar that does not follow redirects:
+// an anonymous browser, until it signs in.
+func NewClient(t testing.TB) *http.Client {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatalf("webtest: cookie jar: %v", err)
+	}
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
