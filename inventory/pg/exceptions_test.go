@@ -23,7 +23,7 @@ func TestExceptionIsDecidedBySomeoneElseAndExcepts(t *testing.T) {
 	store, _ := pgtest.NewStore(t)
 	tm := newTeam(t, store)
 	ctx := context.Background()
-	snap := syncDemo(t, store, 60)
+	snap := pgtest.SeedDemo(t, store, 60)
 	tenant := snap.Tenant.ID
 	now := time.Now().UTC()
 

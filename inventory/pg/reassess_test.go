@@ -6,35 +6,14 @@ import (
 	"time"
 
 	"github.com/mfaboard/mfaboard/inventory"
-	"github.com/mfaboard/mfaboard/inventory/demo"
 	"github.com/mfaboard/mfaboard/inventory/pg"
 	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
 )
 
-// syncDemo stores a generated tenant with the real rules' verdicts.
-func syncDemo(t *testing.T, store *pg.Store, users int) *inventory.Snapshot {
-	t.Helper()
-	ctx := context.Background()
-	now := time.Now().UTC()
-	snap := demo.Generate(demo.Options{Users: users, Seed: 5, AsOf: now})
-	in, kind, err := store.AssessInputs(ctx, snap.Tenant.ID, "", now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	runID, err := store.StartRun(ctx, pg.SourceDemo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := store.ApplySync(ctx, runID, snap, kind, inventory.Assess(snap, in)); err != nil {
-		t.Fatal(err)
-	}
-	return snap
-}
-
 func TestReassessShowsSettingsAndOverridesAtOnce(t *testing.T) {
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
-	snap := syncDemo(t, store, 120)
+	snap := pgtest.SeedDemo(t, store, 120)
 	tenant := snap.Tenant.ID
 
 	rooms := func() []pg.AccountRow {
