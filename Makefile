@@ -5,7 +5,7 @@ ADDR      ?= 127.0.0.1:8080
 PKGS      := ./...
 BENCHTIME ?= 3x
 
-.PHONY: run test build generate assets vet bench clean
+.PHONY: run test build generate assets vet bench clean chromium
 
 run: build
 	./$(BIN) serve --demo --addr $(ADDR)
@@ -27,8 +27,20 @@ assets:
 vet: generate
 	$(GO) vet $(PKGS)
 
-test: generate assets vet
+test: generate assets vet chromium
 	$(GO) test -count=1 -timeout 30m $(PKGS)
+
+# The browser tests (web/e2e) drive Debian's Chromium at /usr/bin/chromium,
+# never a downloaded browser. As root this installs it; otherwise it says how.
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian's chromium for the browser tests …"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
+	else \
+		echo "The browser tests need Chromium at /usr/bin/chromium. Install it with: sudo apt-get install chromium (or run: sudo make chromium)" >&2; \
+		exit 1; \
+	fi
 
 bench: generate
 	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -benchmem -timeout 60m $(PKGS)

@@ -118,7 +118,7 @@ func TestLayoutShowsTheSignedInPerson(t *testing.T) {
 		t.Error("an engineer sees Users")
 	}
 	for _, href := range []string{"/board", "/exceptions", "/audit"} {
-		if doc.Find(`.mainnav a[href="` + href + `"]`).Length() != 1 {
+		if doc.Find(`.mainnav a[href="`+href+`"]`).Length() != 1 {
 			t.Errorf("no %s in the navigation", href)
 		}
 	}

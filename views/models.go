@@ -17,6 +17,11 @@ type Page struct {
 	// the header shows them with a sign-out button.
 	User string
 	Role string
+	// Tenants are the tenants to switch between; the header shows the
+	// switcher only when there are two or more. Here is the path the
+	// switcher comes back to.
+	Tenants []TenantOption
+	Here    string
 }
 
 // RoleLabel is the signed-in person's role in words.

@@ -64,10 +64,10 @@ func refusal(a inventory.Actor, roles []inventory.Role) string {
 }
 
 // viewerPage fills the signed-in person into a page's frame, for the
-// header's name, role and sign-out button.
+// header's name, role and sign-out button, and the tenant switcher.
 func viewerPage(c echo.Context, p views.Page) views.Page {
 	if a := actorOf(c); a.ID != "" {
 		p.User, p.Role = a.Name, string(a.Role)
 	}
-	return p
+	return withTenantSwitch(c, p)
 }

@@ -88,6 +88,8 @@ func New(cfg Config) *Server {
 	// --- The workflow board (issue 4): board, card actions, exceptions,
 	// audit trail. Routes in web/board_routes.go. ---
 	s.boardRoutes(e)
+	s.readinessRoutes(e) // readiness view and exports (issue 5): web/readiness.go
+	s.toolsRoutes(e)     // token check, split planner, tenant switch, delivery: web/tools_routes.go
 	return s
 }
 

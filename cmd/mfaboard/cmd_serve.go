@@ -62,6 +62,7 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 			return err
 		}
 	}
+	var client *graph.Client // nil: no scheduled Graph sync
 	if cfg := graph.ConfigFromEnv(); cfg.HasCredentials() && *every > 0 {
 		if gf.url != "" {
 			cfg.BaseURL = gf.url
@@ -70,17 +71,18 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 		if err := cfg.Validate(); err != nil {
 			return usagef("%v", err)
 		}
-		client, err := graph.NewClient(ctx, cfg)
-		if err != nil {
+		if client, err = graph.NewClient(ctx, cfg); err != nil {
 			return err
 		}
-		stop, err := startScheduler(ctx, env, store, client, *every)
-		if err != nil {
-			return err
-		}
-		defer stop()
 		env.log.Info("scheduled Graph sync on", "every", every.String())
 	}
+	// The job queue runs in every serve: the daily trend snapshot and the
+	// scheduled delivery always, the Graph sync when it is on.
+	stop, err := startScheduler(ctx, env, store, client, *every)
+	if err != nil {
+		return err
+	}
+	defer stop()
 
 	handler := web.New(web.Config{Store: store, Logger: env.log, Version: fmt.Sprint(time.Now().Unix()), TLS: *secure, OIDC: oidcCfg})
 	defer handler.Close()
@@ -117,6 +119,9 @@ func seedDemo(ctx context.Context, env *cliEnv, store *pg.Store, users int) erro
 	out, err := syncTenant(ctx, store, folderMemSource(pg.SourceDemo, export.EncodeSnapshot(snap)), inventory.KindMixed, now)
 	if err != nil {
 		return fmt.Errorf("seed the demo tenant: %w", err)
+	}
+	if err := seedDemoTrend(ctx, store, out.Result.Tenant, now); err != nil {
+		return err
 	}
 	printSyncSummary(env, out)
 	return nil

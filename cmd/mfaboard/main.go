@@ -39,6 +39,7 @@ var commands = map[string]command{
 	"export-graph": {"write an export folder from live Graph (--out DIR)", cmdExportGraph},
 	"demo":         {"write a generated demo tenant as an export folder (--out DIR)", cmdDemo},
 	"check-token":  {"decode an access token and say whether it carries the MFA claim", cmdCheckToken},
+	"report":       {"write the readiness report from the database (--format pdf|xlsx|csv --out FILE)", cmdReport},
 	"user":         {"add or list dashboard users (add --email E --role R; password from MFABOARD_PASSWORD or stdin)", cmdUser},
 }
 

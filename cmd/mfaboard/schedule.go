@@ -45,8 +45,10 @@ func (w *graphSyncWorker) Work(ctx context.Context, _ *river.Job[graphSyncArgs])
 // Timeout bounds one sync; a 100,000-account tenant takes minutes, not hours.
 func (w *graphSyncWorker) Timeout(*river.Job[graphSyncArgs]) time.Duration { return 2 * time.Hour }
 
-// startScheduler migrates River's tables and starts a client that enqueues a
-// sync every interval (and once at start).
+// startScheduler migrates River's tables and starts the job queue that
+// every serve runs: the daily trend snapshot and the scheduled delivery
+// always, and, when client is set (Graph credentials), a sync every
+// interval and once at start.
 func startScheduler(ctx context.Context, env *cliEnv, store *pg.Store, client *graph.Client, every time.Duration) (stop func(), err error) {
 	driver := riverpgxv5.New(store.Pool())
 	migrator, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: quietLogger(env.log)})
@@ -57,14 +59,22 @@ func startScheduler(ctx context.Context, env *cliEnv, store *pg.Store, client *g
 		return nil, fmt.Errorf("job queue migrations: %w", err)
 	}
 	workers := river.NewWorkers()
-	river.AddWorker(workers, &graphSyncWorker{store: store, client: client, env: env})
-	rc, err := river.NewClient(driver, &river.Config{
-		Logger:  quietLogger(env.log),
-		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 1}},
-		Workers: workers,
-		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(every),
+	var periodic []*river.PeriodicJob
+	river.AddWorker(workers, &trendSnapshotWorker{store: store, env: env}) // readiness trend: trend_job.go
+	periodic = append(periodic, trendSnapshotPeriodicJob())
+	river.AddWorker(workers, &deliveryWorker{store: store, env: env}) // scheduled delivery: delivery_job.go
+	periodic = append(periodic, deliveryPeriodicJob())
+	if client != nil {
+		river.AddWorker(workers, &graphSyncWorker{store: store, client: client, env: env})
+		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(every),
 			func() (river.JobArgs, *river.InsertOpts) { return graphSyncArgs{}, nil },
-			&river.PeriodicJobOpts{RunOnStart: true})},
+			&river.PeriodicJobOpts{RunOnStart: true}))
+	}
+	rc, err := river.NewClient(driver, &river.Config{
+		Logger:       quietLogger(env.log),
+		Queues:       map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 1}},
+		Workers:      workers,
+		PeriodicJobs: periodic,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("job queue: %w", err)

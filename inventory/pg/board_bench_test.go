@@ -11,10 +11,9 @@ import (
 	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
 )
 
-// busyBoard stores a demo tenant of n accounts and spreads its cards over
-// the columns as a board in use looks: most in triage and planned, a third
-// assigned (a tenth of them to tm.engineer), a fifth with due dates.
-func busyBoard(b *testing.B, n int) (*pg.Store, team, string) {
+// syncedBoard stores a demo tenant of n accounts: every card in triage, as
+// the first sync leaves them.
+func syncedBoard(b *testing.B, n int) (*pg.Store, team, string) {
 	b.Helper()
 	snap, res := demoTenant(n)
 	store, _ := pgtest.NewStore(b)
@@ -26,9 +25,18 @@ func busyBoard(b *testing.B, n int) (*pg.Store, team, string) {
 	if err := store.ApplySync(ctx, runID, snap, inventory.KindMixed, res); err != nil {
 		b.Fatal(err)
 	}
-	tm := newTeam(b, store)
+	return store, newTeam(b, store), snap.Tenant.ID
+}
+
+// spreadCards spreads a tenant's cards over the columns as a board in use
+// looks: most in triage and planned, a third assigned (a tenth of them to
+// tm.engineer), a fifth with due dates; and vacuums, as autovacuum soon
+// would.
+func spreadCards(b *testing.B, store *pg.Store, tm team, tenant string) {
+	b.Helper()
+	ctx := context.Background()
 	// Arranged directly: a year of people's work would take too long.
-	_, err = store.Pool().Exec(ctx, `
+	_, err := store.Pool().Exec(ctx, `
 		WITH spread AS (
 			SELECT account_id, abs(hashtext(account_id)) % 100 AS h, abs(hashtext(account_id || 'due')) % 100 AS d
 			FROM cards WHERE tenant_id = $1
@@ -41,20 +49,21 @@ func busyBoard(b *testing.B, n int) (*pg.Store, team, string) {
 			assignee_id = CASE WHEN h >= 40 AND h % 3 = 0 THEN (CASE WHEN h % 10 = 0 THEN $3::uuid ELSE $4::uuid END) END,
 			due_date = CASE WHEN d < 20 THEN date '2026-11-01' + d END
 		FROM spread s WHERE c.tenant_id = $1 AND c.account_id = s.account_id`,
-		snap.Tenant.ID, tm.lead.ID, tm.engineer.ID, tm.engineer2.ID)
+		tenant, tm.lead.ID, tm.engineer.ID, tm.engineer2.ID)
 	if err != nil {
 		b.Fatal(err)
 	}
 	if _, err := store.Pool().Exec(ctx, `VACUUM ANALYZE cards`); err != nil {
 		b.Fatal(err)
 	}
-	return store, tm, snap.Tenant.ID
 }
 
 // BenchmarkBoard100k reads the board of a 100,000-account tenant as the
-// page asks for it: every column's count and first 50 cards.
+// page asks for it: every column's count and first 50 cards. The first case
+// reads it the moment its first sync has committed (every card in triage,
+// not yet vacuumed); the others a board in use.
 func BenchmarkBoard100k(b *testing.B) {
-	store, tm, tenant := busyBoard(b, 100_000)
+	store, tm, tenant := syncedBoard(b, 100_000)
 	ctx := context.Background()
 	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 	cases := []struct {
@@ -62,6 +71,7 @@ func BenchmarkBoard100k(b *testing.B) {
 		f       pg.BoardFilter
 		offsets map[inventory.Status]int
 	}{
+		{"just-synced", pg.BoardFilter{}, nil},
 		{"default", pg.BoardFilter{}, nil},
 		{"category-office-worker", pg.BoardFilter{Category: string(inventory.OfficeWorker)}, nil},
 		{"non-compliant", pg.BoardFilter{Compliance: string(inventory.NonCompliant)}, nil},
@@ -73,7 +83,10 @@ func BenchmarkBoard100k(b *testing.B) {
 		{"lanes-by-category", pg.BoardFilter{Swimlane: pg.LaneByCategory}, nil},
 		{"triage-deep-page", pg.BoardFilter{}, map[inventory.Status]int{inventory.Triage: 5000}},
 	}
-	for _, c := range cases {
+	for i, c := range cases {
+		if i == 1 {
+			spreadCards(b, store, tm, tenant)
+		}
 		b.Run(c.name, func(b *testing.B) {
 			c.f.TenantID, c.f.Now = tenant, now
 			var (
@@ -108,7 +121,8 @@ func BenchmarkBoard100k(b *testing.B) {
 // BenchmarkMoveCard measures one move (lock, checks, write, audit event)
 // on a board of 100,000 cards.
 func BenchmarkMoveCard(b *testing.B) {
-	store, tm, tenant := busyBoard(b, 100_000)
+	store, tm, tenant := syncedBoard(b, 100_000)
+	spreadCards(b, store, tm, tenant)
 	ctx := context.Background()
 	board, err := store.Board(ctx, pg.BoardFilter{TenantID: tenant}, 0, nil)
 	if err != nil {

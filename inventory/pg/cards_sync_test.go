@@ -183,3 +183,27 @@ func TestMigrationPutsExistingAccountsOnTheBoard(t *testing.T) {
 		}
 	}
 }
+
+func TestReassessRefreshesTheBoard(t *testing.T) {
+	store, tm := newBoard(t)
+	ctx := context.Background()
+	o := inventory.Override{Path: inventory.TechnicalException, Reason: "the room console cannot do MFA"}
+	if err := store.SetOverrideAs(ctx, tm.lead, tenantID, "u-boardroom", o); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Reassess(ctx, tenantID, asOf); err != nil {
+		t.Fatal(err)
+	}
+	b, err := store.Board(ctx, pg.BoardFilter{TenantID: tenantID, Path: string(inventory.TechnicalException)}, 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	triage := column(t, b.Columns, inventory.Triage)
+	if b.Total != 1 || len(triage.Cards) != 1 || triage.Cards[0].AccountID != "u-boardroom" ||
+		triage.Cards[0].Path != inventory.TechnicalException {
+		t.Fatalf("board of technical exceptions after the reassessment: %+v", b)
+	}
+	if c := card(t, store, "u-boardroom"); c.Version != 1 {
+		t.Fatalf("a reassessment is not a change to the card, yet its version is %d", c.Version)
+	}
+}

@@ -14,8 +14,10 @@ import (
 // ApplySync writes a whole sync in one transaction: the tenant, its
 // accounts (those gone from the snapshot are marked removed, never deleted;
 // one that comes back is unmarked), its directory objects (replaced
-// wholesale), the assessment of every account, and the run's success with
-// its counts, warnings and tenant verdict. On any error nothing is written
+// wholesale), the assessment of every account, the board (a card in triage
+// for every account found, and the moves inventory.AfterSync makes, each
+// with its audit event by "sync"; cards_sync.go), and the run's success
+// with its counts, warnings and tenant verdict. On any error nothing is written
 // and the previous state stays as it was; the caller then records the
 // failure with FailRun.
 //
@@ -62,6 +64,10 @@ func (s *Store) ApplySync(ctx context.Context, runID int64, snap *inventory.Snap
 	if counts["cards_created"], counts["cards_moved"], err = syncCards(ctx, tx, snap.Tenant.ID); err != nil {
 		return fmt.Errorf("store: apply sync: board: %w", err)
 	}
+	// --- The readiness trend (issue 5; trends.go): the day's counts. ---
+	if err := recordTrend(ctx, tx, snap.Tenant.ID, res.Tenant.AsOf, res.Tenant); err != nil {
+		return fmt.Errorf("store: apply sync: trend: %w", err)
+	}
 	if err := finishRun(ctx, tx, runID, snap, counts, res.Tenant); err != nil {
 		return fmt.Errorf("store: apply sync: finish run: %w", err)
 	}
@@ -71,6 +77,13 @@ func (s *Store) ApplySync(ctx context.Context, runID int64, snap *inventory.Snap
 	if err := tx.Commit(ctx); err != nil {
 		return fmt.Errorf("store: apply sync: commit: %w", err)
 	}
+	// The board counts its columns from an index alone (cards_count) only
+	// where the visibility map says the cards are settled; a sync has just
+	// unsettled every card it created or refreshed, and autovacuum may take
+	// minutes to come. Vacuuming now (it cannot run inside the transaction)
+	// keeps the board fast from the moment the sync is done. It changes no
+	// data: if it fails the board is merely slower until autovacuum runs.
+	_, _ = s.pool.Exec(ctx, `VACUUM cards`)
 	return nil
 }
 

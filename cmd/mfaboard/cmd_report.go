@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/inventory/pg"
+	"github.com/mfaboard/mfaboard/inventory/report"
+)
+
+// cmdReport writes the readiness report from the database: the same PDF,
+// workbook and account CSV the dashboard serves (issue 5).
+func cmdReport(ctx context.Context, env *cliEnv, args []string) error {
+	fs := newFlags(env, "report", "--format pdf|xlsx|csv --out FILE [--tenant ID]")
+	format := fs.String("format", "", "pdf (the readiness report), xlsx (summary and every account) or csv (every account); default: --out's extension")
+	out := fs.String("out", "", "file to write, or - for standard output")
+	tenant := fs.String("tenant", "", "tenant id in the database (needed when it holds several)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return usagef("--out FILE is required (or - for standard output)")
+	}
+	if *format == "" {
+		*format = strings.TrimPrefix(strings.ToLower(filepath.Ext(*out)), ".")
+	}
+	switch *format {
+	case "pdf", "xlsx", "csv":
+	case "":
+		return usagef("choose --format pdf, xlsx or csv (--out %s has no extension to go by)", *out)
+	default:
+		return usagef("unknown --format %q: use pdf, xlsx or csv", *format)
+	}
+
+	store, closeAll, err := openStore(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer closeAll()
+	tenantID, err := reportTenant(ctx, store, *tenant)
+	if err != nil {
+		return err
+	}
+	now := time.Now().UTC()
+	write := func(w io.Writer) error {
+		switch *format {
+		case "pdf":
+			r, err := store.Readiness(ctx, tenantID, now)
+			if err != nil {
+				return err
+			}
+			return report.WritePDF(w, *r)
+		case "xlsx":
+			return store.ReadinessWithAccounts(ctx, tenantID, now,
+				func(r *inventory.Readiness, accounts func(yield func(inventory.AccountLine) error) error) error {
+					return report.WriteXLSX(w, *r, accounts)
+				})
+		default:
+			return report.WriteCSV(w, func(yield func(inventory.AccountLine) error) error {
+				return store.StreamAccountLines(ctx, pg.AccountFilter{TenantID: tenantID}, yield)
+			})
+		}
+	}
+	if *out == "-" {
+		return write(env.stdout)
+	}
+	if err := writeFileWhole(*out, write); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stdout, "wrote the readiness %s of tenant %s to %s\n", strings.ToUpper(*format), tenantID, *out)
+	return nil
+}
+
+// reportTenant is the tenant to report on: the one named, or the only one.
+func reportTenant(ctx context.Context, store *pg.Store, id string) (string, error) {
+	tenants, err := store.Tenants(ctx)
+	if err != nil {
+		return "", err
+	}
+	if id != "" {
+		for _, t := range tenants {
+			if t.ID == id {
+				return id, nil
+			}
+		}
+		return "", inventory.Errorf(inventory.ENOTFOUND, "tenant %s is not in the database", id)
+	}
+	switch len(tenants) {
+	case 0:
+		return "", usagef("the database holds no tenant yet: run 'mfaboard sync' first")
+	case 1:
+		return tenants[0].ID, nil
+	}
+	ids := make([]string, len(tenants))
+	for i, t := range tenants {
+		ids[i] = t.ID + " (" + t.DisplayName + ")"
+	}
+	return "", usagef("the database holds %d tenants; choose one with --tenant: %s", len(tenants), strings.Join(ids, ", "))
+}
+
+// writeFileWhole writes path through a temporary file beside it, renamed
+// into place only when write succeeds: a failed report never leaves half a
+// file where the last good one was.
+func writeFileWhole(path string, write func(io.Writer) error) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %v", path, errSentence(err))
+	}
+	defer func() {
+		if err != nil {
+			_ = os.Remove(tmp.Name())
+		}
+	}()
+	if err := write(tmp); err != nil {
+		_ = tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("cannot write %s: %v", path, errSentence(err))
+	}
+	// CreateTemp makes the file private; a report is an ordinary file.
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("cannot write %s: %v", path, errSentence(err))
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("cannot write %s: %v", path, errSentence(err))
+	}
+	return nil
+}

@@ -1,0 +1,146 @@
+package deliver_test
+
+import (
+	"context"
+	"crypto/tls"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/inventory/deliver"
+	"github.com/mfaboard/mfaboard/inventory/deliver/delivertest"
+	"github.com/mfaboard/mfaboard/inventory/demo"
+	"github.com/mfaboard/mfaboard/inventory/pg"
+	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
+)
+
+func seedTenant(t *testing.T, store *pg.Store) string {
+	t.Helper()
+	ctx := context.Background()
+	now := time.Now().UTC()
+	snap := demo.Generate(demo.Options{Users: 200, Seed: 9, AsOf: now})
+	in, kind, err := store.AssessInputs(ctx, snap.Tenant.ID, "", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runID, err := store.StartRun(ctx, pg.SourceDemo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.ApplySync(ctx, runID, snap, kind, inventory.Assess(snap, in)); err != nil {
+		t.Fatal(err)
+	}
+	return snap.Tenant.ID
+}
+
+// The scheduled path end to end: settings in the store, a due moment, the
+// PDF to a local SMTP server and the summary to a local webhook, the
+// outcome recorded, and each moment sent once however many replicas check.
+func TestRunDueDeliversOnceAndRecords(t *testing.T) {
+	store, _ := pgtest.NewStore(t)
+	ctx := context.Background()
+	tenantID := seedTenant(t, store)
+
+	def, err := store.DeliverySettings(ctx, tenantID)
+	if err != nil || def.Enabled || def.Schedule != deliver.Weekly || def.Mail.Port != 587 {
+		t.Fatalf("settings nobody saved: %+v %v", def, err)
+	}
+	if _, err := store.DeliverySettings(ctx, "no-such-tenant"); inventory.ErrorCode(err) != inventory.ENOTFOUND {
+		t.Fatalf("unknown tenant: %v", err)
+	}
+
+	smtp := delivertest.NewSMTPServer(t, true, "PLAIN")
+	var posts atomic.Int32
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		posts.Add(1)
+		_, _ = w.Write([]byte("ok"))
+	}))
+	defer hook.Close()
+	st := deliver.Settings{Enabled: true, Schedule: deliver.Schedule{Weekday: time.Monday, Hour: 8},
+		Mail:    deliver.Mail{Host: "127.0.0.1", Port: smtp.Port, From: "mfaboard@partner.example", To: []string{"ceo@partner.example"}},
+		Webhook: hook.URL + "/services/T/B/SECRET"}
+	if err := store.SaveDeliverySettings(ctx, tenantID, st, "lead@partner.example"); err != nil {
+		t.Fatal(err)
+	}
+	saved, err := store.DeliverySettings(ctx, tenantID)
+	if err != nil || saved.Webhook != st.Webhook || saved.Mail.To[0] != "ceo@partner.example" || saved.UpdatedBy != "lead@partner.example" ||
+		saved.Schedule.TimeZone != "UTC" || saved.UpdatedAt.IsZero() {
+		t.Fatalf("saved settings read back as %+v (%v)", saved, err)
+	}
+	bad := st
+	bad.Mail.To = []string{"not an address"}
+	if err := store.SaveDeliverySettings(ctx, tenantID, bad, "x"); inventory.ErrorCode(err) != inventory.EINVALID {
+		t.Fatalf("invalid settings saved: %v", err)
+	}
+
+	sender := deliver.Sender{TLS: &tls.Config{RootCAs: smtp.RootCAs}}
+	// Nothing is due before the first Monday after the save.
+	next := st.Schedule.Next(saved.UpdatedAt, saved.UpdatedAt)
+	if done, err := sender.RunDue(ctx, store, next.Add(-time.Minute)); err != nil || len(done) != 0 {
+		t.Fatalf("before the first slot: %v %v", done, err)
+	}
+
+	// At the slot, several replicas check at once: one delivery.
+	at := next.Add(5 * time.Minute)
+	var wg sync.WaitGroup
+	var delivered atomic.Int32
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			done, err := sender.RunDue(ctx, store, at)
+			if err != nil {
+				t.Errorf("RunDue: %v", err)
+			}
+			delivered.Add(int32(len(done)))
+		}()
+	}
+	wg.Wait()
+	if delivered.Load() != 1 || len(smtp.Messages()) != 1 || posts.Load() != 1 {
+		t.Fatalf("one due moment gave %d deliveries, %d e-mails, %d posts; want 1 each", delivered.Load(), len(smtp.Messages()), posts.Load())
+	}
+	after, err := store.DeliverySettings(ctx, tenantID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !after.LastDue.Equal(next) || !after.LastSent.Equal(at) || after.LastFailed ||
+		after.LastOutcome != "e-mailed the PDF to 1 recipient(s); posted the summary to Slack (127.0.0.1)" {
+		t.Fatalf("recorded: due %s sent %s failed %v %q", after.LastDue, after.LastSent, after.LastFailed, after.LastOutcome)
+	}
+	if strings.Contains(after.LastOutcome, "SECRET") {
+		t.Fatal("the recorded outcome quotes the webhook URL")
+	}
+
+	// Later that week: nothing more. A week on: the next one.
+	if done, _ := sender.RunDue(ctx, store, at.Add(72*time.Hour)); len(done) != 0 {
+		t.Fatalf("sent again in the same week: %v", done)
+	}
+	if done, err := sender.RunDue(ctx, store, at.Add(7*24*time.Hour)); err != nil || len(done) != 1 || len(smtp.Messages()) != 2 {
+		t.Fatalf("the next week: %v %v (%d e-mails)", done, err, len(smtp.Messages()))
+	}
+
+	// A failure is recorded and returned, without secrets.
+	hook.Close()
+	done, err := sender.RunDue(ctx, store, at.Add(14*24*time.Hour))
+	if err == nil || len(done) != 1 || strings.Contains(err.Error(), "SECRET") {
+		t.Fatalf("a failed post: %v %v", done, err)
+	}
+	failed, _ := store.DeliverySettings(ctx, tenantID)
+	if !failed.LastFailed || !strings.HasPrefix(failed.LastOutcome, "Partly delivered: e-mailed the PDF") || strings.Contains(failed.LastOutcome, "SECRET") {
+		t.Fatalf("recorded failure: %v %q", failed.LastFailed, failed.LastOutcome)
+	}
+
+	// Off: nothing is due, ever.
+	st.Enabled = false
+	if err := store.SaveDeliverySettings(ctx, tenantID, st, "lead@partner.example"); err != nil {
+		t.Fatal(err)
+	}
+	if done, _ := sender.RunDue(ctx, store, at.Add(60*24*time.Hour)); len(done) != 0 {
+		t.Fatalf("delivered while off: %v", done)
+	}
+}

@@ -1,0 +1,131 @@
+package pg
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// pages reads the cards of every cell: the walked cells and the gathered
+// ones in one statement. Both pick the cards by their place in board order
+// alone (index-only where the filter allows), and only the cards picked
+// are read whole.
+func (q *boardQuery) pages(ctx context.Context, db querier, cells map[cell]int, perColumn int) (map[cell][]BoardCard, error) {
+	args := append([]any(nil), q.args...)
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	var walk, gather [3][]any
+	gatherLanes := map[string][]string{} // lane → its gathered statuses
+	for _, c := range sortedCells(cells) {
+		part := &walk
+		if q.gather[c] {
+			part = &gather
+			gatherLanes[c.lane] = append(gatherLanes[c.lane], string(c.status))
+		}
+		part[0], part[1], part[2] = append(part[0], c.lane), append(part[1], string(c.status)), append(part[2], cells[c])
+	}
+	limit := arg(perColumn + 1) // one more tells whether there are more
+	var parts []string
+	if len(walk[0]) > 0 {
+		laneCond := ""
+		if q.laneExpr != "''" {
+			laneCond = " AND " + q.laneExpr + " = k.lane"
+		}
+		parts = append(parts, `
+			SELECT k.lane, k.status, w.account_id, w.rank, w.upn_key
+			FROM unnest(`+arg(walk[0])+`::text[], `+arg(walk[1])+`::text[], `+arg(walk[2])+`::int[]) AS k(lane, status, off)
+			CROSS JOIN LATERAL (
+				SELECT c.account_id, c.rank, c.upn_key FROM cards c
+				WHERE `+q.where+` AND c.status = k.status`+laneCond+`
+				ORDER BY c.rank, c.upn_key, c.account_id
+				LIMIT `+limit+` OFFSET k.off
+			) w`)
+	}
+	if len(gather[0]) > 0 {
+		// Exactly the gathered cells, lane by lane, so that nothing else is
+		// sorted.
+		var arms []string
+		for _, lane := range sortedKeys(gatherLanes) {
+			arm := "c.status = ANY(" + arg(gatherLanes[lane]) + "::text[])"
+			if q.laneExpr != "''" {
+				arm = "(" + q.laneExpr + " = " + arg(lane) + " AND " + arm + ")"
+			}
+			arms = append(arms, arm)
+		}
+		parts = append(parts, `
+			SELECT g.lane, g.status, g.account_id, g.rank, g.upn_key
+			FROM (
+				SELECT `+q.laneExpr+` AS lane, c.status, c.account_id, c.rank, c.upn_key,
+				       row_number() OVER (PARTITION BY `+q.laneExpr+`, c.status
+				                          ORDER BY c.rank, c.upn_key, c.account_id) AS rn
+				FROM cards c
+				WHERE `+q.where+` AND (`+strings.Join(arms, " OR ")+`)
+			) g
+			JOIN unnest(`+arg(gather[0])+`::text[], `+arg(gather[1])+`::text[], `+arg(gather[2])+`::int[]) AS k(lane, status, off)
+			  ON k.lane = g.lane AND k.status = g.status
+			WHERE g.rn > k.off AND g.rn <= k.off + `+limit)
+	}
+	out := map[cell][]BoardCard{}
+	if len(parts) == 0 {
+		return out, nil
+	}
+	rows, err := db.Query(ctx, `
+		WITH picked AS (`+strings.Join(parts, " UNION ALL ")+`)
+		SELECT p.lane, `+cardColumns+`, c.upn, c.display_name, c.category, c.path, c.compliance, c.markers
+		FROM picked p
+		JOIN cards c ON c.tenant_id = $1 AND c.account_id = p.account_id`+cardAssignee+`
+		ORDER BY p.lane, p.status, p.rank, p.upn_key, p.account_id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			lane    string
+			bc      BoardCard
+			r       cardRow
+			due     *time.Time
+			markers []string
+		)
+		err := rows.Scan(&lane, &r.AccountID, &r.Status, &r.Assignee, &r.AssigneeName, &due, &r.Version,
+			&r.ExceptionRequester, &r.updatedBy, &r.updatedByName, &r.updatedAt, &r.statusSince,
+			&bc.UserPrincipalName, &bc.DisplayName, &bc.Category, &bc.Path, &bc.Compliance, &markers)
+		if err != nil {
+			return nil, err
+		}
+		r.DueDate = timeFromNull(due)
+		bc.Card, bc.Markers = r.Card, toMarkers(markers)
+		bc.DaysInColumn = max(0, int(q.now.Sub(r.statusSince)/(24*time.Hour)))
+		bc.Overdue = CardOverdue(bc.Card, q.now)
+		c := cell{lane, bc.Status}
+		out[c] = append(out[c], bc)
+	}
+	return out, rows.Err()
+}
+
+// sortedCells lists cells in a fixed order, so that one board is always
+// one statement (and one plan).
+func sortedCells(cells map[cell]int) []cell {
+	out := make([]cell, 0, len(cells))
+	for c := range cells {
+		out = append(out, c)
+	}
+	slices.SortFunc(out, func(a, b cell) int {
+		return cmp.Or(cmp.Compare(a.lane, b.lane), cmp.Compare(a.status, b.status))
+	})
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

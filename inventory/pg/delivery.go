@@ -1,0 +1,140 @@
+package pg
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/inventory/deliver"
+)
+
+// The store implements what scheduled delivery needs.
+var _ deliver.Store = (*Store)(nil)
+
+const deliveryColumns = `tenant_id, enabled, interval_seconds, weekday, hour, time_zone,
+	smtp_host, smtp_port, smtp_from, smtp_to, smtp_username, webhook_url,
+	updated_by, updated_at, last_due_at, last_sent_at, last_outcome, last_failed`
+
+// DeliverySettings returns a tenant's delivery settings: the saved ones, or
+// delivery off with a weekly schedule when nobody saved any. A tenant not
+// stored is ENOTFOUND.
+func (s *Store) DeliverySettings(ctx context.Context, tenantID string) (deliver.Settings, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+deliveryColumns+` FROM delivery_settings WHERE tenant_id = $1`, tenantID)
+	if err != nil {
+		return deliver.Settings{}, fmt.Errorf("store: delivery settings: %w", err)
+	}
+	st, err := pgx.CollectExactlyOneRow(rows, scanDelivery)
+	if errors.Is(err, pgx.ErrNoRows) {
+		var exists bool
+		if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM tenants WHERE id = $1)`, tenantID).Scan(&exists); err != nil {
+			return deliver.Settings{}, fmt.Errorf("store: delivery settings: %w", err)
+		}
+		if !exists {
+			return deliver.Settings{}, inventory.Errorf(inventory.ENOTFOUND, "tenant %s is not in the database", tenantID)
+		}
+		return deliver.Settings{TenantID: tenantID, Schedule: deliver.Weekly, Mail: deliver.Mail{Port: 587}}, nil
+	}
+	if err != nil {
+		return deliver.Settings{}, fmt.Errorf("store: delivery settings: %w", err)
+	}
+	return st, nil
+}
+
+// SaveDeliverySettings validates and stores a tenant's settings, as saved
+// by `by` now. The record of the last delivery is kept.
+func (s *Store) SaveDeliverySettings(ctx context.Context, tenantID string, st deliver.Settings, by string) error {
+	if err := st.Validate(); err != nil {
+		return err
+	}
+	var interval *int64
+	if st.Schedule.Every > 0 {
+		secs := int64(st.Schedule.Every / time.Second)
+		interval = &secs
+	}
+	tz := st.Schedule.TimeZone
+	if tz == "" {
+		tz = "UTC"
+	}
+	tag, err := s.pool.Exec(ctx, `
+		INSERT INTO delivery_settings (tenant_id, enabled, interval_seconds, weekday, hour, time_zone,
+		       smtp_host, smtp_port, smtp_from, smtp_to, smtp_username, webhook_url, updated_by, updated_at)
+		SELECT id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, now() FROM tenants WHERE id = $1
+		ON CONFLICT (tenant_id) DO UPDATE SET
+		       enabled = excluded.enabled, interval_seconds = excluded.interval_seconds,
+		       weekday = excluded.weekday, hour = excluded.hour, time_zone = excluded.time_zone,
+		       smtp_host = excluded.smtp_host, smtp_port = excluded.smtp_port, smtp_from = excluded.smtp_from,
+		       smtp_to = excluded.smtp_to, smtp_username = excluded.smtp_username,
+		       webhook_url = excluded.webhook_url, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+		tenantID, st.Enabled, interval, int(st.Schedule.Weekday), st.Schedule.Hour, tz,
+		st.Mail.Host, st.Mail.Port, st.Mail.From, nonNil(st.Mail.To), st.Mail.Username, st.Webhook, by)
+	if err != nil {
+		return fmt.Errorf("store: save delivery settings: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return inventory.Errorf(inventory.ENOTFOUND, "tenant %s is not in the database", tenantID)
+	}
+	return nil
+}
+
+// EnabledDeliveries returns the settings of every tenant with delivery on.
+func (s *Store) EnabledDeliveries(ctx context.Context) ([]deliver.Settings, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+deliveryColumns+` FROM delivery_settings WHERE enabled ORDER BY tenant_id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: enabled deliveries: %w", err)
+	}
+	all, err := pgx.CollectRows(rows, scanDelivery)
+	if err != nil {
+		return nil, fmt.Errorf("store: enabled deliveries: %w", err)
+	}
+	return all, nil
+}
+
+// ClaimDelivery takes the scheduled moment due for a tenant whose delivery
+// is on; it reports false when another caller took it (or a later one)
+// first. The update is the lock: concurrent claims of one moment serialise
+// on the row, and the second sees last_due_at already there.
+func (s *Store) ClaimDelivery(ctx context.Context, tenantID string, due time.Time) (bool, error) {
+	tag, err := s.pool.Exec(ctx, `
+		UPDATE delivery_settings SET last_due_at = $2
+		WHERE tenant_id = $1 AND enabled AND (last_due_at IS NULL OR last_due_at < $2)`, tenantID, due)
+	if err != nil {
+		return false, fmt.Errorf("store: claim delivery: %w", err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// RecordDelivery keeps the outcome of a delivery made at `at` (scheduled or
+// sent by hand) for the settings page.
+func (s *Store) RecordDelivery(ctx context.Context, tenantID string, at time.Time, o deliver.Outcome) error {
+	_, err := s.pool.Exec(ctx, `
+		UPDATE delivery_settings SET last_sent_at = $2, last_outcome = $3, last_failed = $4
+		WHERE tenant_id = $1`, tenantID, at, o.String(), !o.OK())
+	if err != nil {
+		return fmt.Errorf("store: record delivery: %w", err)
+	}
+	return nil
+}
+
+func scanDelivery(row pgx.CollectableRow) (deliver.Settings, error) {
+	var (
+		st                deliver.Settings
+		interval          *int64
+		weekday, hour     int16
+		lastDue, lastSent *time.Time
+	)
+	err := row.Scan(&st.TenantID, &st.Enabled, &interval, &weekday, &hour, &st.Schedule.TimeZone,
+		&st.Mail.Host, &st.Mail.Port, &st.Mail.From, &st.Mail.To, &st.Mail.Username, &st.Webhook,
+		&st.UpdatedBy, &st.UpdatedAt, &lastDue, &lastSent, &st.LastOutcome, &st.LastFailed)
+	if interval != nil {
+		st.Schedule.Every = time.Duration(*interval) * time.Second
+	}
+	st.Schedule.Weekday, st.Schedule.Hour = time.Weekday(weekday), int(hour)
+	st.Mail.To = nilIfEmpty(st.Mail.To)
+	st.UpdatedAt = st.UpdatedAt.UTC()
+	st.LastDue, st.LastSent = timeFromNull(lastDue), timeFromNull(lastSent)
+	return st, err
+}

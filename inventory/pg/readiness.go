@@ -1,0 +1,281 @@
+package pg
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/mfaboard/mfaboard/inventory"
+)
+
+// The readiness report (issue 5) reads a whole tenant: its verdict, every
+// account's place in the figures, the privileged accounts still open, the
+// exception register and the trend. It reads them in one read-only
+// transaction at repeatable read, so the figures of a page or a report are
+// those of one moment even while a sync lands.
+
+// trendHistory is how far back the readiness chart reaches.
+const trendHistory = 365 * 24 * time.Hour
+
+// Readiness returns the tenant's readiness at now, finished
+// (inventory.Readiness.Finish): the verdict as the stored assessments make
+// it (counts of the accounts not removed, the privileged apart; gaps and
+// unchecked sources from the last successful sync), the trend of the last
+// year ending with today's counts, the enforcement deadline, the exception
+// register, overdue work by assignee and the privileged and break-glass
+// accounts still open. A tenant not stored is ENOTFOUND.
+func (s *Store) Readiness(ctx context.Context, tenantID string, now time.Time) (*inventory.Readiness, error) {
+	var r *inventory.Readiness
+	err := s.readOnly(ctx, "readiness", func(tx pgx.Tx) error {
+		var err error
+		r, err = readiness(ctx, tx, tenantID, now)
+		return err
+	})
+	return r, err
+}
+
+// ReadinessWithAccounts gives fn the tenant's readiness (as Readiness) and
+// its accounts (as StreamAccountLines with no filter), both read at the same
+// moment: a workbook's summary and its account rows always agree. accounts
+// may be called once, while fn runs; fn's error is returned as it is.
+func (s *Store) ReadinessWithAccounts(ctx context.Context, tenantID string, now time.Time,
+	fn func(r *inventory.Readiness, accounts func(yield func(inventory.AccountLine) error) error) error) error {
+	var fnErr error
+	err := s.readOnly(ctx, "readiness", func(tx pgx.Tx) error {
+		r, err := readiness(ctx, tx, tenantID, now)
+		if err != nil {
+			return err
+		}
+		fnErr = fn(r, func(yield func(inventory.AccountLine) error) error {
+			return streamAccountLines(ctx, tx, AccountFilter{TenantID: tenantID}, yield)
+		})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return fnErr
+}
+
+// readOnly runs fn in a read-only transaction at repeatable read. Domain
+// errors and fn's own come back unwrapped.
+func (s *Store) readOnly(ctx context.Context, what string, fn func(tx pgx.Tx) error) error {
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return fmt.Errorf("store: %s: %w", what, err)
+	}
+	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+	if err := fn(tx); err != nil {
+		var stopped *yieldError
+		if errors.As(err, &stopped) {
+			return stopped.err
+		}
+		var domain *inventory.Error
+		if errors.As(err, &domain) {
+			return err
+		}
+		return fmt.Errorf("store: %s: %w", what, err)
+	}
+	return tx.Commit(ctx)
+}
+
+// yieldError carries the error of a caller's function through the store's
+// wrapping untouched.
+type yieldError struct{ err error }
+
+func (e *yieldError) Error() string { return e.err.Error() }
+func (e *yieldError) Unwrap() error { return e.err }
+
+// privilegedOpen selects the cards (c) of privileged and break-glass
+// accounts still open: Readiness lists them one by one, and counts the
+// others by group. (markers <> '{}' lets cards_markers serve it.)
+const privilegedOpen = `(c.markers <> '{}' AND c.markers && ARRAY['privileged', 'break_glass'] AND c.compliance IN ('non_compliant', 'at_risk'))`
+
+func readiness(ctx context.Context, tx pgx.Tx, tenantID string, now time.Time) (*inventory.Readiness, error) {
+	v, deadline, err := readinessTenant(ctx, tx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	r := inventory.NewReadiness(v, nil, deadline, now)
+	if err := addAccountGroups(ctx, tx, r); err != nil {
+		return nil, fmt.Errorf("accounts: %w", err)
+	}
+	err = streamLines(ctx, tx, `c.tenant_id = $1 AND c.active AND `+privilegedOpen,
+		[]any{tenantID}, func(l inventory.AccountLine) error {
+			tally(&r.Tenant, l, 1)
+			r.Add(l)
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("privileged accounts: %w", err)
+	}
+	r.Tenant.Ready = inventory.OpenCount(r.Tenant.Counts) == 0
+	if r.Exceptions, err = exceptionRegister(ctx, tx, tenantID); err != nil {
+		return nil, fmt.Errorf("exceptions: %w", err)
+	}
+	points, err := trend(ctx, tx, tenantID, now.Add(-trendHistory))
+	if err != nil {
+		return nil, fmt.Errorf("trend: %w", err)
+	}
+	r.Trend = endingToday(points, r.Tenant, now)
+	r.Finish()
+	return r, nil
+}
+
+// readinessTenant reads the tenant, with empty counts to fill, the gaps and
+// unchecked sources of its last sync, and its deadline.
+func readinessTenant(ctx context.Context, tx pgx.Tx, tenantID string) (inventory.TenantVerdict, time.Time, error) {
+	v := inventory.TenantVerdict{TenantID: tenantID, Counts: map[inventory.Compliance]int{},
+		ByCategory: map[inventory.Category]int{}, ByPath: map[inventory.Path]int{}, ByMarker: map[inventory.Marker]int{},
+		PrivilegedCounts: map[inventory.Compliance]int{}, PrivilegedReady: true}
+	for _, c := range inventory.Compliances {
+		v.Counts[c], v.PrivilegedCounts[c] = 0, 0
+	}
+	for _, c := range inventory.Categories {
+		v.ByCategory[c] = 0
+	}
+	for _, p := range inventory.Paths {
+		v.ByPath[p] = 0
+	}
+	for _, m := range inventory.Markers {
+		v.ByMarker[m] = 0
+	}
+	var (
+		synced, deadline *time.Time
+		verdict          []byte
+	)
+	err := tx.QueryRow(ctx, `
+		SELECT t.display_name, t.kind, t.last_synced_at, t.enforcement_deadline, r.verdict
+		FROM tenants t LEFT JOIN sync_runs r ON r.id = t.last_run_id
+		WHERE t.id = $1`, tenantID).Scan(&v.DisplayName, &v.Kind, &synced, &deadline, &verdict)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return v, time.Time{}, inventory.Errorf(inventory.ENOTFOUND, "tenant %s is not in the database", tenantID)
+	}
+	if err != nil {
+		return v, time.Time{}, fmt.Errorf("tenant: %w", err)
+	}
+	v.AsOf = timeFromNull(synced)
+	if verdict != nil {
+		var last inventory.TenantVerdict
+		if err := json.Unmarshal(verdict, &last); err != nil {
+			return v, time.Time{}, fmt.Errorf("last verdict: %w", err)
+		}
+		v.Gaps, v.Unchecked = last.Gaps, last.Unchecked
+		if !last.AsOf.IsZero() {
+			v.AsOf = last.AsOf
+		}
+	}
+	return v, dayFromNull(deadline), nil
+}
+
+// addAccountGroups counts every account but the privileged ones still open
+// into r, by groups of accounts alike in everything the figures read: a
+// tenant of 100,000 accounts is a few hundred groups, not 100,000 rows. It
+// reads the board's copy of each account's verdict (cards), which the store
+// keeps in step with the assessments in the same transactions, so the
+// counts need neither the wide accounts nor the assessments table.
+func addAccountGroups(ctx context.Context, tx pgx.Tx, r *inventory.Readiness) error {
+	rows, err := tx.Query(ctx, `
+		WITH g AS (
+			SELECT c.category, c.path, c.compliance, c.markers, c.status, c.assignee_id, c.due_date, count(*) AS n
+			FROM cards c
+			WHERE c.tenant_id = $1 AND c.active AND c.compliance <> '' AND NOT `+privilegedOpen+`
+			GROUP BY 1, 2, 3, 4, 5, 6, 7
+		)
+		SELECT g.category, g.path, g.compliance, g.markers, g.status,
+		       coalesce(nullif(u.display_name, ''), u.email, ''), g.due_date, g.n
+		FROM g LEFT JOIN app_users u ON u.id = g.assignee_id`, r.Tenant.TenantID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			l       inventory.AccountLine
+			markers []string
+			due     *time.Time
+			n       int
+		)
+		if err := rows.Scan(&l.Category, &l.Path, &l.Compliance, &markers, &l.Status, &l.Assignee, &due, &n); err != nil {
+			return err
+		}
+		l.Markers, l.DueDate = toMarkers(markers), dayFromNull(due)
+		tally(&r.Tenant, l, n)
+		for range n {
+			r.Add(l)
+		}
+	}
+	return rows.Err()
+}
+
+// tally counts n accounts like l into the tenant verdict, as the
+// assessment's own tally does.
+func tally(v *inventory.TenantVerdict, l inventory.AccountLine, n int) {
+	v.Counts[l.Compliance] += n
+	v.ByCategory[l.Category] += n
+	v.ByPath[l.Path] += n
+	for _, m := range l.Markers {
+		v.ByMarker[m] += n
+	}
+	if l.Has(inventory.Privileged) {
+		v.PrivilegedCounts[l.Compliance] += n
+		if l.Compliance == inventory.NonCompliant || l.Compliance == inventory.AtRisk {
+			v.PrivilegedReady = false
+		}
+	}
+}
+
+// exceptionRegister lists the exceptions requested or granted; Finish
+// orders them.
+func exceptionRegister(ctx context.Context, tx pgx.Tx, tenantID string) ([]inventory.ExceptionLine, error) {
+	rows, err := tx.Query(ctx, `
+		SELECT coalesce(a.upn, e.account_id), coalesce(a.display_name, ''), e.status, e.justification,
+		       e.compensating_controls, e.decided_by_name, e.expiry_requested
+		FROM exceptions e
+		LEFT JOIN accounts a ON a.tenant_id = e.tenant_id AND a.id = e.account_id
+		WHERE e.tenant_id = $1 AND e.status IN ('requested', 'granted')`, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (inventory.ExceptionLine, error) {
+		var l inventory.ExceptionLine
+		err := row.Scan(&l.UserPrincipalName, &l.DisplayName, &l.Status, &l.Justification,
+			&l.CompensatingControls, &l.DecidedBy, &l.Expiry)
+		l.Status = exceptionStatusWord(l.Status)
+		l.Expiry = l.Expiry.UTC()
+		return l, err
+	})
+}
+
+// exceptionStatusWord is an exception's status as the register shows it.
+func exceptionStatusWord(status string) string {
+	if status == "" {
+		return ""
+	}
+	return strings.ToUpper(status[:1]) + status[1:]
+}
+
+// endingToday ends the trend with now's counts (counts of the verdict
+// just read): the chart ends where the figures above it stand, as the daily
+// snapshot will store them. A stored point of the same day is replaced.
+func endingToday(points []inventory.TrendPoint, v inventory.TenantVerdict, now time.Time) []inventory.TrendPoint {
+	y, m, d := now.UTC().Date()
+	today := inventory.TrendPoint{Day: time.Date(y, m, d, 0, 0, 0, 0, time.UTC), Counts: maps.Clone(v.Counts),
+		Applicable: inventory.ApplicableCount(v.Counts)}
+	if n := len(points); n > 0 {
+		switch last := points[n-1].Day; {
+		case last.Equal(today.Day):
+			points[n-1] = today
+			return points
+		case last.After(today.Day):
+			return points // now is in the past of the stored history: leave it as stored
+		}
+	}
+	return append(points, today)
+}

@@ -1,0 +1,199 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"net/http/httptest"
+	"net/mail"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/inventory/deliver"
+	"github.com/mfaboard/mfaboard/inventory/deliver/delivertest"
+	"github.com/mfaboard/mfaboard/inventory/demo"
+	"github.com/mfaboard/mfaboard/inventory/pg"
+	"github.com/mfaboard/mfaboard/web"
+	"github.com/mfaboard/mfaboard/web/webtest"
+)
+
+const webhookSecret = "/services/T0001/B0001/SECRETWEBHOOKPATH"
+
+// chatHook is a local incoming webhook that records what it is sent.
+type chatHook struct {
+	mu     sync.Mutex
+	bodies []string
+}
+
+func (h *chatHook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	b, _ := io.ReadAll(r.Body)
+	h.mu.Lock()
+	h.bodies = append(h.bodies, string(b))
+	h.mu.Unlock()
+	_, _ = io.WriteString(w, "ok")
+}
+
+func (h *chatHook) posts() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]string(nil), h.bodies...)
+}
+
+func TestDeliverySettingsAndSendNow(t *testing.T) {
+	t.Setenv(deliver.PasswordEnv, "")
+	var logs lockedBuffer
+	srv, store := authServer(t, web.Config{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	snap := demo.Generate(demo.Options{Users: 200, Seed: 13, AsOf: time.Now().UTC()})
+	syncSnapshot(t, store, snap, inventory.KindMixed)
+	relay := delivertest.NewSMTPServer(t, false, "") // an internal relay: no TLS, no sign-in
+	hook := &chatHook{}
+	hookSrv := httptest.NewServer(hook)
+	defer hookSrv.Close()
+
+	form := url.Values{
+		"enabled": {"on"}, "schedule": {"weekly"}, "weekday": {"2"}, "hour": {"9"}, "time_zone": {"Europe/Amsterdam"},
+		"interval_hours": {"168"}, "smtp_host": {"127.0.0.1"}, "smtp_port": {strconv.Itoa(relay.Port)},
+		"smtp_from": {"mfaboard@partner.example"}, "smtp_to": {"ceo@partner.example\r\ncfo@partner.example"},
+		"webhook_url": {hookSrv.URL + webhookSecret},
+	}
+
+	// Management and engineers read, and change nothing.
+	for _, role := range []inventory.Role{inventory.Management, inventory.Engineer} {
+		c := webtest.Login(t, srv, store, role)
+		resp, body := do(t, c, http.MethodGet, srv.URL+"/settings/delivery", nil, browser)
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, "<fieldset disabled>") || strings.Contains(body, `data-testid="delivery-send"`) {
+			t.Fatalf("%s GET: %d\n%s", role, resp.StatusCode, body)
+		}
+		for _, path := range []string{"/settings/delivery", "/settings/delivery/send"} {
+			resp, body := do(t, c, http.MethodPost, srv.URL+path, form, browser)
+			if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "Only a security lead can do this") {
+				t.Errorf("%s POST %s: %d", role, path, resp.StatusCode)
+			}
+		}
+	}
+	if st, _ := store.DeliverySettings(context.Background(), snap.Tenant.ID); st.Enabled || st.Webhook != "" {
+		t.Fatalf("a refused request changed the settings: %+v", st.Enabled)
+	}
+
+	lead := webtest.Login(t, srv, store, inventory.SecurityLead)
+	resp, _ := do(t, lead, http.MethodPost, srv.URL+"/settings/delivery", form, browser)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/settings/delivery?saved=1" {
+		t.Fatalf("save: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	st, err := store.DeliverySettings(context.Background(), snap.Tenant.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !st.Enabled || st.Schedule != (deliver.Schedule{Weekday: time.Tuesday, Hour: 9, TimeZone: "Europe/Amsterdam"}) ||
+		len(st.Mail.To) != 2 || st.Webhook != hookSrv.URL+webhookSecret {
+		t.Fatalf("stored: %+v", st.Schedule)
+	}
+	_, body := do(t, lead, http.MethodGet, srv.URL+"/settings/delivery?saved=1", nil, browser)
+	for _, want := range []string{"Saved.", "every Tuesday at 09:00 (Europe/Amsterdam)", "Posting to Slack at <strong>127.0.0.1</strong>",
+		"It is not set on this server", "MFABOARD_SMTP_PASSWORD", "Next report"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "SECRETWEBHOOK") {
+		t.Fatal("the page shows the webhook URL")
+	}
+
+	// An empty webhook field keeps the URL; a refusal keeps what was typed
+	// but never writes a webhook URL back into the page.
+	keep := cloneForm(form)
+	keep.Set("webhook_url", "")
+	keep.Set("hour", "10")
+	if resp, _ := do(t, lead, http.MethodPost, srv.URL+"/settings/delivery", keep, browser); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save without a webhook URL: %d", resp.StatusCode)
+	}
+	if st, _ := store.DeliverySettings(context.Background(), snap.Tenant.ID); st.Webhook != hookSrv.URL+webhookSecret || st.Schedule.Hour != 10 {
+		t.Fatalf("an empty webhook field did not keep the URL (hour %d)", st.Schedule.Hour)
+	}
+	bad := cloneForm(form)
+	bad.Set("smtp_to", "ceo@partner.example\nnot-an-address")
+	bad.Set("webhook_url", "https://hooks.slack.com/services/T/B/NEWSECRETPATH")
+	resp, body = do(t, lead, http.MethodPost, srv.URL+"/settings/delivery", bad, browser)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, `The recipient &#34;not-an-address&#34; is not an e-mail address`) ||
+		!strings.Contains(body, "not-an-address</textarea>") || strings.Contains(body, "NEWSECRETPATH") {
+		t.Fatalf("refusal: %d\n%s", resp.StatusCode, body)
+	}
+
+	// Send now: the PDF to the relay, the summary to the channel.
+	r, err := store.Readiness(context.Background(), snap.Tenant.ID, time.Now().UTC())
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, _ = do(t, lead, http.MethodPost, srv.URL+"/settings/delivery/send", url.Values{}, browser)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/settings/delivery?sent=1" {
+		t.Fatalf("send now: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	msgs := relay.Messages()
+	if len(msgs) != 1 || len(msgs[0].To) != 2 {
+		t.Fatalf("the relay received %d messages", len(msgs))
+	}
+	m, err := mail.ReadMessage(bytes.NewReader(msgs[0].Data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	subject, _ := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
+	if !strings.Contains(subject, r.Headline()) || !bytes.Contains(msgs[0].Data, []byte("Content-Type: application/pdf")) {
+		t.Errorf("subject %q lacks the verdict %q, or no PDF is attached", subject, r.Headline())
+	}
+	if posts := hook.posts(); len(posts) != 1 || !strings.Contains(posts[0], r.Headline()) {
+		t.Errorf("the channel got %v", posts)
+	}
+	_, body = do(t, lead, http.MethodGet, srv.URL+"/settings/delivery?sent=1", nil, browser)
+	if !strings.Contains(body, "Sent: e-mailed the PDF to 2 recipient(s); posted the summary to Slack (127.0.0.1).") {
+		t.Errorf("the page does not say what was sent:\n%s", body)
+	}
+
+	// Stop posting: the webhook is removed.
+	stop := cloneForm(form)
+	stop.Set("webhook_url", "")
+	stop.Set("webhook_remove", "on")
+	do(t, lead, http.MethodPost, srv.URL+"/settings/delivery", stop, browser)
+	if st, _ := store.DeliverySettings(context.Background(), snap.Tenant.ID); st.Webhook != "" {
+		t.Fatal("the webhook was not removed")
+	}
+
+	// The audit trail says who changed what and where it went, by host.
+	events, _, err := store.Audit(context.Background(), pg.AuditFilter{TenantID: snap.Tenant.ID, Limit: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var saved, sent int
+	for _, e := range events {
+		switch e.Action {
+		case "delivery settings":
+			saved++
+		case "delivery sent":
+			sent++
+		}
+		if strings.Contains(e.Reason, "SECRET") {
+			t.Errorf("the audit trail quotes the webhook URL: %q", e.Reason)
+		}
+	}
+	if saved != 3 || sent != 1 {
+		t.Errorf("audit: %d settings changes and %d sends, want 3 and 1", saved, sent)
+	}
+	if strings.Contains(logs.String(), "SECRET") {
+		t.Error("the log quotes the webhook URL")
+	}
+}
+
+func cloneForm(v url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
+}

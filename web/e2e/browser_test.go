@@ -1,0 +1,222 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// chromiumPath is Debian's chromium package. The test never downloads a
+// browser: `make chromium` installs this one.
+const chromiumPath = "/usr/bin/chromium"
+
+// The size of every page and screenshot: a common laptop screen.
+const viewportWidth, viewportHeight = 1440, 900
+
+// screenshotDir is where MFABOARD_SCREENSHOTS=1 writes the README's images,
+// relative to this package's directory (where `go test` runs it).
+const screenshotDir = "../../static/screenshots"
+
+// browser is one headless Chromium with one tab, and what its pages said
+// on their console.
+type browser struct {
+	t   *testing.T
+	ctx context.Context
+	url string // the server's base URL
+
+	mu       sync.Mutex
+	failures []string // uncaught exceptions and Content-Security-Policy refusals
+}
+
+// newBrowser starts a fresh Chromium (its own profile, no network beyond
+// the test server) pointed at serverURL. It fails the test, with what to
+// do, when Chromium is not installed: a journey that silently did not run
+// would prove nothing.
+func newBrowser(t *testing.T, serverURL string) *browser {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Fatalf("Chromium is not installed at %s (%v): run `make chromium` (as root it installs Debian's chromium package) and run the test again", chromiumPath, err)
+	}
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(chromiumPath),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Headless,
+		chromedp.NoSandbox, // root in CI containers, where the sandbox cannot start
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.WindowSize(viewportWidth, viewportHeight),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-default-apps", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("password-store", "basic"),
+		chromedp.Flag("force-color-profile", "srgb"),
+		chromedp.Flag("hide-scrollbars", true),
+	)
+	ctx, cancelTab := chromedp.NewContext(alloc)
+	// One limit for the whole journey, so a page that never shows what the
+	// test waits for fails it instead of hanging it.
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancelTab(); cancelAlloc() })
+
+	b := &browser{t: t, ctx: ctx, url: serverURL}
+	b.do(chromedp.Navigate("about:blank"), chromedp.EmulateViewport(viewportWidth, viewportHeight))
+	b.watchConsole()
+	t.Cleanup(b.checkConsole)
+	return b
+}
+
+// watchConsole keeps what would break a page for a person: a script error,
+// or something the Content-Security-Policy refused to run or load.
+func (b *browser) watchConsole() {
+	messages := chromedp.Console(b.ctx)
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			if m.IsException() || strings.Contains(m.Text, "Content Security Policy") {
+				b.mu.Lock()
+				b.failures = append(b.failures, fmt.Sprintf("%s:%d %s", m.URL, m.Line+1, m.Text))
+				b.mu.Unlock()
+			}
+		}
+	}()
+}
+
+func (b *browser) checkConsole() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, f := range b.failures {
+		b.t.Errorf("the page's console: %s", f)
+	}
+}
+
+// do runs steps in the tab, failing the test at the first that fails.
+func (b *browser) do(steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, steps...); err != nil {
+		b.t.Fatalf("browser: %v", err)
+	}
+}
+
+// open loads a page of the server and waits until selector is visible.
+func (b *browser) open(path, selector string) {
+	b.t.Helper()
+	b.do(chromedp.Navigate(b.url + path))
+	b.waitFor(selector, path)
+}
+
+// waitLimit is how long a journey waits for what a step should bring.
+const waitLimit = 15 * time.Second
+
+// waitFor waits until selector is visible, failing with what the journey
+// waited for when it does not come.
+func (b *browser) waitFor(selector, what string) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, waitLimit)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(selector))); err != nil {
+		b.t.Fatalf("waited %s for %s (%s): %v", waitLimit, what, selector, err)
+	}
+}
+
+// waitUntil waits until the JavaScript expression is true.
+func (b *browser) waitUntil(expression, what string) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, chromedp.Poll[chromedp.Void](expression, chromedp.WithPollingTimeout(waitLimit))); err != nil {
+		b.t.Fatalf("waited %s for %s: %v", waitLimit, what, err)
+	}
+}
+
+// reload reloads the page and waits until selector is visible.
+func (b *browser) reload(selector string) {
+	b.t.Helper()
+	b.do(chromedp.Reload())
+	b.waitFor(selector, "the page to load again")
+}
+
+// count is how many elements on the page match selector.
+func (b *browser) count(selector string) int {
+	b.t.Helper()
+	return evaluate[int](b, fmt.Sprintf(`document.querySelectorAll(%q).length`, selector))
+}
+
+// text is the visible text of the first element matching selector.
+func (b *browser) text(selector string) string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(selector)))
+	if err != nil {
+		b.t.Fatalf("browser: text of %s: %v", selector, err)
+	}
+	return strings.TrimSpace(s)
+}
+
+// location is the path and query of the page the tab shows.
+func (b *browser) location() string {
+	b.t.Helper()
+	loc, err := chromedp.Run(b.ctx, chromedp.Location())
+	if err != nil {
+		b.t.Fatalf("browser: location: %v", err)
+	}
+	return strings.TrimPrefix(loc, b.url)
+}
+
+func evaluate[T any](b *browser, expression string, opts ...chromedp.EvaluateOption) T {
+	b.t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](expression, opts...))
+	if err != nil {
+		b.t.Fatalf("browser: evaluate %s: %v", expression, err)
+	}
+	return v
+}
+
+// signIn signs in through the login form as a person does, and waits for
+// the page the form leads to.
+func (b *browser) signIn(email, password string) {
+	b.t.Helper()
+	b.open("/login", `[data-testid="signin-form"]`)
+	b.do(
+		chromedp.SendKeys(chromedp.ID("signin-email"), email),
+		chromedp.SendKeys(chromedp.ID("signin-password"), password),
+		chromedp.Click(chromedp.CSS(`[data-testid="signin-form"] button[type="submit"]`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`[data-testid="signin-form"]`)),
+	)
+	if loc := b.location(); strings.HasPrefix(loc, "/login") {
+		b.t.Fatalf("signing in as %s stayed on %s", email, loc)
+	}
+}
+
+// screenshot saves the viewport as static/screenshots/<name> for the
+// README, only when MFABOARD_SCREENSHOTS=1: an ordinary run (CI) must not
+// rewrite tracked files. The capture is taken either way, so a page that
+// cannot be captured fails every run.
+func (b *browser) screenshot(name string) {
+	b.t.Helper()
+	png, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		b.t.Fatalf("browser: screenshot %s: %v", name, err)
+	}
+	if os.Getenv("MFABOARD_SCREENSHOTS") != "1" {
+		return
+	}
+	if err := os.MkdirAll(screenshotDir, 0o755); err != nil {
+		b.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	path := filepath.Join(screenshotDir, name)
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		b.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	b.t.Logf("wrote %s", path)
+}

@@ -1,0 +1,71 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/views"
+)
+
+// readinessRoutes adds the readiness view and its exports (issue 5). Every
+// signed-in role may open and export them all; the one change made here,
+// the enforcement deadline, is a security lead's.
+func (s *Server) readinessRoutes(e *echo.Echo) {
+	e.GET("/readiness", s.readinessShow)
+	e.POST("/readiness/deadline", s.readinessDeadline, s.requireRole(inventory.SecurityLead))
+	e.GET("/readiness/report.pdf", s.readinessPDF)
+	e.GET("/readiness/report.xlsx", s.readinessXLSX)
+	e.GET("/accounts.csv", s.accountsCSV)
+}
+
+// readinessShow serves GET /readiness: the verdict, when the tenant will be
+// ready, and the work behind it.
+func (s *Server) readinessShow(c echo.Context) error {
+	t, ok, err := s.currentTenant(c)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return render(c, http.StatusOK, views.Readiness(views.ReadinessPage{Page: viewerPage(c, views.Page{Title: "Readiness", Nav: "readiness"})}))
+	}
+	r, err := s.store.Readiness(c.Request().Context(), t.ID, time.Now().UTC())
+	if err != nil {
+		return err
+	}
+	v := readinessView(viewerPage(c, page(t, "Readiness", "readiness")), t.ID, *r)
+	v.CanSetDeadline = inventory.CanChangeSettings(actorOf(c)) == nil
+	v.DeadlineSaved = c.QueryParam("saved") != ""
+	return render(c, http.StatusOK, views.Readiness(v))
+}
+
+// readinessDeadline serves POST /readiness/deadline: a security lead sets
+// or clears the tenant's enforcement deadline (a date, 2006-01-02, as the
+// date input sends it).
+func (s *Server) readinessDeadline(c echo.Context) error {
+	t, ok, err := s.currentTenant(c)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return inventory.Errorf(inventory.ENOTFOUND, "No tenant has been synced yet, so it has no deadline to set.")
+	}
+	var day time.Time
+	if c.FormValue("clear") == "" {
+		text := strings.TrimSpace(c.FormValue("deadline"))
+		if text == "" {
+			return inventory.Errorf(inventory.EINVALID, "Choose a deadline date, or clear the deadline.")
+		}
+		if day, err = time.Parse(time.DateOnly, text); err != nil {
+			return inventory.Errorf(inventory.EINVALID, "The deadline %q is not a date: use the form's date picker, or write it as 2027-03-31.", text)
+		}
+	}
+	if err := s.store.SetDeadline(c.Request().Context(), actorOf(c), t.ID, day); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/readiness?tenant="+url.QueryEscape(t.ID)+"&saved=1")
+}
