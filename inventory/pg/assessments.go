@@ -141,6 +141,9 @@ func (s *Store) SaveAssessments(ctx context.Context, tenantID string, as []inven
 	if err := mergeAssessments(ctx, tx, tenantID, *runID, time.Time{}); err != nil {
 		return fmt.Errorf("store: save assessments: %w", err)
 	}
+	if err := refreshCounts(ctx, tx, tenantID); err != nil {
+		return fmt.Errorf("store: save assessments: %w", err)
+	}
 	if err := refreshCardFacts(ctx, tx, tenantID, true); err != nil {
 		return fmt.Errorf("store: save assessments: %w", err)
 	}

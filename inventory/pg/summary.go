@@ -64,43 +64,11 @@ func (s *Store) Summary(ctx context.Context, tenantID string) (inventory.TenantV
 		}
 	}
 
-	rows, err := s.pool.Query(ctx, `
-		WITH current AS (
-			SELECT s.compliance, s.category, s.path, s.markers
-			FROM assessments s
-			JOIN accounts a ON a.tenant_id = s.tenant_id AND a.id = s.account_id
-			WHERE s.tenant_id = $1 AND a.removed_at IS NULL
-		)
-		SELECT 'compliance', compliance, count(*) FROM current GROUP BY compliance
-		UNION ALL SELECT 'category', category, count(*) FROM current GROUP BY category
-		UNION ALL SELECT 'path', path, count(*) FROM current GROUP BY path
-		UNION ALL SELECT 'marker', m, count(*) FROM current, unnest(markers) AS m GROUP BY m`, tenantID)
+	c, err := storedCounts(ctx, s.pool, tenantID)
 	if err != nil {
-		return v, fmt.Errorf("store: summary: %w", err)
+		return v, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var (
-			dim, value string
-			n          int
-		)
-		if err := rows.Scan(&dim, &value, &n); err != nil {
-			return v, fmt.Errorf("store: summary: %w", err)
-		}
-		switch dim {
-		case "compliance":
-			v.Counts[inventory.Compliance(value)] = n
-		case "category":
-			v.ByCategory[inventory.Category(value)] = n
-		case "path":
-			v.ByPath[inventory.Path(value)] = n
-		case "marker":
-			v.ByMarker[inventory.Marker(value)] = n
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return v, fmt.Errorf("store: summary: %w", err)
-	}
+	c.into(&v)
 	v.Ready = v.Counts[inventory.NonCompliant] == 0 && v.Counts[inventory.AtRisk] == 0
 	return v, nil
 }

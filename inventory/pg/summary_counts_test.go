@@ -1,0 +1,93 @@
+package pg_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/inventory/pg"
+	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
+)
+
+// liveCounts counts the current verdicts the slow way, as a reference.
+func liveCounts(t *testing.T, store *pg.Store, tenantID string) map[inventory.Compliance]int {
+	t.Helper()
+	out := map[inventory.Compliance]int{}
+	for _, c := range inventory.Compliances {
+		page, err := store.ListAccounts(context.Background(), pg.AccountFilter{TenantID: tenantID, Compliance: string(c), Limit: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[c] = page.Total
+	}
+	return out
+}
+
+func TestSummaryCountsFollowEveryWrite(t *testing.T) {
+	store, _ := pgtest.NewStore(t)
+	ctx := context.Background()
+	snap := pgtest.SeedDemo(t, store, 150)
+	tenant := snap.Tenant.ID
+	check := func(when string) map[inventory.Compliance]int {
+		t.Helper()
+		sum, err := store.Summary(ctx, tenant)
+		if err != nil {
+			t.Fatal(err)
+		}
+		live := liveCounts(t, store, tenant)
+		for _, c := range inventory.Compliances {
+			if sum.Counts[c] != live[c] {
+				t.Fatalf("%s: Summary says %d %s, the assessments say %d", when, sum.Counts[c], c, live[c])
+			}
+		}
+		return live
+	}
+	first := check("after the first sync")
+
+	// A re-sync without a third of the accounts marks them removed.
+	now := time.Now().UTC()
+	smaller := *snap
+	smaller.Users = snap.Users[:100]
+	in, kind, err := store.AssessInputs(ctx, tenant, "", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runID, err := store.StartRun(ctx, pg.SourceDemo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.ApplySync(ctx, runID, &smaller, kind, inventory.Assess(&smaller, in)); err != nil {
+		t.Fatal(err)
+	}
+	second := check("after a sync that removed accounts")
+	total := func(m map[inventory.Compliance]int) (n int) {
+		for _, v := range m {
+			n += v
+		}
+		return n
+	}
+	if total(second) != 100 || total(first) != 150 {
+		t.Fatalf("totals %d then %d, want 150 then 100", total(first), total(second))
+	}
+
+	// Security defaults on: re-assessment changes verdicts, and the counts follow.
+	on := true
+	smaller.SecurityDefaults = &on
+	runID, err = store.StartRun(ctx, pg.SourceDemo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.ApplySync(ctx, runID, &smaller, kind, inventory.Assess(&smaller, in)); err != nil {
+		t.Fatal(err)
+	}
+	third := check("after security defaults were turned on")
+	if third[inventory.NonCompliant] >= second[inventory.NonCompliant] && second[inventory.NonCompliant] > 0 {
+		t.Fatalf("security defaults should enforce MFA for the excluded accounts: %d non-compliant before, %d after",
+			second[inventory.NonCompliant], third[inventory.NonCompliant])
+	}
+	if _, err := store.Reassess(ctx, tenant, now); err != nil {
+		t.Fatal(err)
+	}
+	check("after a re-assessment")
+}
