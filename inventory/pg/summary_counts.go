@@ -79,6 +79,22 @@ func countVerdicts(ctx context.Context, q querier, tenantID string) (verdictCoun
 	return c, nil
 }
 
+// countsOf counts a sync's verdicts in memory: a snapshot's accounts are
+// exactly the tenant's accounts not removed. (Counting in SQL inside the
+// sync's transaction would plan against tables without statistics yet.)
+func countsOf(as []inventory.Assessment) verdictCounts {
+	c := verdictCounts{Compliance: map[string]int{}, Category: map[string]int{}, Path: map[string]int{}, Marker: map[string]int{}}
+	for _, a := range as {
+		c.Compliance[string(a.Compliance)]++
+		c.Category[string(a.Category)]++
+		c.Path[string(a.Path)]++
+		for _, m := range a.Markers {
+			c.Marker[string(m)]++
+		}
+	}
+	return c
+}
+
 // refreshCounts recounts a tenant's verdicts inside the transaction that
 // changed them, so the stored counts never disagree with the assessments.
 func refreshCounts(ctx context.Context, tx pgx.Tx, tenantID string) error {
@@ -86,6 +102,11 @@ func refreshCounts(ctx context.Context, tx pgx.Tx, tenantID string) error {
 	if err != nil {
 		return err
 	}
+	return storeCounts(ctx, tx, tenantID, c)
+}
+
+// storeCounts keeps c as the tenant's current counts.
+func storeCounts(ctx context.Context, tx pgx.Tx, tenantID string, c verdictCounts) error {
 	b, err := json.Marshal(c)
 	if err != nil {
 		return fmt.Errorf("store: refresh counts: %w", err)

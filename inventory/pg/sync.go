@@ -61,7 +61,7 @@ func (s *Store) ApplySync(ctx context.Context, runID int64, snap *inventory.Snap
 		return fmt.Errorf("store: apply sync: assessments: %w", err)
 	}
 	counts["assessments"] = len(res.Accounts)
-	if err := refreshCounts(ctx, tx, snap.Tenant.ID); err != nil {
+	if err := storeCounts(ctx, tx, snap.Tenant.ID, countsOf(res.Accounts)); err != nil {
 		return fmt.Errorf("store: apply sync: %w", err)
 	}
 	if counts["cards_created"], counts["cards_moved"], err = syncCards(ctx, tx, snap.Tenant.ID); err != nil {
