@@ -28,11 +28,13 @@ type ReadinessPage struct {
 	// by path.
 	Figures []FigureTable
 	Gaps    []GapLine
-	// Exceptions is the register of exceptions requested or granted.
-	Exceptions []ExceptionLine
-	Overdue    []OverdueLine
-	Chart      TrendChart
-	Unchecked  []string
+	// Exceptions is the register of exceptions requested or granted, the
+	// soonest to expire first; ExceptionsMore how many more there are.
+	Exceptions     []ExceptionLine
+	ExceptionsMore int
+	Overdue        []OverdueLine
+	Chart          TrendChart
+	Unchecked      []string
 
 	// Exports are the download links; TenantQuery keeps the tenant in
 	// links and forms ("" or "?tenant=...").

@@ -21,6 +21,10 @@ const privilegedShown = 25
 // gapsShown is how many policy gaps the page lists, worst first.
 const gapsShown = 10
 
+// exceptionsShown is how many exceptions the page lists, those without an
+// expiry and the soonest first; the exceptions page has them all.
+const exceptionsShown = 50
+
 // applicableVerdicts are the verdicts of enabled accounts, in display order.
 var applicableVerdicts = []inventory.Compliance{inventory.NonCompliant, inventory.AtRisk, inventory.Excepted, inventory.Compliant}
 
@@ -64,7 +68,11 @@ func readinessView(p views.Page, tenantID string, r inventory.Readiness) views.R
 		}
 		v.Gaps = append(v.Gaps, views.GapLine{Policy: g.Policy, Description: g.Description, Accounts: accountsWord(g.Accounts)})
 	}
-	for _, e := range r.Exceptions {
+	for i, e := range r.Exceptions {
+		if i == exceptionsShown {
+			v.ExceptionsMore = len(r.Exceptions) - exceptionsShown
+			break
+		}
 		v.Exceptions = append(v.Exceptions, exceptionLine(e, r.GeneratedAt))
 	}
 	for _, o := range r.Overdue {

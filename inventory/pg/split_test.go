@@ -166,3 +166,50 @@ func tinyTenant(id, name string, users ...inventory.User) *inventory.Snapshot {
 	return &inventory.Snapshot{Tenant: inventory.Tenant{ID: id, DisplayName: name}, Users: users,
 		Registrations: map[string]inventory.Registration{}, SecurityDefaults: &off, Present: present}
 }
+
+// BenchmarkSplitPlan reads the split plan of a 100,000-account mixed
+// tenant, with a production tenant of 20,000 to match against.
+func BenchmarkSplitPlan(b *testing.B) {
+	store, _ := pgtest.NewStore(b)
+	ctx := context.Background()
+	now := time.Now().UTC().Truncate(time.Hour)
+	for _, opts := range []demo.Options{
+		{Users: 100_000, Seed: 1, AsOf: now},
+		{Users: 20_000, Seed: 2, AsOf: now, TenantName: "Contoso Production"},
+	} {
+		snap := demo.Generate(opts)
+		kind := inventory.KindMixed
+		if opts.TenantName != "" {
+			kind = inventory.KindProduction
+		}
+		in, storedKind, err := store.AssessInputs(ctx, snap.Tenant.ID, kind, now)
+		if err != nil {
+			b.Fatal(err)
+		}
+		runID, err := store.StartRun(ctx, pg.SourceDemo)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := store.ApplySync(ctx, runID, snap, storedKind, inventory.Assess(snap, in)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	tenants, err := store.Tenants(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var mixedID string
+	for _, t := range tenants {
+		if t.Kind == inventory.KindMixed {
+			mixedID = t.ID
+		}
+	}
+	b.ResetTimer()
+	var plan inventory.SplitPlan
+	for b.Loop() {
+		if plan, err = store.SplitPlan(ctx, mixedID); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(plan.Total), "moves")
+}

@@ -99,7 +99,7 @@ func trend(ctx context.Context, q querier, tenantID string, since time.Time) ([]
 	}
 	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (inventory.TrendPoint, error) {
 		var (
-			p                   inventory.TrendPoint
+			p                  inventory.TrendPoint
 			nc, ar, ex, ok, na int
 		)
 		if err := row.Scan(&p.Day, &nc, &ar, &ex, &ok, &na, &p.Applicable); err != nil {
