@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/a-h/templ"
@@ -69,7 +70,11 @@ func New(cfg Config) *Server {
 	e.Use(securityHeaders)
 	e.Use(middleware.RequestID())
 	e.Use(s.requestLog)
-	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5}))
+	// PDF and XLSX are compressed already; gzip would only spend CPU on them.
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, Skipper: func(c echo.Context) bool {
+		p := c.Request().URL.Path
+		return strings.HasSuffix(p, ".pdf") || strings.HasSuffix(p, ".xlsx")
+	}}))
 	e.Use(middleware.BodyLimit("1M"))
 	e.Use(crossOriginProtection())
 	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: 30 * time.Second}))

@@ -120,7 +120,7 @@ func loadStoredTenant(ctx context.Context, env *cliEnv, tenantID string, kind in
 	if kindSet {
 		k = kind
 	}
-	in, _, err := assessInputs(ctx, store, tenantID, k, time.Now().UTC())
+	in, _, err := store.AssessInputs(ctx, tenantID, k, time.Now().UTC())
 	return snap, in, err
 }
 

@@ -88,7 +88,7 @@ func syncRun(ctx context.Context, store *pg.Store, runID int64, src source, kind
 	}
 	defer unlock()
 
-	in, storedKind, err := assessInputs(ctx, store, snap.Tenant.ID, kind, now)
+	in, storedKind, err := store.AssessInputs(ctx, snap.Tenant.ID, kind, now)
 	if err != nil {
 		return syncOutcome{}, err
 	}
@@ -97,11 +97,6 @@ func syncRun(ctx context.Context, store *pg.Store, runID int64, src source, kind
 		return syncOutcome{}, fmt.Errorf("store the sync: %w", err)
 	}
 	return syncOutcome{Snapshot: snap, Result: res}, nil
-}
-
-// assessInputs gathers a tenant's settings, overrides and exceptions.
-func assessInputs(ctx context.Context, store *pg.Store, tenantID string, kind inventory.TenantKind, now time.Time) (inventory.Inputs, inventory.TenantKind, error) {
-	return store.AssessInputs(ctx, tenantID, kind, now)
 }
 
 // absDir is a folder path for messages.
