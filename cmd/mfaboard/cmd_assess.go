@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/mfaboard/mfaboard/graph/export"
 	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/inventory/report"
 )
 
 func cmdAssess(ctx context.Context, env *cliEnv, args []string) error {
@@ -56,7 +56,7 @@ func cmdAssess(ctx context.Context, env *cliEnv, args []string) error {
 			return usagef("--from %s is not a folder: give the export folder that holds users.json", *from)
 		}
 		dec := export.NewDecoder()
-		warnings, err := export.ReadFolder(*from, dec, false)
+		warnings, err := export.ReadFolder(*from, dec)
 		if err != nil {
 			return err
 		}
@@ -75,7 +75,7 @@ func cmdAssess(ctx context.Context, env *cliEnv, args []string) error {
 	in.Settings.Window = window
 	res := inventory.Assess(snap, in)
 	for _, w := range snap.Warnings {
-		fmt.Fprintf(env.stderr, "warning: %s\n", w)
+		fmt.Fprintf(env.stderr, "warning: %s\n", inventory.Printable(w.String()))
 	}
 	switch *format {
 	case "json":
@@ -209,19 +209,24 @@ func writeAssessJSON(w io.Writer, res inventory.Result) error {
 	return enc.Encode(out)
 }
 
+// writeAssessCSV writes through the one CSV writer, so a display name
+// such as "=HYPERLINK(...)" reaches a spreadsheet as text.
 func writeAssessCSV(w io.Writer, res inventory.Result) error {
-	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"id", "userPrincipalName", "displayName", "category", "markers", "path", "compliance", "enforcedBy", "reasons"})
+	cw := report.NewCSVWriter(w)
+	if err := cw.Write("id", "userPrincipalName", "displayName", "category", "markers", "path", "compliance", "enforcedBy", "reasons"); err != nil {
+		return err
+	}
 	for _, a := range res.Accounts {
 		markers := make([]string, len(a.Markers))
 		for i, m := range a.Markers {
 			markers[i] = string(m)
 		}
-		_ = cw.Write([]string{a.UserID, a.UserPrincipalName, a.DisplayName, string(a.Category), strings.Join(markers, ";"),
-			string(a.Path), string(a.Compliance), strings.Join(a.EnforcedBy, "; "), strings.Join(a.Reasons, " | ")})
+		if err := cw.Write(a.UserID, a.UserPrincipalName, a.DisplayName, string(a.Category), strings.Join(markers, ";"),
+			string(a.Path), string(a.Compliance), strings.Join(a.EnforcedBy, "; "), strings.Join(a.Reasons, " | ")); err != nil {
+			return err
+		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
 
 func writeAssessTable(w io.Writer, res inventory.Result) error {
@@ -230,15 +235,18 @@ func writeAssessTable(w io.Writer, res inventory.Result) error {
 	if !t.Ready {
 		verdict = "NOT READY"
 	}
-	fmt.Fprintf(w, "%s (%s), %s tenant: %s\n", t.DisplayName, t.TenantID, t.Kind, verdict)
+	// Names, UPNs and reasons come from the tenant: control characters are
+	// shown as '?' so none can rewrite the terminal.
+	p := inventory.Printable
+	fmt.Fprintf(w, "%s (%s), %s tenant: %s\n", p(t.DisplayName), p(t.TenantID), t.Kind, verdict)
 	for _, c := range inventory.Compliances {
 		fmt.Fprintf(w, "  %-15s %d\n", c, t.Counts[c])
 	}
 	for _, g := range t.Gaps {
-		fmt.Fprintf(w, "  gap: %s\n", g.Description)
+		fmt.Fprintf(w, "  gap: %s\n", p(g.Description))
 	}
 	for _, u := range t.Unchecked {
-		fmt.Fprintf(w, "  not checked: %s\n", u)
+		fmt.Fprintf(w, "  not checked: %s\n", p(u))
 	}
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
@@ -252,7 +260,7 @@ func writeAssessTable(w io.Writer, res inventory.Result) error {
 		if len(a.Reasons) > 0 {
 			reason = a.Reasons[0]
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", a.UserPrincipalName, a.Category, a.Path, a.Compliance, strings.Join(markers, ","), reason)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p(a.UserPrincipalName), a.Category, a.Path, a.Compliance, strings.Join(markers, ","), p(reason))
 	}
 	return tw.Flush()
 }

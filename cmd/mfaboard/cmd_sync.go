@@ -126,6 +126,11 @@ func cmdSync(ctx context.Context, env *cliEnv, args []string) error {
 	defer closeAll()
 	fmt.Fprintf(env.stderr, "syncing from %s …\n", describeSource(src, *from))
 	out, err := syncTenant(ctx, store, src, kind, now)
+	if inventory.ErrorCode(err) == inventory.EINVALID {
+		// Wrong input: exit 2, with the sentence that names the file, item
+		// and field.
+		return inventory.Errorf(inventory.EINVALID, "%s; nothing was stored (run %d recorded as failed)", inventory.ErrorMessage(err), out.RunID)
+	}
 	if err != nil {
 		return fmt.Errorf("sync failed (run %d recorded as failed; the stored tenant is unchanged): %w", out.RunID, err)
 	}
@@ -143,9 +148,9 @@ func describeSource(src source, dir string) string {
 func printSyncSummary(env *cliEnv, out syncOutcome) {
 	s, t := out.Snapshot, out.Result.Tenant
 	fmt.Fprintf(env.stdout, "synced %s (%s) in %s: %d accounts, %d policies, %d groups, %d roles, %d rooms (run %d)\n",
-		s.Tenant.DisplayName, s.Tenant.ID, out.Elapsed.Round(time.Millisecond), len(s.Users), len(s.Policies), len(s.Groups), len(s.Roles), len(s.Rooms), out.RunID)
+		inventory.Printable(s.Tenant.DisplayName), inventory.Printable(s.Tenant.ID), out.Elapsed.Round(time.Millisecond), len(s.Users), len(s.Policies), len(s.Groups), len(s.Roles), len(s.Rooms), out.RunID)
 	for _, w := range s.Warnings {
-		fmt.Fprintf(env.stdout, "warning: %s\n", w)
+		fmt.Fprintf(env.stdout, "warning: %s\n", inventory.Printable(w.String()))
 	}
 	verdict := "READY"
 	if !t.Ready {
@@ -186,7 +191,7 @@ func cmdExportGraph(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	for _, wn := range warnings {
-		fmt.Fprintf(env.stdout, "warning: %s\n", wn)
+		fmt.Fprintf(env.stdout, "warning: %s\n", inventory.Printable(wn.String()))
 	}
 	fmt.Fprintf(env.stdout, "wrote export folder %s\n", absDir(*out))
 	return nil

@@ -115,13 +115,13 @@ func runWithInput(ctx context.Context, args []string, stdin io.Reader, stdout, s
 	case errors.Is(err, flag.ErrHelp):
 		return exitOK
 	case isUsage(err):
-		fmt.Fprintf(stderr, "mfaboard %s: %v\n", args[0], err)
+		fmt.Fprintf(stderr, "mfaboard %s: %s\n", args[0], inventory.Printable(sentence(err)))
 		return exitBadArgs
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintf(stderr, "mfaboard %s: interrupted\n", args[0])
 		return exitFailed
 	default:
-		fmt.Fprintf(stderr, "mfaboard %s: %s\n", args[0], sentence(err))
+		fmt.Fprintf(stderr, "mfaboard %s: %s\n", args[0], inventory.Printable(sentence(err)))
 		return exitFailed
 	}
 }

@@ -25,7 +25,7 @@ type source struct {
 // run rather than storing half a tenant.
 func folderSource(dir string) source {
 	return source{name: "folder", read: func(_ context.Context, sink export.Sink) ([]inventory.Warning, error) {
-		return export.ReadFolder(dir, sink, true)
+		return export.ReadFolder(dir, sink)
 	}}
 }
 
@@ -80,7 +80,7 @@ func syncRun(ctx context.Context, store *pg.Store, runID int64, src source, kind
 	}
 	snap := dec.Snapshot()
 	if snap.Tenant.ID == "" && !identifyByDomain(snap) {
-		return syncOutcome{}, errors.New("the source has no organization (organization.json or GET /organization) and no account to tell the tenant by, so the tenant is unknown")
+		return syncOutcome{}, inventory.Errorf(inventory.EINVALID, "the source has no organization (organization.json or GET /organization) and no account to tell the tenant by, so the tenant is unknown")
 	}
 	unlock, err := store.LockTenantSync(ctx, snap.Tenant.ID)
 	if err != nil {

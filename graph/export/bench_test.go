@@ -48,8 +48,8 @@ func BenchmarkReadFolder100k(b *testing.B) {
 	size := writeLargeFile(b, filepath.Join(dir, "users.json"), n, func(w *bufio.Writer, i int) {
 		fmt.Fprintf(w, userTemplate, i)
 	})
-	for _, strict := range []bool{true, false} {
-		b.Run(fmt.Sprintf("strict=%v", strict), func(b *testing.B) {
+	{
+		b.Run("folder", func(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(size)
 			var retained uint64
@@ -58,7 +58,7 @@ func BenchmarkReadFolder100k(b *testing.B) {
 				runtime.GC()
 				runtime.ReadMemStats(&before)
 				d := NewDecoder()
-				if _, err := ReadFolder(dir, d, strict); err != nil {
+				if _, err := ReadFolder(dir, d); err != nil {
 					b.Fatal(err)
 				}
 				s := d.Snapshot()
@@ -95,7 +95,7 @@ func BenchmarkFoldSignIns100kAccounts(b *testing.B) {
 		runtime.GC()
 		runtime.ReadMemStats(&before)
 		d := NewDecoder()
-		if _, err := ReadFolder(dir, d, true); err != nil {
+		if _, err := ReadFolder(dir, d); err != nil {
 			b.Fatal(err)
 		}
 		s := d.Snapshot()

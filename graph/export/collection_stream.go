@@ -25,7 +25,7 @@ func (s *collectionStream) read() error {
 	}
 	if s.sink != nil {
 		if err := s.sink.Begin(s.collection); err != nil {
-			return fmt.Errorf("%s: %w", s.name, err)
+			return sinkErr(s.name, err)
 		}
 	}
 	sawValue := false
@@ -81,7 +81,7 @@ func (s *collectionStream) readValue() error {
 		}
 		if s.sink != nil {
 			if err := s.sink.Add(s.collection, item); err != nil {
-				return fmt.Errorf("%s: %w", s.name, err)
+				return sinkErr(s.name, err)
 			}
 		}
 	}
@@ -128,7 +128,7 @@ func (s *collectionStream) structure(what string) error {
 }
 
 func (s *collectionStream) structureAt(at int64, what string) error {
-	return &fileError{s.name, fmt.Sprintf("not a Graph collection at byte %d: %s", at, what)}
+	return fileErr(s.name, fmt.Sprintf("not a Graph collection at byte %d: %s", at, what))
 }
 
 // describeToken names a JSON token for a sentence.
@@ -162,7 +162,7 @@ func syntaxError(name string, err error, at, base int64) error {
 		at = base + se.Offset
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		return &fileError{name, fmt.Sprintf("not valid JSON at byte %d (the file ends in the middle of a value: was it cut short?)", at)}
+		return fileErr(name, fmt.Sprintf("not valid JSON at byte %d (the file ends in the middle of a value: was it cut short?)", at))
 	}
-	return &fileError{name, fmt.Sprintf("not valid JSON at byte %d (%v)", at, err)}
+	return fileErr(name, fmt.Sprintf("not valid JSON at byte %d (%v)", at, err))
 }

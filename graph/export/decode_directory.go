@@ -1,6 +1,7 @@
 package export
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/mfaboard/mfaboard/inventory"
@@ -24,6 +25,9 @@ type wireNamedLocation struct {
 func (d *Decoder) addNamedLocation(raw []byte) *fieldError {
 	var w wireNamedLocation
 	if err := decodeObject(raw, &w, ""); err != nil {
+		return err
+	}
+	if err := checkTexts(&w); err != nil {
 		return err
 	}
 	d.snap.NamedLocations = append(d.snap.NamedLocations, inventory.NamedLocation{
@@ -59,6 +63,9 @@ func (d *Decoder) addSecurityDefaults(raw []byte) *fieldError {
 	if err := decodeObject(raw, &w, ""); err != nil {
 		return err
 	}
+	if err := checkTexts(&w); err != nil {
+		return err
+	}
 	if w.IsEnabled == nil {
 		return badField("isEnabled", "is missing, so whether security defaults are on is not known")
 	}
@@ -73,6 +80,17 @@ type wireMember struct {
 	ID        string `json:"id"`
 }
 
+// memberIDs refuses a member without an id: dropped, it could be the very
+// account a policy's excluded group holds.
+func memberIDs(members []wireMember) *fieldError {
+	for i, m := range members {
+		if m.ID == "" {
+			return badField(fmt.Sprintf("members[%d].id", i), "is missing: the member cannot be told")
+		}
+	}
+	return nil
+}
+
 type wireDirectoryRole struct {
 	ID             string       `json:"id"`
 	DisplayName    string       `json:"displayName"`
@@ -85,14 +103,18 @@ func (d *Decoder) addDirectoryRole(raw []byte) *fieldError {
 	if err := decodeObject(raw, &w, ""); err != nil {
 		return err
 	}
+	if err := checkTexts(&w); err != nil {
+		return err
+	}
 	if w.RoleTemplateID == "" {
 		return badField("roleTemplateId", "is missing: the role cannot be identified")
 	}
 	r := inventory.DirectoryRole{ID: w.ID, TemplateID: w.RoleTemplateID, DisplayName: w.DisplayName}
+	if err := memberIDs(w.Members); err != nil {
+		return err
+	}
 	for _, m := range w.Members {
-		if m.ID != "" {
-			r.MemberIDs = append(r.MemberIDs, m.ID)
-		}
+		r.MemberIDs = append(r.MemberIDs, m.ID)
 	}
 	d.snap.Roles = append(d.snap.Roles, r)
 	return nil
@@ -109,14 +131,17 @@ func (d *Decoder) addGroup(raw []byte) *fieldError {
 	if err := decodeObject(raw, &w, ""); err != nil {
 		return err
 	}
+	if err := checkTexts(&w); err != nil {
+		return err
+	}
 	if w.ID == "" {
 		return badField("id", "is missing: policies name groups by id")
 	}
+	if err := memberIDs(w.Members); err != nil {
+		return err
+	}
 	g := inventory.Group{ID: w.ID, DisplayName: w.DisplayName}
 	for _, m := range w.Members {
-		if m.ID == "" {
-			continue
-		}
 		switch m.ODataType {
 		case odataUser, "":
 			// A hand-written export may leave the type out; members are
@@ -141,6 +166,9 @@ type wireRoom struct {
 func (d *Decoder) addRoom(raw []byte) *fieldError {
 	var w wireRoom
 	if err := decodeObject(raw, &w, ""); err != nil {
+		return err
+	}
+	if err := checkTexts(&w); err != nil {
 		return err
 	}
 	d.snap.Rooms = append(d.snap.Rooms, inventory.Room{ID: w.ID, DisplayName: w.DisplayName, EmailAddress: w.EmailAddress})

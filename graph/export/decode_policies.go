@@ -26,11 +26,14 @@ type wirePolicy struct {
 	GrantControls json.RawMessage `json:"grantControls"`
 }
 
-// A malformed policy is skipped: that can only take a source of enforcement
-// away, never add one.
+// A malformed policy refuses the source like any other item: a policy read
+// in part could lose an exclusion and cover accounts it does not.
 func (d *Decoder) addPolicy(raw []byte) *fieldError {
 	var w wirePolicy
 	if err := decodeObject(raw, &w, ""); err != nil {
+		return err
+	}
+	if err := checkTexts(&w); err != nil {
 		return err
 	}
 	r := policyReader{p: inventory.Policy{ID: w.ID, DisplayName: w.DisplayName, State: w.State}}

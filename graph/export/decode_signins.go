@@ -29,6 +29,9 @@ func (d *Decoder) addSignIn(raw []byte) *fieldError {
 	if w.UserID == "" {
 		return badField("userId", "is missing: the event cannot be tied to an account")
 	}
+	if err := checkTexts(&w); err != nil {
+		return err
+	}
 	if err := w.CreatedDateTime.check("createdDateTime"); err != nil {
 		return err
 	}

@@ -1,6 +1,8 @@
 package export
 
 import (
+	"encoding/json"
+	"reflect"
 	"time"
 
 	"github.com/mfaboard/mfaboard/inventory"
@@ -19,6 +21,9 @@ type wireOrganization struct {
 func (d *Decoder) addOrganization(raw []byte) *fieldError {
 	var w wireOrganization
 	if err := decodeObject(raw, &w, ""); err != nil {
+		return err
+	}
+	if err := checkTexts(&w); err != nil {
 		return err
 	}
 	if d.orgSeen {
@@ -42,52 +47,47 @@ func (d *Decoder) addOrganization(raw []byte) *fieldError {
 }
 
 // wireUser is one account of GET /users with the $select of GRAPH-EXPORT.md.
+// The members the rules read are typed, so a wrong type refuses the item;
+// the ones only shown on the account page stay raw and are read leniently
+// (displayOnly), since they can never change a verdict.
 type wireUser struct {
-	ID                    string    `json:"id"`
-	DisplayName           string    `json:"displayName"`
-	UserPrincipalName     string    `json:"userPrincipalName"`
-	Mail                  string    `json:"mail"`
-	UserType              string    `json:"userType"`
-	AccountEnabled        *bool     `json:"accountEnabled"`
-	OnPremisesSyncEnabled bool      `json:"onPremisesSyncEnabled"`
-	CreatedDateTime       graphTime `json:"createdDateTime"`
-	JobTitle              string    `json:"jobTitle"`
-	Department            string    `json:"department"`
-	AssignedLicenses      []struct {
-		SkuID string `json:"skuId"`
-	} `json:"assignedLicenses"`
-	SignInActivity *struct {
+	ID                string `json:"id"`
+	DisplayName       string `json:"displayName"`
+	UserPrincipalName string `json:"userPrincipalName"`
+	Mail              string `json:"mail"`
+	UserType          string `json:"userType"`
+	AccountEnabled    *bool  `json:"accountEnabled"`
+	SignInActivity    *struct {
 		LastSignInDateTime               graphTime `json:"lastSignInDateTime"`
 		LastNonInteractiveSignInDateTime graphTime `json:"lastNonInteractiveSignInDateTime"`
 		LastSuccessfulSignInDateTime     graphTime `json:"lastSuccessfulSignInDateTime"`
 	} `json:"signInActivity"`
+
+	OnPremisesSyncEnabled json.RawMessage `json:"onPremisesSyncEnabled"`
+	CreatedDateTime       json.RawMessage `json:"createdDateTime"`
+	JobTitle              json.RawMessage `json:"jobTitle"`
+	Department            json.RawMessage `json:"department"`
+	AssignedLicenses      json.RawMessage `json:"assignedLicenses"`
 }
 
-// addUser keeps an account whose id is readable even when another field is
-// not: a dropped account could never be flagged, so a bad field is read as
-// empty and named in a warning instead.
 func (d *Decoder) addUser(raw []byte) *fieldError {
 	var w wireUser
-	err := decodeObject(raw, &w, "")
-	if err != nil && !err.Partial {
+	if err := decodeObject(raw, &w, ""); err != nil {
 		return err
 	}
 	if w.ID == "" {
 		return badField("id", "is missing: an account without an id cannot be assessed")
 	}
-	if err != nil {
-		d.warnItem(badField(err.Field, "%s; read as empty, the account is kept", err.Message))
+	if err := checkTexts(&w); err != nil {
+		return err
 	}
 	u := inventory.User{
-		ID:                    w.ID,
-		DisplayName:           w.DisplayName,
-		UserPrincipalName:     w.UserPrincipalName,
-		Mail:                  w.Mail,
-		UserType:              w.UserType,
-		AccountEnabled:        true,
-		OnPremisesSyncEnabled: w.OnPremisesSyncEnabled,
-		JobTitle:              w.JobTitle,
-		Department:            w.Department,
+		ID:                w.ID,
+		DisplayName:       w.DisplayName,
+		UserPrincipalName: w.UserPrincipalName,
+		Mail:              w.Mail,
+		UserType:          w.UserType,
+		AccountEnabled:    true,
 	}
 	// An export made without accountEnabled in the $select must not turn
 	// every account into "disabled, not applicable": that would read as a
@@ -97,27 +97,66 @@ func (d *Decoder) addUser(raw []byte) *fieldError {
 	} else {
 		d.missingEnabled++
 	}
-	for _, l := range w.AssignedLicenses {
+	if a := w.SignInActivity; a != nil {
+		for _, f := range []dateField{
+			{"signInActivity.lastSignInDateTime", a.LastSignInDateTime, &u.LastSignIn},
+			{"signInActivity.lastNonInteractiveSignInDateTime", a.LastNonInteractiveSignInDateTime, &u.LastNonInteractiveSignIn},
+			{"signInActivity.lastSuccessfulSignInDateTime", a.LastSuccessfulSignInDateTime, &u.LastSuccessfulSignIn},
+		} {
+			if bad := f.value.check(f.field); bad != nil {
+				return bad
+			}
+			*f.into = f.value.t
+		}
+	}
+	return d.displayOnly(&u, w)
+}
+
+// displayOnly reads the members shown on the account page and never used by
+// a rule: one of the wrong type is read as empty with a warning, the account
+// is kept. Text is still checked, since the store would refuse a NUL.
+func (d *Decoder) displayOnly(u *inventory.User, w wireUser) *fieldError {
+	lenient := func(raw json.RawMessage, field string, into any) *fieldError {
+		if isNull(raw) {
+			return nil
+		}
+		if bad := jsonProblem(field, json.Unmarshal(raw, into)); bad != nil {
+			reflect.ValueOf(into).Elem().SetZero()
+			d.warnItem(badField(bad.Field, "%s; read as empty (it is only shown, never used in a verdict)", bad.Message))
+			return nil
+		}
+		return checkValue(reflect.ValueOf(into), field)
+	}
+	var created graphTime
+	var licences []struct {
+		SkuID string `json:"skuId"`
+	}
+	for _, f := range []struct {
+		field string
+		raw   json.RawMessage
+		into  any
+	}{
+		{"onPremisesSyncEnabled", w.OnPremisesSyncEnabled, &u.OnPremisesSyncEnabled},
+		{"createdDateTime", w.CreatedDateTime, &created},
+		{"jobTitle", w.JobTitle, &u.JobTitle},
+		{"department", w.Department, &u.Department},
+		{"assignedLicenses", w.AssignedLicenses, &licences},
+	} {
+		if err := lenient(f.raw, f.field, f.into); err != nil {
+			return err
+		}
+	}
+	if bad := created.check("createdDateTime"); bad != nil {
+		d.warnItem(badField(bad.Field, "%s; read as empty (it is only shown, never used in a verdict)", bad.Message))
+	} else {
+		u.CreatedDateTime = created.t
+	}
+	for _, l := range licences {
 		if l.SkuID != "" {
 			u.LicenseSKUs = append(u.LicenseSKUs, l.SkuID)
 		}
 	}
-	dates := []dateField{{"createdDateTime", w.CreatedDateTime, &u.CreatedDateTime}}
-	if a := w.SignInActivity; a != nil {
-		dates = append(dates, []dateField{
-			{"signInActivity.lastSignInDateTime", a.LastSignInDateTime, &u.LastSignIn},
-			{"signInActivity.lastNonInteractiveSignInDateTime", a.LastNonInteractiveSignInDateTime, &u.LastNonInteractiveSignIn},
-			{"signInActivity.lastSuccessfulSignInDateTime", a.LastSuccessfulSignInDateTime, &u.LastSuccessfulSignIn},
-		}...)
-	}
-	for _, f := range dates {
-		if bad := f.value.check(f.field); bad != nil {
-			d.warnItem(badField(bad.Field, "%s; read as empty, the account is kept", bad.Message))
-			continue
-		}
-		*f.into = f.value.t
-	}
-	d.snap.Users = append(d.snap.Users, u)
+	d.snap.Users = append(d.snap.Users, *u)
 	return nil
 }
 
@@ -147,6 +186,9 @@ func (d *Decoder) addRegistration(raw []byte) *fieldError {
 	if w.ID == "" {
 		return badField("id", "is missing: the registration cannot be tied to an account")
 	}
+	if err := checkTexts(&w); err != nil {
+		return err
+	}
 	d.snap.Registrations[w.ID] = inventory.Registration{
 		IsMfaRegistered:   w.IsMfaRegistered,
 		IsMfaCapable:      w.IsMfaCapable,
@@ -173,6 +215,9 @@ func (d *Decoder) addPerUserMFA(raw []byte) *fieldError {
 	}
 	if w.PerUserMfaState == nil {
 		return badField("perUserMfaState", "is missing")
+	}
+	if err := checkTexts(&w); err != nil {
+		return err
 	}
 	d.snap.PerUserMFA[w.ID] = *w.PerUserMfaState
 	return nil

@@ -19,9 +19,14 @@ const maxWarningsPerFile = 50
 // rather than through the SDK's models, so an enum value Graph adds later
 // (a new builtInControls or clientAppTypes entry) is kept as written.
 //
-// A malformed item (not an object, a field of the wrong type, a user
-// without an id) becomes a Warning naming the file and the field, and is
-// skipped; the rest goes on. Call Snapshot once, at the end.
+// A malformed item (not an object, a field the rules read of the wrong
+// type, a user without an id, a NUL character or an overlong text) refuses
+// the whole source: Add returns an EINVALID inventory.Error naming the
+// file, the item and the field, and the caller stores nothing. Skipping the
+// item instead could drop an exclusion group or a single-factor sign-in and
+// make a verdict better than its data. What cannot make a verdict better (a
+// display-only field of the wrong type, a policy state Graph adds later) is
+// a Warning and the item is kept. Call Snapshot once, at the end.
 type Decoder struct {
 	snap inventory.Snapshot
 
@@ -31,6 +36,7 @@ type Decoder struct {
 	// current collection and index of the item being decoded.
 	curCollection string
 	curIndex      int
+	curItem       json.RawMessage
 
 	warningsPerFile   map[string]int
 	suppressedPerFile map[string]int
@@ -69,19 +75,18 @@ func (d *Decoder) Begin(collection string) error {
 }
 
 // Add implements Sink: it decodes one item of a collection. It returns an
-// error only for a collection name no source should send; bad items become
-// warnings.
+// error for a collection name no source should send, and an EINVALID
+// inventory.Error for an item the rules cannot trust (see Decoder).
 func (d *Decoder) Add(collection string, item json.RawMessage) error {
 	if !isCollection(collection) {
 		return fmt.Errorf("decode: %q is not a collection of the export folder", collection)
 	}
 	d.snap.Present[collection] = true
-	d.curCollection, d.curIndex = collection, d.next[collection]
+	d.curCollection, d.curIndex, d.curItem = collection, d.next[collection], item
 	d.next[collection]++
 
 	if !isObject(item) {
-		d.warnItem(badField("", "is %s, not a JSON object; skipped", jsonKind(item)))
-		return nil
+		return d.refuse(badField("", "must be a JSON object, found %s", jsonKind(item)))
 	}
 	var err *fieldError
 	switch collection {
@@ -112,7 +117,7 @@ func (d *Decoder) Add(collection string, item json.RawMessage) error {
 		if err.Message == "" {
 			err.Message = "cannot be read"
 		}
-		d.warnItem(&fieldError{Field: err.Field, Message: err.Message + "; item skipped"})
+		return d.refuse(err)
 	}
 	return nil
 }

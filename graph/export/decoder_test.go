@@ -59,21 +59,107 @@ func TestDecodeUserDates(t *testing.T) {
 	}
 }
 
-// An account is never dropped for a bad secondary field: it is kept with
-// what could be read, and the field is named.
-func TestDecodeUserKeepsAccountWithBadField(t *testing.T) {
+// A field only shown on the account page (never read by a rule) of the
+// wrong type is read as empty with a warning; the account is kept.
+func TestDecodeUserDisplayOnlyFieldsAreHarmless(t *testing.T) {
 	s := decodeItems(t, inventory.CollUsers,
-		`{"id":"u1","displayName":5,"userPrincipalName":"a@b.nl","accountEnabled":false}`,
-		`{"id":"u2","userPrincipalName":"c@b.nl","accountEnabled":true,"signInActivity":"yesterday"}`)
-	if len(s.Users) != 2 || s.Users[0].UserPrincipalName != "a@b.nl" || s.Users[0].AccountEnabled || s.Users[1].UserPrincipalName != "c@b.nl" {
+		`{"id":"u1","userPrincipalName":"a@b.nl","accountEnabled":false,"jobTitle":5,"department":["x"],"onPremisesSyncEnabled":"yes","assignedLicenses":"all","createdDateTime":"last year","somethingNew":{"deep":[1,2,"\u0000"]}}`,
+		`{"id":"u2","userPrincipalName":"c@b.nl","accountEnabled":true,"jobTitle":"Engineer","assignedLicenses":[{"skuId":"s1"},{"skuId":5}]}`)
+	if len(s.Users) != 2 || s.Users[0].UserPrincipalName != "a@b.nl" || s.Users[0].AccountEnabled || s.Users[0].JobTitle != "" ||
+		s.Users[1].JobTitle != "Engineer" || s.Users[1].LicenseSKUs != nil {
 		t.Fatalf("users = %+v", s.Users)
 	}
 	want := []string{
-		"users.json value[0].displayName: is a number, expected a string; read as empty, the account is kept",
-		"users.json value[1].signInActivity: is a string, expected an object; read as empty, the account is kept",
+		"users.json value[0].onPremisesSyncEnabled: must be a boolean, found a string; read as empty (it is only shown, never used in a verdict)",
+		"users.json value[0].jobTitle: must be a string, found a number; read as empty (it is only shown, never used in a verdict)",
+		"users.json value[0].department: must be a string, found an array; read as empty (it is only shown, never used in a verdict)",
+		"users.json value[0].assignedLicenses: must be a list, found a string; read as empty (it is only shown, never used in a verdict)",
+		"users.json value[0].createdDateTime: must be a date-time such as 2026-11-02T08:15:00Z, found \"last year\"; read as empty (it is only shown, never used in a verdict)",
+		"users.json value[1].assignedLicenses.skuId: must be a string, found a number; read as empty (it is only shown, never used in a verdict)",
 	}
 	if got := warningStrings(s.Warnings); !reflect.DeepEqual(got, want) {
 		t.Errorf("warnings:\n got %q\nwant %q", got, want)
+	}
+}
+
+// Every field a rule reads is checked for its type, and an item that fails
+// refuses the whole source with one sentence naming the file, the item and
+// the field: skipping it could hide an exclusion or a single-factor
+// sign-in and make a verdict better than its data.
+func TestDecodeRefusesItemsTheRulesCannotTrust(t *testing.T) {
+	long := strings.Repeat("x", maxTextLength+1)
+	for _, tc := range []struct {
+		name, collection string
+		items            []string
+		says             string
+	}{
+		{"group members a string", inventory.CollGroups,
+			[]string{`{"id":"g0","members":[]}`, `{"id":"g1","members":[]}`, `{"id":"g2","members":[]}`, `{"id":"a0000000-0000-4000-8000-000000000001","displayName":"Contractors","members":"oops"}`},
+			"groups.json: item 4 (value[3], id a0000000-0000-4000-8000-000000000001): members must be a list, found a string"},
+		{"group member without id", inventory.CollGroups, []string{`{"id":"g1","members":[{"@odata.type":"#microsoft.graph.user"}]}`},
+			"groups.json: item 1 (value[0], id g1): members[0].id is missing"},
+		{"group without id", inventory.CollGroups, []string{`{"displayName":"no id","members":[]}`},
+			"groups.json: item 1 (value[0]): id is missing"},
+		{"sign-in isInteractive a string", inventory.CollSignIns,
+			[]string{`{"id":"e1","userId":"u1","createdDateTime":"2026-11-01T00:00:00Z","isInteractive":"no","authenticationRequirement":"singleFactorAuthentication","status":{"errorCode":0}}`},
+			"signIns.json: item 1 (value[0], id e1): isInteractive must be a boolean, found a string"},
+		{"sign-in error code a string", inventory.CollSignIns,
+			[]string{`{"userId":"u1","createdDateTime":"2026-11-01T00:00:00Z","status":{"errorCode":"0"}}`},
+			"signIns.json: item 1 (value[0]): status.errorCode must be a number, found a string"},
+		{"sign-in without error code", inventory.CollSignIns, []string{`{"userId":"u1","createdDateTime":"2026-11-01T00:00:00Z","status":{}}`},
+			"status.errorCode is missing"},
+		{"sign-in without date", inventory.CollSignIns, []string{`{"userId":"u1","status":{"errorCode":0}}`}, "createdDateTime is missing"},
+		{"sign-in bad date", inventory.CollSignIns, []string{`{"userId":"u1","createdDateTime":"soon","status":{"errorCode":0}}`},
+			`createdDateTime must be a date-time such as 2026-11-02T08:15:00Z, found "soon"`},
+		{"sign-in without user", inventory.CollSignIns, []string{`{"createdDateTime":"2026-11-01T00:00:00Z","status":{"errorCode":0}}`}, "userId is missing"},
+		{"accountEnabled a string", inventory.CollUsers, []string{`{"id":"u9","userPrincipalName":"bg@x.nl","accountEnabled":"yes"}`},
+			"users.json: item 1 (value[0], id u9): accountEnabled must be a boolean, found a string"},
+		{"display name a number", inventory.CollUsers, []string{`{"id":"u1","displayName":5,"accountEnabled":true}`}, "displayName must be a string, found a number"},
+		{"signInActivity a string", inventory.CollUsers, []string{`{"id":"u1","signInActivity":"yesterday"}`}, "signInActivity must be an object, found a string"},
+		{"last sign-in not a date", inventory.CollUsers, []string{`{"id":"u1","signInActivity":{"lastSignInDateTime":"last Tuesday"}}`},
+			`signInActivity.lastSignInDateTime must be a date-time such as 2026-11-02T08:15:00Z, found "last Tuesday"`},
+		{"user without id", inventory.CollUsers, []string{`{"userPrincipalName":"noid@x.nl"}`}, "users.json: item 1 (value[0]): id is missing"},
+		{"user not an object", inventory.CollUsers, []string{`{"id":"u1"}`, `"not an account"`}, "users.json: item 2 (value[1]): must be a JSON object, found a string"},
+		{"user null", inventory.CollUsers, []string{`null`}, "must be a JSON object, found null"},
+		{"NUL in a display name", inventory.CollUsers, []string{`{"id":"u1","displayName":"Ann\u0000a"}`},
+			`users.json: item 1 (value[0], id u1): displayName holds a NUL character (\u0000), which is not text`},
+		{"NUL in a job title", inventory.CollUsers, []string{`{"id":"u1","jobTitle":"\u0000"}`}, "jobTitle holds a NUL character"},
+		{"overlong display name", inventory.CollUsers, []string{`{"id":"u1","displayName":"` + long + `"}`},
+			"users.json: item 1 (value[0], id u1): displayName is 4097 bytes long; Graph never writes text longer than 4096 bytes"},
+		{"registration isMfaRegistered a string", inventory.CollRegistrations, []string{`{"id":"u1","isMfaRegistered":"true"}`},
+			"userRegistrationDetails.json: item 1 (value[0], id u1): isMfaRegistered must be a boolean, found a string"},
+		{"registration isAdmin a string", inventory.CollRegistrations, []string{`{"id":"u1","isAdmin":"no"}`}, "isAdmin must be a boolean"},
+		{"methods not a list", inventory.CollRegistrations, []string{`{"id":"u1","methodsRegistered":"mobilePhone"}`}, "methodsRegistered must be a list, found a string"},
+		{"policy users not a list", inventory.CollPolicies, []string{`{"id":"p1","state":"enabled","conditions":{"users":{"includeUsers":"All"}}}`},
+			"conditionalAccessPolicies.json: item 1 (value[0], id p1): conditions.users.includeUsers must be a list of strings, found a string"},
+		{"policy exclusion with a number", inventory.CollPolicies, []string{`{"id":"p1","conditions":{"users":{"excludeGroups":["g1",7]}}}`},
+			"conditions.users.excludeGroups must be a list of strings; an entry is not a string"},
+		{"policy not an object", inventory.CollPolicies, []string{`42`}, "conditionalAccessPolicies.json: item 1 (value[0]): must be a JSON object, found a number"},
+		{"policy grant controls a list", inventory.CollPolicies, []string{`{"id":"p1","grantControls":["mfa"]}`}, "grantControls must be an object, found an array"},
+		{"NUL in a policy exclusion", inventory.CollPolicies, []string{`{"id":"p1","conditions":{"users":{"excludeUsers":["u\u0000"]}}}`},
+			"conditions.users.excludeUsers[0] holds a NUL character"},
+		{"role members an object", inventory.CollDirectoryRoles, []string{`{"id":"r1","roleTemplateId":"t","members":{"id":"u1"}}`}, "members must be a list, found an object"},
+		{"security defaults a string", inventory.CollSecurityDefaults, []string{`{"isEnabled":"true"}`},
+			"securityDefaults.json: isEnabled must be a boolean, found a string"},
+		{"per-user state a number", inventory.CollPerUserMFA, []string{`{"id":"u1","perUserMfaState":1}`}, "perUserMfaState must be a string, found a number"},
+		{"room email a list", inventory.CollRooms, []string{`{"id":"r1","emailAddress":["a@b"]}`}, "emailAddress must be a string, found an array"},
+		{"hostile id", inventory.CollGroups, []string{`{"id":"\u001b[2Jevil","members":"x"}`}, "id ?[2Jevil): members must be a list"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := NewDecoder()
+			var err error
+			for _, it := range tc.items {
+				if err = d.Add(tc.collection, json.RawMessage(it)); err != nil {
+					break
+				}
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.says) {
+				t.Fatalf("err = %v, want one containing %q", err, tc.says)
+			}
+			if inventory.ErrorCode(err) != inventory.EINVALID {
+				t.Errorf("code = %s, want invalid", inventory.ErrorCode(err))
+			}
+		})
 	}
 }
 
@@ -159,14 +245,10 @@ func TestDecodePolicyKeepsWhatGraphAddsLater(t *testing.T) {
 
 func TestDecodeDirectoryObjects(t *testing.T) {
 	s := decodeItems(t, inventory.CollGroups,
-		`{"id":"g1","members":[{"@odata.type":"#microsoft.graph.user","id":"u1"},{"id":"u2"},{"@odata.type":"#microsoft.graph.group","id":"g2"},{"@odata.type":"#microsoft.graph.servicePrincipal","id":"sp"},{"@odata.type":"#microsoft.graph.user"}]}`,
-		`{"displayName":"no id","members":[]}`)
+		`{"id":"g1","members":[{"@odata.type":"#microsoft.graph.user","id":"u1"},{"id":"u2"},{"@odata.type":"#microsoft.graph.group","id":"g2"},{"@odata.type":"#microsoft.graph.servicePrincipal","id":"sp"}]}`)
 	want := []inventory.Group{{ID: "g1", MemberUserIDs: []string{"u1", "u2"}, MemberGroupIDs: []string{"g2"}}}
 	if !reflect.DeepEqual(s.Groups, want) {
 		t.Errorf("groups = %+v, want %+v", s.Groups, want)
-	}
-	if got := warningStrings(s.Warnings); len(got) != 1 || !strings.HasPrefix(got[0], "groups.json value[1].id: is missing") {
-		t.Errorf("warnings = %q", got)
 	}
 
 	s = decodeItems(t, inventory.CollNamedLocations, `{"@odata.type":"#microsoft.graph.compliantNetworkNamedLocation","id":"l1","displayName":"GSA"}`)
@@ -174,33 +256,14 @@ func TestDecodeDirectoryObjects(t *testing.T) {
 		t.Errorf("kind = %q, want it kept as written", s.NamedLocations[0].Kind)
 	}
 
-	s = decodeItems(t, inventory.CollSecurityDefaults, `{"id":"x","isEnabled":null}`)
-	if s.SecurityDefaults != nil || len(s.Warnings) != 1 || s.Warnings[0].Field != "isEnabled" {
-		t.Errorf("security defaults = %v, warnings %v", s.SecurityDefaults, s.Warnings)
+	d := NewDecoder()
+	if err := d.Add(inventory.CollSecurityDefaults, json.RawMessage(`{"id":"x","isEnabled":null}`)); err == nil || err.Error() != "securityDefaults.json: isEnabled is missing, so whether security defaults are on is not known" {
+		t.Errorf("security defaults without isEnabled: err = %v", err)
 	}
 
 	s = decodeItems(t, inventory.CollOrganization, `{"id":"t1","verifiedDomains":[]}`, `{"id":"t2"}`)
 	if s.Tenant.ID != "t1" || len(s.Warnings) != 1 || s.Warnings[0].Field != "value[1]" {
 		t.Errorf("tenant = %+v, warnings %v", s.Tenant, s.Warnings)
-	}
-}
-
-func TestDecodeSignInsThatCannotBeFolded(t *testing.T) {
-	s := decodeItems(t, inventory.CollSignIns,
-		`{"userId":"u1","status":{"errorCode":0}}`,
-		`{"userId":"u1","createdDateTime":"soon","status":{"errorCode":0}}`,
-		`{"userId":"u1","createdDateTime":"2026-11-01T00:00:00Z","status":{}}`,
-		`{"userId":"u1","createdDateTime":"2026-11-01T00:00:00Z","status":{"errorCode":"0"}}`)
-	if len(s.SignIns) != 0 {
-		t.Errorf("folded %v", s.SignIns)
-	}
-	want := []string{"value[0].createdDateTime", "value[1].createdDateTime", "value[2].status.errorCode", "value[3].status.errorCode"}
-	var got []string
-	for _, w := range s.Warnings {
-		got = append(got, w.Field)
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("warning fields = %v, want %v (%v)", got, want, s.Warnings)
 	}
 }
 
@@ -232,13 +295,13 @@ func TestSignInFoldingManyKinds(t *testing.T) {
 func TestDecoderWarningsAreBoundedPerFile(t *testing.T) {
 	items := make([]string, maxWarningsPerFile+10)
 	for i := range items {
-		items[i] = `"not an object"`
+		items[i] = fmt.Sprintf(`{"id":"u%d","accountEnabled":true,"jobTitle":5}`, i)
 	}
-	s := decodeItems(t, inventory.CollRooms, items...)
-	if len(s.Warnings) != maxWarningsPerFile+1 {
-		t.Fatalf("%d warnings, want %d", len(s.Warnings), maxWarningsPerFile+1)
+	s := decodeItems(t, inventory.CollUsers, items...)
+	if len(s.Users) != len(items) || len(s.Warnings) != maxWarningsPerFile+1 {
+		t.Fatalf("%d users, %d warnings, want %d and %d", len(s.Users), len(s.Warnings), len(items), maxWarningsPerFile+1)
 	}
-	if last := s.Warnings[maxWarningsPerFile]; last.Source != "rooms.json" || last.Message != "10 more problem(s) of this file not listed" {
+	if last := s.Warnings[maxWarningsPerFile]; last.Source != "users.json" || last.Message != "10 more problem(s) of this file not listed" {
 		t.Errorf("summary = %q", last.String())
 	}
 }

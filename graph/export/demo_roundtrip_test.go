@@ -43,7 +43,7 @@ func TestDemoTenantRoundTrips(t *testing.T) {
 		if err := w.Close(); err != nil {
 			t.Fatal(err)
 		}
-		fromFolder, err := ReadSnapshot(dir, true)
+		fromFolder, err := ReadSnapshot(dir)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -169,7 +169,7 @@ func allPresent() map[string]bool {
 }
 
 func TestReadSnapshotDecodesTheFixtureTenant(t *testing.T) {
-	got, err := ReadSnapshot("testdata/tenant", true)
+	got, err := ReadSnapshot("testdata/tenant")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,17 +178,10 @@ func TestReadSnapshotDecodesTheFixtureTenant(t *testing.T) {
 	want := fixtureSnapshot(t)
 	assertSnapshotsEqual(t, got, want)
 
-	// Every malformed item is named by file and field, in reading order.
+	// What cannot make a verdict better is a warning, and the item is kept:
+	// a policy state Graph may add later counts as not enforcing.
 	wantWarnings := []struct{ source, field, says string }{
-		{"users.json", "value[3]", "not a JSON object"},
-		{"users.json", "value[4].id", "is missing"},
-		{"users.json", "value[5].signInActivity.lastSignInDateTime", `"last Tuesday" is not a date-time`},
-		{"userRegistrationDetails.json", "value[2].isAdmin", "is a string, expected a boolean; item skipped"},
 		{"conditionalAccessPolicies.json", "value[3].state", `"enabledForSomethingNew" is not one of`},
-		{"conditionalAccessPolicies.json", "value[4].conditions.users.includeUsers", "expected a list of strings; item skipped"},
-		{"conditionalAccessPolicies.json", "value[5]", "is a number, not a JSON object"},
-		{"signIns.json", "value[6].userId", "is missing"},
-		{"signIns.json", "value[7].status.errorCode", "is missing"},
 	}
 	if len(warnings) != len(wantWarnings) {
 		t.Fatalf("got %d warnings, want %d:\n%s", len(warnings), len(wantWarnings), listWarnings(warnings))

@@ -23,67 +23,50 @@ const maxSingleObject = 1 << 20
 // tenant of 100,000 users streams in constant memory.
 //
 // Only users.json is required. A file that is not a Graph collection (not
-// JSON, no "value" array, or only the first page of one):
-//   - strict (sync --from, which must not store half a tenant): an error
-//     naming the file, what is wrong and where;
-//   - not strict (assess --from): a warning naming the file, which is left
-//     out entirely (each file is checked before any of it reaches the sink,
-//     so a half-read file never passes for a whole one), and the rest is
-//     read. A broken users.json is an error either way: there is nothing to
-//     assess without it.
+// JSON, empty, null, cut short, trailing garbage, nested too deep, no
+// "value" array, or only the first page of one) is an EINVALID
+// inventory.Error naming the file, what is wrong and where; so is an item
+// the sink refuses. Leaving a broken file out instead would read as
+// "nothing of that kind": no exclusion groups, no sign-in evidence, and
+// verdicts better than the data. The caller stores nothing then.
 //
 // The warnings returned are the folder's own; the sink's (a Decoder's) are
-// its own business. Errors from the sink are returned wrapped with the file
-// name.
-func ReadFolder(dir string, sink Sink, strict bool) ([]inventory.Warning, error) {
+// its own business.
+func ReadFolder(dir string, sink Sink) ([]inventory.Warning, error) {
 	info, err := os.Stat(dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("export folder %s does not exist", dir)
+		return nil, inventory.Errorf(inventory.EINVALID, "export folder %s does not exist", dir)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("export folder %s cannot be read: %w", dir, err)
 	}
 	if !info.IsDir() {
-		return nil, fmt.Errorf("%s is a file, not a folder: an export folder holds one JSON file per collection (see GRAPH-EXPORT.md)", dir)
+		return nil, inventory.Errorf(inventory.EINVALID, "%s is a file, not a folder: an export folder holds one JSON file per collection (see GRAPH-EXPORT.md)", dir)
 	}
 	if _, err := os.Stat(filepath.Join(dir, fileOf(inventory.CollUsers))); errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("users.json is missing in %s: an export folder needs at least users.json (see GRAPH-EXPORT.md)", dir)
+		return nil, inventory.Errorf(inventory.EINVALID, "users.json is missing in %s: an export folder needs at least users.json (see GRAPH-EXPORT.md)", dir)
 	}
-
-	var warnings []inventory.Warning
 	for _, c := range inventory.Collections {
 		path := filepath.Join(dir, fileOf(c))
 		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
-		if !strict && c != inventory.CollUsers {
-			if _, err := readCollectionFile(path, c, nil); err != nil {
-				warnings = append(warnings, inventory.Warning{
-					Source:  fileOf(c),
-					Message: fmt.Sprintf("%s; the file is left out, as if it were missing", sentenceAfterFile(err)),
-				})
-				continue
-			}
-		}
 		notes, err := readCollectionFile(path, c, sink)
 		if err != nil {
-			return warnings, err
+			return nil, err
 		}
 		for _, n := range notes {
-			if strict {
-				return warnings, fmt.Errorf("%s: %s", fileOf(c), n)
-			}
-			warnings = append(warnings, inventory.Warning{Source: fileOf(c), Message: n})
+			return nil, fileErr(fileOf(c), n)
 		}
 	}
-	return warnings, nil
+	return nil, nil
 }
 
 // ReadSnapshot decodes the export folder dir into a Snapshot, the folder's
-// warnings included. strict is as for ReadFolder.
-func ReadSnapshot(dir string, strict bool) (*inventory.Snapshot, error) {
+// warnings included.
+func ReadSnapshot(dir string) (*inventory.Snapshot, error) {
 	d := NewDecoder()
-	warnings, err := ReadFolder(dir, d, strict)
+	warnings, err := ReadFolder(dir, d)
 	if err != nil {
 		return nil, err
 	}
@@ -93,23 +76,20 @@ func ReadSnapshot(dir string, strict bool) (*inventory.Snapshot, error) {
 	return d.Snapshot(), nil
 }
 
-// fileError is something wrong with a file's content, as a sentence that
-// starts with the file name.
-type fileError struct {
-	file string
-	msg  string
+// fileErr is something wrong with a file's content, as a sentence that
+// starts with the file name: wrong input, so the command exits 2.
+func fileErr(file, msg string) error {
+	return inventory.Errorf(inventory.EINVALID, "%s: %s", file, msg)
 }
 
-func (e *fileError) Error() string { return e.file + ": " + e.msg }
-
-// sentenceAfterFile is the message of a fileError without the file name
-// (a warning names the file in its Source already).
-func sentenceAfterFile(err error) string {
-	var fe *fileError
-	if errors.As(err, &fe) {
-		return fe.msg
+// sinkErr names the file of a sink's error, unless the sink's sentence
+// names it already (the Decoder's do).
+func sinkErr(file string, err error) error {
+	var e *inventory.Error
+	if errors.As(err, &e) {
+		return err
 	}
-	return err.Error()
+	return fmt.Errorf("%s: %w", file, err)
 }
 
 // readCollectionFile streams one file into sink; a nil sink only checks it.
@@ -144,7 +124,7 @@ func skipByteOrderMark(r *bufio.Reader, name string) (int64, error) {
 		_, err := r.Discard(3)
 		return 3, err
 	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
-		return 0, &fileError{name, "is UTF-16 text, not JSON in UTF-8: save it again as UTF-8 (in PowerShell: Out-File -Encoding utf8)"}
+		return 0, fileErr(name, "is UTF-16 text, not JSON in UTF-8: save it again as UTF-8 (in PowerShell: Out-File -Encoding utf8)")
 	}
 	return 0, nil
 }
@@ -157,7 +137,7 @@ func readSingleObject(r io.Reader, name, collection string, sink Sink, base int6
 		return fmt.Errorf("read %s: %w", name, err)
 	}
 	if len(data) > maxSingleObject {
-		return &fileError{name, fmt.Sprintf("is larger than %d bytes, too large for a single policy object", maxSingleObject)}
+		return fileErr(name, fmt.Sprintf("is larger than %d bytes, too large for a single policy object", maxSingleObject))
 	}
 	var probe any
 	if err := json.Unmarshal(data, &probe); err != nil {
@@ -165,7 +145,7 @@ func readSingleObject(r io.Reader, name, collection string, sink Sink, base int6
 	}
 	members, ok := probe.(map[string]any)
 	if !ok {
-		return &fileError{name, fmt.Sprintf("is %s, expected the policy object (or {\"value\":[policy]})", jsonKind(data))}
+		return fileErr(name, fmt.Sprintf("is %s, expected the policy object (or {\"value\":[policy]})", jsonKind(data)))
 	}
 	items := []json.RawMessage{data}
 	if _, wrapped := members["value"]; wrapped {
@@ -173,22 +153,22 @@ func readSingleObject(r io.Reader, name, collection string, sink Sink, base int6
 			Value []json.RawMessage `json:"value"`
 		}
 		if err := json.Unmarshal(data, &coll); err != nil {
-			return &fileError{name, `has a "value" member that is not an array`}
+			return fileErr(name, `has a "value" member that is not an array`)
 		}
 		items = coll.Value
 		if len(items) > 1 {
-			return &fileError{name, fmt.Sprintf(`holds %d policies in "value"; a tenant has one security defaults policy`, len(items))}
+			return fileErr(name, fmt.Sprintf(`holds %d policies in "value"; a tenant has one security defaults policy`, len(items)))
 		}
 	}
 	if sink == nil {
 		return nil
 	}
 	if err := sink.Begin(collection); err != nil {
-		return fmt.Errorf("%s: %w", name, err)
+		return sinkErr(name, err)
 	}
 	for _, it := range items {
 		if err := sink.Add(collection, it); err != nil {
-			return fmt.Errorf("%s: %w", name, err)
+			return sinkErr(name, err)
 		}
 	}
 	return nil

@@ -37,78 +37,60 @@ func TestReadFolderRefusesWhatIsNotAnExportFolder(t *testing.T) {
 		{"no users.json", noUsers, "users.json is missing in " + noUsers + ": an export folder needs at least users.json (see GRAPH-EXPORT.md)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			for _, strict := range []bool{true, false} {
-				_, err := ReadFolder(tc.dir, NewDecoder(), strict)
-				if err == nil || !strings.Contains(err.Error(), tc.says) {
-					t.Fatalf("strict=%v: err = %v, want one saying %q", strict, err, tc.says)
-				}
+			_, err := ReadFolder(tc.dir, NewDecoder())
+			if err == nil || !strings.Contains(err.Error(), tc.says) {
+				t.Fatalf("err = %v, want one saying %q", err, tc.says)
+			}
+			if inventory.ErrorCode(err) != inventory.EINVALID {
+				t.Errorf("code = %s, want invalid (exit 2)", inventory.ErrorCode(err))
 			}
 		})
 	}
 }
 
-// A broken file: strict reading stops with a sentence naming the file, the
-// problem and the byte; lenient reading leaves the file out, says so, and
-// reads the rest.
+// A broken file stops the read with a sentence naming the file, the
+// problem and the byte, as wrong input; leaving it out would read as
+// "nothing of that kind" and could make verdicts better than the data.
 func TestReadFolderBrokenFiles(t *testing.T) {
+	deep := `{"value":[` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `]}`
 	for _, tc := range []struct {
 		name    string
 		file    string // the broken file
 		content string
-		says    string // in the strict error and the lenient warning
+		says    string
 	}{
 		{"not JSON", "conditionalAccessPolicies.json", `{"value":[{"id":"p1"}}`, "conditionalAccessPolicies.json: not valid JSON at byte 21 (invalid character '}'"},
 		{"cut short", "groups.json", `{"value":[{"id":"g1","members":[`, "groups.json: not valid JSON at byte"},
 		{"no value array", "groups.json", `{"@odata.context":"x","values":[]}`, `groups.json: not a Graph collection at byte 34: has no "value" array`},
 		{"value not an array", "rooms.json", `{"value":{"id":"r1"}}`, `rooms.json: not a Graph collection at byte 9: found an object, expected "value" to be an array`},
+		{"value null", "signIns.json", `{"value":null}`, `signIns.json: not a Graph collection at byte 8: found null, expected "value" to be an array`},
 		{"top level array", "rooms.json", `[{"id":"r1"}]`, `rooms.json: not a Graph collection at byte 0: found an array, expected an object with a "value" array`},
 		{"empty file", "rooms.json", ``, "rooms.json: not a Graph collection at byte 0: is empty"},
+		{"only white space", "groups.json", " \n\t", "groups.json: not a Graph collection at byte"},
+		{"null", "groups.json", `null`, "groups.json: not a Graph collection at byte 0: found null"},
 		{"trailing data", "rooms.json", `{"value":[]} {"value":[]}`, "rooms.json: not a Graph collection at byte 13: has more after the collection object ends"},
+		{"trailing garbage", "groups.json", `{"value":[]}garbage`, "groups.json: not valid JSON at byte"},
+		{"nested too deep", "groups.json", deep, "groups.json: not valid JSON at byte"},
 		{"UTF-16", "rooms.json", "\xff\xfe{\x00}\x00", "rooms.json: is UTF-16 text"},
 		{"two value arrays", "rooms.json", `{"value":[],"value":[]}`, `has two "value" arrays`},
 		{"security defaults not JSON", "securityDefaults.json", `{"isEnabled": tru}`, "securityDefaults.json: not valid JSON at byte"},
 		{"security defaults an array", "securityDefaults.json", `[{"isEnabled": true}]`, "securityDefaults.json: is an array, expected the policy object"},
+		{"security defaults null", "securityDefaults.json", `null`, "securityDefaults.json: is null, expected the policy object"},
 		{"next link left in", "rooms.json", `{"value":[{"id":"r1"}],"@odata.nextLink":"https://graph.microsoft.com/v1.0/places/microsoft.graph.room?$skiptoken=x"}`, "rooms.json: has an \"@odata.nextLink\": it holds only the first page"},
+		{"users cut short", "users.json", `{"value":[{"id":"u1"},`, "users.json: not valid JSON at byte"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := writeFolder(t, map[string]string{"users.json": oneUser, tc.file: tc.content, "perUserMfaState.json": `{"value":[{"id":"u1","perUserMfaState":"enforced"}]}`})
-
-			_, err := ReadFolder(dir, NewDecoder(), true)
+			files := map[string]string{"users.json": oneUser, "perUserMfaState.json": `{"value":[{"id":"u1","perUserMfaState":"enforced"}]}`}
+			files[tc.file] = tc.content
+			dir := writeFolder(t, files)
+			_, err := ReadFolder(dir, NewDecoder())
 			if err == nil || !strings.Contains(err.Error(), tc.says) {
-				t.Fatalf("strict: err = %v, want one containing %q", err, tc.says)
+				t.Fatalf("err = %v, want one containing %q", err, tc.says)
 			}
-
-			d := NewDecoder()
-			warnings, err := ReadFolder(dir, d, false)
-			if err != nil {
-				t.Fatalf("lenient: %v", err)
-			}
-			if len(warnings) != 1 {
-				t.Fatalf("lenient: %d warnings, want 1: %v", len(warnings), warnings)
-			}
-			collection := strings.TrimSuffix(tc.file, ".json")
-			if got := warnings[0].Source + ": " + warnings[0].Message; !strings.Contains(got, tc.says) {
-				t.Errorf("lenient warning = %q, want it to contain %q", got, tc.says)
-			}
-			s := d.Snapshot()
-			if len(s.Users) != 1 || s.PerUserMFA["u1"] != "enforced" {
-				t.Errorf("lenient: the rest of the folder was not read: users %v, per-user %v", s.Users, s.PerUserMFA)
-			}
-			nextLink := strings.Contains(tc.content, "nextLink")
-			if s.Present[collection] != nextLink {
-				// A broken file is left out whole, as if missing; a file of
-				// one page is real data, read with its warning.
-				t.Errorf("lenient: Present[%s] = %v, want %v", collection, s.Present[collection], nextLink)
+			if inventory.ErrorCode(err) != inventory.EINVALID {
+				t.Errorf("code = %s, want invalid (exit 2)", inventory.ErrorCode(err))
 			}
 		})
-	}
-}
-
-func TestReadFolderBrokenUsersIsAnErrorEvenWhenLenient(t *testing.T) {
-	dir := writeFolder(t, map[string]string{"users.json": `{"value":[{"id":"u1"},`})
-	_, err := ReadFolder(dir, NewDecoder(), false)
-	if err == nil || !strings.Contains(err.Error(), "users.json: not valid JSON at byte") {
-		t.Fatalf("err = %v, want users.json's syntax error", err)
 	}
 }
 
@@ -123,7 +105,7 @@ func TestReadFolderAcceptsWhatRealExportsLookLike(t *testing.T) {
 		// Not a collection of the folder: ignored.
 		"servicePrincipals.json": `not even JSON`,
 	})
-	s, err := ReadSnapshot(dir, true)
+	s, err := ReadSnapshot(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +133,7 @@ func TestReadFolderAcceptsWhatRealExportsLookLike(t *testing.T) {
 // read: present, but not known.
 func TestReadFolderSecurityDefaultsUnknown(t *testing.T) {
 	dir := writeFolder(t, map[string]string{"users.json": oneUser, "securityDefaults.json": `{"value":[]}`})
-	s, err := ReadSnapshot(dir, true)
+	s, err := ReadSnapshot(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

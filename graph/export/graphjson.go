@@ -15,9 +15,6 @@ import (
 type fieldError struct {
 	Field   string
 	Message string
-	// Partial is true for a field of the wrong type: encoding/json still
-	// decoded every other field, so a caller may keep the item.
-	Partial bool
 }
 
 func (e *fieldError) Error() string { return e.Field + ": " + e.Message }
@@ -44,18 +41,21 @@ func joinPath(prefix, field string) string {
 // sits inside the item ("" for the item itself).
 func decodeObject(raw []byte, into any, path string) *fieldError {
 	if !isObject(raw) {
-		return badField(path, "is %s, expected an object", jsonKind(raw))
+		return badField(path, "must be an object, found %s", jsonKind(raw))
 	}
-	err := json.Unmarshal(raw, into)
+	return jsonProblem(path, json.Unmarshal(raw, into))
+}
+
+// jsonProblem turns encoding/json's error into a field path and a sentence;
+// nil stays nil.
+func jsonProblem(path string, err error) *fieldError {
 	if err == nil {
 		return nil
 	}
 	var typeErr *json.UnmarshalTypeError
 	if errors.As(err, &typeErr) {
-		e := badField(joinPath(path, typeErr.Field), "is %s, expected %s",
-			describeJSONValue(typeErr.Value), goKindInJSON(typeErr.Type))
-		e.Partial = true
-		return e
+		return badField(joinPath(path, typeErr.Field), "must be %s, found %s",
+			goKindInJSON(typeErr.Type), describeJSONValue(typeErr.Value))
 	}
 	var syntaxErr *json.SyntaxError
 	if errors.As(err, &syntaxErr) {
@@ -121,7 +121,7 @@ func goKindInJSON(t reflect.Type) string {
 		reflect.Float32, reflect.Float64:
 		return "a number"
 	case reflect.Slice, reflect.Array:
-		return "an array"
+		return "a list"
 	case reflect.Struct, reflect.Map:
 		return "an object"
 	}
@@ -202,7 +202,11 @@ func (g graphTime) check(path string) *fieldError {
 	if g.bad == "" {
 		return nil
 	}
-	return badField(path, "%q is not a date-time (expected e.g. 2026-11-02T08:15:00Z)", g.bad)
+	bad := g.bad
+	if len(bad) > 60 {
+		bad = bad[:60] + "…"
+	}
+	return badField(path, "must be a date-time such as 2026-11-02T08:15:00Z, found %q", printable(bad))
 }
 
 // parseGraphTime reads the date-times Graph writes (RFC 3339 with up to seven

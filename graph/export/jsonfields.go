@@ -3,6 +3,7 @@ package export
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"sort"
 	"strings"
 )
@@ -35,6 +36,10 @@ func readObject(raw json.RawMessage, path, namePrefix string, known map[string]f
 			continue
 		}
 		if !isAnnotation(k) && !isEmptyJSON(v) && other != nil {
+			// The name is kept and shown, so it is text like any other.
+			if err := checkText(joinPath(path, printable(k)), k); err != nil {
+				return err
+			}
 			*other = append(*other, namePrefix+k)
 		}
 	}
@@ -48,7 +53,7 @@ func membersOf(raw json.RawMessage, path string) (map[string]json.RawMessage, *f
 		return nil, nil
 	}
 	if !isObject(raw) {
-		return nil, badField(path, "is %s, expected an object", jsonKind(raw))
+		return nil, badField(path, "must be an object, found %s", jsonKind(raw))
 	}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &m); err != nil {
@@ -71,9 +76,14 @@ func stringList(raw json.RawMessage, path string) ([]string, *fieldError) {
 	var list []string
 	if err := json.Unmarshal(raw, &list); err != nil {
 		if bytes.HasPrefix(bytes.TrimSpace(raw), []byte("[")) {
-			return nil, badField(path, "holds an entry that is not a string")
+			return nil, badField(path, "must be a list of strings; an entry is not a string")
 		}
-		return nil, badField(path, "is %s, expected a list of strings", jsonKind(raw))
+		return nil, badField(path, "must be a list of strings, found %s", jsonKind(raw))
+	}
+	for i, s := range list {
+		if err := checkText(fmt.Sprintf("%s[%d]", path, i), s); err != nil {
+			return nil, err
+		}
 	}
 	return nonEmpty(list), nil
 }
@@ -85,7 +95,10 @@ func stringValue(raw json.RawMessage, path string) (string, *fieldError) {
 	}
 	var s string
 	if err := json.Unmarshal(raw, &s); err != nil {
-		return "", badField(path, "is %s, expected a string", jsonKind(raw))
+		return "", badField(path, "must be a string, found %s", jsonKind(raw))
+	}
+	if err := checkText(path, s); err != nil {
+		return "", err
 	}
 	return s, nil
 }

@@ -77,7 +77,7 @@ func TestFolderWriterThenReaderGivesTheSnapshotBack(t *testing.T) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	got, err := ReadSnapshot(dir, true)
+	got, err := ReadSnapshot(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

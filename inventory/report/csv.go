@@ -1,8 +1,6 @@
 package report
 
 import (
-	"bufio"
-	"encoding/csv"
 	"fmt"
 	"io"
 
@@ -18,51 +16,37 @@ const csvFlushEvery = 1000
 // 2006-01-02 and empty when unset. Names and UPNs come from the tenant, so a
 // cell that a spreadsheet would take for a formula is defused (csvCell).
 func WriteCSV(w io.Writer, accounts func(yield func(inventory.AccountLine) error) error) error {
-	buf := bufio.NewWriterSize(w, 64<<10)
-	cw := csv.NewWriter(buf)
+	cw := NewCSVWriter(w)
 	header := make([]string, len(accountColumns))
 	for i, c := range accountColumns {
 		header[i] = c.title
 	}
-	if err := cw.Write(header); err != nil {
-		return fmt.Errorf("write CSV header: %w", err)
+	if err := cw.Write(header...); err != nil {
+		return err
 	}
 	record := make([]string, len(accountColumns))
 	rows := 0
 	err := accounts(func(a inventory.AccountLine) error {
 		text := accountText(a)
-		for i, s := range text {
-			record[i] = csvCell(s)
-		}
+		copy(record, text[:])
 		for i, t := range accountDates(a) {
 			record[len(text)+i] = ""
 			if !t.IsZero() {
 				record[len(text)+i] = t.Format("2006-01-02")
 			}
 		}
-		if err := cw.Write(record); err != nil {
-			return fmt.Errorf("write CSV row for %s: %w", a.UserPrincipalName, err)
+		if err := cw.Write(record...); err != nil {
+			return fmt.Errorf("row for %s: %w", a.UserPrincipalName, err)
 		}
 		if rows++; rows%csvFlushEvery == 0 {
-			return flushCSV(cw, buf)
+			return cw.Flush()
 		}
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("stream accounts to CSV: %w", err)
 	}
-	return flushCSV(cw, buf)
-}
-
-func flushCSV(cw *csv.Writer, buf *bufio.Writer) error {
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("write CSV: %w", err)
-	}
-	if err := buf.Flush(); err != nil {
-		return fmt.Errorf("write CSV: %w", err)
-	}
-	return nil
+	return cw.Flush()
 }
 
 // csvCell defuses formula injection: a spreadsheet runs a cell that starts
