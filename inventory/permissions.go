@@ -38,6 +38,18 @@ func CanManageUsers(a Actor) error { return leadOnly(a, "manage users") }
 // CanChangeSettings says whether a may change a tenant's settings.
 func CanChangeSettings(a Actor) error { return leadOnly(a, "change settings") }
 
+// CanWorkInTenant says whether a may change anything in the tenant
+// tenantID. Every signed-in person may work in every tenant today; what
+// they may change there is still each action's own Can… rule. A form's
+// posted tenant is checked here, so that restricting people to some tenants
+// one day changes this rule and no handler.
+func CanWorkInTenant(a Actor, tenantID string) error {
+	if a.person() && tenantID != "" {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "Only signed-in users can change a tenant's accounts or settings%s.", a.signedInAs())
+}
+
 // CanBulkEdit says whether a may edit many cards at once. Each card's move is
 // still checked by CanMove: a bulk edit never takes a step one edit could not.
 func CanBulkEdit(a Actor) error { return leadOnly(a, "edit several accounts at once") }

@@ -12,11 +12,16 @@ func accountURL(id, tenantID string) string {
 	return withTenant("/accounts/"+url.PathEscape(id), tenantID)
 }
 
-// actionURL is where a card's form posts: /accounts/{id}/{verb}. The tenant
-// travels in the query so an action lands on the tenant the page showed,
-// not whichever was synced last.
-func actionURL(id, tenantID, verb string) string {
-	return withTenant("/accounts/"+url.PathEscape(id)+"/"+verb, tenantID)
+// actionURL is where a card's form posts: /accounts/{id}/{verb}, the id
+// escaped as one path segment. The tenant travels in the form's body
+// (tenantField), the only place the server reads it from.
+func actionURL(id, verb string) string {
+	return "/accounts/" + url.PathEscape(id) + "/" + verb
+}
+
+// userURL is where a user's form posts: /users/{id}/{verb}.
+func userURL(id, verb string) string {
+	return "/users/" + url.PathEscape(id) + "/" + verb
 }
 
 // withTenant adds ?tenant= to a path when a tenant is named.

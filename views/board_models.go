@@ -90,6 +90,7 @@ type BoardPage struct {
 // BulkForm is the security lead's bulk-edit form under the board's filters.
 type BulkForm struct {
 	Action   string
+	TenantID string   // the tenant the board shows, which the edit changes
 	Filter   []Hidden // the board's current filter, for "all N matching"
 	Matching int
 	Users    []Option

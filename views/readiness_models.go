@@ -36,10 +36,8 @@ type ReadinessPage struct {
 	Chart          TrendChart
 	Unchecked      []string
 
-	// Exports are the download links; TenantQuery keeps the tenant in
-	// links and forms ("" or "?tenant=...").
+	// Exports are the download links, in the tenant shown.
 	PDFHref, XLSXHref, CSVHref string
-	TenantQuery                string
 }
 
 // ShareTile is one verdict's share of the applicable accounts.

@@ -21,7 +21,7 @@ func (s *Server) accountShow(c echo.Context) error {
 	if !ok {
 		return inventory.Errorf(inventory.ENOTFOUND, "No tenant has been synced yet, so there is no account to show.")
 	}
-	return s.renderAccount(c, t, c.Param("id"), http.StatusOK, views.Notice{}, nil)
+	return s.renderAccount(c, t, accountParam(c), http.StatusOK, views.Notice{}, nil)
 }
 
 // renderAccount renders the account page with a notice at a status: 200

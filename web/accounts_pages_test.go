@@ -173,7 +173,7 @@ func (e errCause) Error() string { return string(e) }
 
 func TestSettingsOnlyLeadsChangeAndVerdictsFollow(t *testing.T) {
 	srv, store, snap := demoServer(t, 80)
-	form := url.Values{"kind": {"csp"}, "service_patterns": {"svc\nservice"}, "room_patterns": {"mtr, surfacehub, room"},
+	form := url.Values{"tenant": {snap.Tenant.ID}, "kind": {"csp"}, "service_patterns": {"svc\nservice"}, "room_patterns": {"mtr, surfacehub, room"},
 		"break_glass_patterns": {"breakglass"}, "window_days": {"30"}}
 	eng := webtest.Login(t, srv, store, inventory.Engineer)
 	resp, body := send(t, eng, http.MethodPost, srv.URL+"/settings", form, map[string]string{"Accept": "text/html"})
@@ -181,7 +181,7 @@ func TestSettingsOnlyLeadsChangeAndVerdictsFollow(t *testing.T) {
 		t.Fatalf("engineer saving settings: %d %s", resp.StatusCode, body)
 	}
 	lead := webtest.Login(t, srv, store, inventory.SecurityLead)
-	bad := url.Values{"kind": {"csp"}, "window_days": {"0"}}
+	bad := url.Values{"tenant": {snap.Tenant.ID}, "kind": {"csp"}, "window_days": {"0"}}
 	resp, body = send(t, lead, http.MethodPost, srv.URL+"/settings", bad, map[string]string{"Accept": "text/html"})
 	if resp.StatusCode != http.StatusBadRequest || !says(body, "from 1 to 365") {
 		t.Fatalf("bad window: %d %s", resp.StatusCode, body)

@@ -54,9 +54,29 @@ func (s *Server) recordSignIn(c echo.Context, u pg.User, method string) {
 		Details: map[string]any{"method": method, "email": u.Email}})
 }
 
-// recordFailedSignIn names the user when known, else the e-mail typed.
-func (s *Server) recordFailedSignIn(c echo.Context, userID, email, reason string) {
-	s.record(c, authEvent{ActorID: userID, ActorName: clip(email, 320), Action: actionSignInFailed, Reason: reason})
+// recordFailedSignIn records a failed sign-in by the user id and name the
+// identity provider's verified answer gave, when it gave any.
+func (s *Server) recordFailedSignIn(c echo.Context, userID, name, reason string) {
+	s.record(c, authEvent{ActorID: userID, ActorName: clip(name, 320), Action: actionSignInFailed, Reason: reason})
+}
+
+// unknownAddress stands in the record for whatever was typed into the
+// e-mail field when it names nobody.
+const unknownAddress = "unknown address"
+
+// recordFailedPassword records a failed sign-in with a password against the
+// account it named (u, when the address typed is a user's), by the
+// account's stored id and name. When the address names nobody, the record
+// says "unknown address" and never what was typed: the audit trail is kept
+// for good and read by every role, and what people type into the e-mail
+// field by mistake is sometimes their password.
+func (s *Server) recordFailedPassword(c echo.Context, u *pg.User, reason string) {
+	if u == nil {
+		s.recordFailedSignIn(c, "", unknownAddress, unknownAddress)
+		return
+	}
+	s.record(c, authEvent{ActorID: u.ID, ActorName: u.Name(), Action: actionSignInFailed, Reason: reason,
+		Details: map[string]any{"email": u.Email}})
 }
 
 // clientIP is the address the request came from. Not X-Forwarded-For: a

@@ -7,10 +7,12 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// Failed sign-ins allowed per client address and per e-mail: a burst of
-// signInBurst, then one more every signInEvery (10 a minute). Only failures
-// count: a team signing in from one office address is never locked out by
-// its own successes, and guessing a password takes failures.
+// Failed sign-ins allowed per client address: a burst of signInBurst, then
+// one more every signInEvery (10 a minute). Only failures count: a team
+// signing in from one office address is never locked out by its own
+// successes, and guessing a password takes failures. Guessing at one
+// account from many addresses is slowed by accountThrottle
+// (auth_throttle.go), which is never a lockout.
 const (
 	signInBurst = 10
 	signInEvery = 6 * time.Second
@@ -19,8 +21,8 @@ const (
 	limiterIdle = signInBurst * signInEvery
 )
 
-// attemptLimiter counts failed attempts per key (an address or an e-mail)
-// in memory. Each replica counts its own, which still bounds a guesser to
+// attemptLimiter counts failed attempts per key (a client address) in
+// memory. Each replica counts its own, which still bounds a guesser to
 // replicas × the rate: enough against online guessing.
 type attemptLimiter struct {
 	mu       sync.Mutex

@@ -19,6 +19,7 @@ import (
 const (
 	signInFailed    = "The e-mail or the password is not right. Check both and try again."
 	signInThrottled = "Too many failed sign-ins. Wait a minute, then try again."
+	signInHeld      = "Too many failed sign-ins to this account from here. Wait a few minutes, then try again."
 )
 
 // loginShow serves GET /login. A signed-in visitor goes straight on.
@@ -31,17 +32,24 @@ func (s *Server) loginShow(c echo.Context) error {
 }
 
 // loginSubmit serves POST /login: e-mail and password against the stored
-// argon2id hash, failures rate-limited per address and per e-mail.
+// argon2id hash, failures throttled per client address and per account
+// (auth_throttle.go). What was typed into the e-mail field is never logged
+// nor recorded: it is sometimes a password typed into the wrong box.
 func (s *Server) loginSubmit(c echo.Context) error {
 	ctx := c.Request().Context()
 	email := strings.ToLower(strings.TrimSpace(c.FormValue("email")))
 	password := c.FormValue("password")
 	next := safeNext(c.FormValue("next"))
 	ip, now := clientIP(c), time.Now()
-	if s.signInLimit.blocked("ip:"+ip, now) || s.signInLimit.blocked("email:"+email, now) {
-		s.log.Warn("sign-in throttled", "ip", ip)
+	if s.signInLimit.blocked("ip:"+ip, now) {
+		s.log.Warn("sign-in throttled", "ip", ip, "by", "address")
 		c.Response().Header().Set("Retry-After", strconv.Itoa(int(signInEvery/time.Second)))
 		return s.signInRefused(c, http.StatusTooManyRequests, signInThrottled, email, next)
+	}
+	if wait := s.accountHold.wait(email, ip, now); wait > 0 {
+		s.log.Warn("sign-in throttled", "ip", ip, "by", "account")
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
+		return s.signInRefused(c, http.StatusTooManyRequests, signInHeld, email, next)
 	}
 	if email == "" || password == "" {
 		return s.signInRefused(c, http.StatusBadRequest, "Enter your e-mail and your password.", email, next)
@@ -57,17 +65,17 @@ func (s *Server) loginSubmit(c echo.Context) error {
 	passwordOK := known && hash != "" && VerifyPassword(hash, password)
 	if !passwordOK || u.Disabled {
 		s.signInLimit.fail("ip:"+ip, now)
-		s.signInLimit.fail("email:"+email, now)
-		reason := "wrong password"
+		s.accountHold.fail(email, ip, now)
+		named, reason := &u, "wrong password"
 		switch {
 		case !known:
-			reason = "unknown e-mail"
+			named = nil // the record never says what was typed
 		case hash == "":
 			reason = "no local password (signs in with Microsoft)"
 		case passwordOK:
 			reason = "account disabled"
 		}
-		s.recordFailedSignIn(c, u.ID, email, reason)
+		s.recordFailedPassword(c, named, reason)
 		return s.signInRefused(c, http.StatusUnauthorized, signInFailed, email, next)
 	}
 	if err := s.startSession(ctx, u); err != nil {

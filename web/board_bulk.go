@@ -23,7 +23,7 @@ const maxBulkIDs = 5000
 // card the board's filter matches (scope=filter, with the filter in the
 // form's hidden fields). Each card's move is checked as a single move is.
 func (s *Server) boardBulk(c echo.Context) error {
-	t, err := s.syncedTenant(c)
+	t, err := s.postedTenant(c)
 	if err != nil {
 		return err
 	}

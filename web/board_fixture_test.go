@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg"
@@ -57,16 +58,27 @@ func newBoardFixture(t *testing.T, accounts int) *boardFixture {
 // a sync does; each gets a card in triage.
 func syncTenant(t *testing.T, store *pg.Store, id, name, domain, prefix string, n int) {
 	t.Helper()
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("%s-%02d", prefix, i+1)
+	}
+	syncAccounts(t, store, id, name, domain, ids)
+}
+
+// syncAccounts stores a tenant whose enabled member accounts have the ids
+// given; an account's UPN is its id, with every character but letters,
+// digits and "-" made a "-", @domain.
+func syncAccounts(t *testing.T, store *pg.Store, id, name, domain string, ids []string) {
+	t.Helper()
 	ctx := t.Context()
 	snap := &inventory.Snapshot{
 		Tenant: inventory.Tenant{ID: id, DisplayName: name, Domains: []string{domain}},
 		Present: map[string]bool{inventory.CollUsers: true, inventory.CollRegistrations: true, inventory.CollPolicies: true,
 			inventory.CollOrganization: true},
 	}
-	for i := 1; i <= n; i++ {
-		acc := fmt.Sprintf("%s-%02d", prefix, i)
+	for _, acc := range ids {
 		snap.Users = append(snap.Users, inventory.User{ID: acc, DisplayName: "Person " + acc,
-			UserPrincipalName: acc + "@" + domain, UserType: "Member", AccountEnabled: true})
+			UserPrincipalName: upnOf(acc) + "@" + domain, UserType: "Member", AccountEnabled: true})
 	}
 	res := inventory.Assess(snap, inventory.Inputs{Settings: inventory.DefaultSettings(inventory.KindMixed), AsOf: time.Now().UTC()})
 	runID, err := store.StartRun(ctx, pg.SourceDemo)
@@ -76,6 +88,15 @@ func syncTenant(t *testing.T, store *pg.Store, id, name, domain, prefix string, 
 	if err := store.ApplySync(ctx, runID, snap, inventory.KindMixed, res); err != nil {
 		t.Fatalf("sync %s: %v", name, err)
 	}
+}
+
+func upnOf(id string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' {
+			return r
+		}
+		return '-'
+	}, id)
 }
 
 // actor is a fixture user as the store's Actor.

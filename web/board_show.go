@@ -132,7 +132,7 @@ func (s *Server) boardPage(c echo.Context, t pg.Tenant, q url.Values, notice vie
 	}
 	if inventory.CanBulkEdit(viewer) == nil {
 		v.Bulk = &views.BulkForm{
-			Action: "/board/bulk?tenant=" + url.QueryEscape(t.ID), Matching: v.Total,
+			Action: "/board/bulk", TenantID: t.ID, Matching: v.Total,
 			Users: people, Paths: enumOptions(inventory.Paths, ""), Moves: bulkMoves(), Back: b.self,
 		}
 		for _, h := range bq.hiddenFilter() {

@@ -227,9 +227,9 @@ func TestBulkEdit(t *testing.T) {
 	eng := f.users["eng"].ID
 
 	// By hand: two cards ticked.
-	form := url.Values{"scope": {"selected"}, "ids": {"a-01", "a-02"}, "set_assign": {eng}, "set_move": {"planned"},
+	form := url.Values{"tenant": {tenantA}, "scope": {"selected"}, "ids": {"a-01", "a-02"}, "set_assign": {eng}, "set_move": {"planned"},
 		"back": {"/board?tenant=" + tenantA}}
-	resp, body := send(t, f.clients["lead"], http.MethodPost, f.url("/board/bulk?tenant="+tenantA), form, asBrowser)
+	resp, body := send(t, f.clients["lead"], http.MethodPost, f.url("/board/bulk"), form, asBrowser)
 	if resp.StatusCode != http.StatusSeeOther || !strings.Contains(resp.Header.Get("Location"), "bulk=2") {
 		t.Fatalf("bulk by hand: %d %s\n%s", resp.StatusCode, resp.Header.Get("Location"), excerpt(body))
 	}
@@ -244,8 +244,8 @@ func TestBulkEdit(t *testing.T) {
 	}
 
 	// By filter: every card still in triage gets a due date.
-	form = url.Values{"scope": {"filter"}, "q": {"a-0"}, "set_due": {"2030-06-30"}}
-	resp, body = send(t, f.clients["lead"], http.MethodPost, f.url("/board/bulk?tenant="+tenantA), form, asBrowser)
+	form = url.Values{"tenant": {tenantA}, "scope": {"filter"}, "q": {"a-0"}, "set_due": {"2030-06-30"}}
+	resp, body = send(t, f.clients["lead"], http.MethodPost, f.url("/board/bulk"), form, asBrowser)
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("bulk by filter: %d\n%s", resp.StatusCode, excerpt(body))
 	}
@@ -271,7 +271,8 @@ func TestBulkEdit(t *testing.T) {
 		{"eng", url.Values{"scope": {"selected"}, "ids": {"a-03"}, "set_due": {"2030-01-01"}}, http.StatusForbidden, "Only a security lead can do this"},
 		{"mgmt", url.Values{"scope": {"filter"}, "set_due": {"2030-01-01"}}, http.StatusForbidden, "Only a security lead can do this"},
 	} {
-		resp, body := send(t, f.clients[tc.who], http.MethodPost, f.url("/board/bulk?tenant="+tenantA), tc.form, asBrowser)
+		tc.form.Set("tenant", tenantA)
+		resp, body := send(t, f.clients[tc.who], http.MethodPost, f.url("/board/bulk"), tc.form, asBrowser)
 		if resp.StatusCode != tc.want || !says(body, tc.sentence) {
 			t.Errorf("%s %v: %d, want %d with %q\n%s", tc.who, tc.form, resp.StatusCode, tc.want, tc.sentence, excerpt(body))
 		}

@@ -19,11 +19,11 @@ const maxReasonLength = 500
 
 // cardMove serves POST /accounts/:id/move (to, version, reason).
 func (s *Server) cardMove(c echo.Context) error {
-	t, err := s.syncedTenant(c)
+	t, err := s.postedTenant(c)
 	if err != nil {
 		return err
 	}
-	id := c.Param("id")
+	id := accountParam(c)
 	err = func() error {
 		to, err := formStatus(c, "to")
 		if err != nil {
@@ -58,11 +58,11 @@ func (s *Server) cardMove(c echo.Context) error {
 // cardAssign serves POST /accounts/:id/assign (assignee: a user id, "" for
 // nobody; version).
 func (s *Server) cardAssign(c echo.Context) error {
-	t, err := s.syncedTenant(c)
+	t, err := s.postedTenant(c)
 	if err != nil {
 		return err
 	}
-	id := c.Param("id")
+	id := accountParam(c)
 	err = func() error {
 		version, err := formVersion(c)
 		if err != nil {
@@ -78,11 +78,11 @@ func (s *Server) cardAssign(c echo.Context) error {
 // cardDue serves POST /accounts/:id/due (due: yyyy-mm-dd, "" clears it;
 // version).
 func (s *Server) cardDue(c echo.Context) error {
-	t, err := s.syncedTenant(c)
+	t, err := s.postedTenant(c)
 	if err != nil {
 		return err
 	}
-	id := c.Param("id")
+	id := accountParam(c)
 	err = func() error {
 		version, err := formVersion(c)
 		if err != nil {
@@ -101,11 +101,11 @@ func (s *Server) cardDue(c echo.Context) error {
 // cardComment serves POST /accounts/:id/comment (text). A comment changes
 // no state, so it names no version: it can never be stale.
 func (s *Server) cardComment(c echo.Context) error {
-	t, err := s.syncedTenant(c)
+	t, err := s.postedTenant(c)
 	if err != nil {
 		return err
 	}
-	id := c.Param("id")
+	id := accountParam(c)
 	err = func() error {
 		text, err := inventory.ValidateComment(c.FormValue("text"))
 		if err != nil {

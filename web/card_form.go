@@ -98,20 +98,37 @@ func backURL(c echo.Context, fallback string) string {
 	return fallback
 }
 
+// accountParam is the account id in the path of /accounts/:id/…, which
+// links write escaped (url.PathEscape): an id may hold "/", "?", "#" or
+// "%". echo matches routes on the escaped path when it has escapes the
+// default encoding would not make (%2F for "/") and then leaves the
+// parameter escaped; otherwise the parameter is already unescaped, and
+// unescaping it again would turn an id holding "%41" into another id.
+func accountParam(c echo.Context) string {
+	id := c.Param("id")
+	if c.Request().URL.RawPath == "" {
+		return id
+	}
+	if unescaped, err := url.PathUnescape(id); err == nil {
+		return unescaped
+	}
+	return id
+}
+
 // accountPath is an account's page in a tenant.
 func accountPath(t pg.Tenant, id string) string {
 	return "/accounts/" + url.PathEscape(id) + "?tenant=" + url.QueryEscape(t.ID)
 }
 
-// syncedTenant is the tenant an action acts on; with none synced there is
-// no card to act on.
+// syncedTenant is the tenant a board fragment shows; with none synced
+// there is no card to show. Actions use postedTenant instead.
 func (s *Server) syncedTenant(c echo.Context) (pg.Tenant, error) {
 	t, ok, err := s.currentTenant(c)
 	if err != nil {
 		return pg.Tenant{}, err
 	}
 	if !ok {
-		return pg.Tenant{}, inventory.Errorf(inventory.ENOTFOUND, "No tenant has been synced yet, so there is no card to change.")
+		return pg.Tenant{}, inventory.Errorf(inventory.ENOTFOUND, "No tenant has been synced yet, so there is no card to show.")
 	}
 	return t, nil
 }

@@ -27,11 +27,11 @@ func fragment(t *testing.T, body string) *goquery.Document {
 func TestMoveWithHTMXAnswersWithTheCard(t *testing.T) {
 	f := newBoardFixture(t, 3)
 	c := f.plan(t, "a-01", "eng")
-	target := f.url("/accounts/a-01/move?tenant=" + tenantA)
+	target := f.url("/accounts/a-01/move")
 	back := "/board?mine=1&tenant=" + tenantA
 
 	// Done: the card as it now stands, in its new column's status.
-	form := url.Values{"to": {"in_progress"}, "version": {version(c)}, "back": {back}}
+	form := url.Values{"tenant": {tenantA}, "to": {"in_progress"}, "version": {version(c)}, "back": {back}}
 	resp, body := send(t, f.clients["eng"], http.MethodPost, target, form, asHTMX("card-a-01"))
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("htmx move: %d\n%s", resp.StatusCode, excerpt(body))
@@ -63,8 +63,8 @@ func TestMoveWithHTMXAnswersWithTheCard(t *testing.T) {
 
 	// Refused: 403 with the sentence in the card, which is unchanged.
 	other := f.plan(t, "a-02", "eng2")
-	resp, body = send(t, f.clients["eng"], http.MethodPost, f.url("/accounts/a-02/move?tenant="+tenantA),
-		url.Values{"to": {"in_progress"}, "version": {version(other)}}, asHTMX("card-a-02"))
+	resp, body = send(t, f.clients["eng"], http.MethodPost, f.url("/accounts/a-02/move"),
+		url.Values{"tenant": {tenantA}, "to": {"in_progress"}, "version": {version(other)}}, asHTMX("card-a-02"))
 	if resp.StatusCode != http.StatusForbidden || !strings.Contains(fragment(t, body).Find(`[data-testid="notice"]`).Text(), "Engineers can move only the accounts assigned to them") {
 		t.Errorf("refused htmx move: %d\n%s", resp.StatusCode, excerpt(body))
 	}
@@ -73,8 +73,8 @@ func TestMoveWithHTMXAnswersWithTheCard(t *testing.T) {
 func TestAccountPageActionsWithHTMXAnswerWithTheWorkSection(t *testing.T) {
 	f := newBoardFixture(t, 2)
 	f.plan(t, "a-01", "eng")
-	resp, body := send(t, f.clients["eng"], http.MethodPost, f.url("/accounts/a-01/comment?tenant="+tenantA),
-		url.Values{"text": {"Called the owner; <b>no</b> answer yet."}}, asHTMX("work"))
+	resp, body := send(t, f.clients["eng"], http.MethodPost, f.url("/accounts/a-01/comment"),
+		url.Values{"tenant": {tenantA}, "text": {"Called the owner; <b>no</b> answer yet."}}, asHTMX("work"))
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("htmx comment: %d\n%s", resp.StatusCode, excerpt(body))
 	}
@@ -85,8 +85,8 @@ func TestAccountPageActionsWithHTMXAnswerWithTheWorkSection(t *testing.T) {
 	}
 
 	// A refused exception request keeps what was typed.
-	resp, body = send(t, f.clients["eng"], http.MethodPost, f.url("/accounts/a-01/exception?tenant="+tenantA),
-		url.Values{"version": {version(f.card(t, "a-01"))}, "justification": {"too short"}, "controls": {"IP-restricted policy"}, "expiry": {"2099-01-01"}},
+	resp, body = send(t, f.clients["eng"], http.MethodPost, f.url("/accounts/a-01/exception"),
+		url.Values{"tenant": {tenantA}, "version": {version(f.card(t, "a-01"))}, "justification": {"too short"}, "controls": {"IP-restricted policy"}, "expiry": {"2099-01-01"}},
 		asHTMX("work"))
 	if resp.StatusCode != http.StatusBadRequest {
 		t.Fatalf("bad request with htmx: %d", resp.StatusCode)
@@ -105,8 +105,8 @@ func TestPlainFormConflictOnTheBoardRendersTheBoard(t *testing.T) {
 	f := newBoardFixture(t, 2)
 	c := f.plan(t, "a-01", "eng")
 	f.move(t, "lead", "a-01", inventory.InProgress)
-	form := url.Values{"to": {"in_progress"}, "version": {version(c)}, "back": {"/board?q=a-0&tenant=" + tenantA}}
-	resp, body := send(t, f.clients["eng"], http.MethodPost, f.url("/accounts/a-01/move?tenant="+tenantA), form, asBrowser)
+	form := url.Values{"tenant": {tenantA}, "to": {"in_progress"}, "version": {version(c)}, "back": {"/board?q=a-0&tenant=" + tenantA}}
+	resp, body := send(t, f.clients["eng"], http.MethodPost, f.url("/accounts/a-01/move"), form, asBrowser)
 	if resp.StatusCode != http.StatusConflict {
 		t.Fatalf("status %d, want 409", resp.StatusCode)
 	}

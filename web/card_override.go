@@ -16,11 +16,11 @@ const maxOverrideReasonLength = 500
 // a security lead's answer that wins over the automatic one. Both empty
 // removes the override. The verdict is reassessed at once.
 func (s *Server) cardOverride(c echo.Context) error {
-	t, err := s.syncedTenant(c)
+	t, err := s.postedTenant(c)
 	if err != nil {
 		return err
 	}
-	id := c.Param("id")
+	id := accountParam(c)
 	err = func() error {
 		viewer := actorOf(c)
 		if err := inventory.CanOverride(viewer); err != nil {

@@ -194,7 +194,8 @@ func TestCardRoutesByRoleAndState(t *testing.T) {
 			if tc.account != "" {
 				account = tc.account
 			}
-			target := f.url(fmt.Sprintf(tc.path, account) + "?tenant=" + tenantA)
+			form.Set("tenant", tenantA) // as every card form posts it
+			target := f.url(fmt.Sprintf(tc.path, url.PathEscape(account)))
 			resp, body := send(t, f.clients[tc.who], http.MethodPost, target, form, asBrowser)
 			if resp.StatusCode != tc.want {
 				t.Fatalf("status %d, want %d\n%s", resp.StatusCode, tc.want, excerpt(body))

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -15,20 +16,18 @@ import (
 )
 
 // deliverySave serves POST /settings/delivery (security leads): validate,
-// store, record on the audit trail. A refusal shows the form as typed, but
-// for the webhook URL, which is a secret and never written into a page.
+// store, record on the audit trail, in the tenant the form was shown for
+// (postedTenant). A refusal shows the form as typed, but for the webhook
+// URL, which is a secret and never written into a page.
 func (s *Server) deliverySave(c echo.Context) error {
 	actor := actorOf(c)
 	if err := inventory.CanChangeSettings(actor); err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	t, ok, err := s.currentTenant(c)
+	t, err := s.postedTenant(c)
 	if err != nil {
 		return err
-	}
-	if !ok {
-		return inventory.Errorf(inventory.ENOTFOUND, "No tenant has been synced yet.")
 	}
 	old, err := s.store.DeliverySettings(ctx, t.ID)
 	if err != nil {
@@ -54,7 +53,7 @@ func (s *Server) deliverySave(c echo.Context) error {
 	if err != nil {
 		s.log.Error("record a delivery settings change", "err", err)
 	}
-	return c.Redirect(http.StatusSeeOther, "/settings/delivery?saved=1")
+	return c.Redirect(http.StatusSeeOther, "/settings/delivery?tenant="+url.QueryEscape(t.ID)+"&saved=1")
 }
 
 func onOff(b bool) string {
@@ -65,7 +64,8 @@ func onOff(b bool) string {
 }
 
 // deliveryFromForm reads the form over the stored settings: an empty
-// webhook field keeps the stored URL.
+// webhook field keeps the stored URL. The settings' rules are checked by
+// deliver.Settings.Validate, which the store calls before it writes.
 func deliveryFromForm(c echo.Context, old deliver.Settings) (deliver.Settings, error) {
 	f := typedDeliveryForm(c)
 	st := deliver.Settings{
@@ -87,9 +87,6 @@ func deliveryFromForm(c echo.Context, old deliver.Settings) (deliver.Settings, e
 	}
 	if u := strings.TrimSpace(c.FormValue("webhook_url")); u != "" {
 		st.Webhook = u
-	}
-	if f.SMTPHost == "" && (f.SMTPFrom != "" || f.SMTPTo != "") {
-		return st, inventory.Errorf(inventory.EINVALID, "The e-mail has recipients but no SMTP server: fill in the server, or clear the addresses.")
 	}
 	return st, nil
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"os"
 	"time"
 
@@ -15,19 +16,17 @@ import (
 
 // deliverySendNow serves POST /settings/delivery/send (security leads):
 // deliver the report now, as set up, whether the schedule is on or off,
-// record the outcome, and show it.
+// record the outcome, and show it. The tenant is the one the page showed
+// (postedTenant).
 func (s *Server) deliverySendNow(c echo.Context) error {
 	actor := actorOf(c)
 	if err := inventory.CanChangeSettings(actor); err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	t, ok, err := s.currentTenant(c)
+	t, err := s.postedTenant(c)
 	if err != nil {
 		return err
-	}
-	if !ok {
-		return inventory.Errorf(inventory.ENOTFOUND, "No tenant has been synced yet, so there is no report to send.")
 	}
 	st, err := s.store.DeliverySettings(ctx, t.ID)
 	if err != nil {
@@ -52,5 +51,5 @@ func (s *Server) deliverySendNow(c echo.Context) error {
 	if err != nil {
 		s.log.Error("record a delivery sent by hand", "err", err)
 	}
-	return c.Redirect(http.StatusSeeOther, "/settings/delivery?sent=1")
+	return c.Redirect(http.StatusSeeOther, "/settings/delivery?tenant="+url.QueryEscape(t.ID)+"&sent=1")
 }

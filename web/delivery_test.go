@@ -59,7 +59,7 @@ func TestDeliverySettingsAndSendNow(t *testing.T) {
 	defer hookSrv.Close()
 
 	form := url.Values{
-		"enabled": {"on"}, "schedule": {"weekly"}, "weekday": {"2"}, "hour": {"9"}, "time_zone": {"Europe/Amsterdam"},
+		"tenant": {snap.Tenant.ID}, "enabled": {"on"}, "schedule": {"weekly"}, "weekday": {"2"}, "hour": {"9"}, "time_zone": {"Europe/Amsterdam"},
 		"interval_hours": {"168"}, "smtp_host": {"127.0.0.1"}, "smtp_port": {strconv.Itoa(relay.Port)},
 		"smtp_from": {"mfaboard@partner.example"}, "smtp_to": {"ceo@partner.example\r\ncfo@partner.example"},
 		"webhook_url": {hookSrv.URL + webhookSecret},
@@ -85,7 +85,7 @@ func TestDeliverySettingsAndSendNow(t *testing.T) {
 
 	lead := webtest.Login(t, srv, store, inventory.SecurityLead)
 	resp, _ := do(t, lead, http.MethodPost, srv.URL+"/settings/delivery", form, browser)
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/settings/delivery?saved=1" {
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/settings/delivery?tenant="+snap.Tenant.ID+"&saved=1" {
 		t.Fatalf("save: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	st, err := store.DeliverySettings(context.Background(), snap.Tenant.ID)
@@ -132,8 +132,8 @@ func TestDeliverySettingsAndSendNow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, _ = do(t, lead, http.MethodPost, srv.URL+"/settings/delivery/send", url.Values{}, browser)
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/settings/delivery?sent=1" {
+	resp, _ = do(t, lead, http.MethodPost, srv.URL+"/settings/delivery/send", url.Values{"tenant": {snap.Tenant.ID}}, browser)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/settings/delivery?tenant="+snap.Tenant.ID+"&sent=1" {
 		t.Fatalf("send now: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	msgs := relay.Messages()
@@ -196,4 +196,31 @@ func cloneForm(v url.Values) url.Values {
 		out[k] = append([]string(nil), vs...)
 	}
 	return out
+}
+
+// A form without an SMTP server still sends a port, which the table
+// requires: an empty or zero one is refused with the sentence, not a 500.
+func TestDeliveryRefusesAMissingPort(t *testing.T) {
+	srv, store := authServer(t, web.Config{})
+	snap := demo.Generate(demo.Options{Users: 40, Seed: 5, AsOf: time.Now().UTC()})
+	syncSnapshot(t, store, snap, inventory.KindMixed)
+	lead := webtest.Login(t, srv, store, inventory.SecurityLead)
+	for _, port := range []string{"", "0", "70000", "five"} {
+		form := url.Values{"tenant": {snap.Tenant.ID}, "schedule": {"weekly"}, "weekday": {"1"}, "hour": {"8"}, "time_zone": {"UTC"},
+			"smtp_host": {""}, "smtp_port": {port}, "webhook_url": {"https://hooks.slack.com/services/T/B/SECRET"}}
+		resp, body := do(t, lead, http.MethodPost, srv.URL+"/settings/delivery", form, browser)
+		if resp.StatusCode != http.StatusBadRequest || !says(body, "The SMTP port must be a number from 1 to 65535") || strings.Contains(body, "SECRET") {
+			t.Errorf("port %q: %d, want 400 with the sentence\n%s", port, resp.StatusCode, excerpt(body))
+		}
+	}
+	if st, err := store.DeliverySettings(t.Context(), snap.Tenant.ID); err != nil || st.Webhook != "" {
+		t.Fatalf("a refused form was stored (%v)", err)
+	}
+	// Recipients without a server: the same one rule, the same kind of answer.
+	form := url.Values{"tenant": {snap.Tenant.ID}, "schedule": {"weekly"}, "weekday": {"1"}, "hour": {"8"}, "time_zone": {"UTC"},
+		"smtp_port": {"587"}, "smtp_to": {"ceo@partner.example"}}
+	if resp, body := do(t, lead, http.MethodPost, srv.URL+"/settings/delivery", form, browser); resp.StatusCode != http.StatusBadRequest ||
+		!says(body, "The e-mail has recipients but no SMTP server") {
+		t.Errorf("recipients without a server: %d\n%s", resp.StatusCode, excerpt(body))
+	}
 }

@@ -15,11 +15,11 @@ import (
 // technical exception. Every problem with the form is named in one
 // sentence, and what was typed is kept.
 func (s *Server) exceptionRequest(c echo.Context) error {
-	t, err := s.syncedTenant(c)
+	t, err := s.postedTenant(c)
 	if err != nil {
 		return err
 	}
-	id := c.Param("id")
+	id := accountParam(c)
 	keep := &views.ExceptionForm{
 		Justification: c.FormValue("justification"), CompensatingControls: c.FormValue("controls"),
 		Expiry: strings.TrimSpace(c.FormValue("expiry")),
@@ -47,11 +47,11 @@ func (s *Server) exceptionRequest(c echo.Context) error {
 // grant or reject, note, version): a security lead who did not request it
 // decides. A grant makes the account excepted at once (reassessed).
 func (s *Server) exceptionDecide(c echo.Context) error {
-	t, err := s.syncedTenant(c)
+	t, err := s.postedTenant(c)
 	if err != nil {
 		return err
 	}
-	id := c.Param("id")
+	id := accountParam(c)
 	err = func() error {
 		var grant bool
 		switch d := c.FormValue("decision"); d {

@@ -45,14 +45,11 @@ func (s *Server) readinessShow(c echo.Context) error {
 
 // readinessDeadline serves POST /readiness/deadline: a security lead sets
 // or clears the tenant's enforcement deadline (a date, 2006-01-02, as the
-// date input sends it).
+// date input sends it), in the tenant the page showed (postedTenant).
 func (s *Server) readinessDeadline(c echo.Context) error {
-	t, ok, err := s.currentTenant(c)
+	t, err := s.postedTenant(c)
 	if err != nil {
 		return err
-	}
-	if !ok {
-		return inventory.Errorf(inventory.ENOTFOUND, "No tenant has been synced yet, so it has no deadline to set.")
 	}
 	var day time.Time
 	if c.FormValue("clear") == "" {

@@ -206,14 +206,14 @@ func TestReadinessPageAnswersWhetherAndWhen(t *testing.T) {
 
 func TestOnlyLeadsSetTheDeadline(t *testing.T) {
 	f := newReadinessFixture(t, 60)
-	path := "/readiness/deadline?tenant=" + url.QueryEscape(f.tenant)
+	path := "/readiness/deadline"
 	for _, role := range []inventory.Role{inventory.Management, inventory.Engineer} {
-		resp, body := f.fetch(t, role, http.MethodPost, path, url.Values{"deadline": {"2027-06-30"}})
+		resp, body := f.fetch(t, role, http.MethodPost, path, url.Values{"tenant": {f.tenant}, "deadline": {"2027-06-30"}})
 		if resp.StatusCode != http.StatusForbidden || !strings.Contains(string(body), "Only a security lead") {
 			t.Errorf("%s: status %d, want 403 with a sentence\n%.300s", role, resp.StatusCode, body)
 		}
 	}
-	resp, _ := f.fetch(t, inventory.SecurityLead, http.MethodPost, path, url.Values{"deadline": {"30/06/2027"}})
+	resp, _ := f.fetch(t, inventory.SecurityLead, http.MethodPost, path, url.Values{"tenant": {f.tenant}, "deadline": {"30/06/2027"}})
 	if resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("a date that is not one: status %d, want 400", resp.StatusCode)
 	}
@@ -221,14 +221,14 @@ func TestOnlyLeadsSetTheDeadline(t *testing.T) {
 	if err != nil || !got.Equal(f.deadline) {
 		t.Fatalf("after refusals the deadline is %v (%v), want it unchanged at %v", got, err, f.deadline)
 	}
-	resp, _ = f.fetch(t, inventory.SecurityLead, http.MethodPost, path, url.Values{"deadline": {"2027-06-30"}})
+	resp, _ = f.fetch(t, inventory.SecurityLead, http.MethodPost, path, url.Values{"tenant": {f.tenant}, "deadline": {"2027-06-30"}})
 	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/readiness?") {
 		t.Fatalf("a lead's deadline: status %d to %q, want 303 back to /readiness", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	if got, _ := f.store.Deadline(context.Background(), f.tenant); !got.Equal(time.Date(2027, 6, 30, 0, 0, 0, 0, time.UTC)) {
 		t.Errorf("deadline = %v, want 30 Jun 2027", got)
 	}
-	resp, _ = f.fetch(t, inventory.SecurityLead, http.MethodPost, path, url.Values{"clear": {"1"}})
+	resp, _ = f.fetch(t, inventory.SecurityLead, http.MethodPost, path, url.Values{"tenant": {f.tenant}, "clear": {"1"}})
 	if got, _ := f.store.Deadline(context.Background(), f.tenant); resp.StatusCode != http.StatusSeeOther || !got.IsZero() {
 		t.Errorf("clearing: status %d, deadline %v; want 303 and none", resp.StatusCode, got)
 	}

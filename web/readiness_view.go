@@ -38,7 +38,7 @@ func readinessView(p views.Page, tenantID string, r inventory.Readiness) views.R
 		AsOf: views.DateTime(r.Tenant.AsOf), Projection: sentence(r.Projection.Note),
 		Shares: shareTiles(r.Tenant.Counts, tq), Chart: trendChart(r), Unchecked: r.Tenant.Unchecked,
 		PDFHref: "/readiness/report.pdf" + tq, XLSXHref: "/readiness/report.xlsx" + tq, CSVHref: "/accounts.csv" + tq,
-		TenantQuery: tq, PrivilegedHref: "/accounts" + tq + "&marker=" + string(inventory.Privileged),
+		PrivilegedHref: "/accounts" + tq + "&marker=" + string(inventory.Privileged),
 	}
 	switch {
 	case inventory.ApplicableCount(r.Tenant.Counts) == 0:

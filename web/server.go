@@ -42,8 +42,9 @@ type Server struct {
 	echo  *echo.Echo
 
 	sessions    *scs.SessionManager
-	signInLimit *attemptLimiter
-	oidc        *oidcClient // nil: no OIDC provider configured
+	signInLimit *attemptLimiter  // failed sign-ins per client address
+	accountHold *accountThrottle // failed sign-ins per account, against the addresses failing
+	oidc        *oidcClient      // nil: no OIDC provider configured
 }
 
 // New builds the router.
@@ -55,7 +56,8 @@ func New(cfg Config) *Server {
 		views.StaticVersion = cfg.Version
 	}
 	s := &Server{store: cfg.Store, log: cfg.Logger, echo: echo.New(),
-		sessions: newSessions(cfg.Store, cfg.TLS, cfg.Logger), signInLimit: newAttemptLimiter(signInBurst, signInEvery)}
+		sessions: newSessions(cfg.Store, cfg.TLS, cfg.Logger), signInLimit: newAttemptLimiter(signInBurst, signInEvery),
+		accountHold: newAccountThrottle()}
 	if cfg.OIDC != nil {
 		s.oidc = &oidcClient{cfg: *cfg.OIDC}
 	}
@@ -81,7 +83,7 @@ func New(cfg Config) *Server {
 	s.useAuth(e)
 
 	assets, _ := fs.Sub(static.FS, ".")
-	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", cacheForever(http.FileServerFS(assets)))))
+	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", cacheForever(http.FileServerFS(filesOnly{assets})))))
 	e.GET("/healthz", s.health)
 	s.authRoutes(e)
 	e.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/accounts") })

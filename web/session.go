@@ -40,6 +40,11 @@ const userKey = "mfaboard.user"
 func newSessions(store *pg.Store, secure bool, log *slog.Logger) *scs.SessionManager {
 	sm := scs.New()
 	sm.Store = pgxstore.New(store.Pool())
+	// The table keeps the SHA-256 of each token, not the token: whoever
+	// reads the table (a backup, a replica, a support query) cannot replay
+	// a session from it. Sessions stored in clear before this was turned on
+	// are no longer found, so everybody signs in again once.
+	sm.HashTokenInStore = true
 	sm.IdleTimeout = sessionIdleTimeout
 	sm.Lifetime = sessionLifetime
 	sm.Cookie.Name = sessionCookieName

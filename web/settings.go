@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"reflect"
 	"strconv"
 	"strings"
@@ -36,19 +37,17 @@ func (s *Server) settingsShow(c echo.Context) error {
 	return render(c, http.StatusOK, views.SettingsPage(v))
 }
 
-// settingsSave serves POST /settings: validate, store, re-assess, record.
+// settingsSave serves POST /settings: validate, store, re-assess, record,
+// in the tenant the form was shown for (postedTenant).
 func (s *Server) settingsSave(c echo.Context) error {
 	actor := actorOf(c)
 	if err := inventory.CanChangeSettings(actor); err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	t, ok, err := s.currentTenant(c)
+	t, err := s.postedTenant(c)
 	if err != nil {
 		return err
-	}
-	if !ok {
-		return inventory.Errorf(inventory.ENOTFOUND, "No tenant has been synced yet.")
 	}
 	old, err := s.store.TenantSettings(ctx, t.ID)
 	if err != nil {
@@ -69,7 +68,7 @@ func (s *Server) settingsSave(c echo.Context) error {
 	}
 	open := res.Tenant.Counts[inventory.NonCompliant] + res.Tenant.Counts[inventory.AtRisk]
 	s.recordSettingsChange(c, actor, t.ID, old, st)
-	return c.Redirect(http.StatusSeeOther, "/settings?saved=1&open="+strconv.Itoa(open))
+	return c.Redirect(http.StatusSeeOther, "/settings?tenant="+url.QueryEscape(t.ID)+"&saved=1&open="+strconv.Itoa(open))
 }
 
 func settingsFromForm(c echo.Context, old inventory.Settings) (inventory.Settings, error) {

@@ -93,24 +93,30 @@ func TestScheduleValidate(t *testing.T) {
 
 func TestSettingsValidate(t *testing.T) {
 	mail := Mail{Host: "smtp.office365.com", Port: 587, From: "reports@partner.example", To: []string{"ceo@partner.example"}}
+	noMail := Mail{Port: 587} // no server: what the store reads back when nobody set e-mail up
 	for _, tc := range []struct {
 		name string
 		s    Settings
 		bad  string
 	}{
 		{"mail only", Settings{Enabled: true, Schedule: Weekly, Mail: mail}, ""},
-		{"webhook only", Settings{Enabled: true, Schedule: Weekly, Webhook: "https://hooks.slack.com/services/T/B/X"}, ""},
-		{"nowhere", Settings{Enabled: true, Schedule: Weekly}, "needs somewhere to deliver"},
-		{"off and empty", Settings{Schedule: Weekly}, ""},
+		{"webhook only", Settings{Enabled: true, Schedule: Weekly, Mail: noMail, Webhook: "https://hooks.slack.com/services/T/B/X"}, ""},
+		{"nowhere", Settings{Enabled: true, Schedule: Weekly, Mail: noMail}, "needs somewhere to deliver"},
+		{"off and empty", Settings{Schedule: Weekly, Mail: noMail}, ""},
+		// The table stores a port even without a server: a missing one is
+		// refused here with a sentence, not by the database.
+		{"no server and no port", Settings{Schedule: Weekly}, "from 1 to 65535"},
+		{"no server and a port too high", Settings{Schedule: Weekly, Mail: Mail{Port: 65536}}, "from 1 to 65535"},
+		{"recipients without a server", Settings{Schedule: Weekly, Mail: Mail{Port: 587, To: mail.To}}, "no SMTP server"},
 		{"host with scheme", Settings{Schedule: Weekly, Mail: Mail{Host: "smtp://x", Port: 587, From: mail.From, To: mail.To}}, "without a scheme"},
 		{"port", Settings{Schedule: Weekly, Mail: Mail{Host: "x", Port: 0, From: mail.From, To: mail.To}}, "from 1 to 65535"},
 		{"sender with a header", Settings{Schedule: Weekly, Mail: Mail{Host: "x", Port: 25, From: "a@b.c\r\nBcc: x@y.z", To: mail.To}}, "is not an e-mail address"},
 		{"display name", Settings{Schedule: Weekly, Mail: Mail{Host: "x", Port: 25, From: "Reports <a@b.c>", To: mail.To}}, "is not an e-mail address"},
 		{"no recipient", Settings{Schedule: Weekly, Mail: Mail{Host: "x", Port: 25, From: mail.From}}, "at least one recipient"},
 		{"bad recipient", Settings{Schedule: Weekly, Mail: Mail{Host: "x", Port: 25, From: mail.From, To: []string{"ceo"}}}, `"ceo" is not an e-mail address`},
-		{"http webhook", Settings{Schedule: Weekly, Webhook: "http://hooks.slack.com/services/T/B/SECRET"}, "must start with https://"},
-		{"local http webhook", Settings{Schedule: Weekly, Webhook: "http://127.0.0.1:8080/hook"}, ""},
-		{"not a URL", Settings{Schedule: Weekly, Webhook: "hooks.slack.com/services/T/B/SECRET"}, "not a valid URL"},
+		{"http webhook", Settings{Schedule: Weekly, Mail: noMail, Webhook: "http://hooks.slack.com/services/T/B/SECRET"}, "must start with https://"},
+		{"local http webhook", Settings{Schedule: Weekly, Mail: noMail, Webhook: "http://127.0.0.1:8080/hook"}, ""},
+		{"not a URL", Settings{Schedule: Weekly, Mail: noMail, Webhook: "hooks.slack.com/services/T/B/SECRET"}, "not a valid URL"},
 	} {
 		err := tc.s.Validate()
 		if (err == nil) != (tc.bad == "") || (err != nil && !contains(err.Error(), tc.bad)) {

@@ -73,13 +73,23 @@ func (s Settings) WebhookHost() string {
 // "Slack" (which also stands for the Slack-compatible ones).
 func (s Settings) WebhookService() string { return webhookKind(s.Webhook).label() }
 
-// Validate checks the settings and says in one sentence what is wrong.
+// Validate checks the settings and says in one sentence what is wrong. It
+// is the one place they are checked: the web form and the store both call
+// it, so nothing a person can send reaches the database's own checks.
 func (s Settings) Validate() error {
 	if s.Enabled && !s.Mail.Configured() && s.Webhook == "" {
 		return invalid("Scheduled delivery needs somewhere to deliver: an SMTP server with recipients, or a webhook URL.")
 	}
 	if err := s.Schedule.Validate(); err != nil {
 		return err
+	}
+	// The port is stored whether or not e-mail is sent (the table requires
+	// one), so an empty or zero port is refused even without a server.
+	if s.Mail.Port < 1 || s.Mail.Port > 65535 {
+		return invalid("The SMTP port must be a number from 1 to 65535 (587 for STARTTLS, 465 for TLS).")
+	}
+	if !s.Mail.Configured() && (s.Mail.From != "" || len(s.Mail.To) > 0) {
+		return invalid("The e-mail has recipients but no SMTP server: fill in the server, or clear the addresses.")
 	}
 	if s.Mail.Configured() {
 		if err := s.Mail.validate(); err != nil {
@@ -97,9 +107,6 @@ func (s Settings) Validate() error {
 func (m Mail) validate() error {
 	if strings.ContainsAny(m.Host, " /:\r\n\t@") {
 		return invalid("The SMTP host is a name or address only, such as smtp.office365.com, without a scheme or port.")
-	}
-	if m.Port < 1 || m.Port > 65535 {
-		return invalid("The SMTP port must be a number from 1 to 65535 (587 for STARTTLS, 465 for TLS).")
 	}
 	if err := address("sender", m.From); err != nil {
 		return err

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -130,8 +131,8 @@ func TestE2EManagerSeesNoMoveControls(t *testing.T) {
 		t.Fatal(err)
 	}
 	refusal := evaluate[string](b, fmt.Sprintf(`fetch(%q, {method: "POST", headers: {"Accept": "text/html"},
-		body: new URLSearchParams({to: "remediated", version: "%d"})}).then(async r => r.status + " " + await r.text())`,
-		"/accounts/"+o.engineersCard+"/move", c.Version), chromedp.EvalAwaitPromise)
+		body: new URLSearchParams({tenant: %q, to: "remediated", version: "%d"})}).then(async r => r.status + " " + await r.text())`,
+		"/accounts/"+url.PathEscape(o.engineersCard)+"/move", o.tenant, c.Version), chromedp.EvalAwaitPromise)
 	// The sentence tells the permission check from the cross-site one.
 	if !strings.HasPrefix(refusal, "403 ") || !strings.Contains(refusal, "Management can read and export but not move accounts") {
 		t.Errorf("a move forced by the manager got %.300q, want 403 with the sentence for management", refusal)
