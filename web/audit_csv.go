@@ -1,16 +1,15 @@
 package web
 
 import (
-	"encoding/csv"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg"
+	"github.com/mfaboard/mfaboard/inventory/report"
 )
 
 // auditCSVFlushEvery is how many rows go out before the writer flushes:
@@ -37,36 +36,31 @@ func (s *Server) auditCSV(c echo.Context) error {
 	h.Set(echo.HeaderContentDisposition, `attachment; filename="mfaboard-audit-`+time.Now().UTC().Format("2006-01-02")+`.csv"`)
 	h.Set("Cache-Control", "no-store")
 	c.Response().WriteHeader(http.StatusOK)
-	w := csv.NewWriter(c.Response())
-	_ = w.Write([]string{"id", "at", "actor_id", "actor_name", "tenant_id", "account_id", "account_upn", "action", "from", "to", "reason"})
+	w := report.NewCSVWriter(c.Response())
+	err = w.Write("id", "at", "actor_id", "actor_name", "tenant_id", "account_id", "account_upn", "action", "from", "to", "reason")
 	n := 0
-	err = s.store.StreamAudit(c.Request().Context(), aq.Filter, func(e pg.AuditEvent) error {
-		if err := w.Write([]string{
-			strconv.FormatInt(e.ID, 10), e.At.UTC().Format(time.RFC3339), cell(e.ActorID), cell(e.ActorName),
-			cell(e.TenantID), cell(e.AccountID), cell(e.AccountUPN), cell(e.Action), cell(e.From), cell(e.To), cell(e.Reason),
-		}); err != nil {
-			return err
-		}
-		if n++; n%auditCSVFlushEvery == 0 {
-			w.Flush()
-			c.Response().Flush()
-		}
-		return w.Error()
-	})
-	w.Flush()
+	if err == nil {
+		err = s.store.StreamAudit(c.Request().Context(), aq.Filter, func(e pg.AuditEvent) error {
+			if err := w.Write(strconv.FormatInt(e.ID, 10), e.At.UTC().Format(time.RFC3339), e.ActorID, e.ActorName,
+				e.TenantID, e.AccountID, e.AccountUPN, e.Action, e.From, e.To, e.Reason); err != nil {
+				return err
+			}
+			if n++; n%auditCSVFlushEvery == 0 {
+				if err := w.Flush(); err != nil {
+					return err
+				}
+				c.Response().Flush()
+			}
+			return nil
+		})
+	}
+	if ferr := w.Flush(); err == nil {
+		err = ferr
+	}
 	if err != nil {
 		// The status line has gone out: all that can be done is to log it
 		// and end the file early.
 		s.log.Error("audit export failed", "rows", n, "err", err)
 	}
 	return nil
-}
-
-// cell defuses spreadsheet formulas: a person's words that start with =,
-// +, - or @ would run as a formula when the export is opened in Excel.
-func cell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

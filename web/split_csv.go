@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
 	"net/http"
 	"strings"
 	"time"
@@ -9,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/inventory/report"
 )
 
 // splitCSVHeader names the move list's columns. Lists within a cell are
@@ -41,15 +41,20 @@ func (s *Server) splitMovesCSV(c echo.Context) error {
 	h.Set(echo.HeaderContentDisposition, `attachment; filename="mfaboard-split-moves-`+time.Now().UTC().Format("2006-01-02")+`.csv"`)
 	h.Set(echo.HeaderCacheControl, "no-store")
 	c.Response().WriteHeader(http.StatusOK)
-	w := csv.NewWriter(c.Response())
-	_ = w.Write(splitCSVHeader)
+	// Names come from the tenant: the one CSV writer defuses formulas.
+	w := report.NewCSVWriter(c.Response())
+	err = w.Write(splitCSVHeader...)
 	for _, cat := range plan.Categories {
 		for _, m := range cat.Moves {
-			_ = w.Write(splitCSVRow(m))
+			if err == nil {
+				err = w.Write(splitCSVRow(m)...)
+			}
 		}
 	}
-	w.Flush()
-	if err := w.Error(); err != nil {
+	if ferr := w.Flush(); err == nil {
+		err = ferr
+	}
+	if err != nil {
 		// The status line has gone out: the file just ends early.
 		s.log.Error("split move list export failed", "err", err)
 	}
@@ -80,13 +85,9 @@ func splitCSVRow(m inventory.SplitMove) []string {
 	if m.Enabled {
 		enabled = "yes"
 	}
-	row := []string{
+	return []string{
 		string(m.Category), m.UserPrincipalName, m.DisplayName, m.Mail, enabled, string(m.Compliance),
 		strings.Join(licences, "; "), strings.Join(skus, "; "), strings.Join(devices, "; "),
 		strings.Join(groups, "; "), strings.Join(policies, "; "), exists, strings.Join(prod, "; "),
 	}
-	for i, s := range row {
-		row[i] = cell(s) // names come from the tenant: defuse spreadsheet formulas
-	}
-	return row
 }

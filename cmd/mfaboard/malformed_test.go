@@ -322,3 +322,25 @@ func everyTenantState(t *testing.T, store *pg.Store) string {
 	}
 	return b.String()
 }
+
+// Text from the tenant is data, never a formula or a terminal command:
+// assess's CSV goes through the one CSV writer, and its table shows control
+// characters as '?'.
+func TestAssessOutputDefusesTenantText(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "users.json", `{"value":[{"id":"u1","displayName":"=HYPERLINK(\"http://x\")","userPrincipalName":"\u001b[2J\u001b[31mevil@fabrikam.nl","accountEnabled":true}]}`)
+	code, out, errOut := runCLI(t, "assess", "--from", dir, "--format", "csv")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, `'=HYPERLINK(`) {
+		t.Errorf("the CSV does not defuse the formula:\n%s", out)
+	}
+	code, out, errOut = runCLI(t, "assess", "--from", dir)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if strings.Contains(out+errOut, "\x1b") || !strings.Contains(out, "?[2J?[31mevil@fabrikam.nl") {
+		t.Errorf("the table passes terminal escapes through:\n%q", out)
+	}
+}
