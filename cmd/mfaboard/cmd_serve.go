@@ -54,6 +54,14 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	defer closeAll()
 
+	// A sync killed with the previous process (or on another host) would
+	// stay "running" on /runs; its lock is gone, so record it as failed now.
+	if failed, err := store.FailAbandonedRuns(ctx); err != nil {
+		env.log.Error("could not record unfinished syncs as failed", "err", err)
+	} else if len(failed) > 0 {
+		env.log.Warn("syncs that stopped without finishing are recorded as failed", "runs", failed)
+	}
+
 	if *demoFlag {
 		if err := seedDemo(ctx, env, store, *users); err != nil {
 			return err

@@ -115,8 +115,19 @@ func (s *Store) SaveAssessments(ctx context.Context, tenantID string, as []inven
 		return fmt.Errorf("store: save assessments: %w", err)
 	}
 	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+	if err := saveAssessments(ctx, tx, tenantID, as); err != nil {
+		return err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("store: save assessments: %w", err)
+	}
+	return nil
+}
+
+// saveAssessments is SaveAssessments inside the caller's transaction.
+func saveAssessments(ctx context.Context, tx pgx.Tx, tenantID string, as []inventory.Assessment) error {
 	var runID *int64
-	err = tx.QueryRow(ctx, `SELECT last_run_id FROM tenants WHERE id = $1`, tenantID).Scan(&runID)
+	err := tx.QueryRow(ctx, `SELECT last_run_id FROM tenants WHERE id = $1`, tenantID).Scan(&runID)
 	if errors.Is(err, pgx.ErrNoRows) || (err == nil && runID == nil) {
 		return inventory.Errorf(inventory.ENOTFOUND, "tenant %s has not been synced", tenantID)
 	}
@@ -145,9 +156,6 @@ func (s *Store) SaveAssessments(ctx context.Context, tenantID string, as []inven
 		return fmt.Errorf("store: save assessments: %w", err)
 	}
 	if err := refreshCardFacts(ctx, tx, tenantID, true); err != nil {
-		return fmt.Errorf("store: save assessments: %w", err)
-	}
-	if err := tx.Commit(ctx); err != nil {
 		return fmt.Errorf("store: save assessments: %w", err)
 	}
 	return nil

@@ -15,7 +15,11 @@ import (
 // ExpireExceptions has not closed yet is included: the rules do not count
 // it (inventory.Assess checks the expiry against its own AsOf).
 func (s *Store) Exceptions(ctx context.Context, tenantID string) (map[string]inventory.Exception, error) {
-	rows, err := s.pool.Query(ctx, `
+	return grantedExceptions(ctx, s.pool, tenantID)
+}
+
+func grantedExceptions(ctx context.Context, q querier, tenantID string) (map[string]inventory.Exception, error) {
+	rows, err := q.Query(ctx, `
 		SELECT account_id, expiry_requested FROM exceptions WHERE tenant_id = $1 AND status = 'granted'`,
 		tenantID)
 	if err != nil {

@@ -12,7 +12,11 @@ import (
 // Overrides returns a tenant's overrides by account id, ready for
 // inventory.Inputs.
 func (s *Store) Overrides(ctx context.Context, tenantID string) (map[string]inventory.Override, error) {
-	rows, err := s.pool.Query(ctx, `
+	return overridesOf(ctx, s.pool, tenantID)
+}
+
+func overridesOf(ctx context.Context, q querier, tenantID string) (map[string]inventory.Override, error) {
+	rows, err := q.Query(ctx, `
 		SELECT account_id, coalesce(category, ''), coalesce(path, ''), author, reason, created_at
 		FROM overrides WHERE tenant_id = $1`, tenantID)
 	if err != nil {

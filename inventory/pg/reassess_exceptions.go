@@ -8,6 +8,6 @@ import (
 
 // exceptionsForAssessment is the tenant's technical exceptions as the rules
 // read them: the granted ones (exception_lists.go).
-func (s *Store) exceptionsForAssessment(ctx context.Context, tenantID string) (map[string]inventory.Exception, error) {
-	return s.Exceptions(ctx, tenantID)
+func exceptionsForAssessment(ctx context.Context, q querier, tenantID string) (map[string]inventory.Exception, error) {
+	return grantedExceptions(ctx, q, tenantID)
 }

@@ -45,14 +45,19 @@ type Run struct {
 
 // StartRun records a run as running, in a transaction of its own, so that a
 // sync that fails later is still on record. Call FailRun or ApplySync next.
+// The run holds its lock until then (run_lock.go); runs whose process died
+// without finishing are failed first, so that a sync killed part-way shows
+// as failed by the time the next one starts.
 func (s *Store) StartRun(ctx context.Context, source string) (int64, error) {
 	switch source {
 	case SourceGraph, SourceFolder, SourceDemo:
 	default:
 		return 0, inventory.Errorf(inventory.EINVALID, "unknown sync source %q: use graph, folder or demo", source)
 	}
-	var id int64
-	err := s.pool.QueryRow(ctx, `INSERT INTO sync_runs (source) VALUES ($1) RETURNING id`, source).Scan(&id)
+	if _, err := s.FailAbandonedRuns(ctx); err != nil {
+		return 0, fmt.Errorf("store: start run: %w", err)
+	}
+	id, err := s.startLockedRun(ctx, source)
 	if err != nil {
 		return 0, fmt.Errorf("store: start run: %w", err)
 	}
@@ -79,7 +84,10 @@ const failTimeout = 10 * time.Second
 
 // FailRun marks a running run failed with the text of cause. It ignores the
 // cancellation of ctx (a cancelled sync is exactly what must be recorded).
+// The run's lock goes with it: the caller is done with the run, and should
+// the write fail, the next FailAbandonedRuns records the failure instead.
 func (s *Store) FailRun(ctx context.Context, runID int64, cause error) error {
+	defer s.releaseRun(runID)
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), failTimeout)
 	defer cancel()
 	text := "unknown error"

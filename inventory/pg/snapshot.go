@@ -24,7 +24,12 @@ func (s *Store) LoadSnapshot(ctx context.Context, tenantID string) (*inventory.S
 		return nil, fmt.Errorf("store: load snapshot: %w", err)
 	}
 	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+	return loadSnapshot(ctx, tx, tenantID)
+}
 
+// loadSnapshot reads the tenant in tx, which must give one consistent view
+// of it (a repeatable-read transaction, or one holding the tenant's lock).
+func loadSnapshot(ctx context.Context, tx pgx.Tx, tenantID string) (*inventory.Snapshot, error) {
 	snap := &inventory.Snapshot{
 		Registrations: map[string]inventory.Registration{},
 		PerUserMFA:    map[string]string{},

@@ -25,10 +25,12 @@ import (
 // Store is the PostgreSQL store. It is safe for concurrent use.
 type Store struct {
 	pool *pgxpool.Pool
+	runs runLocks // the locks of the runs this store started (run_lock.go)
 }
 
-// defaultMaxConns leaves room for a sync (its lock connection and its
-// transaction) beside the web handlers; pgxpool's own default is 4.
+// defaultMaxConns leaves room for a sync (its run's lock connection, its
+// tenant lock connection and its transaction) beside the web handlers;
+// pgxpool's own default is 4.
 const defaultMaxConns = 10
 
 // Open connects to the database at databaseURL (a postgres:// URL or a
@@ -60,8 +62,12 @@ type querier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
-// Close closes every connection.
-func (s *Store) Close() { s.pool.Close() }
+// Close closes every connection. Runs still open are left unfinished: their
+// locks go with their sessions and FailAbandonedRuns records them as failed.
+func (s *Store) Close() {
+	s.dropRunLocks()
+	s.pool.Close()
+}
 
 // Pool returns the connection pool, for packages that keep their own tables
 // in the same database (the job queue, sessions).

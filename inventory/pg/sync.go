@@ -80,6 +80,7 @@ func (s *Store) ApplySync(ctx context.Context, runID int64, snap *inventory.Snap
 	if err := tx.Commit(ctx); err != nil {
 		return fmt.Errorf("store: apply sync: commit: %w", err)
 	}
+	s.releaseRun(runID) // the run is finished and committed; on an error FailRun releases it
 	// The board counts its columns from an index alone (cards_count) only
 	// where the visibility map says the cards are settled; a sync has just
 	// unsettled every card it created or refreshed, and autovacuum may take

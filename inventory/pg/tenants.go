@@ -53,11 +53,15 @@ func (s *Store) Tenants(ctx context.Context) ([]Tenant, error) {
 // TenantSettings returns a tenant's recognition rules: the ones saved for
 // it, or the defaults of its kind if nobody saved any.
 func (s *Store) TenantSettings(ctx context.Context, tenantID string) (inventory.Settings, error) {
+	return tenantSettings(ctx, s.pool, tenantID)
+}
+
+func tenantSettings(ctx context.Context, q querier, tenantID string) (inventory.Settings, error) {
 	var (
 		kind     inventory.TenantKind
 		settings []byte
 	)
-	err := s.pool.QueryRow(ctx, `SELECT kind, settings FROM tenants WHERE id = $1`, tenantID).Scan(&kind, &settings)
+	err := q.QueryRow(ctx, `SELECT kind, settings FROM tenants WHERE id = $1`, tenantID).Scan(&kind, &settings)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return inventory.Settings{}, inventory.Errorf(inventory.ENOTFOUND, "tenant %s is not in the database", tenantID)
 	}

@@ -1,0 +1,75 @@
+package pg_test
+
+import (
+	"context"
+	"database/sql"
+	"testing"
+
+	"github.com/pressly/goose/v3"
+
+	"github.com/mfaboard/mfaboard/inventory/pg"
+	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
+	"github.com/mfaboard/mfaboard/migrations"
+)
+
+// migratedTo returns a fresh database migrated up to version, as a
+// database migrated by an older binary would be.
+func migratedTo(t *testing.T, version int64) (*sql.DB, string) {
+	t.Helper()
+	url := pgtest.NewEmptyURL(t)
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	provider, err := goose.NewProvider(goose.DialectPostgres, db, migrations.FS, goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := provider.UpTo(context.Background(), version); err != nil {
+		t.Fatal(err)
+	}
+	return db, url
+}
+
+func readinessIndexes(t *testing.T, db *sql.DB) int {
+	t.Helper()
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM pg_indexes WHERE tablename = 'cards' AND indexname = 'cards_readiness'`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// The readiness index was once added by editing 00004 after it landed; a
+// database migrated before the edit must get it from a later migration,
+// and one migrated after the edit must migrate cleanly.
+func TestMigrateGivesTheReadinessIndexToEveryDatabase(t *testing.T) {
+	ctx := context.Background()
+	t.Run("migrated with 00004 as it landed", func(t *testing.T) {
+		db, url := migratedTo(t, 6)
+		if n := readinessIndexes(t, db); n != 0 {
+			t.Fatalf("00004 to 00006 create the readiness index (%d): 00004 is not as it landed", n)
+		}
+		if err := pg.Migrate(ctx, url); err != nil {
+			t.Fatal(err)
+		}
+		if n := readinessIndexes(t, db); n != 1 {
+			t.Fatalf("%d readiness indexes after Migrate, want 1", n)
+		}
+	})
+	t.Run("migrated with the edited 00004", func(t *testing.T) {
+		db, url := migratedTo(t, 6)
+		if _, err := db.ExecContext(ctx, `
+			CREATE INDEX cards_readiness ON cards (tenant_id, status, category, path, compliance, markers, assignee_id, due_date)
+			WHERE active AND (markers <> '{}' OR assignee_id IS NOT NULL OR due_date IS NOT NULL)`); err != nil {
+			t.Fatal(err)
+		}
+		if err := pg.Migrate(ctx, url); err != nil {
+			t.Fatalf("Migrate on a database that has the index: %v", err)
+		}
+		if n := readinessIndexes(t, db); n != 1 {
+			t.Fatalf("%d readiness indexes after Migrate, want 1", n)
+		}
+	})
+}

@@ -1,0 +1,158 @@
+package pg_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/mfaboard/mfaboard/inventory/pg"
+	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
+)
+
+// openAs opens a second store on url, as another process would, whose
+// sessions carry name so the test can kill them all.
+func openAs(t *testing.T, url, name string) *pg.Store {
+	t.Helper()
+	s, err := pg.Open(context.Background(), url+"&application_name="+name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// killSessions ends every session named name as SIGKILL or a reboot would:
+// the process never gets to record anything.
+func killSessions(t *testing.T, store *pg.Store, name string) {
+	t.Helper()
+	var killed int
+	// Materialized first, so that no other session is ever terminated.
+	err := store.Pool().QueryRow(context.Background(), `
+		WITH doomed AS MATERIALIZED (
+			SELECT pid FROM pg_stat_activity
+			WHERE datname = current_database() AND application_name = $1)
+		SELECT count(*) FROM doomed WHERE pg_terminate_backend(pid, 10000)`, name).Scan(&killed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if killed == 0 {
+		t.Fatalf("no session named %s to kill", name)
+	}
+}
+
+// runByID finds one run in the full list.
+func runByID(t *testing.T, store *pg.Store, id int64) pg.Run {
+	t.Helper()
+	runs, err := store.Runs(context.Background(), "", 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range runs {
+		if r.ID == id {
+			return r
+		}
+	}
+	t.Fatalf("run %d is not listed", id)
+	return pg.Run{}
+}
+
+func TestFailAbandonedRunsFailsOnlyRunsWhoseProcessDied(t *testing.T) {
+	store, url := pgtest.NewStore(t)
+	ctx := context.Background()
+	finished := applySync(t, store, fixtureSnapshot(), "")
+
+	doomed := openAs(t, url, "doomed")
+	dead, err := doomed.StartRun(ctx, pg.SourceGraph)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := doomed.SetRunTenant(ctx, dead, tenantID); err != nil {
+		t.Fatal(err)
+	}
+	replica := openAs(t, url, "replica")
+	elsewhere, err := replica.StartRun(ctx, pg.SourceFolder) // live, in another process
+	if err != nil {
+		t.Fatal(err)
+	}
+	here, err := store.StartRun(ctx, pg.SourceDemo) // live, in the sweeping process
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// While every process lives, nothing is abandoned.
+	failed, err := store.FailAbandonedRuns(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(failed) != 0 {
+		t.Fatalf("runs %v failed while their processes live", failed)
+	}
+
+	killSessions(t, store, "doomed")
+	failed, err = store.FailAbandonedRuns(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantEqual(t, "runs failed after a process died", failed, []int64{dead})
+	r := runByID(t, store, dead)
+	if r.Status != pg.RunFailed || r.Error != pg.AbandonedRunError || r.FinishedAt.IsZero() || r.TenantID != tenantID {
+		t.Fatalf("killed run = %+v, want failed with %q", r, pg.AbandonedRunError)
+	}
+	for _, id := range []int64{elsewhere, here} {
+		if r := runByID(t, store, id); r.Status != pg.RunRunning {
+			t.Fatalf("live run %d = %+v, want still running", id, r)
+		}
+	}
+	if r := runByID(t, store, finished); r.Status != pg.RunSucceeded || r.Error != "" {
+		t.Fatalf("finished run = %+v, want untouched", r)
+	}
+
+	// The live runs finish as usual, and a sweep after that fails nothing.
+	snap := fixtureSnapshot()
+	if err := replica.ApplySync(ctx, elsewhere, snap, "", fixtureResult(snap)); err != nil {
+		t.Fatalf("the live run of another process cannot finish: %v", err)
+	}
+	if err := store.FailRun(ctx, here, errors.New("token expired")); err != nil {
+		t.Fatalf("the live run of this process cannot fail: %v", err)
+	}
+	failed, err = store.FailAbandonedRuns(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(failed) != 0 {
+		t.Fatalf("a second sweep failed runs %v", failed)
+	}
+	if r := runByID(t, store, here); r.Error != "token expired" {
+		t.Fatalf("run failed by its own process = %+v", r)
+	}
+}
+
+func TestStartRunFailsTheRunOfAStoppedProcess(t *testing.T) {
+	store, url := pgtest.NewStore(t)
+	ctx := context.Background()
+	stopped := openAs(t, url, "stopped")
+	left, err := stopped.StartRun(ctx, pg.SourceGraph)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stopped.Close() // the process exits mid-sync, without FailRun
+
+	next, err := store.StartRun(ctx, pg.SourceGraph)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := runByID(t, store, left); r.Status != pg.RunFailed || r.Error != pg.AbandonedRunError {
+		t.Fatalf("run left by a stopped process = %+v, want failed with %q", r, pg.AbandonedRunError)
+	}
+	if r := runByID(t, store, next); r.Status != pg.RunRunning {
+		t.Fatalf("new run = %+v, want running", r)
+	}
+	// A run of this store is not failed by this store's own next run.
+	third, err := store.StartRun(ctx, pg.SourceGraph)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := runByID(t, store, next); r.Status != pg.RunRunning {
+		t.Fatalf("run %d after run %d started = %+v, want still running", next, third, r)
+	}
+}
