@@ -4,8 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mfaboard/mfaboard/graph/demo"
 	"github.com/mfaboard/mfaboard/inventory"
-	"github.com/mfaboard/mfaboard/inventory/demo"
 )
 
 // benchAsOf fixes the moment so every run assesses the same tenant.

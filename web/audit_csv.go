@@ -9,7 +9,7 @@ import (
 
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg"
-	"github.com/mfaboard/mfaboard/inventory/report"
+	"github.com/mfaboard/mfaboard/views/report"
 )
 
 // auditCSVFlushEvery is how many rows go out before the writer flushes:

@@ -16,10 +16,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mfaboard/mfaboard/graph/demo"
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/deliver"
 	"github.com/mfaboard/mfaboard/inventory/deliver/delivertest"
-	"github.com/mfaboard/mfaboard/inventory/demo"
 	"github.com/mfaboard/mfaboard/inventory/pg"
 	"github.com/mfaboard/mfaboard/web"
 	"github.com/mfaboard/mfaboard/web/webtest"

@@ -18,8 +18,8 @@ import (
 
 	"github.com/peterldowns/pgtestdb"
 
+	"github.com/mfaboard/mfaboard/graph/demo"
 	"github.com/mfaboard/mfaboard/inventory"
-	"github.com/mfaboard/mfaboard/inventory/demo"
 	"github.com/mfaboard/mfaboard/inventory/pg"
 	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
 	"github.com/mfaboard/mfaboard/web"

@@ -12,7 +12,7 @@ import (
 
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg"
-	"github.com/mfaboard/mfaboard/inventory/report"
+	"github.com/mfaboard/mfaboard/views/report"
 )
 
 // The readiness exports: the PDF management forwards, the workbook with

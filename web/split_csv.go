@@ -8,7 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/mfaboard/mfaboard/inventory"
-	"github.com/mfaboard/mfaboard/inventory/report"
+	"github.com/mfaboard/mfaboard/views/report"
 )
 
 // splitCSVHeader names the move list's columns. Lists within a cell are

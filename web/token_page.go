@@ -7,8 +7,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/mfaboard/mfaboard/graph/token"
 	"github.com/mfaboard/mfaboard/inventory"
-	"github.com/mfaboard/mfaboard/inventory/token"
 	"github.com/mfaboard/mfaboard/views"
 )
 

@@ -12,7 +12,7 @@ import (
 
 	"github.com/mfaboard/mfaboard/graph/export"
 	"github.com/mfaboard/mfaboard/inventory"
-	"github.com/mfaboard/mfaboard/inventory/report"
+	"github.com/mfaboard/mfaboard/views/report"
 )
 
 func cmdAssess(ctx context.Context, env *cliEnv, args []string) error {

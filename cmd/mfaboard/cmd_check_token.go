@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mfaboard/mfaboard/inventory/token"
+	"github.com/mfaboard/mfaboard/graph/token"
 )
 
 // cmdCheckToken decodes an access token and says whether it carries the MFA

@@ -11,7 +11,7 @@ import (
 
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg"
-	"github.com/mfaboard/mfaboard/inventory/report"
+	"github.com/mfaboard/mfaboard/views/report"
 )
 
 // cmdReport writes the readiness report from the database: the same PDF,

@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/mfaboard/mfaboard/graph"
+	"github.com/mfaboard/mfaboard/graph/demo"
 	"github.com/mfaboard/mfaboard/graph/export"
 	"github.com/mfaboard/mfaboard/inventory"
-	"github.com/mfaboard/mfaboard/inventory/demo"
 	"github.com/mfaboard/mfaboard/inventory/pg"
 )
 

@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mfaboard/mfaboard/graph/demo"
 	"github.com/mfaboard/mfaboard/graph/export"
 	"github.com/mfaboard/mfaboard/inventory"
-	"github.com/mfaboard/mfaboard/inventory/demo"
 )
 
 // writeFolder writes a snapshot out as an export folder.

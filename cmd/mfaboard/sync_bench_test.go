@@ -15,9 +15,9 @@ import (
 	"time"
 
 	"github.com/mfaboard/mfaboard/graph"
+	"github.com/mfaboard/mfaboard/graph/demo"
 	"github.com/mfaboard/mfaboard/graph/emulator"
 	"github.com/mfaboard/mfaboard/graph/export"
-	"github.com/mfaboard/mfaboard/inventory/demo"
 	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
 )
 

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mfaboard/mfaboard/inventory/demo"
+	"github.com/mfaboard/mfaboard/graph/demo"
 )
 
 // The demo tenant is served through the emulator and written as an export

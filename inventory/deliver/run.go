@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/mfaboard/mfaboard/inventory"
-	"github.com/mfaboard/mfaboard/inventory/report"
+	"github.com/mfaboard/mfaboard/views/report"
 )
 
 // Sender delivers reports. The zero value works: system TLS roots, a

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mfaboard/mfaboard/graph/demo"
 	"github.com/mfaboard/mfaboard/inventory"
-	"github.com/mfaboard/mfaboard/inventory/demo"
 )
 
 var asOf = time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC)

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mfaboard/mfaboard/graph/demo"
 	"github.com/mfaboard/mfaboard/inventory"
-	"github.com/mfaboard/mfaboard/inventory/demo"
 )
 
 // Every case of DOMAIN.md is in the demo tenant, at every size.

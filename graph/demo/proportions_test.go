@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mfaboard/mfaboard/inventory/demo"
+	"github.com/mfaboard/mfaboard/graph/demo"
 )
 
 // The large tenants keep the demo's proportions: the named accounts stay
