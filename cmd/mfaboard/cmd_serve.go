@@ -124,7 +124,7 @@ func seedDemo(ctx context.Context, env *cliEnv, store *pg.Store, users int) erro
 	fmt.Fprintf(env.stderr, "seeding a demo tenant of %d accounts …\n", users)
 	now := time.Now().UTC()
 	snap := demo.Generate(demo.Options{Users: users, Seed: 1, AsOf: now})
-	out, err := syncTenant(ctx, store, folderMemSource(pg.SourceDemo, export.EncodeSnapshot(snap)), inventory.KindMixed, now)
+	out, err := inventory.Sync(ctx, store, export.SnapshotSource(pg.SourceDemo, snap), inventory.SyncOptions{Kind: inventory.KindMixed, Now: now})
 	if err != nil {
 		return fmt.Errorf("seed the demo tenant: %w", err)
 	}

@@ -69,8 +69,8 @@ func (g *graphFlags) client(ctx context.Context, env *cliEnv) (*graph.Client, er
 }
 
 // graphSource reads live Graph, printing progress per collection.
-func graphSource(env *cliEnv, c *graph.Client, now time.Time) source {
-	return source{name: "graph", read: func(ctx context.Context, sink export.Sink) ([]inventory.Warning, error) {
+func graphSource(env *cliEnv, c *graph.Client, now time.Time) export.Source {
+	return export.Source{SourceName: "graph", Feed: func(ctx context.Context, sink export.Sink) ([]inventory.Warning, error) {
 		return c.Fetch(ctx, sink, graph.FetchOptions{Now: now, SignInWindow: 30 * 24 * time.Hour, Progress: progressPrinter(env)})
 	}}
 }
@@ -106,12 +106,12 @@ func cmdSync(ctx context.Context, env *cliEnv, args []string) error {
 		kind = k
 	}
 	now := time.Now().UTC()
-	var src source
+	var src export.Source
 	if *from != "" {
 		if st, err := os.Stat(*from); err != nil || !st.IsDir() {
 			return usagef("--from %s is not a folder: give the export folder that holds users.json", *from)
 		}
-		src = folderSource(*from)
+		src = export.FolderSource(*from)
 	} else {
 		c, err := gf.client(ctx, env)
 		if err != nil {
@@ -125,7 +125,7 @@ func cmdSync(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	defer closeAll()
 	fmt.Fprintf(env.stderr, "syncing from %s …\n", describeSource(src, *from))
-	out, err := syncTenant(ctx, store, src, kind, now)
+	out, err := inventory.Sync(ctx, store, src, inventory.SyncOptions{Kind: kind, Now: now})
 	if inventory.ErrorCode(err) == inventory.EINVALID {
 		// Wrong input: exit 2, with the sentence that names the file, item
 		// and field.
@@ -138,14 +138,14 @@ func cmdSync(ctx context.Context, env *cliEnv, args []string) error {
 	return nil
 }
 
-func describeSource(src source, dir string) string {
-	if src.name == "folder" {
+func describeSource(src export.Source, dir string) string {
+	if src.Name() == "folder" {
 		return "export folder " + absDir(dir)
 	}
 	return "Microsoft Graph"
 }
 
-func printSyncSummary(env *cliEnv, out syncOutcome) {
+func printSyncSummary(env *cliEnv, out inventory.SyncOutcome) {
 	s, t := out.Snapshot, out.Result.Tenant
 	fmt.Fprintf(env.stdout, "synced %s (%s) in %s: %d accounts, %d policies, %d groups, %d roles, %d rooms (run %d)\n",
 		inventory.Printable(s.Tenant.DisplayName), inventory.Printable(s.Tenant.ID), out.Elapsed.Round(time.Millisecond), len(s.Users), len(s.Policies), len(s.Groups), len(s.Roles), len(s.Rooms), out.RunID)
@@ -182,7 +182,7 @@ func cmdExportGraph(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	warnings, err := graphSource(env, c, time.Now().UTC()).read(ctx, w)
+	warnings, err := graphSource(env, c, time.Now().UTC()).Feed(ctx, w)
 	if err != nil {
 		w.Abort()
 		return fmt.Errorf("export failed, nothing written: %w", err)

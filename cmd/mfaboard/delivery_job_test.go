@@ -33,7 +33,7 @@ func TestDeliveryJobSendsTheDueReport(t *testing.T) {
 	ctx := context.Background()
 	now := time.Now().UTC()
 	snap := demo.Generate(demo.Options{Users: 150, Seed: 21, AsOf: now})
-	if _, err := syncTenant(ctx, store, folderMemSource(pg.SourceDemo, export.EncodeSnapshot(snap)), inventory.KindMixed, now); err != nil {
+	if _, err := inventory.Sync(ctx, store, export.SnapshotSource(pg.SourceDemo, snap), inventory.SyncOptions{Kind: inventory.KindMixed, Now: now}); err != nil {
 		t.Fatal(err)
 	}
 	relay := delivertest.NewSMTPServer(t, false, "")

@@ -11,6 +11,7 @@ import (
 	"github.com/riverqueue/river/rivermigrate"
 
 	"github.com/mfaboard/mfaboard/graph"
+	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg"
 )
 
@@ -33,7 +34,8 @@ type graphSyncWorker struct {
 }
 
 func (w *graphSyncWorker) Work(ctx context.Context, _ *river.Job[graphSyncArgs]) error {
-	out, err := syncTenant(ctx, w.store, graphSource(w.env, w.client, time.Now().UTC()), "", time.Now().UTC())
+	now := time.Now().UTC()
+	out, err := inventory.Sync(ctx, w.store, graphSource(w.env, w.client, now), inventory.SyncOptions{Now: now})
 	if err != nil {
 		w.env.log.Error("scheduled sync failed; the stored tenant is unchanged", "run", out.RunID, "err", err)
 		return err

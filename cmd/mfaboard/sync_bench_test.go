@@ -18,6 +18,7 @@ import (
 	"github.com/mfaboard/mfaboard/graph/demo"
 	"github.com/mfaboard/mfaboard/graph/emulator"
 	"github.com/mfaboard/mfaboard/graph/export"
+	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
 )
 
@@ -88,7 +89,7 @@ func BenchmarkSync(b *testing.B) {
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				now := time.Now().UTC()
-				out, err := syncTenant(context.Background(), store, graphSource(env, client, now), "", now)
+				out, err := inventory.Sync(context.Background(), store, graphSource(env, client, now), inventory.SyncOptions{Now: now})
 				if err != nil {
 					b.Fatal(err)
 				}

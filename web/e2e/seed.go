@@ -5,7 +5,6 @@ package e2e
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -16,40 +15,19 @@ import (
 )
 
 // SeedDemoTenant syncs a generated demo tenant into store the way
-// `mfaboard serve --demo` does: the generator's tenant as Graph's JSON, read
-// back through the decoder, assessed with the tenant's stored inputs as of
-// opts.AsOf, and applied in one sync run. Every account gets its card in
-// triage. It returns the tenant's id.
+// `mfaboard serve --demo` does, through the one sync use case: the
+// generator's tenant as Graph's JSON, read back through the decoder,
+// assessed with the tenant's stored inputs as of opts.AsOf, and applied in
+// one sync run. Every account gets its card in triage. It returns the
+// tenant's id.
 func SeedDemoTenant(ctx context.Context, store *pg.Store, opts demo.Options) (string, error) {
 	if opts.AsOf.IsZero() {
 		opts.AsOf = time.Now().UTC()
 	}
-	dec := export.NewDecoder()
-	if err := export.EncodeSnapshot(demo.Generate(opts)).Feed(dec); err != nil {
-		return "", fmt.Errorf("decode the demo tenant: %w", err)
-	}
-	snap := dec.Snapshot()
-	runID, err := store.StartRun(ctx, pg.SourceDemo)
+	out, err := inventory.Sync(ctx, store, export.SnapshotSource(pg.SourceDemo, demo.Generate(opts)),
+		inventory.SyncOptions{Kind: inventory.KindMixed, Now: opts.AsOf})
 	if err != nil {
-		return "", fmt.Errorf("record the demo sync run: %w", err)
+		return "", fmt.Errorf("seed the demo tenant: %w", err)
 	}
-	if err := applyDemo(ctx, store, runID, snap, opts.AsOf); err != nil {
-		// The cause stays on the run, as with a failed real sync.
-		if ferr := store.FailRun(context.WithoutCancel(ctx), runID, err); ferr != nil {
-			err = errors.Join(err, ferr)
-		}
-		return "", err
-	}
-	return snap.Tenant.ID, nil
-}
-
-func applyDemo(ctx context.Context, store *pg.Store, runID int64, snap *inventory.Snapshot, asOf time.Time) error {
-	in, kind, err := store.AssessInputs(ctx, snap.Tenant.ID, inventory.KindMixed, asOf)
-	if err != nil {
-		return fmt.Errorf("read the demo tenant's assessment inputs: %w", err)
-	}
-	if err := store.ApplySync(ctx, runID, snap, kind, inventory.Assess(snap, in)); err != nil {
-		return fmt.Errorf("store the demo tenant: %w", err)
-	}
-	return nil
+	return out.Snapshot.Tenant.ID, nil
 }

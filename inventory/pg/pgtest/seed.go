@@ -6,27 +6,20 @@ import (
 	"time"
 
 	"github.com/mfaboard/mfaboard/graph/demo"
+	"github.com/mfaboard/mfaboard/graph/export"
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg"
 )
 
-// SeedDemo stores a generated demo tenant of users accounts with the real
-// rules' verdicts, as a sync would, and returns its snapshot.
+// SeedDemo syncs a generated demo tenant of users accounts through the one
+// sync use case (inventory.Sync, the decoder, the real rules, the store),
+// and returns its snapshot as generated.
 func SeedDemo(tb testing.TB, store *pg.Store, users int) *inventory.Snapshot {
 	tb.Helper()
-	ctx := context.Background()
 	now := time.Now().UTC()
 	snap := demo.Generate(demo.Options{Users: users, Seed: 5, AsOf: now})
-	in, kind, err := store.AssessInputs(ctx, snap.Tenant.ID, "", now)
-	if err != nil {
-		tb.Fatalf("assess inputs: %v", err)
-	}
-	runID, err := store.StartRun(ctx, pg.SourceDemo)
-	if err != nil {
-		tb.Fatalf("start run: %v", err)
-	}
-	if err := store.ApplySync(ctx, runID, snap, kind, inventory.Assess(snap, in)); err != nil {
-		tb.Fatalf("apply sync: %v", err)
+	if _, err := inventory.Sync(context.Background(), store, export.SnapshotSource(pg.SourceDemo, snap), inventory.SyncOptions{Now: now}); err != nil {
+		tb.Fatalf("seed the demo tenant: %v", err)
 	}
 	return snap
 }
