@@ -128,3 +128,16 @@ func IdentifyByDomain(snap *Snapshot) bool {
 		Message: "the organization could not be read (Organization.Read.All missing?); the tenant is identified by its domain " + best})
 	return true
 }
+
+// StaticSource is a Source of a snapshot already in hand: a tool or test
+// that builds the tenant itself still syncs it through Sync.
+type StaticSource struct {
+	SourceName string
+	Snapshot   *Snapshot
+}
+
+// Name implements Source.
+func (s StaticSource) Name() string { return s.SourceName }
+
+// Read implements Source.
+func (s StaticSource) Read(context.Context) (*Snapshot, error) { return s.Snapshot, nil }

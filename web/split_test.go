@@ -24,19 +24,11 @@ func syncSnapshot(t *testing.T, store *pg.Store, snap *inventory.Snapshot, kind 
 	t.Helper()
 	ctx := context.Background()
 	now := time.Now().UTC()
-	in, storedKind, err := store.AssessInputs(ctx, snap.Tenant.ID, kind, now)
+	out, err := inventory.Sync(ctx, store, inventory.StaticSource{SourceName: pg.SourceFolder, Snapshot: snap}, inventory.SyncOptions{Kind: kind, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := inventory.Assess(snap, in)
-	runID, err := store.StartRun(ctx, pg.SourceFolder)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := store.ApplySync(ctx, runID, snap, storedKind, res); err != nil {
-		t.Fatal(err)
-	}
-	return res
+	return out.Result
 }
 
 // splitTenants stores a mixed demo tenant with a room whose name a

@@ -24,15 +24,7 @@ func seedTenant(t *testing.T, store *pg.Store) string {
 	ctx := context.Background()
 	now := time.Now().UTC()
 	snap := demo.Generate(demo.Options{Users: 200, Seed: 9, AsOf: now})
-	in, kind, err := store.AssessInputs(ctx, snap.Tenant.ID, "", now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	runID, err := store.StartRun(ctx, pg.SourceDemo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := store.ApplySync(ctx, runID, snap, kind, inventory.Assess(snap, in)); err != nil {
+	if _, err := inventory.Sync(ctx, store, inventory.StaticSource{SourceName: pg.SourceDemo, Snapshot: snap}, inventory.SyncOptions{Now: now}); err != nil {
 		t.Fatal(err)
 	}
 	return snap.Tenant.ID

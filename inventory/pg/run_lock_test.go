@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/mfaboard/mfaboard/inventory/pg"
 	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
@@ -19,6 +22,32 @@ func openAs(t *testing.T, url, name string) *pg.Store {
 	}
 	t.Cleanup(s.Close)
 	return s
+}
+
+// waitSessionsGone waits until the server has ended every session named
+// name: a client's close reaches the server a moment later, and only then
+// are its locks free.
+func waitSessionsGone(t *testing.T, url, name string) {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var n int
+		if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM pg_stat_activity WHERE application_name = $1`, name).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d sessions of %s still open after 10 s", n, name)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // killSessions ends every session named name as SIGKILL or a reboot would:
@@ -136,6 +165,7 @@ func TestStartRunFailsTheRunOfAStoppedProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	stopped.Close() // the process exits mid-sync, without FailRun
+	waitSessionsGone(t, url, "stopped")
 
 	next, err := store.StartRun(ctx, pg.SourceGraph)
 	if err != nil {

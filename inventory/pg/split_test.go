@@ -20,19 +20,11 @@ import (
 func syncAssessed(t *testing.T, store *pg.Store, snap *inventory.Snapshot, kind inventory.TenantKind, now time.Time) inventory.Result {
 	t.Helper()
 	ctx := context.Background()
-	in, storedKind, err := store.AssessInputs(ctx, snap.Tenant.ID, kind, now)
+	out, err := inventory.Sync(ctx, store, inventory.StaticSource{SourceName: pg.SourceFolder, Snapshot: snap}, inventory.SyncOptions{Kind: kind, Now: now})
 	if err != nil {
-		t.Fatalf("assess inputs: %v", err)
+		t.Fatalf("sync: %v", err)
 	}
-	res := inventory.Assess(snap, in)
-	runID, err := store.StartRun(ctx, pg.SourceFolder)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := store.ApplySync(ctx, runID, snap, storedKind, res); err != nil {
-		t.Fatalf("apply sync: %v", err)
-	}
-	return res
+	return out.Result
 }
 
 // splitCandidatesOf is what the planner should read back from the store,
@@ -182,15 +174,7 @@ func BenchmarkSplitPlan(b *testing.B) {
 		if opts.TenantName != "" {
 			kind = inventory.KindProduction
 		}
-		in, storedKind, err := store.AssessInputs(ctx, snap.Tenant.ID, kind, now)
-		if err != nil {
-			b.Fatal(err)
-		}
-		runID, err := store.StartRun(ctx, pg.SourceDemo)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := store.ApplySync(ctx, runID, snap, storedKind, inventory.Assess(snap, in)); err != nil {
+		if _, err := inventory.Sync(ctx, store, inventory.StaticSource{SourceName: pg.SourceDemo, Snapshot: snap}, inventory.SyncOptions{Kind: kind, Now: now}); err != nil {
 			b.Fatal(err)
 		}
 	}
