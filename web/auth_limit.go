@@ -1,6 +1,7 @@
 package web
 
 import (
+	"maps"
 	"sync"
 	"time"
 
@@ -76,9 +77,5 @@ func (l *attemptLimiter) forgetIdle(now time.Time) {
 		return
 	}
 	l.lastGC = now
-	for key, k := range l.keys {
-		if now.Sub(k.seen) > limiterIdle {
-			delete(l.keys, key)
-		}
-	}
+	maps.DeleteFunc(l.keys, func(_ string, k *keyLimiter) bool { return now.Sub(k.seen) > limiterIdle })
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"maps"
 	"sync"
 	"time"
 )
@@ -141,14 +142,6 @@ func (t *accountThrottle) forgetIdle(now time.Time) {
 		return
 	}
 	t.lastGC = now
-	for key, a := range t.accounts {
-		if now.Sub(a.last) > accountForget {
-			delete(t.accounts, key)
-		}
-	}
-	for key, f := range t.addrs {
-		if now.Sub(f.since) >= suspectWindow {
-			delete(t.addrs, key)
-		}
-	}
+	maps.DeleteFunc(t.accounts, func(_ string, a *accountFailures) bool { return now.Sub(a.last) > accountForget })
+	maps.DeleteFunc(t.addrs, func(_ string, f *addressFailures) bool { return now.Sub(f.since) >= suspectWindow })
 }

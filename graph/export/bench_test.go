@@ -48,32 +48,30 @@ func BenchmarkReadFolder100k(b *testing.B) {
 	size := writeLargeFile(b, filepath.Join(dir, "users.json"), n, func(w *bufio.Writer, i int) {
 		fmt.Fprintf(w, userTemplate, i)
 	})
-	{
-		b.Run("folder", func(b *testing.B) {
-			b.ReportAllocs()
-			b.SetBytes(size)
-			var retained uint64
-			for b.Loop() {
-				var before, after runtime.MemStats
-				runtime.GC()
-				runtime.ReadMemStats(&before)
-				d := NewDecoder()
-				if _, err := ReadFolder(dir, d); err != nil {
-					b.Fatal(err)
-				}
-				s := d.Snapshot()
-				runtime.GC()
-				runtime.ReadMemStats(&after)
-				if len(s.Users) != n || len(s.Warnings) != 0 {
-					b.Fatalf("%d users, warnings %v", len(s.Users), s.Warnings)
-				}
-				retained = after.HeapAlloc - min(before.HeapAlloc, after.HeapAlloc)
-				runtime.KeepAlive(s)
+	b.Run("folder", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(size)
+		var retained uint64
+		for b.Loop() {
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			d := NewDecoder()
+			if _, err := ReadFolder(dir, d); err != nil {
+				b.Fatal(err)
 			}
-			b.ReportMetric(float64(size)/1e6, "file-MB")
-			b.ReportMetric(float64(retained)/1e6, "retained-MB")
-		})
-	}
+			s := d.Snapshot()
+			runtime.GC()
+			runtime.ReadMemStats(&after)
+			if len(s.Users) != n || len(s.Warnings) != 0 {
+				b.Fatalf("%d users, warnings %v", len(s.Users), s.Warnings)
+			}
+			retained = after.HeapAlloc - min(before.HeapAlloc, after.HeapAlloc)
+			runtime.KeepAlive(s)
+		}
+		b.ReportMetric(float64(size)/1e6, "file-MB")
+		b.ReportMetric(float64(retained)/1e6, "retained-MB")
+	})
 }
 
 // BenchmarkFoldSignIns100kAccounts folds 300,000 sign-in events of 100,000

@@ -13,7 +13,7 @@ import (
 type collectionStream struct {
 	name       string // file name, for sentences
 	collection string
-	sink       Sink // nil: check only
+	sink       Sink
 	base       int64
 	dec        *json.Decoder
 	notes      []string
@@ -23,10 +23,8 @@ func (s *collectionStream) read() error {
 	if err := s.expectDelim('{', `an object with a "value" array`); err != nil {
 		return err
 	}
-	if s.sink != nil {
-		if err := s.sink.Begin(s.collection); err != nil {
-			return sinkErr(s.name, err)
-		}
+	if err := s.sink.Begin(s.collection); err != nil {
+		return sinkErr(s.name, err)
 	}
 	sawValue := false
 	var skip json.RawMessage // reused: skipped members are not kept
@@ -79,10 +77,8 @@ func (s *collectionStream) readValue() error {
 		if err := s.dec.Decode(&item); err != nil {
 			return s.syntax(err)
 		}
-		if s.sink != nil {
-			if err := s.sink.Add(s.collection, item); err != nil {
-				return sinkErr(s.name, err)
-			}
+		if err := s.sink.Add(s.collection, item); err != nil {
+			return sinkErr(s.name, err)
 		}
 	}
 	if _, err := s.dec.Token(); err != nil { // the closing ']'

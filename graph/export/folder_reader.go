@@ -92,7 +92,7 @@ func sinkErr(file string, err error) error {
 	return fmt.Errorf("%s: %w", file, err)
 }
 
-// readCollectionFile streams one file into sink; a nil sink only checks it.
+// readCollectionFile streams one file into sink.
 // notes are problems that do not make the file unreadable (a nextLink left
 // in it: only one page was saved).
 func readCollectionFile(path, collection string, sink Sink) (notes []string, err error) {
@@ -159,9 +159,6 @@ func readSingleObject(r io.Reader, name, collection string, sink Sink, base int6
 		if len(items) > 1 {
 			return fileErr(name, fmt.Sprintf(`holds %d policies in "value"; a tenant has one security defaults policy`, len(items)))
 		}
-	}
-	if sink == nil {
-		return nil
 	}
 	if err := sink.Begin(collection); err != nil {
 		return sinkErr(name, err)
