@@ -119,9 +119,6 @@ func CanDecideException(a Actor, c Card) error {
 	return nil
 }
 
-// MaxCommentLength is the most characters a comment may have.
-const MaxCommentLength = 4000
-
 // MinJustificationLength is the fewest characters a justification may have:
 // enough for a sentence saying why the account cannot do MFA.
 const MinJustificationLength = 20
@@ -132,27 +129,11 @@ const MaxExceptionTerm = 1
 
 // ValidateComment returns the comment trimmed, or why it cannot be posted.
 func ValidateComment(text string) (string, error) {
-	text = strings.TrimSpace(text)
-	if text == "" {
-		return "", Errorf(EINVALID, "A comment cannot be empty.")
+	text, err := CleanText("A comment", text, MaxCommentLength)
+	if err == nil && text == "" {
+		err = Errorf(EINVALID, "A comment cannot be empty.")
 	}
-	if problem := textProblem("A comment", text, MaxCommentLength); problem != "" {
-		return "", Errorf(EINVALID, "%s", problem)
-	}
-	return text, nil
-}
-
-// textProblem checks free text a person typed. NUL bytes and invalid UTF-8
-// are refused here because PostgreSQL would refuse them later with an
-// internal error instead of a sentence.
-func textProblem(what, text string, limit int) string {
-	if !utf8.ValidString(text) || strings.ContainsRune(text, 0) {
-		return what + " contains characters that are not text."
-	}
-	if n := utf8.RuneCountInString(text); n > limit {
-		return fmt.Sprintf("%s can be at most %d characters; this one has %d.", what, limit, n)
-	}
-	return ""
+	return text, err
 }
 
 // ExceptionRequest is what a person files to ask for a technical exception

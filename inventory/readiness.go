@@ -85,25 +85,6 @@ type AssigneeOverdue struct {
 	Overdue, Open int
 }
 
-// OpenCount is how many accounts are non-compliant or at risk: the accounts
-// that keep the tenant from being ready.
-func OpenCount(counts map[Compliance]int) int {
-	return counts[NonCompliant] + counts[AtRisk]
-}
-
-// ApplicableCount is how many accounts are enabled (every verdict but
-// not_applicable).
-func ApplicableCount(counts map[Compliance]int) int {
-	n := 0
-	for _, c := range applicable {
-		n += counts[c]
-	}
-	return n
-}
-
-// applicable are the verdicts of enabled accounts, in display order.
-var applicable = []Compliance{NonCompliant, AtRisk, Excepted, Compliant}
-
 // Headline is the verdict in one line, e.g. "Not ready: 23 accounts are
 // non-compliant and 54 at risk (3 of them privileged)".
 func (r Readiness) Headline() string {

@@ -33,11 +33,10 @@ func (r *Readiness) Add(a AccountLine) {
 	}
 	row(r.ByCategory, a.Category)[a.Compliance]++
 	row(r.ByPath, a.Path)[a.Compliance]++
-	open := a.Compliance == NonCompliant || a.Compliance == AtRisk
-	if open && (a.Has(Privileged) || a.Has(BreakGlass)) {
+	if IsPrivilegedOpen(a.Markers, a.Compliance) {
 		r.PrivilegedOpen = append(r.PrivilegedOpen, a)
 	}
-	if !openWork(a.Status) {
+	if !a.Status.OpenWork() {
 		return
 	}
 	late := r.overdue(a)
@@ -64,21 +63,9 @@ func row[K comparable](tab map[K]map[Compliance]int, k K) map[Compliance]int {
 	return m
 }
 
-// openWork reports whether a card in status s is still someone's work.
-// Remediated work waits for the lead's verification and a requested exception
-// for the lead's decision: neither is late on the assignee's side.
-func openWork(s Status) bool {
-	switch s {
-	case Triage, Planned, InProgress, Blocked:
-		return true
-	}
-	return false
-}
-
-// overdue reports whether a's due date has passed: a card due today is not
-// late yet.
+// overdue reports whether a's work is late when the readiness is generated.
 func (r *Readiness) overdue(a AccountLine) bool {
-	return !a.DueDate.IsZero() && !r.GeneratedAt.IsZero() && civilDay(a.DueDate) < civilDay(r.GeneratedAt)
+	return Overdue(a.Status, a.DueDate, r.GeneratedAt)
 }
 
 // Finish orders the lists worst first and projects the completion date.

@@ -56,11 +56,18 @@ type Snapshot struct {
 	Warnings []Warning
 }
 
-// Tenant identifies the tenant the snapshot describes.
+// Tenant is a tenant the dashboard tracks. A source reads who it is (ID,
+// DisplayName, Domains); the store adds what the dashboard keeps about it,
+// which a snapshot leaves zero.
 type Tenant struct {
 	ID          string
 	DisplayName string
 	Domains     []string // verified domain names, default first
+
+	Kind         TenantKind // a setting of the tenant (DOMAIN.md §2)
+	LastSyncedAt time.Time  // zero if never synced
+	LastRunID    int64      // the last successful sync run; 0 if never synced
+	Accounts     int        // the accounts not removed, as of the last sync
 }
 
 // User is one account of /users.

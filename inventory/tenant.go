@@ -44,20 +44,7 @@ func newTally(r *run) *tally {
 // add counts one account. covs are its explained coverages when nothing
 // enforces MFA on it.
 func (t *tally) add(a *Assessment, covs []Coverage) {
-	t.v.Counts[a.Compliance]++
-	t.v.ByCategory[a.Category]++
-	t.v.ByPath[a.Path]++
-	privileged := false
-	for _, m := range a.Markers {
-		t.v.ByMarker[m]++
-		privileged = privileged || m == Privileged
-	}
-	if privileged {
-		t.v.PrivilegedCounts[a.Compliance]++
-		if a.Compliance == NonCompliant || a.Compliance == AtRisk {
-			t.v.PrivilegedReady = false
-		}
-	}
+	t.v.Count(a.Compliance, a.Category, a.Path, a.Markers, 1)
 	if covs == nil {
 		return
 	}
@@ -134,7 +121,7 @@ func b2i(b bool) int {
 // what could not be checked.
 func (t *tally) verdict() TenantVerdict {
 	v := t.v
-	v.Ready = v.Counts[NonCompliant] == 0 && v.Counts[AtRisk] == 0 && present(t.r.snap, CollUsers)
+	v.Ready = Ready(v.Counts) && present(t.r.snap, CollUsers)
 	for _, rule := range t.r.rules {
 		g := t.gaps[rule]
 		if g == nil {

@@ -312,3 +312,52 @@ func AfterExpiry(c Card, expiry, now time.Time) (to Status, changed bool, reason
 	}
 	return Planned, true, "technical exception expired on " + expiry.Format("2 Jan 2006")
 }
+
+// Where a technical exception stands, as the exception register records it:
+// requested, then granted, rejected or withdrawn; a granted one ends revoked
+// or expired.
+const (
+	ExceptionStateRequested = "requested"
+	ExceptionStateGranted   = "granted"
+	ExceptionStateRejected  = "rejected"
+	ExceptionStateWithdrawn = "withdrawn"
+	ExceptionStateRevoked   = "revoked"
+	ExceptionStateExpired   = "expired"
+)
+
+// MovePlan is a move CanMove allows, named for the record: what the store
+// writes for it, in one transaction with the move.
+type MovePlan struct {
+	AccountID string
+	From, To  Status
+	Version   int64 // the card's version the move was decided on
+	Reason    string
+	Action    string // the audit action: ActionMove, or the exception's end
+	// ExceptionEnd is what becomes of the card's pending or granted
+	// exception: "" (it has none), or ExceptionStateWithdrawn, Rejected,
+	// Revoked or Expired.
+	ExceptionEnd string
+}
+
+// PlanMove decides a's move of card c to status to, with the reason given:
+// CanMove's refusal, or the plan. Leaving exception_requested withdraws the
+// request when its requester moves it and rejects it otherwise (a security
+// lead); leaving exception_granted revokes the exception, or expires it when
+// the expiry check moves it.
+func PlanMove(a Actor, c Card, to Status, reason string) (MovePlan, error) {
+	if err := CanMove(a, c, to); err != nil {
+		return MovePlan{}, err
+	}
+	p := MovePlan{AccountID: c.AccountID, From: c.Status, To: to, Version: c.Version, Reason: reason, Action: ActionMove}
+	switch {
+	case c.Status == ExceptionRequested && c.ExceptionRequester == a.ID:
+		p.Action, p.ExceptionEnd = ActionExceptionWithdrawn, ExceptionStateWithdrawn
+	case c.Status == ExceptionRequested:
+		p.Action, p.ExceptionEnd = ActionExceptionRejected, ExceptionStateRejected
+	case c.Status == ExceptionGranted && a.ID == ExpiryActor.ID:
+		p.Action, p.ExceptionEnd = ActionExceptionExpired, ExceptionStateExpired
+	case c.Status == ExceptionGranted:
+		p.Action, p.ExceptionEnd = ActionExceptionRevoked, ExceptionStateRevoked
+	}
+	return p, nil
+}

@@ -389,3 +389,54 @@ func BenchmarkWorkflowMovesFor(b *testing.B) {
 		}
 	}
 }
+
+// TestWorkflowPlanMove checks what each kind of move is on the record, and
+// that a plan exists only for a move CanMove allows.
+func TestWorkflowPlanMove(t *testing.T) {
+	requestedByDana := Card{AccountID: "acc-1", Status: ExceptionRequested, Assignee: engDana.ID, ExceptionRequester: engDana.ID, Version: 7}
+	tests := []struct {
+		name       string
+		actor      Actor
+		card       Card
+		to         Status
+		action     string
+		end        string // the exception's end, "" for none
+		refusedFor string // the error code when the move is refused
+	}{
+		{"an ordinary move", engDana, Card{AccountID: "acc-1", Status: Planned, Assignee: engDana.ID, Version: 7}, InProgress, ActionMove, "", ""},
+		{"a lead verifies", leadAlex, Card{AccountID: "acc-1", Status: Remediated, Version: 7}, Verified, ActionMove, "", ""},
+		{"the sync reopens", SyncActor, Card{AccountID: "acc-1", Status: Verified, Version: 7}, Planned, ActionMove, "", ""},
+		{"the requester withdraws", engDana, requestedByDana, Planned, ActionExceptionWithdrawn, ExceptionStateWithdrawn, ""},
+		{"a lead withdraws their own request", leadAlex, Card{AccountID: "acc-1", Status: ExceptionRequested, ExceptionRequester: leadAlex.ID, Version: 7},
+			Planned, ActionExceptionWithdrawn, ExceptionStateWithdrawn, ""},
+		{"a lead rejects", leadAlex, requestedByDana, Planned, ActionExceptionRejected, ExceptionStateRejected, ""},
+		{"a lead revokes", leadAlex, Card{AccountID: "acc-1", Status: ExceptionGranted, ExceptionRequester: engDana.ID, Version: 7},
+			Planned, ActionExceptionRevoked, ExceptionStateRevoked, ""},
+		{"the expiry expires", ExpiryActor, Card{AccountID: "acc-1", Status: ExceptionGranted, ExceptionRequester: engDana.ID, Version: 7},
+			Planned, ActionExceptionExpired, ExceptionStateExpired, ""},
+		{"another engineer cannot withdraw", engSam, requestedByDana, Planned, "", "", EFORBIDDEN},
+		{"the sync does not revoke", SyncActor, Card{AccountID: "acc-1", Status: ExceptionGranted, ExceptionRequester: engDana.ID, Version: 7},
+			Planned, "", "", EFORBIDDEN},
+		{"management moves nothing", mgmtRobin, Card{AccountID: "acc-1", Status: Planned, Version: 7}, InProgress, "", "", EFORBIDDEN},
+		{"not an edge", leadAlex, Card{AccountID: "acc-1", Status: Triage, Version: 7}, Verified, "", "", EINVALID},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := PlanMove(tt.actor, tt.card, tt.to, "why")
+			if tt.refusedFor != "" {
+				if ErrorCode(err) != tt.refusedFor || p != (MovePlan{}) {
+					t.Fatalf("PlanMove = %+v, %v; want refused with %s", p, err, tt.refusedFor)
+				}
+				if want := CanMove(tt.actor, tt.card, tt.to); ErrorMessage(err) != ErrorMessage(want) {
+					t.Errorf("refusal %q, want CanMove's %q", ErrorMessage(err), ErrorMessage(want))
+				}
+				return
+			}
+			want := MovePlan{AccountID: "acc-1", From: tt.card.Status, To: tt.to, Version: 7, Reason: "why",
+				Action: tt.action, ExceptionEnd: tt.end}
+			if err != nil || p != want {
+				t.Errorf("PlanMove = %+v, %v; want %+v", p, err, want)
+			}
+		})
+	}
+}

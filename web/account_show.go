@@ -27,7 +27,7 @@ func (s *Server) accountShow(c echo.Context) error {
 // renderAccount renders the account page with a notice at a status: 200
 // for a look, 400/403/409 when a plain form's action was refused, with
 // what was typed into the exception form kept in keep.
-func (s *Server) renderAccount(c echo.Context, t pg.Tenant, id string, status int, notice views.Notice, keep *views.ExceptionForm) error {
+func (s *Server) renderAccount(c echo.Context, t inventory.Tenant, id string, status int, notice views.Notice, keep *views.ExceptionForm) error {
 	d, err := s.store.Account(c.Request().Context(), t.ID, id)
 	if err != nil {
 		return err

@@ -16,18 +16,18 @@ import (
 // know them, so nothing recorded is ever hidden.
 
 var actionLabels = map[string]string{
-	pg.ActionCardCreated:        "Card created",
-	pg.ActionMove:               "Moved",
-	pg.ActionAssign:             "Assigned",
-	pg.ActionDueDate:            "Due date",
-	pg.ActionComment:            "Comment",
-	pg.ActionOverride:           "Override",
-	pg.ActionExceptionRequested: "Exception requested",
-	pg.ActionExceptionGranted:   "Exception granted",
-	pg.ActionExceptionRejected:  "Exception rejected",
-	pg.ActionExceptionWithdrawn: "Exception withdrawn",
-	pg.ActionExceptionRevoked:   "Exception revoked",
-	pg.ActionExceptionExpired:   "Exception expired",
+	inventory.ActionCardCreated:        "Card created",
+	inventory.ActionMove:               "Moved",
+	inventory.ActionAssign:             "Assigned",
+	inventory.ActionDueDate:            "Due date",
+	inventory.ActionComment:            "Comment",
+	inventory.ActionOverride:           "Override",
+	inventory.ActionExceptionRequested: "Exception requested",
+	inventory.ActionExceptionGranted:   "Exception granted",
+	inventory.ActionExceptionRejected:  "Exception rejected",
+	inventory.ActionExceptionWithdrawn: "Exception withdrawn",
+	inventory.ActionExceptionRevoked:   "Exception revoked",
+	inventory.ActionExceptionExpired:   "Exception expired",
 	// Recorded by the sign-in, user and settings pages (web/auth_audit.go).
 	actionSignIn:          "Signed in",
 	actionSignInFailed:    "Sign-in refused",
@@ -94,11 +94,11 @@ func dayWords(v string) string {
 // actor (shown above it) and the reason (shown after it).
 func eventSummary(e pg.AuditEvent) string {
 	switch e.Action {
-	case pg.ActionCardCreated:
+	case inventory.ActionCardCreated:
 		return "put the card in " + statusWords(e.To)
-	case pg.ActionMove:
+	case inventory.ActionMove:
 		return "moved the card from " + statusWords(e.From) + " to " + statusWords(e.To)
-	case pg.ActionAssign:
+	case inventory.ActionAssign:
 		switch {
 		case e.To == "":
 			return "unassigned the card (was " + orNobody(e.From) + ")"
@@ -106,24 +106,24 @@ func eventSummary(e pg.AuditEvent) string {
 			return "assigned the card to " + e.To
 		}
 		return "assigned the card to " + e.To + " (was " + e.From + ")"
-	case pg.ActionDueDate:
+	case inventory.ActionDueDate:
 		return "set the due date to " + dayWords(e.To) + " (was " + dayWords(e.From) + ")"
-	case pg.ActionOverride:
+	case inventory.ActionOverride:
 		if e.From == "" {
 			return "overrode the category and path: now " + categoryAndPathWords(e.To)
 		}
 		return "overrode the category and path: " + categoryAndPathWords(e.From) + " → " + categoryAndPathWords(e.To)
-	case pg.ActionExceptionRequested:
+	case inventory.ActionExceptionRequested:
 		return "requested a technical exception"
-	case pg.ActionExceptionGranted:
+	case inventory.ActionExceptionGranted:
 		return "granted the technical exception"
-	case pg.ActionExceptionRejected:
+	case inventory.ActionExceptionRejected:
 		return "rejected the technical exception request"
-	case pg.ActionExceptionWithdrawn:
+	case inventory.ActionExceptionWithdrawn:
 		return "withdrew the technical exception request"
-	case pg.ActionExceptionRevoked:
+	case inventory.ActionExceptionRevoked:
 		return "revoked the technical exception"
-	case pg.ActionExceptionExpired:
+	case inventory.ActionExceptionExpired:
 		return "the technical exception expired and the account reopened"
 	}
 	s := actionLabel(e.Action)
@@ -161,7 +161,7 @@ func actorName(e pg.AuditEvent) string {
 // timelineEntry is an event on an account's timeline.
 func timelineEntry(e pg.AuditEvent) views.TimelineEntry {
 	t := views.TimelineEntry{At: e.At, Actor: actorName(e), Action: e.Action}
-	if e.Action == pg.ActionComment {
+	if e.Action == inventory.ActionComment {
 		t.IsComment, t.Comment = true, e.Reason
 		return t
 	}

@@ -47,7 +47,7 @@ func (s *Server) boardBulk(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, withParam(back, "bulk", strconv.Itoa(changed)))
 }
 
-func (s *Server) applyBulk(c echo.Context, t pg.Tenant) (int, error) {
+func (s *Server) applyBulk(c echo.Context, t inventory.Tenant) (int, error) {
 	viewer := actorOf(c)
 	if err := inventory.CanBulkEdit(viewer); err != nil {
 		return 0, err

@@ -22,7 +22,7 @@ type boardBuilder struct {
 	lead     bool
 }
 
-func (s *Server) boardBuilder(c echo.Context, t pg.Tenant, bq boardQuery) boardBuilder {
+func (s *Server) boardBuilder(c echo.Context, t inventory.Tenant, bq boardQuery) boardBuilder {
 	viewer := actorOf(c)
 	return boardBuilder{viewer: viewer, tenantID: t.ID, bq: bq, self: bq.selfURL(), lead: inventory.CanBulkEdit(viewer) == nil}
 }

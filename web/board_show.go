@@ -25,7 +25,7 @@ func (s *Server) boardShow(c echo.Context) error {
 		return err
 	}
 	if !ok {
-		return render(c, http.StatusOK, views.Board(views.BoardPage{Page: viewerPage(c, page(pg.Tenant{}, "Board", "board"))}))
+		return render(c, http.StatusOK, views.Board(views.BoardPage{Page: viewerPage(c, page(inventory.Tenant{}, "Board", "board"))}))
 	}
 	var notice views.Notice
 	if n, err := strconv.Atoi(c.QueryParam("bulk")); err == nil && n >= 0 {
@@ -84,7 +84,7 @@ func (s *Server) boardColumnMore(c echo.Context) error {
 }
 
 // boardPage builds the board for a URL's query, with a notice on top.
-func (s *Server) boardPage(c echo.Context, t pg.Tenant, q url.Values, notice views.Notice) (views.BoardPage, error) {
+func (s *Server) boardPage(c echo.Context, t inventory.Tenant, q url.Values, notice views.Notice) (views.BoardPage, error) {
 	ctx := c.Request().Context()
 	viewer := actorOf(c)
 	bq, err := parseBoardQuery(q, t.ID, viewer, time.Now().UTC())

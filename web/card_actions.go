@@ -15,7 +15,7 @@ import (
 // refuses a stale version with a 409.
 
 // maxReasonLength is the most characters a move's reason may have.
-const maxReasonLength = 500
+const maxReasonLength = inventory.MaxReasonLength
 
 // cardMove serves POST /accounts/:id/move (to, version, reason).
 func (s *Server) cardMove(c echo.Context) error {

@@ -9,7 +9,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/mfaboard/mfaboard/inventory"
-	"github.com/mfaboard/mfaboard/inventory/pg"
 )
 
 // Reading the board's forms: every field a person typed or a page sent is
@@ -116,19 +115,19 @@ func accountParam(c echo.Context) string {
 }
 
 // accountPath is an account's page in a tenant.
-func accountPath(t pg.Tenant, id string) string {
+func accountPath(t inventory.Tenant, id string) string {
 	return "/accounts/" + url.PathEscape(id) + "?tenant=" + url.QueryEscape(t.ID)
 }
 
 // syncedTenant is the tenant a board fragment shows; with none synced
 // there is no card to show. Actions use postedTenant instead.
-func (s *Server) syncedTenant(c echo.Context) (pg.Tenant, error) {
+func (s *Server) syncedTenant(c echo.Context) (inventory.Tenant, error) {
 	t, ok, err := s.currentTenant(c)
 	if err != nil {
-		return pg.Tenant{}, err
+		return inventory.Tenant{}, err
 	}
 	if !ok {
-		return pg.Tenant{}, inventory.Errorf(inventory.ENOTFOUND, "No tenant has been synced yet, so there is no card to show.")
+		return inventory.Tenant{}, inventory.Errorf(inventory.ENOTFOUND, "No tenant has been synced yet, so there is no card to show.")
 	}
 	return t, nil
 }

@@ -34,7 +34,7 @@ func (s *Server) boardCardOf(ctx context.Context, tenantID, accountID string) (p
 		return pg.BoardCard{}, err
 	}
 	bc := pg.BoardCard{Card: card, UserPrincipalName: d.User.UserPrincipalName, DisplayName: d.User.DisplayName,
-		Overdue: pg.CardOverdue(card, now)}
+		Overdue: inventory.Overdue(card.Status, card.DueDate, now)}
 	if a := d.Assessment; a != nil {
 		bc.Category, bc.Path, bc.Compliance, bc.Markers = a.Category, a.Path, a.Compliance, a.Markers
 	} else {

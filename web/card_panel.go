@@ -17,7 +17,7 @@ const timelineLength = 200
 // accountWork builds the account page's workflow part for the viewer: the
 // card, exactly the actions the domain's permission checks allow them, the
 // exception and the timeline. o is the account's override (nil for none).
-func (s *Server) accountWork(c echo.Context, t pg.Tenant, id string, o *inventory.Override) (views.AccountWork, error) {
+func (s *Server) accountWork(c echo.Context, t inventory.Tenant, id string, o *inventory.Override) (views.AccountWork, error) {
 	ctx := c.Request().Context()
 	viewer := actorOf(c)
 	now := time.Now().UTC()
@@ -40,7 +40,7 @@ func (s *Server) accountWork(c echo.Context, t pg.Tenant, id string, o *inventor
 	w.HasCard = true
 	w.Status, w.StatusLabel = string(card.Status), card.Status.Label()
 	w.AssigneeName, w.Due, w.Version = card.AssigneeName, card.DueDate, card.Version
-	w.Overdue = pg.CardOverdue(card, now)
+	w.Overdue = inventory.Overdue(card.Status, card.DueDate, now)
 	w.Moves = moveOptions(viewer, card)
 	if inventory.CanAssign(viewer) == nil {
 		people, err := s.assignable(c)
@@ -81,13 +81,13 @@ func (s *Server) accountWork(c echo.Context, t pg.Tenant, id string, o *inventor
 
 // openException is the account's pending or granted exception, nil when
 // its history holds none.
-func (s *Server) openException(c echo.Context, t pg.Tenant, id string, now time.Time) (*views.ExceptionView, error) {
+func (s *Server) openException(c echo.Context, t inventory.Tenant, id string, now time.Time) (*views.ExceptionView, error) {
 	rows, err := s.store.ExceptionHistory(c.Request().Context(), t.ID, id)
 	if err != nil {
 		return nil, err
 	}
 	for _, r := range rows {
-		if r.Status == pg.ExceptionRequested || r.Status == pg.ExceptionGranted {
+		if r.Status == inventory.ExceptionStateRequested || r.Status == inventory.ExceptionStateGranted {
 			v := exceptionView(r, now)
 			return &v, nil
 		}

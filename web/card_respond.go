@@ -8,7 +8,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/mfaboard/mfaboard/inventory"
-	"github.com/mfaboard/mfaboard/inventory/pg"
 	"github.com/mfaboard/mfaboard/views"
 )
 
@@ -25,7 +24,7 @@ import (
 // answer ends a card action on account id; err is nil when it was done.
 // keep holds what was typed into the exception form, shown again on a
 // refusal so nothing has to be typed twice.
-func (s *Server) answer(c echo.Context, t pg.Tenant, id string, err error, keep *views.ExceptionForm) error {
+func (s *Server) answer(c echo.Context, t inventory.Tenant, id string, err error, keep *views.ExceptionForm) error {
 	status, notice, ok := refusalOf(err)
 	if !ok {
 		return err
@@ -86,7 +85,7 @@ func refusalOf(err error) (status int, notice views.Notice, ok bool) {
 }
 
 // workFragment is the account page's #work part on its own.
-func (s *Server) workFragment(c echo.Context, t pg.Tenant, id string) (views.AccountWork, error) {
+func (s *Server) workFragment(c echo.Context, t inventory.Tenant, id string) (views.AccountWork, error) {
 	var o *inventory.Override
 	if inventory.CanOverride(actorOf(c)) == nil {
 		d, err := s.store.Account(c.Request().Context(), t.ID, id)

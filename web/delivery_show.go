@@ -10,7 +10,6 @@ import (
 
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/deliver"
-	"github.com/mfaboard/mfaboard/inventory/pg"
 	"github.com/mfaboard/mfaboard/views"
 )
 
@@ -42,7 +41,7 @@ func (s *Server) deliveryShow(c echo.Context) error {
 
 // deliveryView fills the page from stored settings. The webhook URL never
 // reaches the page: only its host and service.
-func (s *Server) deliveryView(c echo.Context, t pg.Tenant, st deliver.Settings) views.DeliveryPage {
+func (s *Server) deliveryView(c echo.Context, t inventory.Tenant, st deliver.Settings) views.DeliveryPage {
 	v := views.DeliveryPage{
 		Page: viewerPage(c, page(t, "Scheduled delivery", "settings")), Synced: true,
 		CanEdit: inventory.CanChangeSettings(actorOf(c)) == nil, Form: deliveryForm(st),

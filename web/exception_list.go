@@ -6,7 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/mfaboard/mfaboard/inventory/pg"
+	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/views"
 )
 
@@ -37,9 +37,9 @@ func (s *Server) exceptionList(c echo.Context) error {
 	}
 	for _, r := range open {
 		switch r.Status {
-		case pg.ExceptionRequested:
+		case inventory.ExceptionStateRequested:
 			v.Requests = append(v.Requests, exceptionView(r, now))
-		case pg.ExceptionGranted:
+		case inventory.ExceptionStateGranted:
 			v.Granted = append(v.Granted, exceptionView(r, now))
 		}
 	}

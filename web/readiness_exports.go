@@ -85,16 +85,16 @@ func (s *Server) accountsCSV(c echo.Context) error {
 }
 
 // exportTenant checks the person may export and finds the tenant.
-func (s *Server) exportTenant(c echo.Context) (pg.Tenant, error) {
+func (s *Server) exportTenant(c echo.Context) (inventory.Tenant, error) {
 	if err := inventory.CanExport(actorOf(c)); err != nil {
-		return pg.Tenant{}, err
+		return inventory.Tenant{}, err
 	}
 	t, ok, err := s.currentTenant(c)
 	if err != nil {
-		return pg.Tenant{}, err
+		return inventory.Tenant{}, err
 	}
 	if !ok {
-		return pg.Tenant{}, inventory.Errorf(inventory.ENOTFOUND, "No tenant has been synced yet, so there is nothing to export.")
+		return inventory.Tenant{}, inventory.Errorf(inventory.ENOTFOUND, "No tenant has been synced yet, so there is nothing to export.")
 	}
 	return t, nil
 }

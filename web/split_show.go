@@ -8,7 +8,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/mfaboard/mfaboard/inventory"
-	"github.com/mfaboard/mfaboard/inventory/pg"
 	"github.com/mfaboard/mfaboard/views"
 )
 
@@ -46,7 +45,7 @@ func (s *Server) splitShow(c echo.Context) error {
 }
 
 // knownTenants is the tenant list currentTenant read for this request.
-func knownTenants(c echo.Context) []pg.Tenant {
+func knownTenants(c echo.Context) []inventory.Tenant {
 	choice, _ := c.Get(tenantsKey).(tenantChoice)
 	return choice.all
 }

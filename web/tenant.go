@@ -7,7 +7,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/mfaboard/mfaboard/inventory"
-	"github.com/mfaboard/mfaboard/inventory/pg"
 	"github.com/mfaboard/mfaboard/views"
 )
 
@@ -20,7 +19,7 @@ const sessionTenant = "tenant_id"
 const tenantsKey = "mfaboard.tenants"
 
 type tenantChoice struct {
-	all     []pg.Tenant
+	all     []inventory.Tenant
 	current string
 }
 
@@ -28,11 +27,11 @@ type tenantChoice struct {
 // (which becomes the session's choice), else the one chosen in this
 // session, else the most recently synced. ok is false when nothing has
 // been synced.
-func (s *Server) currentTenant(c echo.Context) (pg.Tenant, bool, error) {
+func (s *Server) currentTenant(c echo.Context) (inventory.Tenant, bool, error) {
 	ctx := c.Request().Context()
 	tenants, err := s.store.Tenants(ctx)
 	if err != nil || len(tenants) == 0 {
-		return pg.Tenant{}, false, err
+		return inventory.Tenant{}, false, err
 	}
 	t, ok := findTenant(tenants, c.QueryParam("tenant"))
 	if ok && s.sessions.GetString(ctx, sessionTenant) != t.ID {
@@ -53,16 +52,16 @@ func (s *Server) currentTenant(c echo.Context) (pg.Tenant, bool, error) {
 	return t, true, nil
 }
 
-func findTenant(tenants []pg.Tenant, id string) (pg.Tenant, bool) {
+func findTenant(tenants []inventory.Tenant, id string) (inventory.Tenant, bool) {
 	if id == "" {
-		return pg.Tenant{}, false
+		return inventory.Tenant{}, false
 	}
 	for _, t := range tenants {
 		if t.ID == id {
 			return t, true
 		}
 	}
-	return pg.Tenant{}, false
+	return inventory.Tenant{}, false
 }
 
 // tenantSwitch serves POST /tenant: keep the chosen tenant in the session
@@ -107,6 +106,6 @@ func withTenantSwitch(c echo.Context, p views.Page) views.Page {
 }
 
 // page fills the frame of a page for a tenant.
-func page(t pg.Tenant, title, nav string) views.Page {
+func page(t inventory.Tenant, title, nav string) views.Page {
 	return views.Page{Title: title, Nav: nav, TenantName: t.DisplayName, TenantID: t.ID, TenantKind: string(t.Kind), LastSync: t.LastSyncedAt}
 }

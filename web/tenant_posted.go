@@ -6,7 +6,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/mfaboard/mfaboard/inventory"
-	"github.com/mfaboard/mfaboard/inventory/pg"
 )
 
 // postedTenantField is the hidden field in which every form that changes a
@@ -22,23 +21,23 @@ const postedTenantField = "tenant"
 // shown for tenant A and saved after B was opened in another tab, or
 // through such a link, would be written into B. The field is required: a
 // form without it is refused with a 400 rather than guessed at.
-func (s *Server) postedTenant(c echo.Context) (pg.Tenant, error) {
+func (s *Server) postedTenant(c echo.Context) (inventory.Tenant, error) {
 	id := strings.TrimSpace(c.Request().PostFormValue(postedTenantField))
 	if id == "" {
-		return pg.Tenant{}, inventory.Errorf(inventory.EINVALID,
+		return inventory.Tenant{}, inventory.Errorf(inventory.EINVALID,
 			"The form did not say which tenant it changes, so nothing was changed. Reload the page and try again.")
 	}
 	tenants, err := s.store.Tenants(c.Request().Context())
 	if err != nil {
-		return pg.Tenant{}, err
+		return inventory.Tenant{}, err
 	}
 	t, ok := findTenant(tenants, id)
 	if !ok {
-		return pg.Tenant{}, inventory.Errorf(inventory.ENOTFOUND,
+		return inventory.Tenant{}, inventory.Errorf(inventory.ENOTFOUND,
 			"The tenant %q the form names is not in the database, so nothing was changed.", clip(id, 80))
 	}
 	if err := inventory.CanWorkInTenant(actorOf(c), t.ID); err != nil {
-		return pg.Tenant{}, err
+		return inventory.Tenant{}, err
 	}
 	// A refusal re-renders the page the form was on: its header shows the
 	// tenant acted on.

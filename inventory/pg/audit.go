@@ -13,29 +13,6 @@ import (
 	"github.com/mfaboard/mfaboard/inventory"
 )
 
-// The actions of the audit trail the store writes. From and To hold, per
-// action: card_created and move (and the exception actions, which move the
-// card too) the statuses; assign the assignees' names (their ids in
-// Details "from_id" and "to_id"); due_date the dates as 2006-01-02 ("" for
-// none); override the category and path as "category / path". Reason holds
-// the person's words: a comment's text, a move's reason, a justification, a
-// decision's note. Other parts of the dashboard record their own actions
-// (sign-ins, settings, user management) with RecordEvent.
-const (
-	ActionCardCreated        = "card_created"
-	ActionMove               = "move"
-	ActionAssign             = "assign"
-	ActionDueDate            = "due_date"
-	ActionComment            = "comment"
-	ActionOverride           = "override"
-	ActionExceptionRequested = "exception_requested"
-	ActionExceptionGranted   = "exception_granted"
-	ActionExceptionRejected  = "exception_rejected"
-	ActionExceptionWithdrawn = "exception_withdrawn"
-	ActionExceptionRevoked   = "exception_revoked"
-	ActionExceptionExpired   = "exception_expired"
-)
-
 // AuditEvent is one entry of the append-only record: who, when, what, from,
 // to and why.
 type AuditEvent struct {

@@ -22,7 +22,7 @@ type BoardFilter struct {
 	Assignee string
 	// Mine is the viewer's user id when they ask for their own cards.
 	Mine string
-	// Overdue keeps the cards past their due date (CardOverdue).
+	// Overdue keeps the cards whose work is late (inventory.Overdue).
 	Overdue bool
 	// Now is the clock of Overdue and DaysInColumn; zero means time.Now().
 	Now time.Time

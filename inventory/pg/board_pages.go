@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mfaboard/mfaboard/inventory"
 )
 
 // pages reads the cards of every cell: the walked cells and the gathered
@@ -101,7 +103,7 @@ func (q *boardQuery) pages(ctx context.Context, db querier, cells map[cell]int, 
 		r.DueDate = timeFromNull(due)
 		bc.Card, bc.Markers = r.Card, toMarkers(markers)
 		bc.DaysInColumn = max(0, int(q.now.Sub(r.statusSince)/(24*time.Hour)))
-		bc.Overdue = CardOverdue(bc.Card, q.now)
+		bc.Overdue = inventory.Overdue(bc.Status, bc.DueDate, q.now)
 		c := cell{lane, bc.Status}
 		out[c] = append(out[c], bc)
 	}

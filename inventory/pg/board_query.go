@@ -102,12 +102,7 @@ func newBoardQuery(f BoardFilter) (*boardQuery, error) {
 	}
 	if f.Overdue {
 		q.heapFilter = true
-		done := make([]inventory.Status, 0, len(doneStatuses))
-		for st := range doneStatuses {
-			done = append(done, st)
-		}
-		slices.Sort(done)
-		add("c.due_date < $?::date AND c.status <> ALL("+sqlArray(done)+")", today(f.Now).Format(time.DateOnly))
+		add(overdueSQL, inventory.Today(f.Now).Format(time.DateOnly))
 	}
 	q.where = strings.Join(conds, " AND ")
 	q.narrowed = len(conds) > 2 || f.Swimlane != ""

@@ -46,7 +46,7 @@ func (s *Store) Bulk(ctx context.Context, actor inventory.Actor, tenantID string
 			return 0, err
 		}
 	}
-	if a.Reason, err = cleanText("The reason", a.Reason, inventory.MaxCommentLength); err != nil {
+	if a.Reason, err = inventory.CleanText("The reason", a.Reason, inventory.MaxReasonLength); err != nil {
 		return 0, err
 	}
 	sel, err := bulkSelection(tenantID, accountIDs, f)
@@ -164,14 +164,15 @@ func (b *bulkEdit) move(ctx context.Context, to inventory.Status) error {
 		if c.Status == to {
 			continue
 		}
-		if err := inventory.CanMove(b.actor, c.Card, to); err != nil {
+		plan, err := inventory.PlanMove(b.actor, c.Card, to, b.action.Reason)
+		if err != nil {
 			refused = append(refused, c.AccountID)
 			if first == nil {
 				first = err
 			}
 			continue
 		}
-		moves = append(moves, planMove(b.actor, b.tenantID, c.Card, to, b.action.Reason))
+		moves = append(moves, plannedMove{b.tenantID, plan})
 	}
 	if first != nil {
 		name := refused[0]
@@ -190,7 +191,7 @@ func (b *bulkEdit) move(ctx context.Context, to inventory.Status) error {
 		return fmt.Errorf("moved %d of %d locked cards", n, len(moves))
 	}
 	for _, m := range moves {
-		b.changed[m.accountID] = true
+		b.changed[m.AccountID] = true
 	}
 	return nil
 }
@@ -206,7 +207,7 @@ func (b *bulkEdit) assign(ctx context.Context, assigneeID string) error {
 			continue
 		}
 		ids = append(ids, c.AccountID)
-		b.events = append(b.events, AuditEvent{AccountID: c.AccountID, Action: ActionAssign, From: c.AssigneeName,
+		b.events = append(b.events, AuditEvent{AccountID: c.AccountID, Action: inventory.ActionAssign, From: c.AssigneeName,
 			To: name, Details: map[string]any{"from_id": c.Assignee, "to_id": assigneeID}})
 	}
 	return b.update(ctx, ids, `assignee_id = $5::uuid`, nullIfBlank(assigneeID))
@@ -219,7 +220,7 @@ func (b *bulkEdit) setDue(ctx context.Context, day string) error {
 			continue
 		}
 		ids = append(ids, c.AccountID)
-		b.events = append(b.events, AuditEvent{AccountID: c.AccountID, Action: ActionDueDate,
+		b.events = append(b.events, AuditEvent{AccountID: c.AccountID, Action: inventory.ActionDueDate,
 			From: dateText(c.DueDate), To: day})
 	}
 	return b.update(ctx, ids, `due_date = $5::date`, nullIfBlank(day))

@@ -46,7 +46,7 @@ func (b *bulkEdit) overridePath(ctx context.Context, path inventory.Path) error 
 		if to == "" {
 			to = "automatic"
 		}
-		b.events = append(b.events, AuditEvent{AccountID: id, Action: ActionOverride,
+		b.events = append(b.events, AuditEvent{AccountID: id, Action: inventory.ActionOverride,
 			From: categoryAndPath(category, current), To: categoryAndPath(category, to), Reason: reason,
 			Details: map[string]any{"path": string(path), "bulk": true}})
 	}

@@ -49,7 +49,7 @@ func TestBulkEditsInOneTransaction(t *testing.T) {
 			}
 			actions = append(actions, e.Action)
 		}
-		wantEqual(t, id+" events", actions, []string{pg.ActionMove, pg.ActionAssign, pg.ActionDueDate})
+		wantEqual(t, id+" events", actions, []string{inventory.ActionMove, inventory.ActionAssign, inventory.ActionDueDate})
 		if evs[1].Reason != "sprint 12" {
 			t.Fatalf("move reason %q", evs[1].Reason)
 		}
@@ -96,7 +96,7 @@ func TestBulkEditsInOneTransaction(t *testing.T) {
 		t.Fatal("a guest outside the filter got the override")
 	}
 	e := lastEvent(t, store, "u-scanner")
-	wantEvent(t, e, tm.lead, pg.ActionOverride, "service_account / app_password", "service_account / secure_app_model")
+	wantEvent(t, e, tm.lead, inventory.ActionOverride, "service_account / app_password", "service_account / secure_app_model")
 
 	// Clearing the path override.
 	none := inventory.Path("")

@@ -43,7 +43,7 @@ func (s *Store) Assign(ctx context.Context, actor inventory.Actor, tenantID, acc
 		}
 		out = after.Card
 		return insertEvent(ctx, tx, AuditEvent{ActorID: actor.ID, ActorName: actor.Name, TenantID: tenantID,
-			AccountID: accountID, Action: ActionAssign, From: cur.AssigneeName, To: name,
+			AccountID: accountID, Action: inventory.ActionAssign, From: cur.AssigneeName, To: name,
 			Details: map[string]any{"from_id": cur.Assignee, "to_id": assigneeID}})
 	})
 	return out, err
@@ -108,7 +108,7 @@ func (s *Store) SetDueDate(ctx context.Context, actor inventory.Actor, tenantID,
 		}
 		out = after.Card
 		return insertEvent(ctx, tx, AuditEvent{ActorID: actor.ID, ActorName: actor.Name, TenantID: tenantID,
-			AccountID: accountID, Action: ActionDueDate, From: dateText(cur.DueDate), To: day})
+			AccountID: accountID, Action: inventory.ActionDueDate, From: dateText(cur.DueDate), To: day})
 	})
 	return out, err
 }
@@ -129,7 +129,7 @@ func (s *Store) Comment(ctx context.Context, actor inventory.Actor, tenantID, ac
 		return err
 	}
 	return s.RecordEvent(ctx, AuditEvent{ActorID: actor.ID, ActorName: actor.Name, TenantID: tenantID,
-		AccountID: accountID, Action: ActionComment, Reason: text})
+		AccountID: accountID, Action: inventory.ActionComment, Reason: text})
 }
 
 // dateText writes a due date as the database's date, "" for none. A date

@@ -17,7 +17,7 @@ import (
 // workflow or the actor's role forbids is the refusal of inventory.CanMove;
 // an account not in the tenant is ENOTFOUND.
 func (s *Store) MoveCard(ctx context.Context, actor inventory.Actor, tenantID, accountID string, to inventory.Status, version int64, reason string) (inventory.Card, error) {
-	reason, err := cleanText("The reason", reason, inventory.MaxCommentLength)
+	reason, err := inventory.CleanText("The reason", reason, inventory.MaxReasonLength)
 	if err != nil {
 		return inventory.Card{}, err
 	}
@@ -30,10 +30,11 @@ func (s *Store) MoveCard(ctx context.Context, actor inventory.Actor, tenantID, a
 		if err := cur.checkVersion(version); err != nil {
 			return err
 		}
-		if err := inventory.CanMove(actor, cur.Card, to); err != nil {
+		plan, err := inventory.PlanMove(actor, cur.Card, to, reason)
+		if err != nil {
 			return err
 		}
-		n, err := applyMoves(ctx, tx, actor, []plannedMove{planMove(actor, tenantID, cur.Card, to, reason)})
+		n, err := applyMoves(ctx, tx, actor, []plannedMove{{tenantID, plan}})
 		if err != nil {
 			return err
 		}
@@ -47,35 +48,11 @@ func (s *Store) MoveCard(ctx context.Context, actor inventory.Actor, tenantID, a
 	return out, err
 }
 
-// plannedMove is one card's move, decided and checked, waiting to be
-// written.
+// plannedMove is one card's move, planned by inventory.PlanMove, waiting
+// to be written in its tenant.
 type plannedMove struct {
-	tenantID, accountID string
-	from, to            inventory.Status
-	version             int64 // the card's version when the move was decided
-	reason              string
-	action              string // the audit action
-	// exceptionEnd is what becomes of the card's pending or granted
-	// exception: "" (none), "withdrawn", "rejected", "revoked", "expired".
-	exceptionEnd string
-}
-
-// planMove names a move already allowed by inventory.CanMove: the action
-// it is on the record and what it does to an exception.
-func planMove(actor inventory.Actor, tenantID string, c inventory.Card, to inventory.Status, reason string) plannedMove {
-	m := plannedMove{tenantID: tenantID, accountID: c.AccountID, from: c.Status, to: to,
-		version: c.Version, reason: reason, action: ActionMove}
-	switch {
-	case c.Status == inventory.ExceptionRequested && c.ExceptionRequester == actor.ID:
-		m.action, m.exceptionEnd = ActionExceptionWithdrawn, "withdrawn"
-	case c.Status == inventory.ExceptionRequested:
-		m.action, m.exceptionEnd = ActionExceptionRejected, "rejected"
-	case c.Status == inventory.ExceptionGranted && actor.ID == inventory.ExpiryActor.ID:
-		m.action, m.exceptionEnd = ActionExceptionExpired, "expired"
-	case c.Status == inventory.ExceptionGranted:
-		m.action, m.exceptionEnd = ActionExceptionRevoked, "revoked"
-	}
-	return m
+	tenantID string
+	inventory.MovePlan
 }
 
 // applyMoves writes moves by one actor in one statement, whatever their
@@ -89,10 +66,10 @@ func applyMoves(ctx context.Context, tx pgx.Tx, actor inventory.Actor, moves []p
 	cols := make([][]string, 7)
 	versions := make([]int64, len(moves))
 	for i, m := range moves {
-		for j, v := range []string{m.tenantID, m.accountID, string(m.from), string(m.to), m.reason, m.action, m.exceptionEnd} {
+		for j, v := range []string{m.tenantID, m.AccountID, string(m.From), string(m.To), m.Reason, m.Action, m.ExceptionEnd} {
 			cols[j] = append(cols[j], v)
 		}
-		versions[i] = m.version
+		versions[i] = m.Version
 	}
 	var decider any // the person who rejects a request by moving it
 	if !actor.System {

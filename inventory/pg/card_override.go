@@ -20,7 +20,7 @@ func (s *Store) SetOverrideAs(ctx context.Context, actor inventory.Actor, tenant
 	if err := inventory.CanOverride(actor); err != nil {
 		return err
 	}
-	reason, err := cleanText("The reason", o.Reason, inventory.MaxCommentLength)
+	reason, err := inventory.CleanText("The reason", o.Reason, inventory.MaxReasonLength)
 	if err != nil {
 		return err
 	}
@@ -47,7 +47,7 @@ func (s *Store) SetOverrideAs(ctx context.Context, actor inventory.Actor, tenant
 			return auto
 		}
 		return insertEvent(ctx, tx, AuditEvent{ActorID: actor.ID, ActorName: actor.Name, TenantID: tenantID,
-			AccountID: accountID, Action: ActionOverride,
+			AccountID: accountID, Action: inventory.ActionOverride,
 			From:   categoryAndPath(category, path),
 			To:     categoryAndPath(to(string(o.Category), autoCategory), to(string(o.Path), autoPath)),
 			Reason: o.Reason,

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
@@ -36,7 +34,7 @@ func newConflict(cur cardRow) *ConflictError {
 		who = "someone else"
 	}
 	when := "at " + e.ChangedAt.UTC().Format("15:04") + " UTC"
-	if y, m, d := e.ChangedAt.UTC().Date(); time.Date(y, m, d, 0, 0, 0, 0, time.UTC) != today(time.Now()) {
+	if y, m, d := e.ChangedAt.UTC().Date(); time.Date(y, m, d, 0, 0, 0, 0, time.UTC) != inventory.Today(time.Now()) {
 		when = "on " + e.ChangedAt.UTC().Format("2 Jan 2006") + " " + when
 	}
 	now := "it is now " + cur.Status.Label()
@@ -155,37 +153,4 @@ func (s *Store) inTx(ctx context.Context, what string, fn func(tx pgx.Tx) error)
 		return fmt.Errorf("store: %s: commit: %w", what, err)
 	}
 	return nil
-}
-
-// cleanText trims free text a person typed and refuses what the database
-// would refuse later with an internal error instead of a sentence.
-func cleanText(what, text string, limit int) (string, error) {
-	text = strings.TrimSpace(text)
-	if !utf8.ValidString(text) || strings.ContainsRune(text, 0) {
-		return "", inventory.Errorf(inventory.EINVALID, "%s contains characters that are not text.", what)
-	}
-	if n := utf8.RuneCountInString(text); n > limit {
-		return "", inventory.Errorf(inventory.EINVALID, "%s can be at most %d characters; this one has %d.", what, limit, n)
-	}
-	return text, nil
-}
-
-// CardOverdue reports whether card c is past its due date at now: its due
-// day has ended and the work is not done (remediated, verified or under a
-// granted exception). The board's overdue filter uses the same rule.
-func CardOverdue(c inventory.Card, now time.Time) bool {
-	if c.DueDate.IsZero() || doneStatuses[c.Status] {
-		return false
-	}
-	return c.DueDate.Before(today(now))
-}
-
-var doneStatuses = map[inventory.Status]bool{
-	inventory.Remediated: true, inventory.Verified: true, inventory.ExceptionGranted: true,
-}
-
-// today is the start of now's day in UTC, the calendar due dates are on.
-func today(now time.Time) time.Time {
-	y, m, d := now.UTC().Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }

@@ -19,7 +19,7 @@ import (
 
 // cardRankSQL orders a column (cards.rank, see the migration): privileged
 // and break-glass accounts first, then non-compliant, then at risk.
-var cardRankSQL = `(CASE WHEN s.markers && ` + sqlArray([]inventory.Marker{inventory.Privileged, inventory.BreakGlass}) +
+var cardRankSQL = `(CASE WHEN s.markers && ` + sqlArray(inventory.PrivilegedMarkers) +
 	` THEN 0 ELSE 3 END + CASE s.compliance WHEN '` + string(inventory.NonCompliant) + `' THEN 0 WHEN '` +
 	string(inventory.AtRisk) + `' THEN 1 ELSE 2 END)`
 
@@ -64,7 +64,7 @@ func syncCards(ctx context.Context, tx pgx.Tx, tenantID string) (created, moved 
 			RETURNING tenant_id, account_id
 		)
 		INSERT INTO audit_events (actor_id, actor_name, tenant_id, account_id, action, to_value, reason)
-		SELECT $4, $5, tenant_id, account_id, '`+ActionCardCreated+`', $2, $3 FROM created`,
+		SELECT $4, $5, tenant_id, account_id, '`+inventory.ActionCardCreated+`', $2, $3 FROM created`,
 		tenantID, string(status), reason, actor.ID, actor.Name)
 	if err != nil {
 		return 0, 0, fmt.Errorf("create cards: %w", err)
@@ -135,10 +135,11 @@ func syncMoves(ctx context.Context, tx pgx.Tx, tenantID string) ([]plannedMove, 
 		if !changed {
 			continue
 		}
-		if err := inventory.CanMove(inventory.SyncActor, c, to); err != nil {
+		plan, err := inventory.PlanMove(inventory.SyncActor, c, to, reason)
+		if err != nil {
 			return nil, fmt.Errorf("the sync's move of %s: %w", c.AccountID, err)
 		}
-		moves = append(moves, planMove(inventory.SyncActor, tenantID, c, to, reason))
+		moves = append(moves, plannedMove{tenantID, plan})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read cards: %w", err)

@@ -55,7 +55,7 @@ func TestSyncKeepsTheBoardHonest(t *testing.T) {
 		if len(evs) != 1 {
 			t.Fatalf("%s has %d events, want the card's creation", u.ID, len(evs))
 		}
-		wantEvent(t, evs[0], inventory.SyncActor, pg.ActionCardCreated, "", "triage")
+		wantEvent(t, evs[0], inventory.SyncActor, inventory.ActionCardCreated, "", "triage")
 	}
 
 	// Bob is remediated and Alice verified, then the next sync judges them.
@@ -74,21 +74,21 @@ func TestSyncKeepsTheBoardHonest(t *testing.T) {
 		t.Fatalf("a remediated account found compliant: %s, want verified", c.Status)
 	}
 	e := lastEvent(t, store, "u-bob")
-	wantEvent(t, e, inventory.SyncActor, pg.ActionMove, "remediated", "verified")
+	wantEvent(t, e, inventory.SyncActor, inventory.ActionMove, "remediated", "verified")
 	if e.Reason != "the sync found the account compliant" {
 		t.Fatalf("sync event reason %q", e.Reason)
 	}
 	if c := card(t, store, "u-alice"); c.Status != inventory.Planned {
 		t.Fatalf("a verified account found non-compliant: %s, want planned", c.Status)
 	}
-	wantEvent(t, lastEvent(t, store, "u-alice"), inventory.SyncActor, pg.ActionMove, "verified", "planned")
+	wantEvent(t, lastEvent(t, store, "u-alice"), inventory.SyncActor, inventory.ActionMove, "verified", "planned")
 	if c := card(t, store, "u-boardroom"); c.Status != inventory.Remediated {
 		t.Fatalf("a remediated account found not applicable: %s, want it left remediated", c.Status)
 	}
 	if c := card(t, store, "u-scanner"); c.Status != inventory.Triage {
 		t.Fatalf("an account the second sync found: %+v", c)
 	}
-	wantEvent(t, lastEvent(t, store, "u-scanner"), inventory.SyncActor, pg.ActionCardCreated, "", "triage")
+	wantEvent(t, lastEvent(t, store, "u-scanner"), inventory.SyncActor, inventory.ActionCardCreated, "", "triage")
 
 	// A third sync with the same verdicts moves nothing.
 	third := syncVerdicts(t, store, snap, map[string]inventory.Compliance{
@@ -178,7 +178,7 @@ func TestMigrationPutsExistingAccountsOnTheBoard(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(evs) != 1 || evs[0].Action != pg.ActionCardCreated || evs[0].To != "triage" || evs[0].ActorID != "sync" {
+		if len(evs) != 1 || evs[0].Action != inventory.ActionCardCreated || evs[0].To != "triage" || evs[0].ActorID != "sync" {
 			t.Fatalf("%s's record after the migration: %+v", id, evs)
 		}
 	}

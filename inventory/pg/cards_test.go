@@ -104,7 +104,7 @@ func TestMoveCardFollowsTheWorkflow(t *testing.T) {
 			wantEqual(t, "card returned", got, want)
 			wantEqual(t, "card stored", card(t, store, "u-bob"), want)
 			e := lastEvent(t, store, "u-bob")
-			wantEvent(t, e, actor, pg.ActionMove, string(before.Status), string(c.to))
+			wantEvent(t, e, actor, inventory.ActionMove, string(before.Status), string(c.to))
 			if e.Reason != "because" || e.AccountUPN != "bob_fabrikam.com#EXT#@contoso.onmicrosoft.com" {
 				t.Fatalf("event reason %q, account UPN %q", e.Reason, e.AccountUPN)
 			}
@@ -176,7 +176,7 @@ func TestTwoMovesOnOneVersionOneWins(t *testing.T) {
 	}
 	moves := 0
 	for _, e := range events(t, store, "u-scanner") {
-		if e.Action == pg.ActionMove {
+		if e.Action == inventory.ActionMove {
 			moves++
 		}
 	}
@@ -207,7 +207,7 @@ func TestAssignAndDueDate(t *testing.T) {
 		t.Fatalf("assigned card %+v", got)
 	}
 	e := lastEvent(t, store, "u-bob")
-	wantEvent(t, e, tm.lead, pg.ActionAssign, "", "Eve Engineer")
+	wantEvent(t, e, tm.lead, inventory.ActionAssign, "", "Eve Engineer")
 	if e.Details["to_id"] != tm.engineer.ID {
 		t.Fatalf("event details %v", e.Details)
 	}
@@ -224,7 +224,7 @@ func TestAssignAndDueDate(t *testing.T) {
 	if !got.DueDate.Equal(due) {
 		t.Fatalf("due date %v, want %v", got.DueDate, due)
 	}
-	wantEvent(t, lastEvent(t, store, "u-bob"), tm.lead, pg.ActionDueDate, "", "2026-12-01")
+	wantEvent(t, lastEvent(t, store, "u-bob"), tm.lead, inventory.ActionDueDate, "", "2026-12-01")
 	got, err = store.SetDueDate(ctx, tm.lead, tenantID, "u-bob", time.Time{}, got.Version)
 	if err != nil {
 		t.Fatal(err)
@@ -232,7 +232,7 @@ func TestAssignAndDueDate(t *testing.T) {
 	if !got.DueDate.IsZero() {
 		t.Fatalf("due date %v after clearing", got.DueDate)
 	}
-	wantEvent(t, lastEvent(t, store, "u-bob"), tm.lead, pg.ActionDueDate, "2026-12-01", "")
+	wantEvent(t, lastEvent(t, store, "u-bob"), tm.lead, inventory.ActionDueDate, "2026-12-01", "")
 
 	got, err = store.Assign(ctx, tm.lead, tenantID, "u-bob", "", got.Version)
 	if err != nil {
@@ -241,7 +241,7 @@ func TestAssignAndDueDate(t *testing.T) {
 	if got.Assignee != "" || got.AssigneeName != "" {
 		t.Fatalf("unassigned card %+v", got)
 	}
-	wantEvent(t, lastEvent(t, store, "u-bob"), tm.lead, pg.ActionAssign, "Eve Engineer", "")
+	wantEvent(t, lastEvent(t, store, "u-bob"), tm.lead, inventory.ActionAssign, "Eve Engineer", "")
 }
 
 func TestCommentGoesOnTheTimeline(t *testing.T) {
@@ -251,7 +251,7 @@ func TestCommentGoesOnTheTimeline(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := lastEvent(t, store, "u-bob")
-	wantEvent(t, e, tm.engineer, pg.ActionComment, "", "")
+	wantEvent(t, e, tm.engineer, inventory.ActionComment, "", "")
 	if e.Reason != "Called Bob; he will enrol tomorrow." {
 		t.Fatalf("comment text %q", e.Reason)
 	}
@@ -278,7 +278,7 @@ func TestSetOverrideAsRecordsWhoAndWhy(t *testing.T) {
 		t.Fatalf("override stored: %+v", got)
 	}
 	e := lastEvent(t, store, "u-boardroom")
-	wantEvent(t, e, tm.lead, pg.ActionOverride, "room_device / tenant_split", "room_device / technical_exception")
+	wantEvent(t, e, tm.lead, inventory.ActionOverride, "room_device / tenant_split", "room_device / technical_exception")
 	if e.Reason != o.Reason {
 		t.Fatalf("override event reason %q", e.Reason)
 	}

@@ -11,10 +11,6 @@ import (
 	"github.com/mfaboard/mfaboard/inventory"
 )
 
-// ActionDeadline is the audit action of a change of a tenant's enforcement
-// deadline; From and To hold the days as 2006-01-02, "" for none.
-const ActionDeadline = "deadline"
-
 // Deadline returns a tenant's enforcement deadline (midnight UTC of the
 // day), zero when none is set. A tenant not stored is ENOTFOUND.
 func (s *Store) Deadline(ctx context.Context, tenantID string) (time.Time, error) {
@@ -58,7 +54,7 @@ func (s *Store) SetDeadline(ctx context.Context, actor inventory.Actor, tenantID
 			return fmt.Errorf("write deadline: %w", err)
 		}
 		return insertEvent(ctx, tx, AuditEvent{ActorID: actor.ID, ActorName: actor.Name, TenantID: tenantID,
-			Action: ActionDeadline, From: from, To: to})
+			Action: inventory.ActionDeadline, From: from, To: to})
 	})
 }
 

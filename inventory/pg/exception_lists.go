@@ -43,23 +43,13 @@ func grantedExceptions(ctx context.Context, q querier, tenantID string) (map[str
 	return out, nil
 }
 
-// Statuses of an exception.
-const (
-	ExceptionRequested = "requested"
-	ExceptionGranted   = "granted"
-	ExceptionRejected  = "rejected"
-	ExceptionWithdrawn = "withdrawn"
-	ExceptionExpired   = "expired"
-	ExceptionRevoked   = "revoked"
-)
-
 // ExceptionRow is one exception request as the exceptions page and the
 // account page list it. Names are as they were when the person acted.
 type ExceptionRow struct {
 	ID                           int64
 	AccountID, UserPrincipalName string
 	DisplayName                  string
-	Status                       string // one of the Exception* statuses
+	Status                       string // one of inventory's ExceptionState* values
 	Justification                string
 	CompensatingControls         string
 	RequestedBy, RequestedByID   string

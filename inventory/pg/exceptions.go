@@ -55,7 +55,7 @@ func (s *Store) RequestException(ctx context.Context, actor inventory.Actor, ten
 		}
 		out = after.Card
 		return insertEvent(ctx, tx, AuditEvent{ActorID: actor.ID, ActorName: actor.Name, TenantID: tenantID,
-			AccountID: accountID, Action: ActionExceptionRequested, From: string(cur.Status),
+			AccountID: accountID, Action: inventory.ActionExceptionRequested, From: string(cur.Status),
 			To: string(inventory.ExceptionRequested), Reason: r.Justification,
 			Details: map[string]any{"exception_id": id, "compensating_controls": r.CompensatingControls,
 				"expiry": r.Expiry.UTC().Format(time.RFC3339)}})
@@ -71,13 +71,13 @@ func (s *Store) RequestException(ctx context.Context, actor inventory.Actor, ten
 // stored verdict becomes excepted when the caller reassesses the tenant
 // (Reassess).
 func (s *Store) DecideException(ctx context.Context, actor inventory.Actor, tenantID, accountID string, grant bool, note string, version int64) (inventory.Card, error) {
-	note, err := cleanText("The note", note, inventory.MaxCommentLength)
+	note, err := inventory.CleanText("The note", note, inventory.MaxCommentLength)
 	if err != nil {
 		return inventory.Card{}, err
 	}
-	decision, to, action := "rejected", inventory.Planned, ActionExceptionRejected
+	decision, to, action := inventory.ExceptionStateRejected, inventory.Planned, inventory.ActionExceptionRejected
 	if grant {
-		decision, to, action = "granted", inventory.ExceptionGranted, ActionExceptionGranted
+		decision, to, action = inventory.ExceptionStateGranted, inventory.ExceptionGranted, inventory.ActionExceptionGranted
 	}
 	var out inventory.Card
 	err = s.inTx(ctx, "decide exception", func(tx pgx.Tx) error {
@@ -166,11 +166,12 @@ func (s *Store) ExpireExceptions(ctx context.Context, now time.Time) (int, error
 			if !changed {
 				continue
 			}
-			if err := inventory.CanMove(actor, c, to); err != nil {
+			plan, err := inventory.PlanMove(actor, c, to, reason)
+			if err != nil {
 				rows.Close()
 				return fmt.Errorf("the expiry of %s: %w", c.AccountID, err)
 			}
-			moves = append(moves, planMove(actor, tenantID, c, to, reason))
+			moves = append(moves, plannedMove{tenantID, plan})
 		}
 		if err := rows.Err(); err != nil {
 			return err

@@ -68,7 +68,7 @@ func TestExceptionIsDecidedBySomeoneElseAndExcepts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(open) != 1 || open[0].AccountID != account || open[0].Status != pg.ExceptionRequested ||
+	if len(open) != 1 || open[0].AccountID != account || open[0].Status != inventory.ExceptionStateRequested ||
 		open[0].RequestedBy != "Dana Lead" || open[0].UserPrincipalName == "" {
 		t.Fatalf("open exceptions %+v", open)
 	}
@@ -89,8 +89,8 @@ func TestExceptionIsDecidedBySomeoneElseAndExcepts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(trail) != 2 || trail[0].Action != pg.ActionExceptionGranted || trail[0].ActorID != tm.lead2.ID ||
-		trail[0].Reason != "Office IP only: acceptable for a year." || trail[1].Action != pg.ActionExceptionRequested ||
+	if len(trail) != 2 || trail[0].Action != inventory.ActionExceptionGranted || trail[0].ActorID != tm.lead2.ID ||
+		trail[0].Reason != "Office IP only: acceptable for a year." || trail[1].Action != inventory.ActionExceptionRequested ||
 		trail[1].ActorID != tm.lead.ID || trail[1].Reason != exceptionRequest(now, 30).Justification ||
 		trail[1].Details["compensating_controls"] != exceptionRequest(now, 30).CompensatingControls {
 		t.Fatalf("trail of the request and the grant: %+v", trail)
@@ -124,7 +124,7 @@ func TestExceptionIsDecidedBySomeoneElseAndExcepts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(expiring) != 1 || expiring[0].DecidedBy != "Lee Second" || expiring[0].Status != pg.ExceptionGranted {
+	if len(expiring) != 1 || expiring[0].DecidedBy != "Lee Second" || expiring[0].Status != inventory.ExceptionStateGranted {
 		t.Fatalf("expiring within 31 days: %+v", expiring)
 	}
 
@@ -148,7 +148,7 @@ func TestExceptionIsDecidedBySomeoneElseAndExcepts(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := audit[0]
-	if e.ActorID != "expiry" || e.Action != pg.ActionExceptionExpired || e.From != "exception_granted" ||
+	if e.ActorID != "expiry" || e.Action != inventory.ActionExceptionExpired || e.From != "exception_granted" ||
 		e.To != "planned" || e.Reason == "" {
 		t.Fatalf("expiry event %+v", e)
 	}
@@ -159,7 +159,7 @@ func TestExceptionIsDecidedBySomeoneElseAndExcepts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(history) != 1 || history[0].Status != pg.ExceptionExpired || history[0].EndedAt.IsZero() {
+	if len(history) != 1 || history[0].Status != inventory.ExceptionStateExpired || history[0].EndedAt.IsZero() {
 		t.Fatalf("history %+v", history)
 	}
 }
@@ -203,8 +203,8 @@ func TestExceptionRejectedWithdrawnRevoked(t *testing.T) {
 	if c.Status != inventory.Planned || c.ExceptionRequester != "" {
 		t.Fatalf("card after the rejection: %+v", c)
 	}
-	wantEvent(t, lastEvent(t, store, "u-boardroom"), tm.lead, pg.ActionExceptionRejected, "exception_requested", "planned")
-	wantEqual(t, "history after the rejection", history(), []string{pg.ExceptionRejected})
+	wantEvent(t, lastEvent(t, store, "u-boardroom"), tm.lead, inventory.ActionExceptionRejected, "exception_requested", "planned")
+	wantEqual(t, "history after the rejection", history(), []string{inventory.ExceptionStateRejected})
 
 	// The requester withdraws by moving the card back; another engineer may not.
 	c = request(tm.engineer)
@@ -213,8 +213,8 @@ func TestExceptionRejectedWithdrawnRevoked(t *testing.T) {
 	if _, err := store.MoveCard(ctx, tm.engineer, tenantID, "u-boardroom", inventory.Planned, c.Version, "not needed after all"); err != nil {
 		t.Fatal(err)
 	}
-	wantEvent(t, lastEvent(t, store, "u-boardroom"), tm.engineer, pg.ActionExceptionWithdrawn, "exception_requested", "planned")
-	wantEqual(t, "history after the withdrawal", history(), []string{pg.ExceptionWithdrawn, pg.ExceptionRejected})
+	wantEvent(t, lastEvent(t, store, "u-boardroom"), tm.engineer, inventory.ActionExceptionWithdrawn, "exception_requested", "planned")
+	wantEqual(t, "history after the withdrawal", history(), []string{inventory.ExceptionStateWithdrawn, inventory.ExceptionStateRejected})
 
 	// Granted, then revoked by a lead's move.
 	c = request(tm.engineer)
@@ -227,8 +227,8 @@ func TestExceptionRejectedWithdrawnRevoked(t *testing.T) {
 	if _, err := store.MoveCard(ctx, tm.lead2, tenantID, "u-boardroom", inventory.Planned, c.Version, "the room is replaced"); err != nil {
 		t.Fatal(err)
 	}
-	wantEvent(t, lastEvent(t, store, "u-boardroom"), tm.lead2, pg.ActionExceptionRevoked, "exception_granted", "planned")
-	wantEqual(t, "history after the revocation", history(), []string{pg.ExceptionRevoked, pg.ExceptionWithdrawn, pg.ExceptionRejected})
+	wantEvent(t, lastEvent(t, store, "u-boardroom"), tm.lead2, inventory.ActionExceptionRevoked, "exception_granted", "planned")
+	wantEqual(t, "history after the revocation", history(), []string{inventory.ExceptionStateRevoked, inventory.ExceptionStateWithdrawn, inventory.ExceptionStateRejected})
 	if exceptions, _ := store.Exceptions(ctx, tenantID); len(exceptions) != 0 {
 		t.Fatalf("exceptions after the revocation: %+v", exceptions)
 	}

@@ -95,11 +95,6 @@ type yieldError struct{ err error }
 func (e *yieldError) Error() string { return e.err.Error() }
 func (e *yieldError) Unwrap() error { return e.err }
 
-// privilegedOpen selects the cards (c) of privileged and break-glass
-// accounts still open: Readiness lists them one by one, and counts the
-// others by group. (markers <> '{}' lets cards_markers serve it.)
-const privilegedOpen = `(c.markers <> '{}' AND c.markers && ARRAY['privileged', 'break_glass'] AND c.compliance IN ('non_compliant', 'at_risk'))`
-
 func readiness(ctx context.Context, tx pgx.Tx, tenantID string, now time.Time) (*inventory.Readiness, error) {
 	// One scan of 100,000 cards is quicker done by this backend than
 	// shared out to parallel workers, whose start costs more than it saves.
@@ -114,16 +109,15 @@ func readiness(ctx context.Context, tx pgx.Tx, tenantID string, now time.Time) (
 	if err := addAccountGroups(ctx, tx, r); err != nil {
 		return nil, fmt.Errorf("accounts: %w", err)
 	}
-	err = streamLines(ctx, tx, `c.tenant_id = $1 AND c.active AND `+privilegedOpen, []any{tenantID},
+	err = streamLines(ctx, tx, `c.tenant_id = $1 AND c.active AND `+privilegedOpenSQL, []any{tenantID},
 		func(l inventory.AccountLine) error {
-			tally(&r.Tenant, l, 1)
-			r.Add(l)
+			addLines(r, l, 1)
 			return nil
 		})
 	if err != nil {
 		return nil, fmt.Errorf("privileged accounts: %w", err)
 	}
-	r.Tenant.Ready = inventory.OpenCount(r.Tenant.Counts) == 0
+	r.Tenant.Ready = inventory.Ready(r.Tenant.Counts)
 	if r.Exceptions, err = exceptionRegister(ctx, tx, tenantID); err != nil {
 		return nil, fmt.Errorf("exceptions: %w", err)
 	}
@@ -139,21 +133,7 @@ func readiness(ctx context.Context, tx pgx.Tx, tenantID string, now time.Time) (
 // readinessTenant reads the tenant, with empty counts to fill, the gaps and
 // unchecked sources of its last sync, and its deadline.
 func readinessTenant(ctx context.Context, tx pgx.Tx, tenantID string) (inventory.TenantVerdict, time.Time, error) {
-	v := inventory.TenantVerdict{TenantID: tenantID, Counts: map[inventory.Compliance]int{},
-		ByCategory: map[inventory.Category]int{}, ByPath: map[inventory.Path]int{}, ByMarker: map[inventory.Marker]int{},
-		PrivilegedCounts: map[inventory.Compliance]int{}, PrivilegedReady: true}
-	for _, c := range inventory.Compliances {
-		v.Counts[c], v.PrivilegedCounts[c] = 0, 0
-	}
-	for _, c := range inventory.Categories {
-		v.ByCategory[c] = 0
-	}
-	for _, p := range inventory.Paths {
-		v.ByPath[p] = 0
-	}
-	for _, m := range inventory.Markers {
-		v.ByMarker[m] = 0
-	}
+	v := inventory.NewTenantVerdict(tenantID)
 	var (
 		synced, deadline *time.Time
 		verdict          []byte

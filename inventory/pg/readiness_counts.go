@@ -72,9 +72,8 @@ func addAccountGroups(ctx context.Context, tx pgx.Tx, r *inventory.Readiness) er
 	_, err = pgx.ForEachRow(rows, []any{&l.Status, &l.Category, &l.Path, &l.Compliance, &markers, &l.Assignee, &due, &n}, func() error {
 		plain[countKey{l.Status, l.Category, l.Path, l.Compliance}] -= n
 		l.Markers, l.DueDate = toMarkers(markers), dayFromNull(due)
-		open := l.Compliance == inventory.NonCompliant || l.Compliance == inventory.AtRisk
-		if open && (l.Has(inventory.Privileged) || l.Has(inventory.BreakGlass)) {
-			return nil // privilegedOpen: read and added one by one
+		if inventory.IsPrivilegedOpen(l.Markers, l.Compliance) {
+			return nil // privilegedOpenSQL: read and added one by one
 		}
 		addLines(r, l, n)
 		return nil
@@ -93,25 +92,8 @@ func addAccountGroups(ctx context.Context, tx pgx.Tx, r *inventory.Readiness) er
 
 // addLines counts n accounts like l into r: its verdict and its figures.
 func addLines(r *inventory.Readiness, l inventory.AccountLine, n int) {
-	tally(&r.Tenant, l, n)
+	r.Tenant.Count(l.Compliance, l.Category, l.Path, l.Markers, n)
 	for range n {
 		r.Add(l)
-	}
-}
-
-// tally counts n accounts like l into the tenant verdict, as the
-// assessment's own tally does.
-func tally(v *inventory.TenantVerdict, l inventory.AccountLine, n int) {
-	v.Counts[l.Compliance] += n
-	v.ByCategory[l.Category] += n
-	v.ByPath[l.Path] += n
-	for _, m := range l.Markers {
-		v.ByMarker[m] += n
-	}
-	if l.Has(inventory.Privileged) {
-		v.PrivilegedCounts[l.Compliance] += n
-		if l.Compliance == inventory.NonCompliant || l.Compliance == inventory.AtRisk {
-			v.PrivilegedReady = false
-		}
 	}
 }

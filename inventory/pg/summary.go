@@ -18,25 +18,9 @@ import (
 // Unchecked come from the verdict of the last successful sync, which is
 // the only place they are computed. A tenant never synced is ENOTFOUND.
 func (s *Store) Summary(ctx context.Context, tenantID string) (inventory.TenantVerdict, error) {
-	v := inventory.TenantVerdict{
-		TenantID:   tenantID,
-		Counts:     map[inventory.Compliance]int{},
-		ByCategory: map[inventory.Category]int{},
-		ByPath:     map[inventory.Path]int{},
-		ByMarker:   map[inventory.Marker]int{},
-	}
-	for _, c := range inventory.Compliances {
-		v.Counts[c] = 0
-	}
-	for _, c := range inventory.Categories {
-		v.ByCategory[c] = 0
-	}
-	for _, p := range inventory.Paths {
-		v.ByPath[p] = 0
-	}
-	for _, m := range inventory.Markers {
-		v.ByMarker[m] = 0
-	}
+	v := inventory.NewTenantVerdict(tenantID)
+	// The stored counts keep no privileged figures: Readiness counts them.
+	v.PrivilegedCounts, v.PrivilegedReady = nil, false
 
 	var (
 		synced  *time.Time
@@ -69,6 +53,6 @@ func (s *Store) Summary(ctx context.Context, tenantID string) (inventory.TenantV
 		return v, err
 	}
 	c.into(&v)
-	v.Ready = v.Counts[inventory.NonCompliant] == 0 && v.Counts[inventory.AtRisk] == 0
+	v.Ready = inventory.Ready(v.Counts)
 	return v, nil
 }

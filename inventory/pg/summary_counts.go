@@ -83,16 +83,27 @@ func countVerdicts(ctx context.Context, q querier, tenantID string) (verdictCoun
 // exactly the tenant's accounts not removed. (Counting in SQL inside the
 // sync's transaction would plan against tables without statistics yet.)
 func countsOf(as []inventory.Assessment) verdictCounts {
-	c := verdictCounts{Compliance: map[string]int{}, Category: map[string]int{}, Path: map[string]int{}, Marker: map[string]int{}}
+	v := inventory.NewTenantVerdict("")
 	for _, a := range as {
-		c.Compliance[string(a.Compliance)]++
-		c.Category[string(a.Category)]++
-		c.Path[string(a.Path)]++
-		for _, m := range a.Markers {
-			c.Marker[string(m)]++
+		v.Count(a.Compliance, a.Category, a.Path, a.Markers, 1)
+	}
+	return countsFrom(v)
+}
+
+// countsFrom keeps v's counts as the store keeps them, the values counted
+// at least once.
+func countsFrom(v inventory.TenantVerdict) verdictCounts {
+	return verdictCounts{Compliance: nonZero(v.Counts), Category: nonZero(v.ByCategory), Path: nonZero(v.ByPath), Marker: nonZero(v.ByMarker)}
+}
+
+func nonZero[K ~string](counts map[K]int) map[string]int {
+	out := make(map[string]int, len(counts))
+	for k, n := range counts {
+		if n != 0 {
+			out[string(k)] = n
 		}
 	}
-	return c
+	return out
 }
 
 // refreshCounts recounts a tenant's verdicts inside the transaction that

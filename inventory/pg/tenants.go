@@ -12,21 +12,10 @@ import (
 	"github.com/mfaboard/mfaboard/inventory"
 )
 
-// Tenant is one tenant as the tenant list shows it.
-type Tenant struct {
-	ID           string
-	DisplayName  string
-	Kind         inventory.TenantKind
-	LastSyncedAt time.Time // zero if never synced
-	LastRunID    int64     // 0 if never synced
-	// Accounts counts the accounts not marked removed.
-	Accounts int
-}
-
 // Tenants returns every tenant by display name.
-func (s *Store) Tenants(ctx context.Context) ([]Tenant, error) {
+func (s *Store) Tenants(ctx context.Context) ([]inventory.Tenant, error) {
 	rows, err := s.pool.Query(ctx, `
-		SELECT t.id, t.display_name, t.kind, t.last_synced_at, coalesce(t.last_run_id, 0),
+		SELECT t.id, t.display_name, t.domains, t.kind, t.last_synced_at, coalesce(t.last_run_id, 0),
 		       -- The last sync's user count is the accounts not removed, without
 		       -- counting 100,000 rows on every page that shows the tenant.
 		       coalesce((SELECT (r.counts->>'users')::int FROM sync_runs r WHERE r.id = t.last_run_id), 0)
@@ -35,12 +24,12 @@ func (s *Store) Tenants(ctx context.Context) ([]Tenant, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: tenants: %w", err)
 	}
-	tenants, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Tenant, error) {
+	tenants, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (inventory.Tenant, error) {
 		var (
-			t      Tenant
+			t      inventory.Tenant
 			synced *time.Time
 		)
-		err := row.Scan(&t.ID, &t.DisplayName, &t.Kind, &synced, &t.LastRunID, &t.Accounts)
+		err := row.Scan(&t.ID, &t.DisplayName, &t.Domains, &t.Kind, &synced, &t.LastRunID, &t.Accounts)
 		t.LastSyncedAt = timeFromNull(synced)
 		return t, err
 	})

@@ -150,13 +150,13 @@ func TestDeadlineIsALeadsSettingOnTheRecord(t *testing.T) {
 	if got, err = store.Deadline(ctx, tenantID); err != nil || !got.IsZero() {
 		t.Fatalf("Deadline after clearing = %v, %v; want none", got, err)
 	}
-	evs, _, err := store.Audit(ctx, pg.AuditFilter{TenantID: tenantID, Action: pg.ActionDeadline})
+	evs, _, err := store.Audit(ctx, pg.AuditFilter{TenantID: tenantID, Action: inventory.ActionDeadline})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(evs) != 2 {
 		t.Fatalf("deadline events = %+v, want 2 (set, cleared)", evs)
 	}
-	wantEvent(t, evs[1], tm.lead, pg.ActionDeadline, "", "2027-03-01")
-	wantEvent(t, evs[0], tm.lead2, pg.ActionDeadline, "2027-03-01", "")
+	wantEvent(t, evs[1], tm.lead, inventory.ActionDeadline, "", "2027-03-01")
+	wantEvent(t, evs[0], tm.lead2, inventory.ActionDeadline, "2027-03-01", "")
 }

@@ -1,0 +1,309 @@
+package pg_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/inventory/pg"
+	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
+)
+
+// The rules of package inventory that the store applies in SQL, run both
+// ways on the same rows: the SQL on a real PostgreSQL, the Go rule on the
+// rows as the test wrote them. A row on which they differ fails the test by
+// name. The rows are written straight into the tables, so each case is
+// exactly the one named, whatever a sync would make of it.
+
+const rulesTenant = "rules-tenant"
+
+// rulesDB is a fresh database with one synced tenant and a person to have
+// requested exceptions, and a connection to write rows with.
+func rulesDB(t *testing.T) (*pg.Store, *pgx.Conn, string) {
+	t.Helper()
+	t.Parallel()
+	store, url := pgtest.NewStore(t)
+	ctx := t.Context()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close(context.Background()) })
+	var requester string
+	err = conn.QueryRow(ctx, `
+		WITH t AS (INSERT INTO tenants (id, display_name, last_synced_at) VALUES ($1, 'Rules', now()))
+		INSERT INTO app_users (email, display_name, role, password_hash)
+		VALUES ('lead@example.com', 'Lead', 'security_lead', 'x') RETURNING id`, rulesTenant).Scan(&requester)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return store, conn, requester
+}
+
+// ruleCard is a card as the rules read it.
+type ruleCard struct {
+	id         string
+	status     inventory.Status
+	due        time.Time // zero: none
+	compliance inventory.Compliance
+	category   inventory.Category
+	path       inventory.Path
+	markers    []inventory.Marker
+	removed    bool // the account is gone from the tenant
+}
+
+// insertCards writes the cards, their accounts and their assessments.
+func insertCards(t *testing.T, conn *pgx.Conn, requester string, cards []ruleCard) {
+	t.Helper()
+	ctx := t.Context()
+	for _, c := range cards {
+		var (
+			due       *time.Time
+			requested *string
+			removed   *time.Time
+		)
+		if !c.due.IsZero() {
+			due = &c.due
+		}
+		if c.status == inventory.ExceptionRequested || c.status == inventory.ExceptionGranted {
+			requested = &requester
+		}
+		if c.removed {
+			now := time.Now()
+			removed = &now
+		}
+		markers := make([]string, len(c.markers))
+		for i, m := range c.markers {
+			markers[i] = string(m)
+		}
+		_, err := conn.Exec(ctx, `
+			WITH a AS (
+				INSERT INTO accounts (tenant_id, id, upn, account_enabled, first_seen_run, last_seen_run, removed_at)
+				VALUES ($1, $2, $2 || '@example.com', true, 1, 1, $9)
+			), s AS (
+				INSERT INTO assessments (tenant_id, account_id, run_id, category, auto_category, markers, path,
+				                         auto_path, compliance, assessed_at)
+				VALUES ($1, $2, 1, $5, $5, $8, $6, $6, $7, now())
+			)
+			INSERT INTO cards (tenant_id, account_id, status, due_date, updated_by, exception_requester,
+			                   upn, upn_key, category, path, compliance, markers, active)
+			VALUES ($1, $2, $3, $4, 'test', $10, $2 || '@example.com', $2, $5, $6, $7, $8, $9::timestamptz IS NULL)`,
+			rulesTenant, c.id, string(c.status), due, string(c.category), string(c.path), string(c.compliance),
+			markers, removed, requested)
+		if err != nil {
+			t.Fatalf("insert %s: %v", c.id, err)
+		}
+	}
+}
+
+// TestRulesAgreeOverdue runs the board's overdue filter (SQL) and
+// inventory.Overdue (Go) on a card of every status due yesterday, today,
+// tomorrow and never, at a moment in the middle of a UTC day and at one
+// just before its end seen from a zone east of UTC.
+func TestRulesAgreeOverdue(t *testing.T) {
+	store, conn, requester := rulesDB(t)
+	day := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
+	dues := []struct {
+		name string
+		day  time.Time
+	}{{"due yesterday", day.AddDate(0, 0, -1)}, {"due today", day}, {"due tomorrow", day.AddDate(0, 0, 1)}, {"no due date", time.Time{}}}
+	var cards []ruleCard
+	for _, s := range inventory.Statuses {
+		for i, d := range dues {
+			cards = append(cards, ruleCard{id: fmt.Sprintf("%s-%d", s, i), status: s, due: d.day,
+				compliance: inventory.NonCompliant, category: inventory.OfficeWorker, path: inventory.MFAEnrolment})
+		}
+	}
+	insertCards(t, conn, requester, cards)
+	name := map[string]string{}
+	for _, c := range cards {
+		name[c.id] = fmt.Sprintf("%s, %s", c.status, dues[c.id[len(c.id)-1]-'0'].name)
+	}
+
+	for _, now := range []time.Time{
+		day.Add(9*time.Hour + 30*time.Minute),
+		time.Date(2026, 11, 3, 0, 30, 0, 0, time.FixedZone("CET", 3600)), // 23:30 UTC on the 2nd
+	} {
+		t.Run(now.Format(time.RFC3339), func(t *testing.T) {
+			filtered := boardIDs(t, store, pg.BoardFilter{TenantID: rulesTenant, Overdue: true, Now: now})
+			all, err := store.Board(t.Context(), pg.BoardFilter{TenantID: rulesTenant, Now: now}, 100, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			shown := map[string]bool{} // the board's Overdue mark, set by the Go rule
+			for _, col := range all.Columns {
+				for _, bc := range col.Cards {
+					shown[bc.AccountID] = bc.Overdue
+				}
+			}
+			late := 0
+			for _, c := range cards {
+				want := inventory.Overdue(c.status, c.due, now)
+				if filtered[c.id] != want {
+					t.Errorf("%s: the SQL filter keeps it: %v, inventory.Overdue: %v", name[c.id], filtered[c.id], want)
+				}
+				if shown[c.id] != want {
+					t.Errorf("%s: the board marks it overdue: %v, inventory.Overdue: %v", name[c.id], shown[c.id], want)
+				}
+				if want {
+					late++
+				}
+			}
+			if late != 4 { // triage, planned, in progress, blocked, due yesterday
+				t.Errorf("%d cards are late, want 4: the table does not cover the rule", late)
+			}
+		})
+	}
+}
+
+// boardIDs is the set of cards a board filter keeps.
+func boardIDs(t *testing.T, store *pg.Store, f pg.BoardFilter) map[string]bool {
+	t.Helper()
+	b, err := store.Board(t.Context(), f, 100, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, col := range b.Columns {
+		for _, c := range col.Cards {
+			ids[c.AccountID] = true
+		}
+	}
+	return ids
+}
+
+// countCases are accounts of every verdict, with no marker, each
+// privileged marker alone and together, and other markers only, in
+// categories and paths taken in turn; every seventh is gone from the
+// tenant and counts nowhere.
+func countCases() []ruleCard {
+	markerSets := [][]inventory.Marker{nil, {inventory.Privileged}, {inventory.BreakGlass},
+		{inventory.Privileged, inventory.BreakGlass}, {inventory.LegacyAuth, inventory.SMSVoiceOnly},
+		{inventory.DirectorySync, inventory.Privileged}}
+	var cards []ruleCard
+	for _, c := range inventory.Compliances {
+		for _, ms := range markerSets {
+			i := len(cards)
+			cards = append(cards, ruleCard{id: fmt.Sprintf("acct-%02d", i), status: inventory.Statuses[i%len(inventory.Statuses)],
+				compliance: c, category: inventory.Categories[i%len(inventory.Categories)],
+				path: inventory.Paths[i%len(inventory.Paths)], markers: ms, removed: i%7 == 3})
+		}
+	}
+	return cards
+}
+
+// countInGo counts the accounts still in the tenant with the Go rules.
+func countInGo(cards []ruleCard) inventory.TenantVerdict {
+	v := inventory.NewTenantVerdict(rulesTenant)
+	for _, c := range cards {
+		if !c.removed {
+			v.Count(c.compliance, c.category, c.path, c.markers, 1)
+		}
+	}
+	return v
+}
+
+// TestRulesAgreeCounts counts the same accounts four ways: in Go
+// (TenantVerdict.Count), in the summary's SQL (countVerdicts), in the
+// readiness figures (groups read in SQL, counted in Go) and in the daily
+// trend's SQL (SnapshotTrends), privileged accounts apart.
+func TestRulesAgreeCounts(t *testing.T) {
+	store, conn, requester := rulesDB(t)
+	ctx := t.Context()
+	cards := countCases()
+	insertCards(t, conn, requester, cards)
+	want := countInGo(cards)
+	if inventory.OpenCount(want.PrivilegedCounts) == 0 || want.PrivilegedReady || want.ByMarker[inventory.BreakGlass] == 0 {
+		t.Fatalf("the cases miss a privileged account still open: %+v", want)
+	}
+
+	summary, err := pg.CountVerdicts(ctx, store, rulesTenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantEqual(t, "summary SQL: by verdict", summary.Counts, want.Counts)
+	wantEqual(t, "summary SQL: by category", summary.ByCategory, want.ByCategory)
+	wantEqual(t, "summary SQL: by path", summary.ByPath, want.ByPath)
+	wantEqual(t, "summary SQL: by marker", summary.ByMarker, want.ByMarker)
+
+	r, err := store.Readiness(ctx, rulesTenant, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantEqual(t, "readiness: by verdict", r.Tenant.Counts, want.Counts)
+	wantEqual(t, "readiness: by category", r.Tenant.ByCategory, want.ByCategory)
+	wantEqual(t, "readiness: by path", r.Tenant.ByPath, want.ByPath)
+	wantEqual(t, "readiness: by marker", r.Tenant.ByMarker, want.ByMarker)
+	wantEqual(t, "readiness: privileged by verdict", r.Tenant.PrivilegedCounts, want.PrivilegedCounts)
+	wantEqual(t, "readiness: privileged ready", r.Tenant.PrivilegedReady, want.PrivilegedReady)
+	wantEqual(t, "readiness: ready", r.Tenant.Ready, inventory.Ready(want.Counts))
+
+	if _, err := store.SnapshotTrends(ctx, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	var day struct{ nc, ar, ex, ok, na, pnc, par, papp int }
+	err = conn.QueryRow(ctx, `
+		SELECT non_compliant, at_risk, excepted, compliant, not_applicable,
+		       privileged_non_compliant, privileged_at_risk, privileged_applicable
+		FROM tenant_counts_daily WHERE tenant_id = $1`, rulesTenant).
+		Scan(&day.nc, &day.ar, &day.ex, &day.ok, &day.na, &day.pnc, &day.par, &day.papp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantEqual(t, "trend SQL: by verdict", map[inventory.Compliance]int{inventory.NonCompliant: day.nc, inventory.AtRisk: day.ar,
+		inventory.Excepted: day.ex, inventory.Compliant: day.ok, inventory.NotApplicable: day.na}, want.Counts)
+	p := want.PrivilegedCounts
+	wantEqual(t, "trend SQL: privileged", [3]int{day.pnc, day.par, day.papp},
+		[3]int{p[inventory.NonCompliant], p[inventory.AtRisk], inventory.ApplicableCount(p)})
+	wantEqual(t, "trend SQL: privileged ready", day.pnc+day.par == 0, want.PrivilegedReady)
+}
+
+// TestRulesAgreePrivilegedOpen runs the readiness report's selection of the
+// privileged accounts still open (SQL) and inventory.IsPrivilegedOpen (Go)
+// on every verdict with every kind of marker, row by row, and checks the
+// report lists exactly those.
+func TestRulesAgreePrivilegedOpen(t *testing.T) {
+	store, conn, requester := rulesDB(t)
+	ctx := t.Context()
+	cards := countCases()
+	insertCards(t, conn, requester, cards)
+
+	rows, err := conn.Query(ctx, `SELECT c.account_id FROM cards c WHERE c.tenant_id = $1 AND `+pg.PrivilegedOpenSQL, rulesTenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := store.Readiness(ctx, rulesTenant, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]bool{}
+	for _, l := range r.PrivilegedOpen {
+		listed[l.ID] = true
+	}
+	open := 0
+	for _, c := range cards {
+		want := inventory.IsPrivilegedOpen(c.markers, c.compliance)
+		if got := slices.Contains(ids, c.id); got != want {
+			t.Errorf("%s (%s, markers %v): the SQL selects it: %v, inventory.IsPrivilegedOpen: %v", c.id, c.compliance, c.markers, got, want)
+		}
+		if want = want && !c.removed; listed[c.id] != want {
+			t.Errorf("%s (%s, markers %v, removed %v): the readiness report lists it: %v, want %v",
+				c.id, c.compliance, c.markers, c.removed, listed[c.id], want)
+		}
+		if want {
+			open++
+		}
+	}
+	if open == 0 || open == len(cards) {
+		t.Errorf("%d of %d accounts are privileged and open: the table does not cover the rule", open, len(cards))
+	}
+}
