@@ -307,3 +307,91 @@ func TestRulesAgreePrivilegedOpen(t *testing.T) {
 		t.Errorf("%d of %d accounts are privileged and open: the table does not cover the rule", open, len(cards))
 	}
 }
+
+// TestRulesAgreeMovePlan checks that the store writes each kind of move as
+// inventory.PlanMove names it: the audit action, and what becomes of the
+// card's exception (the SQL of applyMoves special-cases a rejection, which
+// records the decision).
+func TestRulesAgreeMovePlan(t *testing.T) {
+	store, conn, leadID := rulesDB(t)
+	ctx := t.Context()
+	var engID string
+	err := conn.QueryRow(ctx, `INSERT INTO app_users (email, display_name, role, password_hash)
+		VALUES ('eng@example.com', 'Eng', 'engineer', 'x') RETURNING id`).Scan(&engID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lead := inventory.Actor{ID: leadID, Name: "Lead", Role: inventory.SecurityLead}
+	eng := inventory.Actor{ID: engID, Name: "Eng", Role: inventory.Engineer}
+	tests := []struct {
+		name      string
+		status    inventory.Status
+		exception string // the exception on record before the move, "" for none
+		actor     inventory.Actor
+		to        inventory.Status
+	}{
+		{"an ordinary move", inventory.Planned, "", lead, inventory.InProgress},
+		{"the requester withdraws", inventory.ExceptionRequested, inventory.ExceptionStateRequested, eng, inventory.Planned},
+		{"a lead rejects", inventory.ExceptionRequested, inventory.ExceptionStateRequested, lead, inventory.Planned},
+		{"a lead revokes", inventory.ExceptionGranted, inventory.ExceptionStateGranted, lead, inventory.Planned},
+		{"the expiry expires", inventory.ExceptionGranted, inventory.ExceptionStateGranted, inventory.ExpiryActor, inventory.Planned},
+	}
+	for i, tt := range tests {
+		id := fmt.Sprintf("move-%d", i)
+		_, err := conn.Exec(ctx, `
+			WITH c AS (
+				INSERT INTO cards (tenant_id, account_id, status, updated_by, exception_requester, assignee_id)
+				VALUES ($1, $2, $3, 'test', CASE WHEN $4 <> '' THEN $5::uuid END, $5::uuid)
+			)
+			INSERT INTO exceptions (tenant_id, account_id, requested_by, justification, compensating_controls,
+			                        expiry_requested, status, decided_at)
+			SELECT $1, $2, $5::uuid, 'a room device cannot do MFA', 'a named location', now() - interval '1 day', $4,
+			       CASE WHEN $4 = 'granted' THEN now() END
+			WHERE $4 <> ''`, rulesTenant, id, string(tt.status), tt.exception, engID)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		before, err := store.Card(ctx, rulesTenant, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := inventory.PlanMove(tt.actor, before, tt.to, "why "+tt.name)
+		if err != nil {
+			t.Fatalf("%s: the plan refuses it: %v", tt.name, err)
+		}
+		if tt.actor.System {
+			_, err = store.ExpireExceptions(ctx, time.Now())
+		} else {
+			_, err = store.MoveCard(ctx, tt.actor, rulesTenant, id, tt.to, before.Version, want.Reason)
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+
+		var action, from, to, reason string
+		err = conn.QueryRow(ctx, `SELECT action, from_value, to_value, reason FROM audit_events
+			WHERE account_id = $1 ORDER BY id DESC LIMIT 1`, id).Scan(&action, &from, &to, &reason)
+		if err != nil {
+			t.Fatalf("%s: the audit event: %v", tt.name, err)
+		}
+		if action != want.Action || from != string(want.From) || to != string(want.To) || (!tt.actor.System && reason != want.Reason) {
+			t.Errorf("%s: recorded %s %s → %s (%q), the plan says %s %s → %s (%q)",
+				tt.name, action, from, to, reason, want.Action, want.From, want.To, want.Reason)
+		}
+		if tt.exception == "" {
+			continue
+		}
+		var status, decidedBy, note string
+		var ended bool
+		err = conn.QueryRow(ctx, `SELECT status, coalesce(decided_by::text, ''), decision_note, ended_at IS NOT NULL
+			FROM exceptions WHERE account_id = $1`, id).Scan(&status, &decidedBy, &note, &ended)
+		if err != nil {
+			t.Fatalf("%s: the exception: %v", tt.name, err)
+		}
+		rejected := want.ExceptionEnd == inventory.ExceptionStateRejected
+		if status != want.ExceptionEnd || ended == rejected || (rejected && (decidedBy != lead.ID || note != want.Reason)) {
+			t.Errorf("%s: the exception is %s (ended %v, decided by %q, note %q), the plan ends it %s",
+				tt.name, status, ended, decidedBy, note, want.ExceptionEnd)
+		}
+	}
+}
