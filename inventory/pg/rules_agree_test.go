@@ -246,17 +246,18 @@ func TestRulesAgreeCounts(t *testing.T) {
 	if _, err := store.SnapshotTrends(ctx, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	var day struct{ nc, ar, ex, ok, na, pnc, par, papp int }
+	var day struct{ nc, ar, ex, ok, na, app, pnc, par, papp int }
 	err = conn.QueryRow(ctx, `
-		SELECT non_compliant, at_risk, excepted, compliant, not_applicable,
+		SELECT non_compliant, at_risk, excepted, compliant, not_applicable, applicable,
 		       privileged_non_compliant, privileged_at_risk, privileged_applicable
 		FROM tenant_counts_daily WHERE tenant_id = $1`, rulesTenant).
-		Scan(&day.nc, &day.ar, &day.ex, &day.ok, &day.na, &day.pnc, &day.par, &day.papp)
+		Scan(&day.nc, &day.ar, &day.ex, &day.ok, &day.na, &day.app, &day.pnc, &day.par, &day.papp)
 	if err != nil {
 		t.Fatal(err)
 	}
 	wantEqual(t, "trend SQL: by verdict", map[inventory.Compliance]int{inventory.NonCompliant: day.nc, inventory.AtRisk: day.ar,
 		inventory.Excepted: day.ex, inventory.Compliant: day.ok, inventory.NotApplicable: day.na}, want.Counts)
+	wantEqual(t, "trend SQL: applicable", day.app, inventory.ApplicableCount(want.Counts))
 	p := want.PrivilegedCounts
 	wantEqual(t, "trend SQL: privileged", [3]int{day.pnc, day.par, day.papp},
 		[3]int{p[inventory.NonCompliant], p[inventory.AtRisk], inventory.ApplicableCount(p)})
