@@ -12,6 +12,7 @@ import (
 	"github.com/ledongthuc/pdf"
 
 	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/views/readiness"
 )
 
 // pdfText extracts the text of a PDF with every white space removed: text
@@ -66,14 +67,14 @@ func TestReadinessPDF(t *testing.T) {
 		"enforcement deadline 1 Mar 2027",
 		// The figures: all accounts, privileged accounts, a category.
 		fmt.Sprintf("All accounts %d %d (%s) %d (%s)", inventory.ApplicableCount(all),
-			all[inventory.NonCompliant], percent(shares[inventory.NonCompliant]), all[inventory.AtRisk], percent(shares[inventory.AtRisk])),
+			all[inventory.NonCompliant], readiness.Percent(shares[inventory.NonCompliant]), all[inventory.AtRisk], readiness.Percent(shares[inventory.AtRisk])),
 		fmt.Sprintf("Privileged accounts %d %d (%s)", inventory.ApplicableCount(priv),
-			priv[inventory.NonCompliant], percent(privShares[inventory.NonCompliant])),
+			priv[inventory.NonCompliant], readiness.Percent(privShares[inventory.NonCompliant])),
 		fmt.Sprintf("Service account %d %d (%s)", inventory.ApplicableCount(cat),
-			cat[inventory.NonCompliant], percent(catShares[inventory.NonCompliant])),
+			cat[inventory.NonCompliant], readiness.Percent(catShares[inventory.NonCompliant])),
 		"Secure Application Model",
 		// The projection, on the cover and under the chart.
-		sentence(strings.ReplaceAll(r.Projection.Note, "\u2212", "-")),
+		readiness.Sentence(strings.ReplaceAll(r.Projection.Note, "\u2212", "-")),
 		"Deadline 1 Mar 2027",
 		// Gaps, the exception register, overdue work, privileged accounts.
 		"CA001 Require MFA for all users excludes 25 accounts through 3 groups",

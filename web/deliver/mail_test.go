@@ -15,13 +15,14 @@ import (
 
 	"github.com/ledongthuc/pdf"
 
-	"github.com/mfaboard/mfaboard/inventory/deliver/delivertest"
+	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/web/deliver/delivertest"
 )
 
 const testPassword = "correct-horse-battery-staple-42"
 
-func testMail(s *delivertest.SMTPServer, user string) Mail {
-	return Mail{Host: "127.0.0.1", Port: s.Port, From: "mfaboard@partner.example",
+func testMail(s *delivertest.SMTPServer, user string) inventory.DeliveryMail {
+	return inventory.DeliveryMail{Host: "127.0.0.1", Port: s.Port, From: "mfaboard@partner.example",
 		To: []string{"ceo@partner.example", "cfo@partner.example"}, Username: user}
 }
 
@@ -29,7 +30,7 @@ func TestDeliverEmailsThePDFOverSTARTTLS(t *testing.T) {
 	srv := delivertest.NewSMTPServer(t, true, "PLAIN LOGIN")
 	r := readinessFixture()
 	sender := Sender{SMTPPassword: testPassword, TLS: &tls.Config{RootCAs: srv.RootCAs}}
-	o := sender.Deliver(context.Background(), Settings{Mail: testMail(srv, "reports@partner.example")}, r)
+	o := sender.Deliver(context.Background(), inventory.DeliverySettings{Mail: testMail(srv, "reports@partner.example")}, r)
 	if !o.OK() || o.String() != "e-mailed the PDF to 2 recipient(s)" {
 		t.Fatalf("outcome: %s", o)
 	}
@@ -165,7 +166,7 @@ func TestSendMailRefusals(t *testing.T) {
 	// A refused recipient is named.
 	m := testMail(tlsSrv, "reports@partner.example")
 	m.To = append(m.To, "nobody@partner.example")
-	o := Sender{SMTPPassword: testPassword, TLS: &tls.Config{RootCAs: tlsSrv.RootCAs}}.Deliver(ctx, Settings{Mail: m}, readinessFixture())
+	o := Sender{SMTPPassword: testPassword, TLS: &tls.Config{RootCAs: tlsSrv.RootCAs}}.Deliver(ctx, inventory.DeliverySettings{Mail: m}, readinessFixture())
 	if o.OK() || !strings.Contains(o.String(), "Not delivered: e-mail: SMTP recipient nobody@partner.example refused") {
 		t.Fatalf("refused recipient: %s", o)
 	}
@@ -175,7 +176,7 @@ func TestSendMailRefusals(t *testing.T) {
 }
 
 func TestMessageHeadersStayOnTheirLines(t *testing.T) {
-	m := Mail{Host: "x", Port: 25, From: "a@partner.example", To: []string{"b@partner.example"}}
+	m := inventory.DeliveryMail{Host: "x", Port: 25, From: "a@partner.example", To: []string{"b@partner.example"}}
 	msg, err := buildMessage(m, "Tenant\r\nBcc: attacker@evil.example", "body", nil)
 	if err != nil {
 		t.Fatal(err)
