@@ -11,11 +11,10 @@ import (
 	"net/mail"
 	"strings"
 	"testing"
-	"unicode"
-
-	"github.com/ledongthuc/pdf"
 
 	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/views/readiness"
+	"github.com/mfaboard/mfaboard/views/report/reporttest"
 	"github.com/mfaboard/mfaboard/web/deliver/delivertest"
 )
 
@@ -100,19 +99,17 @@ func TestDeliverEmailsThePDFOverSTARTTLS(t *testing.T) {
 	if !strings.Contains(text, headline) || !strings.Contains(text, "Compliant 812 (91.0%)") || !strings.Contains(text, "Privileged accounts: 3 of 43") {
 		t.Errorf("the text part lacks the verdict or the figures:\n%s", text)
 	}
+	// The body is the readiness report's summary, the words the page uses.
+	for _, line := range readiness.New(*r).Summary().Lines {
+		if !strings.Contains(text, line) {
+			t.Errorf("the text part lacks the summary's line %q:\n%s", line, text)
+		}
+	}
 	if pdfName != "mfaboard-readiness-2026-11-02.pdf" {
 		t.Errorf("attachment name %q", pdfName)
 	}
-	doc, err := pdf.NewReader(bytes.NewReader(pdfBytes), int64(len(pdfBytes)))
-	if err != nil {
-		t.Fatalf("the attached PDF does not open: %v", err)
-	}
-	plain, err := doc.GetPlainText()
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(plain)
-	if !strings.Contains(squeeze(string(b)), squeeze(headline)) {
+	attached, _ := reporttest.PDFText(t, pdfBytes)
+	if !strings.Contains(attached, reporttest.Squeeze(headline)) {
 		t.Errorf("the attached PDF does not carry the verdict %q", headline)
 	}
 }
@@ -188,13 +185,4 @@ func TestMessageHeadersStayOnTheirLines(t *testing.T) {
 	if parsed.Header.Get("Bcc") != "" || !strings.Contains(parsed.Header.Get("Subject"), "Tenant Bcc:") {
 		t.Fatalf("a line break in the subject made a header: %v", parsed.Header)
 	}
-}
-
-func squeeze(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) {
-			return -1
-		}
-		return r
-	}, s)
 }
