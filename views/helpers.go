@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/views/readiness"
 )
 
 // StaticVersion is appended to asset URLs so browsers refetch after a
@@ -86,17 +89,7 @@ func Itoa(n int) string {
 
 // toneOf maps a compliance value to the badge colour class.
 func toneOf(compliance string) string {
-	switch compliance {
-	case "compliant":
-		return "ok"
-	case "at_risk":
-		return "warn"
-	case "non_compliant":
-		return "bad"
-	case "excepted":
-		return "info"
-	}
-	return "muted"
+	return string(readiness.ToneOf(inventory.Compliance(compliance)))
 }
 
 func yesNo(b bool) string {

@@ -1,144 +1,94 @@
 package views
 
+import (
+	"net/url"
+	"time"
+
+	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/views/readiness"
+)
+
 // ReadinessPage is the readiness view (issue 5): is the tenant ready for
-// enforcement, and when will it be. Every value is display-ready.
+// enforcement, and when will it be. Its words and figures are the
+// readiness.Report the PDF, the XLSX and the e-mail show too; the page adds
+// links, its own caps on the lists and the chart's SVG units.
 type ReadinessPage struct {
 	Page
 	Synced bool // false when no tenant has been synced yet
-
-	Headline     string
-	HeadlineTone string // ok, bad or muted
-	AsOf         string // when the figures were assessed, in words
-	Projection   string // when the tenant will be ready, a sentence
-	Deadline     string // the enforcement deadline in words, "" = none
-	DeadlineISO  string // the same as 2006-01-02, for the date input
+	Report readiness.Report
 	// CanSetDeadline shows the deadline form (security leads); Saved says
 	// the deadline was just changed.
 	CanSetDeadline, DeadlineSaved bool
-
-	// Shares are the applicable accounts by verdict.
-	Shares []ShareTile
-	// Privileged are the privileged and break-glass accounts still open,
-	// worst first, at most a page of them; PrivilegedMore how many more,
-	// PrivilegedHref where to see them all.
-	Privileged     []OpenAccount
-	PrivilegedMore int
-	PrivilegedHref string
-	// Figures are the tables of counts and shares: overall, by category,
-	// by path.
-	Figures []FigureTable
-	Gaps    []GapLine
-	// Exceptions is the register of exceptions requested or granted, the
-	// soonest to expire first; ExceptionsMore how many more there are.
-	Exceptions     []ExceptionLine
-	ExceptionsMore int
-	Overdue        []OverdueLine
-	Chart          TrendChart
-	Unchecked      []string
-
-	// Exports are the download links, in the tenant shown.
-	PDFHref, XLSXHref, CSVHref string
 }
 
-// ShareTile is one verdict's share of the applicable accounts.
-type ShareTile struct {
-	Label, Count, Share, Tone, Href string
+// The page's lists are capped; the rest are a link away, and the PDF and
+// the XLSX have them all.
+const (
+	privilegedShown = 25 // open privileged accounts, worst first
+	gapsShown       = 10 // policy gaps, worst first
+	exceptionsShown = 50 // exceptions, those without an expiry and the soonest first
+)
+
+// AsOf is when the figures were assessed, in words.
+func (v ReadinessPage) AsOf() string { return DateTime(v.Report.Readiness.Tenant.AsOf) }
+
+// Deadline is the enforcement deadline in words, "" when none is set.
+func (v ReadinessPage) Deadline() string { return readiness.Day(v.Report.Readiness.Deadline) }
+
+// DeadlineISO is the deadline as 2006-01-02, for the date input.
+func (v ReadinessPage) DeadlineISO() string {
+	if d := v.Report.Readiness.Deadline; !d.IsZero() {
+		return d.Format(time.DateOnly)
+	}
+	return ""
 }
 
-// OpenAccount is one privileged or break-glass account still open.
-type OpenAccount struct {
-	Href, UPN, DisplayName string
-	Markers                []Badge
-	Compliance, Tone       string
-	Path                   string
-	Reason                 string
-	Assignee, Due          string
-	Late                   bool
+// tenantQuery keeps links in the tenant shown.
+func (v ReadinessPage) tenantQuery() string { return "?tenant=" + url.QueryEscape(v.TenantID) }
+
+// PDFHref, XLSXHref and CSVHref are the exports of the tenant shown.
+func (v ReadinessPage) PDFHref() string  { return "/readiness/report.pdf" + v.tenantQuery() }
+func (v ReadinessPage) XLSXHref() string { return "/readiness/report.xlsx" + v.tenantQuery() }
+func (v ReadinessPage) CSVHref() string  { return "/accounts.csv" + v.tenantQuery() }
+
+// PrivilegedHref lists every privileged account.
+func (v ReadinessPage) PrivilegedHref() string {
+	return "/accounts" + v.tenantQuery() + "&marker=" + string(inventory.Privileged)
 }
 
-// FigureTable is a table of accounts by verdict, one row per group.
-type FigureTable struct {
-	Title, First string // the table's caption and its first column's title
-	Columns      []string
-	Rows         []FigureRow
+// ShareHref lists the accounts of a verdict.
+func (v ReadinessPage) ShareHref(c inventory.Compliance) string {
+	return "/accounts" + v.tenantQuery() + "&compliance=" + string(c)
 }
 
-// FigureRow is one group's counts: Cells follow FigureTable.Columns.
-type FigureRow struct {
-	Label      string
-	Applicable string
-	Cells      []FigureCell
-	Disabled   string
-	Emphasis   bool
+// AccountHref is an account's page.
+func (v ReadinessPage) AccountHref(id string) string {
+	return "/accounts/" + url.PathEscape(id) + v.tenantQuery()
 }
 
-// FigureCell is a count and its share of the row's applicable accounts.
-type FigureCell struct {
-	Count, Share, Tone string
+// Privileged are the open privileged accounts the page lists;
+// PrivilegedMore how many more there are.
+func (v ReadinessPage) Privileged() []readiness.OpenAccount {
+	return firstOf(v.Report.Privileged, privilegedShown)
 }
+func (v ReadinessPage) PrivilegedMore() int { return max(0, len(v.Report.Privileged)-privilegedShown) }
 
-// GapLine is one policy gap.
-type GapLine struct {
-	Policy, Description, Accounts string
+// Gaps are the policy gaps the page lists.
+func (v ReadinessPage) Gaps() []readiness.Gap { return firstOf(v.Report.Gaps, gapsShown) }
+
+// Exceptions are the exceptions the page lists; ExceptionsMore how many
+// more there are.
+func (v ReadinessPage) Exceptions() []readiness.Exception {
+	return firstOf(v.Report.Exceptions, exceptionsShown)
 }
+func (v ReadinessPage) ExceptionsMore() int { return max(0, len(v.Report.Exceptions)-exceptionsShown) }
 
-// ExceptionLine is one entry of the exception register.
-type ExceptionLine struct {
-	UPN, DisplayName, Status, DecidedBy string
-	Expiry, ExpiryNote, Tone            string
-	Justification, Controls             string
-}
+func firstOf[T any](list []T, n int) []T { return list[:min(len(list), n)] }
 
-// OverdueLine is one person's open and late work.
-type OverdueLine struct {
-	Assignee      string
-	Overdue, Open string
-	Late          bool
-}
-
-// TrendChart is the burn-down drawn as SVG on the server: coordinates in
-// the units of its viewBox, ready to write into attributes.
-type TrendChart struct {
-	// Empty says why there is no chart yet; "" when there is one.
-	Empty         string
-	Title, Desc   string
-	Width, Height string // of the viewBox
-	// The plot area's edges.
-	Left, Right, Top, Bottom string
-	YTicks, XTicks           []ChartTick
-	// Open and NonCompliant are polyline points ("x,y x,y ...").
-	Open, NonCompliant string
-	Dots               []ChartDot
-	// Projection is the dashed burn-down from the latest count to zero at
-	// the recent pace; nil when none can be drawn.
-	Projection *ChartLine
-	// Markers are the vertical lines of the projected date and the
-	// deadline, each labelled in words.
-	Markers []ChartMarker
-	// Rows are the points as a table, for people who do not read charts.
-	Rows []TrendRow
-}
-
-// ChartTick is a grid line or an axis label at a coordinate.
-type ChartTick struct{ At, Label string }
-
-// ChartDot is one day's point.
-type ChartDot struct{ X, Y, Title string }
-
-// ChartLine is a straight line.
-type ChartLine struct{ X1, Y1, X2, Y2 string }
-
-// ChartMarker is a labelled vertical line at a day.
-type ChartMarker struct {
-	Kind   string // "deadline" or "projected"
-	X      string
-	LabelX string
-	LabelY string
-	Anchor string // the label's text-anchor: start or end
-	Label  string
-}
-
-// TrendRow is one day of the trend, in words.
-type TrendRow struct {
-	Day, Open, NonCompliant, AtRisk, Applicable string
+// accountsWord is "1 account", "12 accounts".
+func accountsWord(n int) string {
+	if n == 1 {
+		return "1 account"
+	}
+	return Itoa(n) + " accounts"
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/mfaboard/mfaboard/inventory"
-	"github.com/mfaboard/mfaboard/inventory/deliver"
 	"github.com/mfaboard/mfaboard/inventory/pg"
 	"github.com/mfaboard/mfaboard/views"
 )
@@ -65,12 +64,12 @@ func onOff(b bool) string {
 
 // deliveryFromForm reads the form over the stored settings: an empty
 // webhook field keeps the stored URL. The settings' rules are checked by
-// deliver.Settings.Validate, which the store calls before it writes.
-func deliveryFromForm(c echo.Context, old deliver.Settings) (deliver.Settings, error) {
+// inventory.DeliverySettings.Validate, which the store calls before it writes.
+func deliveryFromForm(c echo.Context, old inventory.DeliverySettings) (inventory.DeliverySettings, error) {
 	f := typedDeliveryForm(c)
-	st := deliver.Settings{
+	st := inventory.DeliverySettings{
 		Enabled: f.Enabled,
-		Mail: deliver.Mail{Host: f.SMTPHost, Port: f.SMTPPort, From: f.SMTPFrom, To: splitList(f.SMTPTo),
+		Mail: inventory.DeliveryMail{Host: f.SMTPHost, Port: f.SMTPPort, From: f.SMTPFrom, To: splitList(f.SMTPTo),
 			Username: f.SMTPUsername},
 		Webhook: old.Webhook,
 	}
@@ -78,9 +77,9 @@ func deliveryFromForm(c echo.Context, old deliver.Settings) (deliver.Settings, e
 		if f.IntervalHours < 1 {
 			return st, inventory.Errorf(inventory.EINVALID, "The interval must be a whole number of hours, at least 1.")
 		}
-		st.Schedule = deliver.Schedule{Every: time.Duration(f.IntervalHours) * time.Hour}
+		st.Schedule = inventory.DeliverySchedule{Every: time.Duration(f.IntervalHours) * time.Hour}
 	} else {
-		st.Schedule = deliver.Schedule{Weekday: time.Weekday(f.Weekday), Hour: f.Hour, TimeZone: f.TimeZone}
+		st.Schedule = inventory.DeliverySchedule{Weekday: time.Weekday(f.Weekday), Hour: f.Hour, TimeZone: f.TimeZone}
 	}
 	if c.FormValue("webhook_remove") == "on" {
 		st.Webhook = ""

@@ -9,8 +9,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/mfaboard/mfaboard/inventory"
-	"github.com/mfaboard/mfaboard/inventory/deliver"
 	"github.com/mfaboard/mfaboard/views"
+	"github.com/mfaboard/mfaboard/web/deliver"
 )
 
 // deliveryShow serves GET /settings/delivery: every role reads where the
@@ -41,7 +41,7 @@ func (s *Server) deliveryShow(c echo.Context) error {
 
 // deliveryView fills the page from stored settings. The webhook URL never
 // reaches the page: only its host and service.
-func (s *Server) deliveryView(c echo.Context, t inventory.Tenant, st deliver.Settings) views.DeliveryPage {
+func (s *Server) deliveryView(c echo.Context, t inventory.Tenant, st inventory.DeliverySettings) views.DeliveryPage {
 	v := views.DeliveryPage{
 		Page: viewerPage(c, page(t, "Scheduled delivery", "settings")), Synced: true,
 		CanEdit: inventory.CanChangeSettings(actorOf(c)) == nil, Form: deliveryForm(st),
@@ -57,7 +57,7 @@ func (s *Server) deliveryView(c echo.Context, t inventory.Tenant, st deliver.Set
 	return v
 }
 
-func deliveryForm(st deliver.Settings) views.DeliveryForm {
+func deliveryForm(st inventory.DeliverySettings) views.DeliveryForm {
 	f := views.DeliveryForm{
 		Enabled: st.Enabled, Interval: st.Schedule.Every > 0,
 		Weekday: int(st.Schedule.Weekday), Hour: st.Schedule.Hour, TimeZone: st.Schedule.TimeZone, IntervalHours: 168,

@@ -18,10 +18,10 @@ import (
 
 	"github.com/mfaboard/mfaboard/graph/demo"
 	"github.com/mfaboard/mfaboard/inventory"
-	"github.com/mfaboard/mfaboard/inventory/deliver"
-	"github.com/mfaboard/mfaboard/inventory/deliver/delivertest"
 	"github.com/mfaboard/mfaboard/inventory/pg"
 	"github.com/mfaboard/mfaboard/web"
+	"github.com/mfaboard/mfaboard/web/deliver"
+	"github.com/mfaboard/mfaboard/web/deliver/delivertest"
 	"github.com/mfaboard/mfaboard/web/webtest"
 )
 
@@ -92,7 +92,7 @@ func TestDeliverySettingsAndSendNow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !st.Enabled || st.Schedule != (deliver.Schedule{Weekday: time.Tuesday, Hour: 9, TimeZone: "Europe/Amsterdam"}) ||
+	if !st.Enabled || st.Schedule != (inventory.DeliverySchedule{Weekday: time.Tuesday, Hour: 9, TimeZone: "Europe/Amsterdam"}) ||
 		len(st.Mail.To) != 2 || st.Webhook != hookSrv.URL+webhookSecret {
 		t.Fatalf("stored: %+v", st.Schedule)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/views"
+	"github.com/mfaboard/mfaboard/views/readiness"
 )
 
 // readinessRoutes adds the readiness view and its exports (issue 5). Every
@@ -37,10 +38,10 @@ func (s *Server) readinessShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := readinessView(viewerPage(c, page(t, "Readiness", "readiness")), t.ID, *r)
-	v.CanSetDeadline = inventory.CanChangeSettings(actorOf(c)) == nil
-	v.DeadlineSaved = c.QueryParam("saved") != ""
-	return render(c, http.StatusOK, views.Readiness(v))
+	return render(c, http.StatusOK, views.Readiness(views.ReadinessPage{
+		Page: viewerPage(c, page(t, "Readiness", "readiness")), Synced: true, Report: readiness.New(*r),
+		CanSetDeadline: inventory.CanChangeSettings(actorOf(c)) == nil, DeadlineSaved: c.QueryParam("saved") != "",
+	}))
 }
 
 // readinessDeadline serves POST /readiness/deadline: a security lead sets

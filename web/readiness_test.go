@@ -12,15 +12,14 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/ledongthuc/pdf"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg"
 	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
+	"github.com/mfaboard/mfaboard/views/report/reporttest"
 	"github.com/mfaboard/mfaboard/web"
 	"github.com/mfaboard/mfaboard/web/webtest"
 )
@@ -268,7 +267,7 @@ func TestReportFilesEqualTheAssessment(t *testing.T) {
 	r := inventory.Readiness{Tenant: res.Tenant}
 
 	_, doc := f.fetch(t, inventory.Management, http.MethodGet, "/readiness/report.pdf", nil)
-	text := pdfWords(t, doc)
+	text, _ := reporttest.PDFText(t, doc)
 	for _, want := range []string{
 		r.Headline(),
 		fmt.Sprintf("All accounts %d %d (%.1f%%) %d (%.1f%%) %d (%.1f%%) %d (%.1f%%) %d", inventory.ApplicableCount(counts),
@@ -279,7 +278,7 @@ func TestReportFilesEqualTheAssessment(t *testing.T) {
 			res.Tenant.PrivilegedCounts[inventory.NonCompliant]),
 		"enforcement deadline " + f.deadline.Format("2 Jan 2006"),
 	} {
-		if !strings.Contains(text, squeezeSpace(want)) {
+		if !strings.Contains(text, reporttest.Squeeze(want)) {
 			t.Errorf("the PDF lacks %q", want)
 		}
 	}
@@ -329,32 +328,4 @@ func TestReportFilesEqualTheAssessment(t *testing.T) {
 			t.Fatalf("account row %q does not match the assessment %+v", row, a)
 		}
 	}
-}
-
-// pdfWords extracts a PDF's text without white space (text extraction
-// splits and joins lines as the layout falls).
-func pdfWords(t *testing.T, doc []byte) string {
-	t.Helper()
-	r, err := pdf.NewReader(bytes.NewReader(doc), int64(len(doc)))
-	if err != nil {
-		t.Fatalf("the PDF does not open: %v", err)
-	}
-	plain, err := r.GetPlainText()
-	if err != nil {
-		t.Fatalf("no text in the PDF: %v", err)
-	}
-	b, err := io.ReadAll(plain)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return squeezeSpace(string(b))
-}
-
-func squeezeSpace(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) {
-			return -1
-		}
-		return r
-	}, s)
 }

@@ -19,10 +19,9 @@ import (
 	"github.com/mfaboard/mfaboard/graph/demo"
 	"github.com/mfaboard/mfaboard/graph/export"
 	"github.com/mfaboard/mfaboard/inventory"
-	"github.com/mfaboard/mfaboard/inventory/deliver"
-	"github.com/mfaboard/mfaboard/inventory/deliver/delivertest"
 	"github.com/mfaboard/mfaboard/inventory/pg"
 	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
+	"github.com/mfaboard/mfaboard/web/deliver/delivertest"
 )
 
 // The scheduled delivery runs as River runs it: the periodic job enqueued
@@ -43,8 +42,8 @@ func TestDeliveryJobSendsTheDueReport(t *testing.T) {
 		posts.Add(1)
 	}))
 	defer hook.Close()
-	st := deliver.Settings{Enabled: true, Schedule: deliver.Schedule{Every: time.Hour},
-		Mail:    deliver.Mail{Host: "127.0.0.1", Port: relay.Port, From: "mfaboard@partner.example", To: []string{"ceo@partner.example"}},
+	st := inventory.DeliverySettings{Enabled: true, Schedule: inventory.DeliverySchedule{Every: time.Hour},
+		Mail:    inventory.DeliveryMail{Host: "127.0.0.1", Port: relay.Port, From: "mfaboard@partner.example", To: []string{"ceo@partner.example"}},
 		Webhook: hook.URL + "/hook"}
 	if err := store.SaveDeliverySettings(ctx, snap.Tenant.ID, st, "lead"); err != nil {
 		t.Fatal(err)

@@ -9,11 +9,10 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/mfaboard/mfaboard/inventory"
-	"github.com/mfaboard/mfaboard/inventory/deliver"
 )
 
 // The store implements what scheduled delivery needs.
-var _ deliver.Store = (*Store)(nil)
+var _ inventory.DeliveryStore = (*Store)(nil)
 
 const deliveryColumns = `tenant_id, enabled, interval_seconds, weekday, hour, time_zone,
 	smtp_host, smtp_port, smtp_from, smtp_to, smtp_username, webhook_url,
@@ -22,31 +21,31 @@ const deliveryColumns = `tenant_id, enabled, interval_seconds, weekday, hour, ti
 // DeliverySettings returns a tenant's delivery settings: the saved ones, or
 // delivery off with a weekly schedule when nobody saved any. A tenant not
 // stored is ENOTFOUND.
-func (s *Store) DeliverySettings(ctx context.Context, tenantID string) (deliver.Settings, error) {
+func (s *Store) DeliverySettings(ctx context.Context, tenantID string) (inventory.DeliverySettings, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+deliveryColumns+` FROM delivery_settings WHERE tenant_id = $1`, tenantID)
 	if err != nil {
-		return deliver.Settings{}, fmt.Errorf("store: delivery settings: %w", err)
+		return inventory.DeliverySettings{}, fmt.Errorf("store: delivery settings: %w", err)
 	}
 	st, err := pgx.CollectExactlyOneRow(rows, scanDelivery)
 	if errors.Is(err, pgx.ErrNoRows) {
 		var exists bool
 		if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM tenants WHERE id = $1)`, tenantID).Scan(&exists); err != nil {
-			return deliver.Settings{}, fmt.Errorf("store: delivery settings: %w", err)
+			return inventory.DeliverySettings{}, fmt.Errorf("store: delivery settings: %w", err)
 		}
 		if !exists {
-			return deliver.Settings{}, inventory.Errorf(inventory.ENOTFOUND, "tenant %s is not in the database", tenantID)
+			return inventory.DeliverySettings{}, inventory.Errorf(inventory.ENOTFOUND, "tenant %s is not in the database", tenantID)
 		}
-		return deliver.Settings{TenantID: tenantID, Schedule: deliver.Weekly, Mail: deliver.Mail{Port: 587}}, nil
+		return inventory.DeliverySettings{TenantID: tenantID, Schedule: inventory.WeeklyDelivery, Mail: inventory.DeliveryMail{Port: 587}}, nil
 	}
 	if err != nil {
-		return deliver.Settings{}, fmt.Errorf("store: delivery settings: %w", err)
+		return inventory.DeliverySettings{}, fmt.Errorf("store: delivery settings: %w", err)
 	}
 	return st, nil
 }
 
 // SaveDeliverySettings validates and stores a tenant's settings, as saved
 // by `by` now. The record of the last delivery is kept.
-func (s *Store) SaveDeliverySettings(ctx context.Context, tenantID string, st deliver.Settings, by string) error {
+func (s *Store) SaveDeliverySettings(ctx context.Context, tenantID string, st inventory.DeliverySettings, by string) error {
 	if err := st.Validate(); err != nil {
 		return err
 	}
@@ -81,7 +80,7 @@ func (s *Store) SaveDeliverySettings(ctx context.Context, tenantID string, st de
 }
 
 // EnabledDeliveries returns the settings of every tenant with delivery on.
-func (s *Store) EnabledDeliveries(ctx context.Context) ([]deliver.Settings, error) {
+func (s *Store) EnabledDeliveries(ctx context.Context) ([]inventory.DeliverySettings, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+deliveryColumns+` FROM delivery_settings WHERE enabled ORDER BY tenant_id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: enabled deliveries: %w", err)
@@ -109,7 +108,7 @@ func (s *Store) ClaimDelivery(ctx context.Context, tenantID string, due time.Tim
 
 // RecordDelivery keeps the outcome of a delivery made at `at` (scheduled or
 // sent by hand) for the settings page.
-func (s *Store) RecordDelivery(ctx context.Context, tenantID string, at time.Time, o deliver.Outcome) error {
+func (s *Store) RecordDelivery(ctx context.Context, tenantID string, at time.Time, o inventory.DeliveryOutcome) error {
 	_, err := s.pool.Exec(ctx, `
 		UPDATE delivery_settings SET last_sent_at = $2, last_outcome = $3, last_failed = $4
 		WHERE tenant_id = $1`, tenantID, at, o.String(), !o.OK())
@@ -119,9 +118,9 @@ func (s *Store) RecordDelivery(ctx context.Context, tenantID string, at time.Tim
 	return nil
 }
 
-func scanDelivery(row pgx.CollectableRow) (deliver.Settings, error) {
+func scanDelivery(row pgx.CollectableRow) (inventory.DeliverySettings, error) {
 	var (
-		st                deliver.Settings
+		st                inventory.DeliverySettings
 		interval          *int64
 		weekday, hour     int16
 		lastDue, lastSent *time.Time

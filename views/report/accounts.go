@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/views/readiness"
 )
 
 // Accounts yields the accounts of a list one at a time and stops at the
@@ -44,12 +45,12 @@ func accountText(a inventory.AccountLine) [11]string {
 		a.UserPrincipalName,
 		a.DisplayName,
 		a.Category.Label(),
-		markerWords(a.Markers),
+		readiness.MarkerWords(a.Markers),
 		a.Path.Label(),
 		a.Compliance.Label(),
 		strings.Join(a.EnforcedBy, "; "),
 		strings.Join(a.Reasons, "; "),
-		statusWords(a.Status),
+		readiness.StatusWords(a.Status),
 		a.Assignee,
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/go-pdf/fpdf"
 
 	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/views/readiness"
 )
 
 // WritePDF writes the readiness report for management: the verdict on the
@@ -16,15 +17,15 @@ import (
 // accounts still open. A few pages, not a list of every account: that is
 // the XLSX's job.
 func WritePDF(w io.Writer, r inventory.Readiness) error {
-	r = projected(r)
+	m := readiness.New(r)
 	d := newDoc(r)
-	d.cover(r)
-	d.figures(r)
-	d.burnDown(r)
-	d.gaps(r)
-	d.overdue(r)
-	d.exceptions(r)
-	d.privilegedOpen(r)
+	d.cover(m)
+	d.figures(m)
+	d.burnDown(m)
+	d.gaps(m)
+	d.overdue(m)
+	d.exceptions(m)
+	d.privilegedOpen(m)
 	if err := d.pdf.Error(); err != nil {
 		return fmt.Errorf("lay out readiness PDF: %w", err)
 	}
@@ -66,7 +67,7 @@ func newDoc(r inventory.Readiness) *doc {
 	d := &doc{pdf: pdf, width: pageW - 2*margin, bottom: pageH - bottomMargin}
 	d.tr = pdf.UnicodeTranslatorFromDescriptor("") // cp1252
 	footer := "MFA readiness report"
-	for _, part := range []string{r.Tenant.DisplayName, day(r.GeneratedAt)} {
+	for _, part := range []string{r.Tenant.DisplayName, readiness.Day(r.GeneratedAt)} {
 		if part != "" {
 			footer += " \u00b7 " + part
 		}

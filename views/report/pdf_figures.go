@@ -3,10 +3,9 @@ package report
 import (
 	"fmt"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/views/readiness"
 )
 
 // rgb is a colour of the verdicts, the same in every chart.
@@ -21,140 +20,127 @@ var verdictColours = map[inventory.Compliance]rgb{
 
 // cover is the top of the first page: whose tenant, the verdict, when it
 // will be ready, and what the assessment could not check.
-func (d *doc) cover(r inventory.Readiness) {
+func (d *doc) cover(m readiness.Report) {
+	r := m.Readiness
 	p := d.pdf
 	p.SetFont(font, "", 10)
 	p.SetTextColor(90, 90, 90)
 	p.CellFormat(0, 5, d.t("MFA readiness report"), "", 1, "L", false, 0, "")
 	p.SetFont(font, "B", 20)
 	p.SetTextColor(20, 45, 90)
-	name := r.Tenant.DisplayName
-	if strings.TrimSpace(name) == "" {
-		name = r.Tenant.TenantID
-	}
-	p.MultiCell(0, 9, d.t(name), "", "L", false)
+	p.MultiCell(0, 9, d.t(m.Name), "", "L", false)
 	facts := []string{}
 	if r.Tenant.Kind != "" {
 		facts = append(facts, r.Tenant.Kind.Label()+" tenant")
 	}
 	if !r.GeneratedAt.IsZero() {
-		facts = append(facts, "generated "+day(r.GeneratedAt))
+		facts = append(facts, "generated "+readiness.Day(r.GeneratedAt))
 	}
 	if !r.Tenant.AsOf.IsZero() {
-		facts = append(facts, "assessed "+day(r.Tenant.AsOf))
+		facts = append(facts, "assessed "+readiness.Day(r.Tenant.AsOf))
 	}
-	facts = append(facts, deadlineWords(r))
+	if r.Deadline.IsZero() {
+		facts = append(facts, "no enforcement deadline set")
+	} else {
+		facts = append(facts, "enforcement deadline "+readiness.Day(r.Deadline))
+	}
 	d.para(strings.Join(facts, " \u00b7 "), 10)
 	p.Ln(2)
 
 	// The verdict, on a band of its colour, words first: it must read in
 	// black and white too.
-	band := verdictColours[inventory.Compliant]
-	if inventory.OpenCount(r.Tenant.Counts) > 0 || inventory.ApplicableCount(r.Tenant.Counts) == 0 {
-		band = verdictColours[inventory.NonCompliant]
+	band := verdictColours[inventory.NonCompliant]
+	if m.Ready() {
+		band = verdictColours[inventory.Compliant]
 	}
 	p.SetFillColor(band.r, band.g, band.b)
 	p.SetTextColor(255, 255, 255)
 	p.SetFont(font, "B", 14)
-	p.MultiCell(0, 8, d.t(r.Headline()), "", "L", true)
+	p.MultiCell(0, 8, d.t(m.Headline), "", "L", true)
 	p.Ln(3)
 	d.normal(10)
 	p.SetFont(font, "B", 10)
 	p.CellFormat(0, 5, d.t("When the tenant will be ready"), "", 1, "L", false, 0, "")
-	d.para(sentence(r.Projection.Note), 10)
+	d.para(m.When, 10)
 	if len(r.Tenant.Unchecked) > 0 {
 		d.note("Not checked in this assessment: " + strings.Join(r.Tenant.Unchecked, "; ") + ".")
 	}
 }
 
-// sentence starts s with a capital and ends it with a full stop.
-func sentence(s string) string {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return ""
-	}
-	first, n := utf8.DecodeRuneInString(s)
-	s = string(unicode.ToUpper(first)) + s[n:]
-	if !strings.HasSuffix(s, ".") {
-		s += "."
-	}
-	return s
-}
-
-// figures are the shares: all accounts and privileged ones apart, then by
-// category and by path.
-func (d *doc) figures(r inventory.Readiness) {
+// figures are the shares: the privileged accounts and all accounts, as
+// tables and bars, then by category and by path.
+func (d *doc) figures(m readiness.Report) {
 	d.heading("Where the tenant stands", 40)
 	d.para("Shares are of the applicable accounts: every enabled account, guests included. "+
 		"Disabled accounts are listed but not counted. Excepted accounts have an approved technical exception: "+
 		"they are shown apart, not as compliant.", 9)
-	overall := overallRows(r)
-	d.figureTable("", overall)
-	for _, row := range overall {
+	overall := m.Figures[0]
+	d.figureTable(overall)
+	for _, row := range overall.Rows {
 		d.shareBar(row)
 	}
 	d.legend()
-	if rows := categoryRows(r); len(rows) > 0 {
-		d.heading("By category", 35)
-		d.figureTable("Category", rows)
-	}
-	if rows := pathRows(r); len(rows) > 0 {
-		d.heading("By remediation path", 35)
-		d.figureTable("Path", rows)
+	for _, t := range m.Figures[1:] {
+		if len(t.Rows) > 0 {
+			d.heading(t.Title, 35)
+			d.figureTable(t)
+		}
 	}
 }
 
-// figureTable writes rows of counts with their shares.
-func (d *doc) figureTable(first string, rows []figureRow) {
-	cols := []column{{first, 40, "L"}, {"Applicable", 20, "R"}}
-	for _, c := range applicable {
+// figureTable writes a table of counts with their shares: "12 (3.4%)".
+func (d *doc) figureTable(t readiness.FigureTable) {
+	cols := []column{{t.First, 40, "L"}, {"Applicable", 20, "R"}}
+	for _, c := range readiness.Verdicts {
 		cols = append(cols, column{c.Label(), 26, "R"})
 	}
 	cols = append(cols, column{"Disabled", 16, "R"})
-	cells := make([][]string, len(rows))
-	for i, row := range rows {
-		shares := inventory.Shares(row.counts)
-		cells[i] = []string{row.label, fmt.Sprint(row.applicable())}
-		for _, c := range applicable {
-			cells[i] = append(cells[i], row.cell(c, shares))
+	cells := make([][]string, len(t.Rows))
+	for i, row := range t.Rows {
+		cells[i] = []string{row.Label, fmt.Sprint(row.Applicable)}
+		for _, c := range row.Cells {
+			cell := fmt.Sprint(c.Count)
+			if c.Percent != "" {
+				cell += " (" + c.Percent + ")"
+			}
+			cells[i] = append(cells[i], cell)
 		}
-		cells[i] = append(cells[i], fmt.Sprint(row.counts[inventory.NotApplicable]))
+		cells[i] = append(cells[i], fmt.Sprint(row.Disabled))
 	}
 	d.table(cols, cells)
 }
 
 // shareBar draws a row's shares as one bar of the verdict colours, with the
 // percentage written in every segment wide enough to hold it.
-func (d *doc) shareBar(row figureRow) {
+func (d *doc) shareBar(row readiness.FigureRow) {
 	const labelW, barH = 40.0, 7.0
 	d.ensure(barH + 3)
 	p := d.pdf
 	x, y := margin, p.GetY()
 	d.normal(8.5)
 	p.SetXY(x, y)
-	p.CellFormat(labelW, barH, d.t(row.label), "", 0, "L", false, 0, "")
+	p.CellFormat(labelW, barH, d.t(row.Label), "", 0, "L", false, 0, "")
 	barW := d.width - labelW
-	if row.applicable() == 0 {
+	if row.Applicable == 0 {
 		p.SetDrawColor(160, 160, 160)
 		p.Rect(x+labelW, y, barW, barH, "D")
 		p.CellFormat(barW, barH, d.t("no applicable account"), "", 0, "C", false, 0, "")
 		p.SetXY(margin, y+barH+2)
 		return
 	}
-	shares := inventory.Shares(row.counts)
 	at := x + labelW
-	for _, c := range applicable {
-		w := barW * shares[c] / 100
+	for _, c := range row.Cells {
+		w := barW * c.Share / 100
 		if w <= 0 {
 			continue
 		}
-		col := verdictColours[c]
+		col := verdictColours[c.Verdict]
 		p.SetFillColor(col.r, col.g, col.b)
 		p.Rect(at, y, w, barH, "F")
-		if label := percent(shares[c]); p.GetStringWidth(label)+2 < w {
+		if p.GetStringWidth(c.Percent)+2 < w {
 			p.SetTextColor(255, 255, 255)
 			p.SetXY(at, y)
-			p.CellFormat(w, barH, label, "", 0, "C", false, 0, "")
+			p.CellFormat(w, barH, c.Percent, "", 0, "C", false, 0, "")
 		}
 		at += w
 	}
@@ -167,7 +153,7 @@ func (d *doc) legend() {
 	p := d.pdf
 	d.normal(8)
 	x, y := margin+40, p.GetY()
-	for _, c := range applicable {
+	for _, c := range readiness.Verdicts {
 		col := verdictColours[c]
 		p.SetFillColor(col.r, col.g, col.b)
 		p.Rect(x, y+1, 3.5, 3.5, "F")

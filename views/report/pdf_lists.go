@@ -3,9 +3,8 @@ package report
 import (
 	"fmt"
 	"strings"
-	"time"
 
-	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/views/readiness"
 )
 
 // The PDF's lists are capped: the report is for reading, and the XLSX has
@@ -17,111 +16,93 @@ const (
 	pdfPrivileged = 60
 )
 
-func (d *doc) gaps(r inventory.Readiness) {
+func (d *doc) gaps(m readiness.Report) {
 	d.heading("Policy gaps that cause most failures", 20)
-	gaps := r.Tenant.Gaps
+	gaps := m.Gaps
 	if len(gaps) == 0 {
 		d.para("No policy gap leaves an account without MFA.", 10)
 		return
 	}
 	rows := make([][]string, 0, min(len(gaps), pdfGaps))
 	for _, g := range gaps[:min(len(gaps), pdfGaps)] {
-		desc := g.Description
-		if desc == "" {
-			desc = g.Policy
-		}
-		rows = append(rows, []string{fmt.Sprint(g.Accounts), desc})
+		rows = append(rows, []string{fmt.Sprint(g.Accounts), g.Description})
 	}
 	d.table([]column{{"Accounts", 20, "R"}, {"Gap", 160, "L"}}, rows)
 	d.more(len(gaps), pdfGaps, "gaps")
 }
 
-func (d *doc) overdue(r inventory.Readiness) {
+func (d *doc) overdue(m readiness.Report) {
 	d.heading("Overdue work by assignee", 25)
-	late := 0
-	for _, o := range r.Overdue {
-		late += o.Overdue
-	}
-	if len(r.Overdue) == 0 {
+	if len(m.Overdue) == 0 {
 		d.para("No account is assigned yet.", 10)
 		return
+	}
+	late := 0
+	for _, o := range m.Overdue {
+		late += o.Overdue
 	}
 	if late == 0 {
 		d.para("Nothing is overdue: every assigned account is within its due date.", 10)
 	}
-	rows := make([][]string, 0, min(len(r.Overdue), pdfAssignees))
-	for _, o := range r.Overdue[:min(len(r.Overdue), pdfAssignees)] {
-		rows = append(rows, []string{assigneeName(o.Assignee), fmt.Sprint(o.Overdue), fmt.Sprint(o.Open)})
+	rows := make([][]string, 0, min(len(m.Overdue), pdfAssignees))
+	for _, o := range m.Overdue[:min(len(m.Overdue), pdfAssignees)] {
+		rows = append(rows, []string{o.Assignee, fmt.Sprint(o.Overdue), fmt.Sprint(o.Open)})
 	}
 	d.table([]column{{"Assignee", 110, "L"}, {"Overdue", 35, "R"}, {"Open work", 35, "R"}}, rows)
-	d.more(len(r.Overdue), pdfAssignees, "assignees")
+	d.more(len(m.Overdue), pdfAssignees, "assignees")
 }
 
-func (d *doc) exceptions(r inventory.Readiness) {
+func (d *doc) exceptions(m readiness.Report) {
 	d.heading("Exception register", 35)
-	if len(r.Exceptions) == 0 {
+	if len(m.Exceptions) == 0 {
 		d.para("No technical exception has been requested or granted.", 10)
 		return
 	}
 	d.para("Technical exceptions requested or granted, the soonest expiry first. Every exception must end: "+
 		"one without an expiry is listed first.", 9)
-	rows := make([][]string, 0, min(len(r.Exceptions), pdfExceptions))
-	for _, e := range r.Exceptions[:min(len(r.Exceptions), pdfExceptions)] {
-		account := e.UserPrincipalName
-		if e.DisplayName != "" {
-			account += "\n" + e.DisplayName
-		}
+	rows := make([][]string, 0, min(len(m.Exceptions), pdfExceptions))
+	for _, e := range m.Exceptions[:min(len(m.Exceptions), pdfExceptions)] {
 		status := e.Status
 		if e.DecidedBy != "" {
 			status += "\nby " + e.DecidedBy
 		}
-		expiry := day(e.Expiry)
-		if expiry == "" {
-			expiry = "none recorded"
-		}
-		rows = append(rows, []string{account, status, expiry, e.Justification, e.CompensatingControls})
+		rows = append(rows, []string{twoLines(e.UserPrincipalName, e.DisplayName), status, e.Expiry, e.Justification, e.CompensatingControls})
 	}
 	d.table([]column{{"Account", 46, "L"}, {"Status", 24, "L"}, {"Expiry", 22, "L"},
 		{"Justification", 44, "L"}, {"Compensating controls", 44, "L"}}, rows)
-	d.more(len(r.Exceptions), pdfExceptions, "exceptions")
+	d.more(len(m.Exceptions), pdfExceptions, "exceptions")
 }
 
-func (d *doc) privilegedOpen(r inventory.Readiness) {
+func (d *doc) privilegedOpen(m readiness.Report) {
 	d.heading("Privileged and break-glass accounts still open", 20)
-	if len(r.PrivilegedOpen) == 0 {
+	if len(m.Privileged) == 0 {
 		d.para("Every privileged and break-glass account is compliant or excepted.", 10)
 		return
 	}
-	rows := make([][]string, 0, min(len(r.PrivilegedOpen), pdfPrivileged))
-	for _, a := range r.PrivilegedOpen[:min(len(r.PrivilegedOpen), pdfPrivileged)] {
-		account := a.UserPrincipalName
-		if a.DisplayName != "" {
-			account += "\n" + a.DisplayName
-		}
-		work := statusWords(a.Status)
+	rows := make([][]string, 0, min(len(m.Privileged), pdfPrivileged))
+	for _, a := range m.Privileged[:min(len(m.Privileged), pdfPrivileged)] {
+		work := readiness.StatusWords(a.Status)
 		if a.Assignee != "" {
 			work = strings.TrimSpace(work + "\n" + a.Assignee)
 		}
-		due := day(a.DueDate)
-		if late(a.DueDate, r.GeneratedAt) {
+		due := readiness.Day(a.DueDate)
+		if a.Late {
 			due += "\noverdue"
 		}
-		rows = append(rows, []string{account, markerWords(a.Markers), a.Compliance.Label(), a.Path.Label(), work, due})
+		rows = append(rows, []string{twoLines(a.UserPrincipalName, a.DisplayName), readiness.MarkerWords(a.Markers),
+			a.Compliance.Label(), a.Path.Label(), work, due})
 	}
 	d.table([]column{{"Account", 54, "L"}, {"Markers", 28, "L"}, {"Verdict", 22, "L"},
 		{"Path", 28, "L"}, {"Status", 28, "L"}, {"Due", 20, "L"}}, rows)
-	d.more(len(r.PrivilegedOpen), pdfPrivileged, "accounts")
+	d.more(len(m.Privileged), pdfPrivileged, "accounts")
 }
 
-// late reports whether a due date has passed by now's calendar day: work due
-// today is not late yet.
-func late(due, now time.Time) bool {
-	if due.IsZero() || now.IsZero() {
-		return false
+// twoLines is an account's UPN over its display name, when it has one.
+func twoLines(upn, name string) string {
+	if name == "" {
+		return upn
 	}
-	dy, dm, dd := due.Date()
-	ny, nm, nd := now.Date()
-	return time.Date(dy, dm, dd, 0, 0, 0, 0, time.UTC).Before(time.Date(ny, nm, nd, 0, 0, 0, 0, time.UTC))
+	return upn + "\n" + name
 }
 
 // more says what a capped list left out.

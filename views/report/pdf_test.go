@@ -3,45 +3,14 @@ package report
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"strings"
 	"testing"
 	"time"
-	"unicode"
-
-	"github.com/ledongthuc/pdf"
 
 	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/views/readiness"
+	"github.com/mfaboard/mfaboard/views/report/reporttest"
 )
-
-// pdfText extracts the text of a PDF with every white space removed: text
-// extraction joins and splits lines as the layout falls, so the words are
-// compared without the spaces between them.
-func pdfText(t *testing.T, doc []byte) (text string, pages int) {
-	t.Helper()
-	r, err := pdf.NewReader(bytes.NewReader(doc), int64(len(doc)))
-	if err != nil {
-		t.Fatalf("the PDF does not open: %v", err)
-	}
-	plain, err := r.GetPlainText()
-	if err != nil {
-		t.Fatalf("no text in the PDF: %v", err)
-	}
-	b, err := io.ReadAll(plain)
-	if err != nil {
-		t.Fatalf("read the PDF's text: %v", err)
-	}
-	return squeeze(string(b)), r.NumPage()
-}
-
-func squeeze(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) {
-			return -1
-		}
-		return r
-	}, s)
-}
 
 func TestReadinessPDF(t *testing.T) {
 	r := fixture(1000)
@@ -49,7 +18,7 @@ func TestReadinessPDF(t *testing.T) {
 	if err := WritePDF(&buf, r); err != nil {
 		t.Fatalf("WritePDF: %v", err)
 	}
-	text, pages := pdfText(t, buf.Bytes())
+	text, pages := reporttest.PDFText(t, buf.Bytes())
 	if pages < 2 || pages > 8 {
 		t.Errorf("the report has %d pages, want a few (2 to 8)", pages)
 	}
@@ -66,14 +35,14 @@ func TestReadinessPDF(t *testing.T) {
 		"enforcement deadline 1 Mar 2027",
 		// The figures: all accounts, privileged accounts, a category.
 		fmt.Sprintf("All accounts %d %d (%s) %d (%s)", inventory.ApplicableCount(all),
-			all[inventory.NonCompliant], percent(shares[inventory.NonCompliant]), all[inventory.AtRisk], percent(shares[inventory.AtRisk])),
+			all[inventory.NonCompliant], readiness.Percent(shares[inventory.NonCompliant]), all[inventory.AtRisk], readiness.Percent(shares[inventory.AtRisk])),
 		fmt.Sprintf("Privileged accounts %d %d (%s)", inventory.ApplicableCount(priv),
-			priv[inventory.NonCompliant], percent(privShares[inventory.NonCompliant])),
+			priv[inventory.NonCompliant], readiness.Percent(privShares[inventory.NonCompliant])),
 		fmt.Sprintf("Service account %d %d (%s)", inventory.ApplicableCount(cat),
-			cat[inventory.NonCompliant], percent(catShares[inventory.NonCompliant])),
+			cat[inventory.NonCompliant], readiness.Percent(catShares[inventory.NonCompliant])),
 		"Secure Application Model",
 		// The projection, on the cover and under the chart.
-		sentence(strings.ReplaceAll(r.Projection.Note, "\u2212", "-")),
+		readiness.Sentence(strings.ReplaceAll(r.Projection.Note, "\u2212", "-")),
 		"Deadline 1 Mar 2027",
 		// Gaps, the exception register, overdue work, privileged accounts.
 		"CA001 Require MFA for all users excludes 25 accounts through 3 groups",
@@ -85,7 +54,7 @@ func TestReadinessPDF(t *testing.T) {
 		"Not checked in this assessment: rooms were not available",
 	}
 	for _, w := range want {
-		if !strings.Contains(text, squeeze(w)) {
+		if !strings.Contains(text, reporttest.Squeeze(w)) {
 			t.Errorf("the PDF's text lacks %q", w)
 		}
 	}
@@ -108,9 +77,9 @@ func TestReadinessPDFNames(t *testing.T) {
 	if err := WritePDF(&buf, r); err != nil {
 		t.Fatalf("WritePDF: %v", err)
 	}
-	text, _ := pdfText(t, buf.Bytes())
+	text, _ := reporttest.PDFText(t, buf.Bytes())
 	for _, w := range []string{"Lukasz Müller’s tenant — ?? “test” …", "dvorák@contoso.test", "Antonín Dvorák - ???"} {
-		if !strings.Contains(text, squeeze(w)) {
+		if !strings.Contains(text, reporttest.Squeeze(w)) {
 			t.Errorf("the PDF's text lacks %q", w)
 		}
 	}
@@ -143,10 +112,10 @@ func TestReadinessPDFEmpty(t *testing.T) {
 	if err := WritePDF(&buf, inventory.Readiness{GeneratedAt: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)}); err != nil {
 		t.Fatalf("WritePDF: %v", err)
 	}
-	text, _ := pdfText(t, buf.Bytes())
+	text, _ := reporttest.PDFText(t, buf.Bytes())
 	for _, w := range []string{"No verdict yet", "No trend yet", "No technical exception has been requested or granted",
 		"no enforcement deadline set"} {
-		if !strings.Contains(text, squeeze(w)) {
+		if !strings.Contains(text, reporttest.Squeeze(w)) {
 			t.Errorf("the PDF's text lacks %q", w)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/views/readiness"
 )
 
 // The workbook's sheets.
@@ -30,7 +31,6 @@ func WriteXLSX(w io.Writer, r inventory.Readiness, accounts func(yield func(inve
 			err = fmt.Errorf("remove the XLSX's temporary files: %w", cerr)
 		}
 	}()
-	r = projected(r)
 	st, err := newStyles(f)
 	if err != nil {
 		return err
@@ -38,7 +38,7 @@ func WriteXLSX(w io.Writer, r inventory.Readiness, accounts func(yield func(inve
 	if err := f.SetSheetName("Sheet1", summarySheet); err != nil {
 		return fmt.Errorf("name the summary sheet: %w", err)
 	}
-	if err := writeSummary(f, st, r); err != nil {
+	if err := writeSummary(f, st, readiness.New(r)); err != nil {
 		return fmt.Errorf("write the summary sheet: %w", err)
 	}
 	if _, err := f.NewSheet(accountsSheet); err != nil {

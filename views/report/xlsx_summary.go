@@ -6,7 +6,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/views/readiness"
 )
 
 // styled is a cell value with its style.
@@ -73,9 +73,10 @@ func (s *sheetWriter) date(d time.Time, none string) any {
 	return styled{d, s.st.date}
 }
 
-func writeSummary(f *excelize.File, st styles, r inventory.Readiness) error {
+func writeSummary(f *excelize.File, st styles, m readiness.Report) error {
+	r := m.Readiness
 	s := &sheetWriter{f: f, st: st, row: 1}
-	s.put(styled{r.Headline(), st.title})
+	s.put(styled{m.Headline, st.title})
 	s.row++
 	s.put("Tenant", r.Tenant.DisplayName)
 	s.put("Tenant ID", r.Tenant.TenantID)
@@ -88,30 +89,31 @@ func writeSummary(f *excelize.File, st styles, r inventory.Readiness) error {
 		projected = s.date(r.Projection.Date, "none")
 	}
 	s.put("Projected completion", projected)
-	s.put("Projection", sentence(r.Projection.Note))
+	s.put("Projection", m.When)
 
 	s.heading("Figures (shares of applicable accounts: enabled, guests included)")
-	s.figures("", overallRows(r))
-	s.heading("By category")
-	s.figures("Category", categoryRows(r))
-	s.heading("By remediation path")
-	s.figures("Path", pathRows(r))
+	for i, t := range m.Figures {
+		if i > 0 {
+			s.heading(t.Title)
+		}
+		s.figures(t)
+	}
 
 	s.heading("Policy gaps that cause most failures")
 	s.header("Accounts", "Gap", "Policy")
-	for _, g := range r.Tenant.Gaps {
+	for _, g := range m.Gaps {
 		s.put(g.Accounts, g.Description, g.Policy)
 	}
 	s.heading("Exception register")
 	s.header("User principal name", "Display name", "Status", "Expiry", "Justification", "Compensating controls", "Decided by")
-	for _, e := range r.Exceptions {
-		s.put(e.UserPrincipalName, e.DisplayName, e.Status, s.date(e.Expiry, "none recorded"),
+	for _, e := range m.Exceptions {
+		s.put(e.UserPrincipalName, e.DisplayName, e.Status, s.date(e.ExceptionLine.Expiry, e.Expiry),
 			styled{e.Justification, st.wrap}, styled{e.CompensatingControls, st.wrap}, e.DecidedBy)
 	}
 	s.heading("Overdue work by assignee")
 	s.header("Assignee", "Overdue", "Open work")
-	for _, o := range r.Overdue {
-		s.put(assigneeName(o.Assignee), o.Overdue, o.Open)
+	for _, o := range m.Overdue {
+		s.put(o.Assignee, o.Overdue, o.Open)
 	}
 	if len(r.Tenant.Unchecked) > 0 {
 		s.heading("Not checked in this assessment")
@@ -132,22 +134,21 @@ func writeSummary(f *excelize.File, st styles, r inventory.Readiness) error {
 }
 
 // figures writes a figure table: per verdict, the count and its share.
-func (s *sheetWriter) figures(first string, rows []figureRow) {
-	titles := []string{first, "Applicable"}
-	for _, c := range applicable {
+func (s *sheetWriter) figures(t readiness.FigureTable) {
+	titles := []string{t.First, "Applicable"}
+	for _, c := range readiness.Verdicts {
 		titles = append(titles, c.Label(), c.Label()+" %")
 	}
 	s.header(append(titles, "Disabled")...)
-	for _, row := range rows {
-		shares := inventory.Shares(row.counts)
-		values := []any{row.label, row.applicable()}
-		for _, c := range applicable {
+	for _, row := range t.Rows {
+		values := []any{row.Label, row.Applicable}
+		for _, c := range row.Cells {
 			var share any
-			if row.applicable() > 0 {
-				share = styled{shares[c] / 100, s.st.percent}
+			if c.Percent != "" {
+				share = styled{c.Share / 100, s.st.percent}
 			}
-			values = append(values, row.counts[c], share)
+			values = append(values, c.Count, share)
 		}
-		s.put(append(values, row.counts[inventory.NotApplicable])...)
+		s.put(append(values, row.Disabled)...)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/views/readiness"
 )
 
 func writeXLSX(t *testing.T, r inventory.Readiness, n int) ([]byte, *excelize.File) {
@@ -78,8 +79,8 @@ func TestReadinessXLSXSummary(t *testing.T) {
 		t.Helper()
 		shares := inventory.Shares(counts)
 		want := []string{strconv.Itoa(inventory.ApplicableCount(counts))}
-		for _, c := range applicable {
-			want = append(want, strconv.Itoa(counts[c]), percent(shares[c]))
+		for _, c := range readiness.Verdicts {
+			want = append(want, strconv.Itoa(counts[c]), readiness.Percent(shares[c]))
 		}
 		want = append(want, strconv.Itoa(counts[inventory.NotApplicable]))
 		if got := strings.Join(row[1:], " | "); got != strings.Join(want, " | ") {

@@ -1,3 +1,13 @@
+// Package deliver sends the readiness report on a schedule: the PDF by
+// e-mail over SMTP and a short summary to a Teams or Slack incoming webhook
+// (issue 5). It is an outbound adapter: the settings, their checks and the
+// schedule are the domain's (inventory.DeliverySettings), the words are the
+// readiness report's (views/readiness), and the store behind RunDue is
+// inventory.DeliveryStore, implemented by inventory/pg.
+//
+// The SMTP password is never stored (DOMAIN.md §5): the caller reads it
+// from PasswordEnv at the time of sending. A webhook URL's path is its
+// secret: no error or outcome here quotes it.
 package deliver
 
 import (
@@ -7,10 +17,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/views/readiness"
 	"github.com/mfaboard/mfaboard/views/report"
 )
 
@@ -24,36 +34,12 @@ type Sender struct {
 	TLS          *tls.Config  // nil: system roots
 }
 
-// Outcome is what one delivery did, in sentences without secrets.
-type Outcome struct {
-	Sent   []string // "e-mailed the PDF to 2 recipient(s)", "posted to Slack (hooks.slack.com)"
-	Failed []string // "e-mail: SMTP recipient x refused: …"
-}
-
-// OK reports whether everything configured was delivered.
-func (o Outcome) OK() bool { return len(o.Failed) == 0 && len(o.Sent) > 0 }
-
-// String is the outcome in one line, for the page and the log.
-func (o Outcome) String() string {
-	parts := append(append([]string(nil), o.Sent...), o.Failed...)
-	if len(o.Failed) > 0 && len(o.Sent) > 0 {
-		return "Partly delivered: " + strings.Join(parts, "; ")
-	}
-	if len(o.Failed) > 0 {
-		return "Not delivered: " + strings.Join(parts, "; ")
-	}
-	if len(o.Sent) == 0 {
-		return "Nothing to deliver: no e-mail or webhook is set up"
-	}
-	return strings.Join(parts, "; ")
-}
-
 // Deliver sends the readiness report r as st says: the PDF with the summary
 // by e-mail, the summary to the webhook. Both are attempted, whatever
 // happens to the other.
-func (s Sender) Deliver(ctx context.Context, st Settings, r *inventory.Readiness) Outcome {
-	var o Outcome
-	sum := Summarise(r)
+func (s Sender) Deliver(ctx context.Context, st inventory.DeliverySettings, r *inventory.Readiness) inventory.DeliveryOutcome {
+	var o inventory.DeliveryOutcome
+	sum := readiness.New(*r).Summary()
 	if st.Mail.Configured() {
 		if err := s.mail(ctx, st, r, sum); err != nil {
 			o.Failed = append(o.Failed, "e-mail: "+sentence(err))
@@ -62,7 +48,7 @@ func (s Sender) Deliver(ctx context.Context, st Settings, r *inventory.Readiness
 		}
 	}
 	if st.Webhook != "" {
-		kind := webhookKind(st.Webhook).label()
+		kind := st.WebhookService()
 		if err := PostWebhook(ctx, s.HTTP, st.Webhook, sum); err != nil {
 			o.Failed = append(o.Failed, kind+" webhook: "+sentence(err))
 		} else {
@@ -72,7 +58,7 @@ func (s Sender) Deliver(ctx context.Context, st Settings, r *inventory.Readiness
 	return o
 }
 
-func (s Sender) mail(ctx context.Context, st Settings, r *inventory.Readiness, sum Summary) error {
+func (s Sender) mail(ctx context.Context, st inventory.DeliverySettings, r *inventory.Readiness, sum readiness.Summary) error {
 	var pdf bytes.Buffer
 	if err := report.WritePDF(&pdf, *r); err != nil {
 		return err
@@ -92,29 +78,15 @@ func sentence(err error) string {
 	return err.Error()
 }
 
-// Store is what scheduled delivery reads and records; inventory/pg
-// implements it.
-type Store interface {
-	// EnabledDeliveries returns the settings of every tenant with
-	// delivery turned on.
-	EnabledDeliveries(ctx context.Context) ([]Settings, error)
-	// ClaimDelivery marks the scheduled moment due as taken for a tenant
-	// and reports whether this caller took it: of several replicas
-	// checking at once, exactly one sends.
-	ClaimDelivery(ctx context.Context, tenantID string, due time.Time) (bool, error)
-	Readiness(ctx context.Context, tenantID string, now time.Time) (*inventory.Readiness, error)
-	RecordDelivery(ctx context.Context, tenantID string, at time.Time, o Outcome) error
-}
-
 // RunDue delivers every report that is due at now and returns what was
 // done per tenant. A failure for one tenant does not stop the others; it is
 // recorded on the tenant's settings and returned joined with the rest.
-func (s Sender) RunDue(ctx context.Context, store Store, now time.Time) (map[string]Outcome, error) {
+func (s Sender) RunDue(ctx context.Context, store inventory.DeliveryStore, now time.Time) (map[string]inventory.DeliveryOutcome, error) {
 	all, err := store.EnabledDeliveries(ctx)
 	if err != nil {
 		return nil, err
 	}
-	done := map[string]Outcome{}
+	done := map[string]inventory.DeliveryOutcome{}
 	var errs []error
 	for _, st := range all {
 		due, ok := st.Schedule.Due(st.Anchor(), now)
@@ -130,7 +102,7 @@ func (s Sender) RunDue(ctx context.Context, store Store, now time.Time) (map[str
 			continue // another replica has it
 		}
 		r, err := store.Readiness(ctx, st.TenantID, now)
-		var o Outcome
+		var o inventory.DeliveryOutcome
 		if err != nil {
 			o.Failed = []string{"the readiness report could not be built: " + sentence(err)}
 		} else {
@@ -145,13 +117,4 @@ func (s Sender) RunDue(ctx context.Context, store Store, now time.Time) (map[str
 		}
 	}
 	return done, errors.Join(errs...)
-}
-
-// Anchor is the moment the schedule counts from: the last delivery, or the
-// last save of the settings, whichever is later.
-func (st Settings) Anchor() time.Time {
-	if st.LastDue.After(st.UpdatedAt) {
-		return st.LastDue
-	}
-	return st.UpdatedAt
 }

@@ -1,4 +1,4 @@
-package deliver
+package inventory
 
 import (
 	"fmt"
@@ -6,9 +6,9 @@ import (
 	_ "time/tzdata" // time zones work on a server image without /usr/share/zoneinfo
 )
 
-// Schedule is when the report goes out: every week on a day at an hour of
+// DeliverySchedule is when the report goes out: every week on a day at an hour of
 // a time zone, or at a fixed interval.
-type Schedule struct {
+type DeliverySchedule struct {
 	// Every > 0 sends at that interval, counted from the last delivery;
 	// Weekday, Hour and TimeZone are then unused.
 	Every    time.Duration
@@ -20,17 +20,17 @@ type Schedule struct {
 // Interval bounds: more often than hourly floods an inbox; a quarter is the
 // longest a "weekly" report can reasonably stretch to.
 const (
-	MinInterval = time.Hour
-	MaxInterval = 90 * 24 * time.Hour
+	MinDeliveryInterval = time.Hour
+	MaxDeliveryInterval = 90 * 24 * time.Hour
 )
 
-// Weekly is the default: Monday 08:00 UTC, before the week's planning.
-var Weekly = Schedule{Weekday: time.Monday, Hour: 8}
+// WeeklyDelivery is the default: Monday 08:00 UTC, before the week's planning.
+var WeeklyDelivery = DeliverySchedule{Weekday: time.Monday, Hour: 8}
 
 // Validate checks the schedule.
-func (s Schedule) Validate() error {
+func (s DeliverySchedule) Validate() error {
 	if s.Every != 0 {
-		if s.Every < MinInterval || s.Every > MaxInterval {
+		if s.Every < MinDeliveryInterval || s.Every > MaxDeliveryInterval {
 			return invalid("The interval must be between 1 hour and 90 days.")
 		}
 		return nil
@@ -47,13 +47,13 @@ func (s Schedule) Validate() error {
 	return nil
 }
 
-func (s Schedule) location() (*time.Location, error) {
+func (s DeliverySchedule) location() (*time.Location, error) {
 	if s.TimeZone == "" || s.TimeZone == "UTC" {
 		return time.UTC, nil
 	}
 	loc, err := time.LoadLocation(s.TimeZone)
 	if err != nil {
-		return nil, invalid("%q is not a time zone: use a name such as Europe/Amsterdam or America/New_York.", clip(s.TimeZone))
+		return nil, invalid("%q is not a time zone: use a name such as Europe/Amsterdam or America/New_York.", Clip(s.TimeZone))
 	}
 	return loc, nil
 }
@@ -62,7 +62,7 @@ func (s Schedule) location() (*time.Location, error) {
 // after `after` (the last delivery, or when the schedule was saved). ok is
 // false while nothing is due. Missed moments are not caught up one by one:
 // a server down for three weeks sends one report, the latest.
-func (s Schedule) Due(after, now time.Time) (time.Time, bool) {
+func (s DeliverySchedule) Due(after, now time.Time) (time.Time, bool) {
 	if s.Every > 0 {
 		if after.IsZero() {
 			return now, true
@@ -91,7 +91,7 @@ func (s Schedule) Due(after, now time.Time) (time.Time, bool) {
 
 // Next is the next scheduled moment after now, for the page ("next report
 // Monday 3 Nov 08:00"); last is the last delivery (zero: none yet).
-func (s Schedule) Next(last, now time.Time) time.Time {
+func (s DeliverySchedule) Next(last, now time.Time) time.Time {
 	if s.Every > 0 {
 		if last.IsZero() {
 			return now
@@ -112,7 +112,7 @@ func (s Schedule) Next(last, now time.Time) time.Time {
 }
 
 // String says the schedule in words: "every Monday at 08:00 (Europe/Amsterdam)".
-func (s Schedule) String() string {
+func (s DeliverySchedule) String() string {
 	if s.Every > 0 {
 		if s.Every%(24*time.Hour) == 0 {
 			return fmt.Sprintf("every %d day(s)", int(s.Every/(24*time.Hour)))

@@ -13,10 +13,10 @@ import (
 
 	"github.com/mfaboard/mfaboard/graph/demo"
 	"github.com/mfaboard/mfaboard/inventory"
-	"github.com/mfaboard/mfaboard/inventory/deliver"
-	"github.com/mfaboard/mfaboard/inventory/deliver/delivertest"
 	"github.com/mfaboard/mfaboard/inventory/pg"
 	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
+	"github.com/mfaboard/mfaboard/web/deliver"
+	"github.com/mfaboard/mfaboard/web/deliver/delivertest"
 )
 
 func seedTenant(t *testing.T, store *pg.Store) string {
@@ -39,7 +39,7 @@ func TestRunDueDeliversOnceAndRecords(t *testing.T) {
 	tenantID := seedTenant(t, store)
 
 	def, err := store.DeliverySettings(ctx, tenantID)
-	if err != nil || def.Enabled || def.Schedule != deliver.Weekly || def.Mail.Port != 587 {
+	if err != nil || def.Enabled || def.Schedule != inventory.WeeklyDelivery || def.Mail.Port != 587 {
 		t.Fatalf("settings nobody saved: %+v %v", def, err)
 	}
 	if _, err := store.DeliverySettings(ctx, "no-such-tenant"); inventory.ErrorCode(err) != inventory.ENOTFOUND {
@@ -53,8 +53,8 @@ func TestRunDueDeliversOnceAndRecords(t *testing.T) {
 		_, _ = w.Write([]byte("ok"))
 	}))
 	defer hook.Close()
-	st := deliver.Settings{Enabled: true, Schedule: deliver.Schedule{Weekday: time.Monday, Hour: 8},
-		Mail:    deliver.Mail{Host: "127.0.0.1", Port: smtp.Port, From: "mfaboard@partner.example", To: []string{"ceo@partner.example"}},
+	st := inventory.DeliverySettings{Enabled: true, Schedule: inventory.DeliverySchedule{Weekday: time.Monday, Hour: 8},
+		Mail:    inventory.DeliveryMail{Host: "127.0.0.1", Port: smtp.Port, From: "mfaboard@partner.example", To: []string{"ceo@partner.example"}},
 		Webhook: hook.URL + "/services/T/B/SECRET"}
 	if err := store.SaveDeliverySettings(ctx, tenantID, st, "lead@partner.example"); err != nil {
 		t.Fatal(err)

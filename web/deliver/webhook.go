@@ -11,67 +11,28 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/views/readiness"
 )
 
 // webhookTimeout bounds one post.
 const webhookTimeout = 20 * time.Second
 
-// hookKind is the chat service a webhook URL belongs to, which decides the
-// JSON it takes.
-type hookKind int
-
-const (
-	// hookText is {"text": …}: Slack's incoming webhooks, and the
-	// Slack-compatible endpoints of Mattermost, Rocket.Chat and others.
-	hookText hookKind = iota
-	// hookTeamsConnector is an Office 365 connector of a Teams channel
-	// (…webhook.office.com), which takes a MessageCard.
-	hookTeamsConnector
-	// hookTeamsWorkflow is a Teams workflow ("Post to a channel when a
-	// webhook request is received", on Power Automate: …logic.azure.com,
-	// …powerplatform.com), which takes a message with an Adaptive Card.
-	hookTeamsWorkflow
-)
-
-func (k hookKind) label() string {
-	switch k {
-	case hookTeamsConnector, hookTeamsWorkflow:
-		return "Teams"
-	}
-	return "Slack"
-}
-
-// webhookKind tells the service by the URL's host.
-func webhookKind(raw string) hookKind {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return hookText
-	}
-	host := strings.ToLower(u.Hostname())
-	switch {
-	case host == "outlook.office.com" || host == "outlook.office365.com" || strings.HasSuffix(host, ".webhook.office.com"):
-		return hookTeamsConnector
-	case strings.HasSuffix(host, ".logic.azure.com") || strings.HasSuffix(host, ".powerplatform.com") ||
-		strings.HasSuffix(host, ".logic.azure.us"):
-		return hookTeamsWorkflow
-	}
-	return hookText
-}
-
 // webhookBody is the JSON of the summary for a kind of webhook.
-func webhookBody(k hookKind, s Summary) ([]byte, error) {
+func webhookBody(k inventory.WebhookKind, s readiness.Summary) ([]byte, error) {
 	color := "B91C1C" // not ready: the red of the dashboard
 	if s.Ready {
 		color = "047857"
 	}
 	switch k {
-	case hookTeamsConnector:
+	case inventory.WebhookTeamsConnector:
 		return json.Marshal(map[string]any{
 			"@type": "MessageCard", "@context": "https://schema.org/extensions",
 			"summary": s.Title, "themeColor": color, "title": s.Title,
 			"sections": []map[string]any{{"activityTitle": s.Headline, "text": strings.Join(s.Lines, "\n\n")}},
 		})
-	case hookTeamsWorkflow:
+	case inventory.WebhookTeamsWorkflow:
 		body := []map[string]any{
 			{"type": "TextBlock", "text": s.Title, "weight": "Bolder", "size": "Medium", "wrap": true},
 			{"type": "TextBlock", "text": s.Headline, "color": map[bool]string{true: "Good", false: "Attention"}[s.Ready], "wrap": true},
@@ -96,12 +57,12 @@ func webhookBody(k hookKind, s Summary) ([]byte, error) {
 // PostWebhook posts the summary to an incoming webhook, in the JSON its
 // service takes. client may be nil. Errors name the host only: the URL's
 // path is the webhook's secret.
-func PostWebhook(ctx context.Context, client *http.Client, rawURL string, s Summary) error {
-	u, err := webhookURL(rawURL)
+func PostWebhook(ctx context.Context, client *http.Client, rawURL string, s readiness.Summary) error {
+	u, err := inventory.WebhookURL(rawURL)
 	if err != nil {
 		return err
 	}
-	body, err := webhookBody(webhookKind(rawURL), s)
+	body, err := webhookBody(inventory.WebhookKindOf(rawURL), s)
 	if err != nil {
 		return fmt.Errorf("encode the webhook message: %w", err)
 	}
@@ -133,7 +94,7 @@ func PostWebhook(ctx context.Context, client *http.Client, rawURL string, s Summ
 			reason = "" // never echo the secret back, even if the server does
 		}
 		if reason != "" {
-			reason = ": " + clip(reason)
+			reason = ": " + inventory.Clip(reason)
 		}
 		return fmt.Errorf("post to %s: status %d%s", u.Hostname(), resp.StatusCode, reason)
 	}

@@ -1,7 +1,6 @@
-package web
+package readiness
 
 import (
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -17,23 +16,9 @@ func chartPoint(day time.Time, open int) inventory.TrendPoint {
 	return inventory.TrendPoint{Day: day, Counts: counts, Applicable: inventory.ApplicableCount(counts)}
 }
 
-// coords reads "x,y x,y" back as numbers.
-func coords(t *testing.T, points string) [][2]float64 {
-	t.Helper()
-	var out [][2]float64
-	for _, p := range strings.Fields(points) {
-		x, y, ok := strings.Cut(p, ",")
-		fx, err1 := strconv.ParseFloat(x, 64)
-		fy, err2 := strconv.ParseFloat(y, 64)
-		if !ok || err1 != nil || err2 != nil {
-			t.Fatalf("point %q is not x,y", p)
-		}
-		out = append(out, [2]float64{fx, fy})
-	}
-	return out
-}
+func inPlot(v float64) bool { return v >= 0 && v <= 1 }
 
-func TestTrendChartGeometry(t *testing.T) {
+func TestChartGeometry(t *testing.T) {
 	nov := chartDay(2026, time.November, 2)
 	weekly := []inventory.TrendPoint{chartPoint(nov, 120), chartPoint(nov.AddDate(0, 0, 7), 100), chartPoint(nov.AddDate(0, 0, 14), 80)}
 	for _, c := range []struct {
@@ -44,22 +29,25 @@ func TestTrendChartGeometry(t *testing.T) {
 		points              int
 		deadlineDrawn       bool
 		projectedDrawn      bool
-		projectionReachesX0 bool // the dashed line reaches zero inside the chart
-		projectionCut       bool // the dashed line leaves the chart's right edge above zero
+		projectionReachesX0 bool   // the dashed line reaches zero inside the chart
+		projectionCut       bool   // the dashed line leaves the chart's right edge above zero
+		tickLabel           string // a label of the time axis
 	}{
 		{name: "no history", empty: true},
-		{name: "one day", trend: weekly[:1], points: 1},
+		{name: "one day", trend: weekly[:1], points: 1, tickLabel: "2 Nov"},
 		{name: "a burn-down and a deadline after it", trend: weekly, deadline: chartDay(2027, time.March, 1), points: 3,
-			deadlineDrawn: true, projectedDrawn: true, projectionReachesX0: true},
+			deadlineDrawn: true, projectedDrawn: true, projectionReachesX0: true, tickLabel: "Dec 2026"},
 		{name: "a deadline before the history starts is not drawn", trend: weekly, deadline: chartDay(2026, time.January, 1),
-			points: 3, projectedDrawn: true, projectionReachesX0: true},
+			points: 3, projectedDrawn: true, projectionReachesX0: true, tickLabel: "7 Dec"},
 		{name: "a deadline years away is beyond the chart", trend: weekly, deadline: chartDay(2031, time.January, 1), points: 3,
-			projectedDrawn: true, projectionReachesX0: true},
+			projectedDrawn: true, projectionReachesX0: true, tickLabel: "Mar 2027"},
 		{name: "no progress: no projection", trend: []inventory.TrendPoint{chartPoint(nov, 80), chartPoint(nov.AddDate(0, 0, 7), 80)},
-			deadline: chartDay(2027, time.March, 1), points: 2, deadlineDrawn: true},
+			deadline: chartDay(2027, time.March, 1), points: 2, deadlineDrawn: true, tickLabel: "Jan 2027"},
+		{name: "a short span is labelled by weeks", trend: weekly, deadline: chartDay(2026, time.December, 1), points: 3,
+			deadlineDrawn: true, projectedDrawn: true, projectionReachesX0: true, tickLabel: "16 Nov"},
 		{name: "a projection years away is cut at the edge",
 			trend:  []inventory.TrendPoint{chartPoint(nov, 2000), chartPoint(nov.AddDate(0, 0, 7), 1990)},
-			points: 2, projectionCut: true},
+			points: 2, projectionCut: true, tickLabel: "Nov 2028"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			now := nov.AddDate(0, 0, 15)
@@ -68,36 +56,34 @@ func TestTrendChartGeometry(t *testing.T) {
 			}
 			r := inventory.Readiness{Trend: c.trend, Deadline: c.deadline, GeneratedAt: now}
 			r.Projection = inventory.ProjectCompletion(r.Trend, r.Deadline, r.GeneratedAt)
-			ch := trendChart(r)
+			ch := chartOf(r)
 			if (ch.Empty != "") != c.empty {
 				t.Fatalf("empty %q, want empty %v", ch.Empty, c.empty)
 			}
 			if c.empty {
 				return
 			}
-			open := coords(t, ch.Open)
-			if len(open) != c.points || len(coords(t, ch.NonCompliant)) != c.points || len(ch.Rows) != c.points {
-				t.Fatalf("%d open points, want %d", len(open), c.points)
+			if len(ch.Days) != c.points || ch.Dotted != (c.points <= dotsUpTo) {
+				t.Fatalf("%d days (dotted %v), want %d", len(ch.Days), ch.Dotted, c.points)
 			}
-			for i, p := range open {
-				if p[0] < plotLeft || p[0] > plotRight || p[1] < plotTop || p[1] > plotBottom {
-					t.Fatalf("point %d %v lies outside the plot", i, p)
+			for i, d := range ch.Days {
+				if !inPlot(d.X) || !inPlot(d.OpenY) || !inPlot(d.NonCompliantY) || d.NonCompliantY > d.OpenY {
+					t.Fatalf("day %d %+v lies outside the plot, or more are non-compliant than open", i, d)
 				}
-				if i > 0 && p[0] <= open[i-1][0] {
-					t.Fatalf("points are not in day order: %v", open)
+				if i > 0 && d.X <= ch.Days[i-1].X {
+					t.Fatalf("days are not in order: %+v", ch.Days)
 				}
 			}
 			// The highest count sits at or under the top tick, and zero on
 			// the axis.
 			top := ch.YTicks[len(ch.YTicks)-1]
-			if ch.YTicks[0].Label != "0" || ch.YTicks[0].At != num(plotBottom) || top.At != num(plotTop) {
-				t.Errorf("y ticks %v: want 0 at the bottom and the ceiling at the top", ch.YTicks)
+			if ch.YTicks[0].Value != 0 || ch.YTicks[0].At != 0 || top.At != 1 || top.Value != ch.Ceiling || len(ch.YTicks) > 5 {
+				t.Errorf("y ticks %+v: want 0 at the bottom and the ceiling %d at the top", ch.YTicks, ch.Ceiling)
 			}
 			kinds := map[string]bool{}
 			for _, m := range ch.Markers {
 				kinds[m.Kind] = true
-				x, _ := strconv.ParseFloat(m.X, 64)
-				if x < plotLeft || x > plotRight || !strings.Contains(m.Label, " ") {
+				if !inPlot(m.X) || !strings.Contains(m.Label, " ") || m.Row < 1 {
 					t.Errorf("marker %+v outside the plot or unlabelled", m)
 				}
 			}
@@ -105,17 +91,24 @@ func TestTrendChartGeometry(t *testing.T) {
 				t.Errorf("markers %+v: want deadline %v, projected %v", ch.Markers, c.deadlineDrawn, c.projectedDrawn)
 			}
 			if c.projectionReachesX0 {
-				if ch.Projection == nil || ch.Projection.Y2 != num(plotBottom) {
+				if ch.Projection == nil || ch.Projection.To.Y != 0 || !inPlot(ch.Projection.To.X) {
 					t.Errorf("projection %+v: want it to reach zero", ch.Projection)
 				}
-			} else if ch.Projection != nil && ch.Projection.Y2 == num(plotBottom) {
+			} else if ch.Projection != nil && ch.Projection.To.Y == 0 {
 				t.Errorf("projection %+v reaches zero inside the chart", ch.Projection)
 			}
-			if c.projectionCut && (ch.Projection == nil || ch.Projection.X2 != num(plotRight) || ch.Projection.Y2 == num(plotBottom)) {
+			if c.projectionCut && (ch.Projection == nil || ch.Projection.To.X != 1 || ch.Projection.To.Y <= 0) {
 				t.Errorf("projection %+v: want it cut at the right edge, above zero", ch.Projection)
 			}
-			if len(ch.XTicks) == 0 || len(ch.XTicks) > 10 {
-				t.Errorf("%d time ticks, want a few", len(ch.XTicks))
+			labels := map[string]bool{}
+			for _, tk := range ch.XTicks {
+				labels[tk.Label] = true
+				if !inPlot(tk.At) {
+					t.Errorf("time tick %+v outside the plot", tk)
+				}
+			}
+			if len(ch.XTicks) == 0 || len(ch.XTicks) > 10 || !labels[c.tickLabel] {
+				t.Errorf("time ticks %+v: want a few, %q among them", ch.XTicks, c.tickLabel)
 			}
 		})
 	}
@@ -123,7 +116,7 @@ func TestTrendChartGeometry(t *testing.T) {
 
 func TestAxisScale(t *testing.T) {
 	for _, c := range []struct{ peak, ceiling, tick int }{
-		{1, 1, 1}, {4, 4, 1}, {7, 8, 2}, {100, 100, 50}, {120, 150, 50}, {2907, 3000, 1000}, {13550, 15000, 5000},
+		{0, 1, 1}, {1, 1, 1}, {4, 4, 1}, {7, 8, 2}, {100, 100, 50}, {120, 150, 50}, {2907, 3000, 1000}, {13550, 15000, 5000},
 	} {
 		ceiling, tick := axisScale(c.peak)
 		if ceiling != c.ceiling || tick != c.tick || ceiling < c.peak || ceiling/tick > 4 {

@@ -9,41 +9,27 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/views/readiness"
 )
 
-func TestWebhookKind(t *testing.T) {
-	for url, want := range map[string]hookKind{
-		"https://hooks.slack.com/services/T0/B0/XYZ":                                           hookText,
-		"https://contoso.webhook.office.com/webhookb2/abc@def/IncomingWebhook/123/456":         hookTeamsConnector,
-		"https://outlook.office.com/webhook/abc":                                               hookTeamsConnector,
-		"https://prod-12.westeurope.logic.azure.com:443/workflows/abc/triggers/manual/paths/x": hookTeamsWorkflow,
-		"https://default1234.56.environment.api.powerplatform.com/powerautomate/automations":   hookTeamsWorkflow,
-		"https://chat.example.org/hooks/xyz":                                                   hookText,
-		"http://127.0.0.1:9999/hook":                                                           hookText,
-		"https://evil.example/?x=.webhook.office.com":                                          hookText,
-	} {
-		if got := webhookKind(url); got != want {
-			t.Errorf("%s: kind %d, want %d", url, got, want)
-		}
-	}
-}
-
 func TestWebhookBodies(t *testing.T) {
-	s := Summarise(readinessFixture())
+	s := readiness.New(*readinessFixture()).Summary()
 	for _, tc := range []struct {
-		kind  hookKind
+		kind  inventory.WebhookKind
 		check func(map[string]any) bool
 	}{
-		{hookText, func(m map[string]any) bool {
+		{inventory.WebhookText, func(m map[string]any) bool {
 			text, _ := m["text"].(string)
 			return strings.Contains(text, s.Headline) && strings.Contains(text, "Compliant 812")
 		}},
-		{hookTeamsConnector, func(m map[string]any) bool {
+		{inventory.WebhookTeamsConnector, func(m map[string]any) bool {
 			sections, _ := m["sections"].([]any)
 			first, _ := sections[0].(map[string]any)
 			return m["@type"] == "MessageCard" && m["title"] == s.Title && first["activityTitle"] == s.Headline && m["themeColor"] == "B91C1C"
 		}},
-		{hookTeamsWorkflow, func(m map[string]any) bool {
+		{inventory.WebhookTeamsWorkflow, func(m map[string]any) bool {
 			att, _ := m["attachments"].([]any)
 			a, _ := att[0].(map[string]any)
 			card, _ := a["content"].(map[string]any)
@@ -89,7 +75,7 @@ func TestPostWebhook(t *testing.T) {
 	defer srv.Close()
 	r := readinessFixture()
 
-	o := Sender{}.Deliver(context.Background(), Settings{Webhook: srv.URL + secret}, r)
+	o := Sender{}.Deliver(context.Background(), inventory.DeliverySettings{Webhook: srv.URL + secret}, r)
 	if !o.OK() || o.String() != "posted the summary to Slack (127.0.0.1)" {
 		t.Fatalf("outcome: %s", o)
 	}
@@ -104,23 +90,23 @@ func TestPostWebhook(t *testing.T) {
 	// A refusal is reported with its status and the host, never the path,
 	// even when the service echoes it.
 	rec.status, rec.answer = http.StatusNotFound, "no_service: {path} is not a webhook"
-	err := PostWebhook(context.Background(), nil, srv.URL+secret, Summarise(r))
+	err := PostWebhook(context.Background(), nil, srv.URL+secret, readiness.New(*r).Summary())
 	if err == nil || !strings.Contains(err.Error(), "post to 127.0.0.1: status 404") || strings.Contains(err.Error(), "XXXXXXXX") {
 		t.Errorf("refusal: %v", err)
 	}
 	rec.answer = "invalid_payload"
-	err = PostWebhook(context.Background(), nil, srv.URL+secret, Summarise(r))
+	err = PostWebhook(context.Background(), nil, srv.URL+secret, readiness.New(*r).Summary())
 	if err == nil || !strings.Contains(err.Error(), "status 404: invalid_payload") {
 		t.Errorf("a short reason is shown: %v", err)
 	}
 	// A transport error names the host, not the URL (url.Error would).
 	srv.Close()
-	err = PostWebhook(context.Background(), nil, srv.URL+secret+"?sig=SIGSECRET", Summarise(r))
+	err = PostWebhook(context.Background(), nil, srv.URL+secret+"?sig=SIGSECRET", readiness.New(*r).Summary())
 	if err == nil || !strings.HasPrefix(err.Error(), "post to 127.0.0.1: ") || strings.Contains(err.Error(), "XXXXXXXX") || strings.Contains(err.Error(), "SIGSECRET") {
 		t.Errorf("transport error: %v", err)
 	}
 	// Only https leaves this machine.
-	err = PostWebhook(context.Background(), nil, "http://hooks.slack.com"+secret, Summarise(r))
+	err = PostWebhook(context.Background(), nil, "http://hooks.slack.com"+secret, readiness.New(*r).Summary())
 	if err == nil || strings.Contains(err.Error(), "XXXXXXXX") {
 		t.Errorf("an http webhook elsewhere: %v", err)
 	}
@@ -130,7 +116,7 @@ func TestDeliverBothWaysWhenOneFails(t *testing.T) {
 	rec := &hookRecorder{status: http.StatusOK, answer: "1"}
 	srv := httptest.NewServer(rec)
 	defer srv.Close()
-	st := Settings{Webhook: srv.URL + "/hook", Mail: Mail{Host: "127.0.0.1", Port: 1, From: "a@partner.example", To: []string{"b@partner.example"}}}
+	st := inventory.DeliverySettings{Webhook: srv.URL + "/hook", Mail: inventory.DeliveryMail{Host: "127.0.0.1", Port: 1, From: "a@partner.example", To: []string{"b@partner.example"}}}
 	o := Sender{}.Deliver(context.Background(), st, readinessFixture())
 	if o.OK() || len(o.Sent) != 1 || len(o.Failed) != 1 || !strings.HasPrefix(o.String(), "Partly delivered: posted the summary to Slack") ||
 		!strings.Contains(o.String(), "e-mail: connect to the SMTP server 127.0.0.1:1") {

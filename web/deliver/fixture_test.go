@@ -1,7 +1,6 @@
 package deliver
 
 import (
-	"strings"
 	"time"
 
 	"github.com/mfaboard/mfaboard/inventory"
@@ -26,5 +25,3 @@ func readinessFixture() *inventory.Readiness {
 	r.Finish()
 	return r
 }
-
-func contains(s, sub string) bool { return strings.Contains(s, sub) }

@@ -17,7 +17,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mfaboard/mfaboard/inventory"
 )
+
+// PasswordEnv is the environment variable the SMTP password is read from.
+const PasswordEnv = "MFABOARD_SMTP_PASSWORD"
 
 // smtpTimeout bounds a whole SMTP conversation: a server that stops
 // answering must not hold the job.
@@ -34,12 +39,12 @@ type Attachment struct {
 // password is used when m.Username is set. tlsConfig may be nil (system
 // roots, the host's name); tests pass their own roots. Errors are sentences
 // naming the step that failed; they never contain the password.
-func SendMail(ctx context.Context, m Mail, password string, tlsConfig *tls.Config, subject, body string, files ...Attachment) error {
-	if err := m.validate(); err != nil {
+func SendMail(ctx context.Context, m inventory.DeliveryMail, password string, tlsConfig *tls.Config, subject, body string, files ...Attachment) error {
+	if err := m.Validate(); err != nil {
 		return err
 	}
 	if m.Username != "" && password == "" {
-		return invalid("The SMTP server needs a password for %s, and %s is not set on the server.", m.Username, PasswordEnv)
+		return inventory.Errorf(inventory.EINVALID, "The SMTP server needs a password for %s, and %s is not set on the server.", m.Username, PasswordEnv)
 	}
 	msg, err := buildMessage(m, subject, body, files)
 	if err != nil {
@@ -83,7 +88,7 @@ func SendMail(ctx context.Context, m Mail, password string, tlsConfig *tls.Confi
 	}
 	if m.Username != "" {
 		if !secure {
-			return invalid("The SMTP server %s offers no STARTTLS, so the password would travel in clear text: mfaboard does not send it. Use port 587 with STARTTLS or 465 with TLS.", m.Host)
+			return inventory.Errorf(inventory.EINVALID, "The SMTP server %s offers no STARTTLS, so the password would travel in clear text: mfaboard does not send it. Use port 587 with STARTTLS or 465 with TLS.", m.Host)
 		}
 		if err := c.Auth(pickAuth(c, m, password)); err != nil {
 			return fmt.Errorf("SMTP sign-in as %s: %w", m.Username, err)
@@ -115,7 +120,7 @@ func SendMail(ctx context.Context, m Mail, password string, tlsConfig *tls.Confi
 
 // pickAuth uses PLAIN when offered, else LOGIN (what Exchange Online's
 // smtp.office365.com offers besides XOAUTH2).
-func pickAuth(c *smtp.Client, m Mail, password string) smtp.Auth {
+func pickAuth(c *smtp.Client, m inventory.DeliveryMail, password string) smtp.Auth {
 	_, mechs := c.Extension("AUTH")
 	for _, mech := range strings.Fields(strings.ToUpper(mechs)) {
 		if mech == "PLAIN" {
@@ -145,7 +150,7 @@ func (a loginAuth) Next(fromServer []byte, more bool) ([]byte, error) {
 }
 
 // buildMessage writes a MIME message: the summary as text, then each file.
-func buildMessage(m Mail, subject, body string, files []Attachment) ([]byte, error) {
+func buildMessage(m inventory.DeliveryMail, subject, body string, files []Attachment) ([]byte, error) {
 	var b bytes.Buffer
 	mw := multipart.NewWriter(&b)
 	host := m.From[strings.LastIndexByte(m.From, '@')+1:]
@@ -206,4 +211,9 @@ func writeBase64Lines(w interface{ Write([]byte) (int, error) }, data []byte) er
 		enc = enc[n:]
 	}
 	return nil
+}
+
+// oneLine keeps a header value on one line whatever a tenant's name holds.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
 }

@@ -11,17 +11,17 @@ import (
 	"net/mail"
 	"strings"
 	"testing"
-	"unicode"
 
-	"github.com/ledongthuc/pdf"
-
-	"github.com/mfaboard/mfaboard/inventory/deliver/delivertest"
+	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/views/readiness"
+	"github.com/mfaboard/mfaboard/views/report/reporttest"
+	"github.com/mfaboard/mfaboard/web/deliver/delivertest"
 )
 
 const testPassword = "correct-horse-battery-staple-42"
 
-func testMail(s *delivertest.SMTPServer, user string) Mail {
-	return Mail{Host: "127.0.0.1", Port: s.Port, From: "mfaboard@partner.example",
+func testMail(s *delivertest.SMTPServer, user string) inventory.DeliveryMail {
+	return inventory.DeliveryMail{Host: "127.0.0.1", Port: s.Port, From: "mfaboard@partner.example",
 		To: []string{"ceo@partner.example", "cfo@partner.example"}, Username: user}
 }
 
@@ -29,7 +29,7 @@ func TestDeliverEmailsThePDFOverSTARTTLS(t *testing.T) {
 	srv := delivertest.NewSMTPServer(t, true, "PLAIN LOGIN")
 	r := readinessFixture()
 	sender := Sender{SMTPPassword: testPassword, TLS: &tls.Config{RootCAs: srv.RootCAs}}
-	o := sender.Deliver(context.Background(), Settings{Mail: testMail(srv, "reports@partner.example")}, r)
+	o := sender.Deliver(context.Background(), inventory.DeliverySettings{Mail: testMail(srv, "reports@partner.example")}, r)
 	if !o.OK() || o.String() != "e-mailed the PDF to 2 recipient(s)" {
 		t.Fatalf("outcome: %s", o)
 	}
@@ -99,19 +99,17 @@ func TestDeliverEmailsThePDFOverSTARTTLS(t *testing.T) {
 	if !strings.Contains(text, headline) || !strings.Contains(text, "Compliant 812 (91.0%)") || !strings.Contains(text, "Privileged accounts: 3 of 43") {
 		t.Errorf("the text part lacks the verdict or the figures:\n%s", text)
 	}
+	// The body is the readiness report's summary, the words the page uses.
+	for _, line := range readiness.New(*r).Summary().Lines {
+		if !strings.Contains(text, line) {
+			t.Errorf("the text part lacks the summary's line %q:\n%s", line, text)
+		}
+	}
 	if pdfName != "mfaboard-readiness-2026-11-02.pdf" {
 		t.Errorf("attachment name %q", pdfName)
 	}
-	doc, err := pdf.NewReader(bytes.NewReader(pdfBytes), int64(len(pdfBytes)))
-	if err != nil {
-		t.Fatalf("the attached PDF does not open: %v", err)
-	}
-	plain, err := doc.GetPlainText()
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(plain)
-	if !strings.Contains(squeeze(string(b)), squeeze(headline)) {
+	attached, _ := reporttest.PDFText(t, pdfBytes)
+	if !strings.Contains(attached, reporttest.Squeeze(headline)) {
 		t.Errorf("the attached PDF does not carry the verdict %q", headline)
 	}
 }
@@ -165,7 +163,7 @@ func TestSendMailRefusals(t *testing.T) {
 	// A refused recipient is named.
 	m := testMail(tlsSrv, "reports@partner.example")
 	m.To = append(m.To, "nobody@partner.example")
-	o := Sender{SMTPPassword: testPassword, TLS: &tls.Config{RootCAs: tlsSrv.RootCAs}}.Deliver(ctx, Settings{Mail: m}, readinessFixture())
+	o := Sender{SMTPPassword: testPassword, TLS: &tls.Config{RootCAs: tlsSrv.RootCAs}}.Deliver(ctx, inventory.DeliverySettings{Mail: m}, readinessFixture())
 	if o.OK() || !strings.Contains(o.String(), "Not delivered: e-mail: SMTP recipient nobody@partner.example refused") {
 		t.Fatalf("refused recipient: %s", o)
 	}
@@ -175,7 +173,7 @@ func TestSendMailRefusals(t *testing.T) {
 }
 
 func TestMessageHeadersStayOnTheirLines(t *testing.T) {
-	m := Mail{Host: "x", Port: 25, From: "a@partner.example", To: []string{"b@partner.example"}}
+	m := inventory.DeliveryMail{Host: "x", Port: 25, From: "a@partner.example", To: []string{"b@partner.example"}}
 	msg, err := buildMessage(m, "Tenant\r\nBcc: attacker@evil.example", "body", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -187,13 +185,4 @@ func TestMessageHeadersStayOnTheirLines(t *testing.T) {
 	if parsed.Header.Get("Bcc") != "" || !strings.Contains(parsed.Header.Get("Subject"), "Tenant Bcc:") {
 		t.Fatalf("a line break in the subject made a header: %v", parsed.Header)
 	}
-}
-
-func squeeze(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) {
-			return -1
-		}
-		return r
-	}, s)
 }
