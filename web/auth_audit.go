@@ -8,16 +8,17 @@ import (
 	"github.com/mfaboard/mfaboard/inventory/pg"
 )
 
-// Audit actions of sign-in and user management.
+// Audit actions of sign-in, and of user management, which the store
+// records.
 const (
 	actionSignIn          = "sign_in"
 	actionSignInFailed    = "sign_in_failed"
 	actionSignOut         = "sign_out"
-	actionUserCreated     = "user_created"
-	actionUserRole        = "user_role_changed"
-	actionUserDisabled    = "user_disabled"
-	actionUserEnabled     = "user_enabled"
-	actionPasswordChanged = "user_password_reset"
+	actionUserCreated     = pg.ActionUserCreated
+	actionUserRole        = pg.ActionUserRole
+	actionUserDisabled    = pg.ActionUserDisabled
+	actionUserEnabled     = pg.ActionUserEnabled
+	actionPasswordChanged = pg.ActionPasswordReset
 )
 
 // authEvent is one entry of the record about who signed in and who changed

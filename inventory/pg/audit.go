@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -19,8 +20,13 @@ import (
 // Details "from_id" and "to_id"); due_date the dates as 2006-01-02 ("" for
 // none); override the category and path as "category / path". Reason holds
 // the person's words: a comment's text, a move's reason, a justification, a
-// decision's note. Other parts of the dashboard record their own actions
-// (sign-ins, settings, user management) with RecordEvent.
+// decision's note. Settings: what changed in Reason (the kind in From and
+// To); delivery settings "on"/"off" in From and To and the schedule and
+// where the report goes, by host, in Reason; a delivery sent by hand its
+// outcome in Reason. User management: the user's id and e-mail in Details
+// "user_id" and "email" (and "ip", where the person acted from), the roles
+// in From and To. An export: what was exported in To. The sign-in page
+// records its own actions (sign-ins, sign-outs) with RecordEvent.
 const (
 	ActionCardCreated        = "card_created"
 	ActionMove               = "move"
@@ -34,6 +40,15 @@ const (
 	ActionExceptionWithdrawn = "exception_withdrawn"
 	ActionExceptionRevoked   = "exception_revoked"
 	ActionExceptionExpired   = "exception_expired"
+	ActionSettings           = "settings"
+	ActionDeliverySettings   = "delivery settings"
+	ActionDeliverySent       = "delivery sent"
+	ActionUserCreated        = "user_created"
+	ActionUserRole           = "user_role_changed"
+	ActionUserDisabled       = "user_disabled"
+	ActionUserEnabled        = "user_enabled"
+	ActionPasswordReset      = "user_password_reset"
+	ActionExport             = "export"
 )
 
 // AuditEvent is one entry of the append-only record: who, when, what, from,
@@ -69,6 +84,23 @@ type AuditFilter struct {
 func (s *Store) RecordEvent(ctx context.Context, e AuditEvent) error {
 	if err := insertEvent(ctx, s.pool, e); err != nil {
 		return fmt.Errorf("store: record event: %w", err)
+	}
+	return nil
+}
+
+// recordAs appends e, done by actor, on q: the transaction of the change it
+// records, so the change and its record commit together or not at all.
+// Where the person acted from (actor.Address) goes into Details "ip".
+func recordAs(ctx context.Context, q querier, actor inventory.Actor, e AuditEvent) error {
+	e.ActorID, e.ActorName = actor.ID, actor.Name
+	if actor.Address != "" {
+		details := make(map[string]any, len(e.Details)+1)
+		maps.Copy(details, e.Details)
+		details["ip"] = actor.Address
+		e.Details = details
+	}
+	if err := insertEvent(ctx, q, e); err != nil {
+		return fmt.Errorf("record %s: %w", e.Action, err)
 	}
 	return nil
 }
@@ -131,6 +163,11 @@ func (s *Store) Audit(ctx context.Context, f AuditFilter) ([]AuditEvent, int, er
 // export reads as the story it tells), without holding them all in memory.
 // An error from fn stops the stream and is returned as it is.
 func (s *Store) StreamAudit(ctx context.Context, f AuditFilter, fn func(AuditEvent) error) error {
+	return s.readOnly(ctx, "stream audit", func(tx pgx.Tx) error { return streamAudit(ctx, tx, f, fn) })
+}
+
+// streamAudit is StreamAudit on q. fn's error comes back as a *yieldError.
+func streamAudit(ctx context.Context, q querier, f AuditFilter, fn func(AuditEvent) error) error {
 	if f.Limit < 0 || f.Offset < 0 {
 		return inventory.Errorf(inventory.EINVALID, "An export of the audit trail takes a limit and an offset of 0 or more.")
 	}
@@ -142,24 +179,21 @@ func (s *Store) StreamAudit(ctx context.Context, f AuditFilter, fn func(AuditEve
 	}
 	args = append(args, f.Offset)
 	sql += ` OFFSET $` + strconv.Itoa(len(args))
-	rows, err := s.pool.Query(ctx, sql, args...)
+	rows, err := q.Query(ctx, sql, args...)
 	if err != nil {
-		return fmt.Errorf("store: stream audit: %w", err)
+		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		e, err := scanAuditEvent(rows)
 		if err != nil {
-			return fmt.Errorf("store: stream audit: %w", err)
-		}
-		if err := fn(e); err != nil {
 			return err
 		}
+		if err := fn(e); err != nil {
+			return &yieldError{err}
+		}
 	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("store: stream audit: %w", err)
-	}
-	return nil
+	return rows.Err()
 }
 
 const auditSelect = `
