@@ -239,20 +239,8 @@ func TestAFailedAuditWriteRollsTheChangeBack(t *testing.T) {
 			got, err := store.DeliverySettings(ctx, tenantID)
 			return err == nil && got.LastSent.IsZero() && got.LastOutcome == ""
 		}},
-		{"add a user", func() error {
-			_, err := store.CreateUser(ctx, tm.lead, "new@example.com", "", inventory.Engineer, fakeHash)
-			return err
-		}, func() bool {
-			_, _, err := store.UserByEmail(ctx, "new@example.com")
-			return inventory.ErrorCode(err) == inventory.ENOTFOUND
-		}},
-		{"add a user at the command line", func() error {
-			_, err := store.CreateUser(ctx, inventory.CLIActor, "cli@example.com", "", inventory.SecurityLead, fakeHash)
-			return err
-		}, func() bool {
-			_, _, err := store.UserByEmail(ctx, "cli@example.com")
-			return inventory.ErrorCode(err) == inventory.ENOTFOUND
-		}},
+		{"add a user", addUser(ctx, store, tm.lead, "new@example.com"), noUser(ctx, store, "new@example.com")},
+		{"add a user at the command line", addUser(ctx, store, inventory.CLIActor, "cli@example.com"), noUser(ctx, store, "cli@example.com")},
 		{"reset a password", func() error { _, err := store.SetPassword(ctx, tm.lead, eng.ID, "stolen"); return err }, userIs(ctx, store, eng)},
 		{"change a role", func() error { return store.SetUserRole(ctx, tm.lead, eng.ID, inventory.SecurityLead) }, userIs(ctx, store, eng)},
 		{"disable a user", func() error { return store.SetUserDisabled(ctx, tm.lead, eng.ID, true) }, userIs(ctx, store, eng)},
@@ -300,6 +288,22 @@ func TestAFailedAuditWriteRollsTheChangeBack(t *testing.T) {
 	}
 	if got := tenantEvents(t, store, pg.ActionSettings); len(got) != 1 {
 		t.Fatalf("settings events after the trigger went: %+v", got)
+	}
+}
+
+// addUser adds an engineer with the e-mail as actor.
+func addUser(ctx context.Context, store *pg.Store, actor inventory.Actor, email string) func() error {
+	return func() error {
+		_, err := store.CreateUser(ctx, actor, email, "", inventory.Engineer, fakeHash)
+		return err
+	}
+}
+
+// noUser reports whether nobody has the e-mail.
+func noUser(ctx context.Context, store *pg.Store, email string) func() bool {
+	return func() bool {
+		_, _, err := store.UserByEmail(ctx, email)
+		return inventory.ErrorCode(err) == inventory.ENOTFOUND
 	}
 }
 
