@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 )
 
@@ -15,7 +14,8 @@ import (
 // https://microsoftgraph.chinacloudapi.cn.
 const DefaultBaseURL = "https://graph.microsoft.com"
 
-// Environment variables ConfigFromEnv reads.
+// The environment variables cmd/mfaboard reads into a Config; Validate names
+// them when one is missing or wrong.
 const (
 	EnvBaseURL             = "GRAPH_BASE_URL"
 	EnvAuthorityHost       = "GRAPH_AUTHORITY_HOST"
@@ -46,20 +46,6 @@ type Config struct {
 
 	HTTPClient *http.Client // optional: its transport carries the requests (tests)
 	Logger     *slog.Logger // optional
-}
-
-// ConfigFromEnv reads the GRAPH_* environment variables.
-func ConfigFromEnv() Config {
-	return Config{
-		BaseURL:             os.Getenv(EnvBaseURL),
-		AuthorityHost:       os.Getenv(EnvAuthorityHost),
-		TenantID:            os.Getenv(EnvTenantID),
-		ClientID:            os.Getenv(EnvClientID),
-		ClientSecret:        os.Getenv(EnvClientSecret),
-		CertificatePath:     os.Getenv(EnvCertificatePath),
-		CertificatePassword: os.Getenv(EnvCertificatePassword),
-		AccessToken:         os.Getenv(EnvAccessToken),
-	}
 }
 
 // baseURL is BaseURL or the default, without a trailing slash.

@@ -17,23 +17,6 @@ import (
 	"github.com/mfaboard/mfaboard/graph"
 )
 
-func TestConfigFromEnv(t *testing.T) {
-	t.Setenv(graph.EnvBaseURL, "https://graph.microsoft.us")
-	t.Setenv(graph.EnvAuthorityHost, "https://login.microsoftonline.us/")
-	t.Setenv(graph.EnvTenantID, "tenant")
-	t.Setenv(graph.EnvClientID, "client")
-	t.Setenv(graph.EnvClientSecret, "secret")
-	t.Setenv(graph.EnvCertificatePath, "")
-	t.Setenv(graph.EnvCertificatePassword, "")
-	t.Setenv(graph.EnvAccessToken, "")
-	got := graph.ConfigFromEnv()
-	want := graph.Config{BaseURL: "https://graph.microsoft.us", AuthorityHost: "https://login.microsoftonline.us/",
-		TenantID: "tenant", ClientID: "client", ClientSecret: "secret"}
-	if got != want {
-		t.Errorf("ConfigFromEnv() = %+v, want %+v", got, want)
-	}
-}
-
 func TestConfigValidate(t *testing.T) {
 	app := graph.Config{TenantID: "t", ClientID: "c", ClientSecret: "s3cr3t-value"}
 	with := func(edit func(*graph.Config)) graph.Config {

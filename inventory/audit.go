@@ -24,4 +24,19 @@ const (
 	ActionExceptionRevoked   = "exception_revoked"
 	ActionExceptionExpired   = "exception_expired"
 	ActionDeadline           = "deadline"
+	// Settings: what changed in Reason (the kind in From and To); delivery
+	// settings "on"/"off" in From and To and the schedule and where the
+	// report goes, by host, in Reason; a delivery sent by hand its outcome
+	// in Reason. User management: the user's id and e-mail in the details
+	// "user_id" and "email" (and "ip", where the person acted from), the
+	// roles in From and To. An export: what was exported in To.
+	ActionSettings         = "settings"
+	ActionDeliverySettings = "delivery settings"
+	ActionDeliverySent     = "delivery sent"
+	ActionUserCreated      = "user_created"
+	ActionUserRole         = "user_role_changed"
+	ActionUserDisabled     = "user_disabled"
+	ActionUserEnabled      = "user_enabled"
+	ActionPasswordReset    = "user_password_reset"
+	ActionExport           = "export"
 )

@@ -32,8 +32,16 @@ func CanOverride(a Actor) error {
 	return leadOnly(a, "override an account's category or remediation path")
 }
 
-// CanManageUsers says whether a may add, remove or change dashboard users.
-func CanManageUsers(a Actor) error { return leadOnly(a, "manage users") }
+// CanManageUsers says whether a may add, remove or change dashboard users:
+// a security lead, or the command line (CLIActor). Whoever runs the command
+// line holds the database's credentials, so refusing them would protect
+// nothing; and it is how the first security lead is added.
+func CanManageUsers(a Actor) error {
+	if a.System && a.ID == CLIActor.ID {
+		return nil
+	}
+	return leadOnly(a, "manage users")
+}
 
 // CanChangeSettings says whether a may change a tenant's settings.
 func CanChangeSettings(a Actor) error { return leadOnly(a, "change settings") }

@@ -51,6 +51,29 @@ func TestPermissionActions(t *testing.T) {
 	}
 }
 
+// The command line (CLIActor) manages users and does nothing else: it is no
+// person with a role. A person whose id happens to be "cli" is judged by
+// their role, not taken for the command line.
+func TestPermissionCommandLine(t *testing.T) {
+	checkRefusal(t, "command line manages users", CanManageUsers(CLIActor), 'A')
+	for name, err := range map[string]error{
+		"assign":            CanAssign(CLIActor),
+		"set due date":      CanSetDueDate(CLIActor),
+		"override":          CanOverride(CLIActor),
+		"change settings":   CanChangeSettings(CLIActor),
+		"work in a tenant":  CanWorkInTenant(CLIActor, "t1"),
+		"bulk edit":         CanBulkEdit(CLIActor),
+		"export":            CanExport(CLIActor),
+		"comment":           CanComment(CLIActor, boardCard(Planned)),
+		"request exception": CanRequestException(CLIActor, boardCard(Planned)),
+		"move":              CanMove(CLIActor, boardCard(Triage), Planned),
+	} {
+		checkRefusal(t, "command line may not "+name, err, 'F')
+	}
+	checkRefusal(t, "an engineer with the id cli", CanManageUsers(Actor{ID: "cli", Name: "Cli", Role: Engineer}), 'F')
+	checkRefusal(t, "a lead with the id cli", CanManageUsers(Actor{ID: "cli", Name: "Cli", Role: SecurityLead}), 'A')
+}
+
 func TestPermissionRequestException(t *testing.T) {
 	// Columns in board order: triage, planned, in_progress, blocked,
 	// remediated, verified, exception_requested, exception_granted.

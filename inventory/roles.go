@@ -38,19 +38,26 @@ func ParseRole(s string) (Role, error) {
 	return "", Errorf(EINVALID, "Unknown role %q: use %s.", s, joinOr(Roles))
 }
 
-// Actor is who acts: a signed-in user, or the system ("sync", "expiry").
+// Actor is who acts: a signed-in user, or the system ("sync", "expiry",
+// "cli").
 type Actor struct {
 	ID     string
 	Name   string
 	Role   Role // empty for system actors
 	System bool
+	// Address is where a person acted from (their client's address), kept
+	// with the events of user management; "" when unknown or not asked.
+	Address string
 }
 
-// The system actors. They are not people: they hold no role and may only make
-// the moves AfterSync and AfterExpiry decide.
+// The system actors. They are not people: they hold no role. SyncActor and
+// ExpiryActor may only make the moves AfterSync and AfterExpiry decide;
+// CLIActor is whoever runs mfaboard's command line on the server, who may
+// manage users (CanManageUsers) and nothing else.
 var (
 	SyncActor   = Actor{ID: "sync", Name: "Sync", System: true}
 	ExpiryActor = Actor{ID: "expiry", Name: "Exception expiry", System: true}
+	CLIActor    = Actor{ID: "cli", Name: "Command line", System: true}
 )
 
 // person reports whether a is a signed-in user with a role the dashboard

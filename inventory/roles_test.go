@@ -28,7 +28,7 @@ func TestRoleParseAndLabels(t *testing.T) {
 }
 
 func TestRoleSystemActorsAreNotPeople(t *testing.T) {
-	for _, a := range []Actor{SyncActor, ExpiryActor, {ID: "x", Role: SecurityLead, System: true}} {
+	for _, a := range []Actor{SyncActor, ExpiryActor, CLIActor, {ID: "x", Role: SecurityLead, System: true}} {
 		if a.person() {
 			t.Errorf("%+v counts as a person", a)
 		}

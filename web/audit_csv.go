@@ -1,13 +1,11 @@
 package web
 
 import (
-	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg"
 	"github.com/mfaboard/mfaboard/views/report"
 )
@@ -18,11 +16,9 @@ import (
 const auditCSVFlushEvery = 500
 
 // auditCSV serves GET /audit.csv: the filtered record as CSV, oldest
-// first, streamed from the database.
+// first, streamed from the database. The store checks who may export and
+// records the export, before the first row.
 func (s *Server) auditCSV(c echo.Context) error {
-	if err := inventory.CanExport(actorOf(c)); err != nil {
-		return err
-	}
 	t, _, err := s.currentTenant(c)
 	if err != nil {
 		return err
@@ -31,36 +27,24 @@ func (s *Server) auditCSV(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h := c.Response().Header()
-	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-	h.Set(echo.HeaderContentDisposition, `attachment; filename="mfaboard-audit-`+time.Now().UTC().Format("2006-01-02")+`.csv"`)
-	h.Set("Cache-Control", "no-store")
-	c.Response().WriteHeader(http.StatusOK)
-	w := report.NewCSVWriter(c.Response())
+	out := &attachmentWriter{c: c, contentType: contentCSV, name: exportName("audit", time.Now().UTC(), "csv"), flush: true}
+	w := report.NewCSVWriter(out)
 	err = w.Write("id", "at", "actor_id", "actor_name", "tenant_id", "account_id", "account_upn", "action", "from", "to", "reason")
 	n := 0
 	if err == nil {
-		err = s.store.StreamAudit(c.Request().Context(), aq.Filter, func(e pg.AuditEvent) error {
+		err = s.store.ExportAudit(c.Request().Context(), actorOf(c), aq.Filter, func(e pg.AuditEvent) error {
 			if err := w.Write(strconv.FormatInt(e.ID, 10), e.At.UTC().Format(time.RFC3339), e.ActorID, e.ActorName,
 				e.TenantID, e.AccountID, e.AccountUPN, e.Action, e.From, e.To, e.Reason); err != nil {
 				return err
 			}
 			if n++; n%auditCSVFlushEvery == 0 {
-				if err := w.Flush(); err != nil {
-					return err
-				}
-				c.Response().Flush()
+				return w.Flush()
 			}
 			return nil
 		})
 	}
-	if ferr := w.Flush(); err == nil {
-		err = ferr
+	if err == nil {
+		err = w.Flush()
 	}
-	if err != nil {
-		// The status line has gone out: all that can be done is to log it
-		// and end the file early.
-		s.log.Error("audit export failed", "rows", n, "err", err)
-	}
-	return nil
+	return out.finish(s, "audit trail CSV", err)
 }

@@ -5,19 +5,21 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg"
 )
 
-// Audit actions of sign-in and user management.
+// Audit actions of sign-in, and of user management, which the store
+// records.
 const (
 	actionSignIn          = "sign_in"
 	actionSignInFailed    = "sign_in_failed"
 	actionSignOut         = "sign_out"
-	actionUserCreated     = "user_created"
-	actionUserRole        = "user_role_changed"
-	actionUserDisabled    = "user_disabled"
-	actionUserEnabled     = "user_enabled"
-	actionPasswordChanged = "user_password_reset"
+	actionUserCreated     = inventory.ActionUserCreated
+	actionUserRole        = inventory.ActionUserRole
+	actionUserDisabled    = inventory.ActionUserDisabled
+	actionUserEnabled     = inventory.ActionUserEnabled
+	actionPasswordChanged = inventory.ActionPasswordReset
 )
 
 // authEvent is one entry of the record about who signed in and who changed

@@ -145,7 +145,7 @@ func TestSignInRefusals(t *testing.T) {
 	u := webtest.CreateUser(t, store, inventory.Engineer)
 	disabled := webtest.CreateUser(t, store, inventory.Engineer)
 	webtest.CreateUser(t, store, inventory.SecurityLead) // so disabled can be disabled
-	if err := store.SetUserDisabled(t.Context(), disabled.ID, true); err != nil {
+	if err := store.SetUserDisabled(t.Context(), inventory.CLIActor, disabled.ID, true); err != nil {
 		t.Fatal(err)
 	}
 	const sentence = "The e-mail or the password is not right."
@@ -322,8 +322,13 @@ func TestSignInsAndUserChangesAreRecorded(t *testing.T) {
 				t.Fatalf("a password in the record: %+v", e)
 			}
 		}
+		// Each event of the web keeps the address it came from.
+		if e.ActorID != "cli" && e.Details["ip"] != "127.0.0.1" {
+			t.Errorf("%s by %s keeps no address: %v", e.Action, e.ActorID, e.Details)
+		}
 	}
 	want := []string{
+		"user_created by cli >security_lead", // the test's lead, added as the command line adds people
 		"sign_in by " + me.ID + " >security_lead",
 		"sign_in_failed by anonymous >",
 		"user_created by " + me.ID + " >management",

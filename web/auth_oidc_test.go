@@ -294,7 +294,7 @@ func TestOIDCRefusals(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := store.SetUserDisabled(t.Context(), u.ID, true); err != nil {
+		if err := store.SetUserDisabled(t.Context(), inventory.CLIActor, u.ID, true); err != nil {
 			t.Fatal(err)
 		}
 		provider.signInNext(map[string]any{"sub": "s-off", "email": "off@partner.com", "roles": []string{"Engineer"}}, false)

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"os"
 	"strings"
 	"time"
 
@@ -46,7 +45,7 @@ func (s *Server) deliveryView(c echo.Context, t inventory.Tenant, st inventory.D
 		Page: viewerPage(c, page(t, "Scheduled delivery", "settings")), Synced: true,
 		CanEdit: inventory.CanChangeSettings(actorOf(c)) == nil, Form: deliveryForm(st),
 		Where: st.Describe(), ScheduleWords: st.Schedule.String(),
-		PasswordEnv: deliver.PasswordEnv, PasswordSet: os.Getenv(deliver.PasswordEnv) != "",
+		PasswordEnv: deliver.PasswordEnv, PasswordSet: s.smtpPassword != "",
 		WebhookHost: st.WebhookHost(), WebhookService: st.WebhookService(),
 		UpdatedBy: st.UpdatedBy, UpdatedAt: st.UpdatedAt,
 		LastSent: st.LastSent, LastOutcome: st.LastOutcome, LastFailed: st.LastFailed,

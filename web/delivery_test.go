@@ -48,7 +48,6 @@ func (h *chatHook) posts() []string {
 }
 
 func TestDeliverySettingsAndSendNow(t *testing.T) {
-	t.Setenv(deliver.PasswordEnv, "")
 	var logs lockedBuffer
 	srv, store := authServer(t, web.Config{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	snap := demo.Generate(demo.Options{Users: 200, Seed: 13, AsOf: time.Now().UTC()})
@@ -187,6 +186,27 @@ func TestDeliverySettingsAndSendNow(t *testing.T) {
 	}
 	if strings.Contains(logs.String(), "SECRET") {
 		t.Error("the log quotes the webhook URL")
+	}
+}
+
+// The SMTP password comes in through web.Config (cmd reads the environment):
+// the page says whether the server has one, and never shows it.
+func TestDeliveryPageSaysWhetherThePasswordIsSet(t *testing.T) {
+	const password = "smtp-Pa55word-of-the-server"
+	for _, tc := range []struct {
+		password, says string
+	}{
+		{"", "It is not set on this server"},
+		{password, "It is set on this server"},
+	} {
+		srv, store := authServer(t, web.Config{SMTPPassword: tc.password})
+		syncSnapshot(t, store, demo.Generate(demo.Options{Users: 20, Seed: 3, AsOf: time.Now().UTC()}), inventory.KindMixed)
+		lead := webtest.Login(t, srv, store, inventory.SecurityLead)
+		resp, body := do(t, lead, http.MethodGet, srv.URL+"/settings/delivery", nil, browser)
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, tc.says) || !strings.Contains(body, deliver.PasswordEnv) ||
+			strings.Contains(body, password) {
+			t.Errorf("password %q: %d, want %q and the variable's name but never the password\n%s", tc.password, resp.StatusCode, tc.says, excerpt(body))
+		}
 	}
 }
 

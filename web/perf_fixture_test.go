@@ -111,7 +111,7 @@ func spreadCards(ctx context.Context, store *pg.Store, tenant string) error {
 		email string
 		role  inventory.Role
 	}{{"bench-lead@bench.local", inventory.SecurityLead}, {"bench-eng1@bench.local", inventory.Engineer}, {"bench-eng2@bench.local", inventory.Engineer}} {
-		u, err := store.CreateUser(ctx, p.email, p.email, p.role, hash)
+		u, err := store.CreateUser(ctx, inventory.CLIActor, p.email, p.email, p.role, hash)
 		if err != nil {
 			return fmt.Errorf("create %s: %w", p.email, err)
 		}

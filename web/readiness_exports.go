@@ -17,7 +17,8 @@ import (
 
 // The readiness exports: the PDF management forwards, the workbook with
 // every account, and the account list as CSV. Every signed-in role may
-// download them (inventory.CanExport).
+// download them: the store checks it (inventory.CanExport) and records each
+// export in the transaction that reads it.
 
 // Content types of the exports.
 const (
@@ -35,7 +36,7 @@ func (s *Server) readinessPDF(c echo.Context) error {
 		return err
 	}
 	now := time.Now().UTC()
-	r, err := s.store.Readiness(c.Request().Context(), t.ID, now)
+	r, err := s.store.ExportReadiness(c.Request().Context(), actorOf(c), t.ID, now)
 	if err != nil {
 		return err
 	}
@@ -57,7 +58,7 @@ func (s *Server) readinessXLSX(c echo.Context) error {
 	}
 	now := time.Now().UTC()
 	w := &attachmentWriter{c: c, contentType: contentXLSX, name: exportName("readiness", now, "xlsx")}
-	err = s.store.ReadinessWithAccounts(c.Request().Context(), t.ID, now,
+	err = s.store.ExportWorkbook(c.Request().Context(), actorOf(c), t.ID, now,
 		func(r *inventory.Readiness, accounts func(yield func(inventory.AccountLine) error) error) error {
 			return report.WriteXLSX(w, *r, accounts)
 		})
@@ -79,16 +80,13 @@ func (s *Server) accountsCSV(c echo.Context) error {
 	}
 	w := &attachmentWriter{c: c, contentType: contentCSV, name: exportName("accounts", time.Now().UTC(), "csv"), flush: true}
 	err = report.WriteCSV(w, func(yield func(inventory.AccountLine) error) error {
-		return s.store.StreamAccountLines(c.Request().Context(), f, yield)
+		return s.store.ExportAccountLines(c.Request().Context(), actorOf(c), f, yield)
 	})
 	return w.finish(s, "account list CSV", err)
 }
 
-// exportTenant checks the person may export and finds the tenant.
+// exportTenant finds the tenant to export.
 func (s *Server) exportTenant(c echo.Context) (inventory.Tenant, error) {
-	if err := inventory.CanExport(actorOf(c)); err != nil {
-		return inventory.Tenant{}, err
-	}
 	t, ok, err := s.currentTenant(c)
 	if err != nil {
 		return inventory.Tenant{}, err

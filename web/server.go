@@ -33,6 +33,9 @@ type Config struct {
 	TLS bool
 	// OIDC turns on "Sign in with Microsoft"; nil leaves local accounts only.
 	OIDC *OIDCConfig
+	// SMTPPassword signs the report's e-mail in to its SMTP server when it
+	// has a user name; cmd reads it from deliver.PasswordEnv. Never stored.
+	SMTPPassword string
 }
 
 // Server holds the handlers' dependencies.
@@ -45,6 +48,8 @@ type Server struct {
 	signInLimit *attemptLimiter  // failed sign-ins per client address
 	accountHold *accountThrottle // failed sign-ins per account, against the addresses failing
 	oidc        *oidcClient      // nil: no OIDC provider configured
+
+	smtpPassword string // for "send now" (Config.SMTPPassword)
 }
 
 // New builds the router.
@@ -57,7 +62,7 @@ func New(cfg Config) *Server {
 	}
 	s := &Server{store: cfg.Store, log: cfg.Logger, echo: echo.New(),
 		sessions: newSessions(cfg.Store, cfg.TLS, cfg.Logger), signInLimit: newAttemptLimiter(signInBurst, signInEvery),
-		accountHold: newAccountThrottle()}
+		accountHold: newAccountThrottle(), smtpPassword: cfg.SMTPPassword}
 	if cfg.OIDC != nil {
 		s.oidc = &oidcClient{cfg: *cfg.OIDC}
 	}

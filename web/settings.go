@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -11,7 +10,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/mfaboard/mfaboard/inventory"
-	"github.com/mfaboard/mfaboard/inventory/pg"
 	"github.com/mfaboard/mfaboard/views"
 )
 
@@ -37,13 +35,10 @@ func (s *Server) settingsShow(c echo.Context) error {
 	return render(c, http.StatusOK, views.SettingsPage(v))
 }
 
-// settingsSave serves POST /settings: validate, store, re-assess, record,
-// in the tenant the form was shown for (postedTenant).
+// settingsSave serves POST /settings: validate, store and record (the
+// store checks who may), re-assess, in the tenant the form was shown for
+// (postedTenant).
 func (s *Server) settingsSave(c echo.Context) error {
-	actor := actorOf(c)
-	if err := inventory.CanChangeSettings(actor); err != nil {
-		return err
-	}
 	ctx := c.Request().Context()
 	t, err := s.postedTenant(c)
 	if err != nil {
@@ -54,12 +49,15 @@ func (s *Server) settingsSave(c echo.Context) error {
 		return err
 	}
 	st, err := settingsFromForm(c, old)
-	if err != nil {
+	if err == nil {
+		err = s.store.SaveTenantSettings(ctx, actorOf(c), t.ID, st)
+	}
+	if inventory.ErrorCode(err) == inventory.EINVALID {
 		v := settingsView(viewerPage(c, page(t, "Settings", "settings")), old)
-		v.CanEdit, v.Error = true, inventory.ErrorMessage(err)
+		v.CanEdit, v.Error = inventory.CanChangeSettings(actorOf(c)) == nil, inventory.ErrorMessage(err)
 		return render(c, http.StatusBadRequest, views.SettingsPage(v))
 	}
-	if err := s.store.SaveTenantSettings(ctx, t.ID, st); err != nil {
+	if err != nil {
 		return err
 	}
 	res, err := s.store.Reassess(ctx, t.ID, time.Now().UTC())
@@ -67,7 +65,6 @@ func (s *Server) settingsSave(c echo.Context) error {
 		return err
 	}
 	open := res.Tenant.Counts[inventory.NonCompliant] + res.Tenant.Counts[inventory.AtRisk]
-	s.recordSettingsChange(c, actor, t.ID, old, st)
 	return c.Redirect(http.StatusSeeOther, "/settings?tenant="+url.QueryEscape(t.ID)+"&saved=1&open="+strconv.Itoa(open))
 }
 
@@ -123,39 +120,4 @@ func settingsView(p views.Page, st inventory.Settings) views.Settings {
 		ServicePatterns: strings.Join(st.ServicePatterns, "\n"), RoomPatterns: strings.Join(st.RoomPatterns, "\n"),
 		BreakGlassPatterns: strings.Join(st.BreakGlassPatterns, "\n"), BreakGlassAccounts: strings.Join(st.BreakGlassAccounts, "\n"),
 		RoomDeviceGroups: strings.Join(st.RoomDeviceGroups, "\n")}
-}
-
-// settingsDiff names the settings a save changed, for the audit trail.
-func settingsDiff(old, st inventory.Settings) []string {
-	var out []string
-	if old.Kind != st.Kind {
-		out = append(out, "kind "+string(old.Kind)+" → "+string(st.Kind))
-	}
-	for name, pair := range map[string][2][]string{
-		"service patterns": {old.ServicePatterns, st.ServicePatterns}, "room patterns": {old.RoomPatterns, st.RoomPatterns},
-		"break-glass patterns": {old.BreakGlassPatterns, st.BreakGlassPatterns}, "break-glass accounts": {old.BreakGlassAccounts, st.BreakGlassAccounts},
-		"room device groups": {old.RoomDeviceGroups, st.RoomDeviceGroups},
-	} {
-		if !reflect.DeepEqual(pair[0], pair[1]) {
-			out = append(out, name)
-		}
-	}
-	if old.Window != st.Window {
-		out = append(out, "window")
-	}
-	return out
-}
-
-// recordSettingsChange puts the change on the audit trail. The change is
-// already stored; a failure to record is logged, not shown as a failed save.
-func (s *Server) recordSettingsChange(c echo.Context, actor inventory.Actor, tenantID string, old, st inventory.Settings) {
-	changed := settingsDiff(old, st)
-	if len(changed) == 0 {
-		return
-	}
-	err := s.store.RecordEvent(c.Request().Context(), pg.AuditEvent{ActorID: actor.ID, ActorName: actor.Name, TenantID: tenantID,
-		Action: "settings", From: string(old.Kind), To: string(st.Kind), Reason: "changed " + strings.Join(changed, ", ")})
-	if err != nil {
-		s.log.Error("record a settings change", "err", err)
-	}
 }

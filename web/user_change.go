@@ -10,14 +10,13 @@ import (
 	"github.com/mfaboard/mfaboard/views"
 )
 
+// The changes of a user: the store checks who may (inventory.CanManageUsers)
+// and records each change in the transaction that makes it.
+
 // userResetPassword serves POST /users/:id/reset-password. The user's
 // sessions end: whoever knew the old password is signed out.
 func (s *Server) userResetPassword(c echo.Context) error {
 	ctx := c.Request().Context()
-	u, err := s.store.UserByID(ctx, c.Param("id"))
-	if err != nil {
-		return err
-	}
 	password := c.FormValue("password")
 	if err := ValidatePassword(password); err != nil {
 		return s.userRefused(c, err, views.NewUser{})
@@ -26,20 +25,17 @@ func (s *Server) userResetPassword(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.SetPassword(ctx, u.ID, hash); err != nil {
+	me := userManager(c)
+	u, err := s.store.SetPassword(ctx, me, c.Param("id"), hash)
+	if err != nil {
 		return s.userRefused(c, err, views.NewUser{})
 	}
-	me := actorOf(c)
 	if u.ID == me.ID {
 		// A lead resetting their own password stays signed in here.
-		if fresh, err := s.store.UserByID(ctx, u.ID); err == nil {
-			if err := s.startSession(ctx, fresh); err != nil {
-				return fmt.Errorf("reset password: %w", err)
-			}
+		if err := s.startSession(ctx, u); err != nil {
+			return fmt.Errorf("reset password: %w", err)
 		}
 	}
-	s.record(c, authEvent{ActorID: me.ID, ActorName: me.Name, Action: actionPasswordChanged,
-		Details: map[string]any{"user_id": u.ID, "email": u.Email}})
 	return s.userChanged(c, fmt.Sprintf("%s has a new password; they were signed out everywhere.", u.Email))
 }
 
@@ -54,15 +50,12 @@ func (s *Server) userSetRole(c echo.Context) error {
 	if err != nil {
 		return s.userRefused(c, err, views.NewUser{})
 	}
+	if err := s.store.SetUserRole(ctx, userManager(c), u.ID, role); err != nil {
+		return s.userRefused(c, err, views.NewUser{})
+	}
 	if role == u.Role {
 		return s.userChanged(c, fmt.Sprintf("%s already is %s.", u.Email, strings.ToLower(role.Label())))
 	}
-	if err := s.store.SetUserRole(ctx, u.ID, role); err != nil {
-		return s.userRefused(c, err, views.NewUser{})
-	}
-	me := actorOf(c)
-	s.record(c, authEvent{ActorID: me.ID, ActorName: me.Name, Action: actionUserRole, From: string(u.Role), To: string(role),
-		Details: map[string]any{"user_id": u.ID, "email": u.Email}})
 	return s.userChanged(c, fmt.Sprintf("%s is now %s.", u.Email, strings.ToLower(role.Label())))
 }
 
@@ -82,15 +75,12 @@ func (s *Server) userSetDisabled(c echo.Context) error {
 	default:
 		return s.userRefused(c, inventory.Errorf(inventory.EINVALID, "disabled must be true or false, not %q.", c.FormValue("disabled")), views.NewUser{})
 	}
-	if err := s.store.SetUserDisabled(ctx, u.ID, disable); err != nil {
+	if err := s.store.SetUserDisabled(ctx, userManager(c), u.ID, disable); err != nil {
 		return s.userRefused(c, err, views.NewUser{})
 	}
-	action, done := actionUserDisabled, "is disabled and signed out"
+	done := "is disabled and signed out"
 	if !disable {
-		action, done = actionUserEnabled, "may sign in again"
+		done = "may sign in again"
 	}
-	me := actorOf(c)
-	s.record(c, authEvent{ActorID: me.ID, ActorName: me.Name, Action: action,
-		Details: map[string]any{"user_id": u.ID, "email": u.Email}})
 	return s.userChanged(c, fmt.Sprintf("%s %s.", u.Email, done))
 }

@@ -11,7 +11,7 @@ import (
 )
 
 // userCreate serves POST /users: a local user with a password the lead
-// chose and hands over.
+// chose and hands over. The store checks who may and records it.
 func (s *Server) userCreate(c echo.Context) error {
 	form := views.NewUser{
 		Email: strings.TrimSpace(c.FormValue("email")), Name: strings.TrimSpace(c.FormValue("name")),
@@ -29,12 +29,9 @@ func (s *Server) userCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	u, err := s.store.CreateUser(c.Request().Context(), form.Email, form.Name, role, hash)
+	u, err := s.store.CreateUser(c.Request().Context(), userManager(c), form.Email, form.Name, role, hash)
 	if err != nil {
 		return s.userRefused(c, err, form)
 	}
-	me := actorOf(c)
-	s.record(c, authEvent{ActorID: me.ID, ActorName: me.Name, Action: actionUserCreated, To: string(u.Role),
-		Details: map[string]any{"user_id": u.ID, "email": u.Email}})
 	return s.userChanged(c, fmt.Sprintf("%s is added as %s. Give them their password in person.", u.Email, strings.ToLower(u.Role.Label())))
 }

@@ -53,6 +53,14 @@ func signInMethod(u pg.User) string {
 	}
 }
 
+// userManager is the signed-in person managing users, with the address
+// they act from, which the store keeps with each change it records.
+func userManager(c echo.Context) inventory.Actor {
+	a := actorOf(c)
+	a.Address = clientIP(c)
+	return a
+}
+
 // userChanged ends a change: back to the list with its sentence (PRG), or
 // the sentence as JSON for an API client.
 func (s *Server) userChanged(c echo.Context, sentence string) error {

@@ -13,6 +13,7 @@ import (
 	"github.com/mfaboard/mfaboard/graph/demo"
 	"github.com/mfaboard/mfaboard/graph/export"
 	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/web/deliver"
 	"github.com/mfaboard/mfaboard/inventory/pg"
 	"github.com/mfaboard/mfaboard/web"
 )
@@ -71,7 +72,7 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 		}
 	}
 	var client *graph.Client // nil: no scheduled Graph sync
-	if cfg := graph.ConfigFromEnv(); cfg.HasCredentials() && *every > 0 {
+	if cfg := graphConfig(env.getenv); cfg.HasCredentials() && *every > 0 {
 		if gf.url != "" {
 			cfg.BaseURL = gf.url
 		}
@@ -92,7 +93,8 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	defer stop()
 
-	handler := web.New(web.Config{Store: store, Logger: env.log, Version: fmt.Sprint(time.Now().Unix()), TLS: *secure, OIDC: oidcCfg})
+	handler := web.New(web.Config{Store: store, Logger: env.log, Version: fmt.Sprint(time.Now().Unix()), TLS: *secure, OIDC: oidcCfg,
+		SMTPPassword: env.getenv(deliver.PasswordEnv)})
 	defer handler.Close()
 	srv := &http.Server{Handler: handler,
 		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second}

@@ -57,7 +57,7 @@ func (g *graphFlags) register(env *cliEnv, fs interface {
 
 // client builds a live Graph client from the environment and the flags.
 func (g *graphFlags) client(ctx context.Context, env *cliEnv) (*graph.Client, error) {
-	cfg := graph.ConfigFromEnv()
+	cfg := graphConfig(env.getenv)
 	if g.url != "" {
 		cfg.BaseURL = g.url
 	}

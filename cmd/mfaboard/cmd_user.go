@@ -34,8 +34,10 @@ func cmdUser(ctx context.Context, env *cliEnv, args []string) error {
 	return usagef("unknown user command %q: use add or list", args[0])
 }
 
-// cmdUserAdd adds a local user. The password never comes from a flag: it
-// would land in the shell's history and in every process listing.
+// cmdUserAdd adds a local user, as the command line (inventory.CLIActor):
+// the audit trail records the addition as the command line's. The password
+// never comes from a flag: it would land in the shell's history and in
+// every process listing.
 func cmdUserAdd(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlags(env, "user add", "--email E --role security_lead|engineer|management [--name N]  (password from MFABOARD_PASSWORD or standard input)")
 	email := fs.String("email", "", "the user's e-mail address, which they sign in with")
@@ -67,7 +69,7 @@ func cmdUserAdd(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer closeAll()
-	u, err := store.CreateUser(ctx, *email, *name, role, hash)
+	u, err := store.CreateUser(ctx, inventory.CLIActor, *email, *name, role, hash)
 	if err != nil {
 		return err
 	}
@@ -178,7 +180,7 @@ func seedDemoUsers(ctx context.Context, env *cliEnv, store *pg.Store) error {
 				return err
 			}
 		}
-		if _, err := store.CreateUser(ctx, d.email, d.name, d.role, hash); err != nil {
+		if _, err := store.CreateUser(ctx, inventory.CLIActor, d.email, d.name, d.role, hash); err != nil {
 			return fmt.Errorf("create demo user %s: %w", d.email, err)
 		}
 		created = append(created, d.email)

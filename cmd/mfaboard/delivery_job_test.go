@@ -45,7 +45,7 @@ func TestDeliveryJobSendsTheDueReport(t *testing.T) {
 	st := inventory.DeliverySettings{Enabled: true, Schedule: inventory.DeliverySchedule{Every: time.Hour},
 		Mail:    inventory.DeliveryMail{Host: "127.0.0.1", Port: relay.Port, From: "mfaboard@partner.example", To: []string{"ceo@partner.example"}},
 		Webhook: hook.URL + "/hook"}
-	if err := store.SaveDeliverySettings(ctx, snap.Tenant.ID, st, "lead"); err != nil {
+	if err := store.SaveDeliverySettings(ctx, inventory.Actor{ID: "u-lead", Name: "lead", Role: inventory.SecurityLead}, snap.Tenant.ID, st); err != nil {
 		t.Fatal(err)
 	}
 	// Saved two hours ago: an hourly report is due.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -46,6 +47,23 @@ type AuditFilter struct {
 func (s *Store) RecordEvent(ctx context.Context, e AuditEvent) error {
 	if err := insertEvent(ctx, s.pool, e); err != nil {
 		return fmt.Errorf("store: record event: %w", err)
+	}
+	return nil
+}
+
+// recordAs appends e, done by actor, on q: the transaction of the change it
+// records, so the change and its record commit together or not at all.
+// Where the person acted from (actor.Address) goes into Details "ip".
+func recordAs(ctx context.Context, q querier, actor inventory.Actor, e AuditEvent) error {
+	e.ActorID, e.ActorName = actor.ID, actor.Name
+	if actor.Address != "" {
+		details := make(map[string]any, len(e.Details)+1)
+		maps.Copy(details, e.Details)
+		details["ip"] = actor.Address
+		e.Details = details
+	}
+	if err := insertEvent(ctx, q, e); err != nil {
+		return fmt.Errorf("record %s: %w", e.Action, err)
 	}
 	return nil
 }
@@ -108,6 +126,11 @@ func (s *Store) Audit(ctx context.Context, f AuditFilter) ([]AuditEvent, int, er
 // export reads as the story it tells), without holding them all in memory.
 // An error from fn stops the stream and is returned as it is.
 func (s *Store) StreamAudit(ctx context.Context, f AuditFilter, fn func(AuditEvent) error) error {
+	return s.readOnly(ctx, "stream audit", func(tx pgx.Tx) error { return streamAudit(ctx, tx, f, fn) })
+}
+
+// streamAudit is StreamAudit on q. fn's error comes back as a *yieldError.
+func streamAudit(ctx context.Context, q querier, f AuditFilter, fn func(AuditEvent) error) error {
 	if f.Limit < 0 || f.Offset < 0 {
 		return inventory.Errorf(inventory.EINVALID, "An export of the audit trail takes a limit and an offset of 0 or more.")
 	}
@@ -119,24 +142,21 @@ func (s *Store) StreamAudit(ctx context.Context, f AuditFilter, fn func(AuditEve
 	}
 	args = append(args, f.Offset)
 	sql += ` OFFSET $` + strconv.Itoa(len(args))
-	rows, err := s.pool.Query(ctx, sql, args...)
+	rows, err := q.Query(ctx, sql, args...)
 	if err != nil {
-		return fmt.Errorf("store: stream audit: %w", err)
+		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		e, err := scanAuditEvent(rows)
 		if err != nil {
-			return fmt.Errorf("store: stream audit: %w", err)
-		}
-		if err := fn(e); err != nil {
 			return err
 		}
+		if err := fn(e); err != nil {
+			return &yieldError{err}
+		}
 	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("store: stream audit: %w", err)
-	}
-	return nil
+	return rows.Err()
 }
 
 const auditSelect = `

@@ -96,7 +96,7 @@ func TestReassessWaitsForASyncAndReadsWhatItLeft(t *testing.T) {
 		t.Fatal(err)
 	}
 	settings.Kind = inventory.KindCSP
-	if err := replica.SaveTenantSettings(ctx, tenant, settings); err != nil {
+	if err := replica.SaveTenantSettings(ctx, settingsLead, tenant, settings); err != nil {
 		t.Fatal(err)
 	}
 	waitUntilReassessWaits(t, store, done)
@@ -125,7 +125,7 @@ func TestReassessCancelledWhileWaitingLeavesNoLock(t *testing.T) {
 		t.Fatal(err)
 	}
 	settings.Kind = inventory.KindCSP
-	if err := store.SaveTenantSettings(ctx, tenant, settings); err != nil {
+	if err := store.SaveTenantSettings(ctx, settingsLead, tenant, settings); err != nil {
 		t.Fatal(err)
 	}
 

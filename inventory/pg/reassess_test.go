@@ -39,7 +39,7 @@ func TestReassessShowsSettingsAndOverridesAtOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	settings.Kind = inventory.KindCSP
-	if err := store.SaveTenantSettings(ctx, tenant, settings); err != nil {
+	if err := store.SaveTenantSettings(ctx, settingsLead, tenant, settings); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := store.Reassess(ctx, tenant, time.Now().UTC()); err != nil {

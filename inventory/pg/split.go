@@ -18,35 +18,39 @@ import (
 // and their counterparts in the production tenants, all from one snapshot
 // of the database.
 func (s *Store) SplitPlan(ctx context.Context, tenantID string) (inventory.SplitPlan, error) {
-	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
-	if err != nil {
-		return inventory.SplitPlan{}, fmt.Errorf("store: split plan: %w", err)
-	}
-	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+	var plan inventory.SplitPlan
+	err := s.readOnly(ctx, "split plan", func(tx pgx.Tx) error {
+		var err error
+		plan, err = splitPlan(ctx, tx, tenantID)
+		return err
+	})
+	return plan, err
+}
+
+func splitPlan(ctx context.Context, tx pgx.Tx, tenantID string) (inventory.SplitPlan, error) {
 	// These queries read a few hundred rows by index; JIT compiling them
 	// (the unnest estimates can tempt the planner) costs more than it saves.
 	if _, err := tx.Exec(ctx, `SET LOCAL jit = off`); err != nil {
-		return inventory.SplitPlan{}, fmt.Errorf("store: split plan: %w", err)
+		return inventory.SplitPlan{}, err
 	}
-
 	cands, err := splitCandidates(ctx, tx, tenantID)
 	if err != nil {
-		return inventory.SplitPlan{}, fmt.Errorf("store: split plan: accounts: %w", err)
+		return inventory.SplitPlan{}, fmt.Errorf("accounts: %w", err)
 	}
 	if len(cands) == 0 {
 		return inventory.SplitPlan{}, nil
 	}
 	groups, err := splitGroups(ctx, tx, tenantID, cands)
 	if err != nil {
-		return inventory.SplitPlan{}, fmt.Errorf("store: split plan: groups: %w", err)
+		return inventory.SplitPlan{}, fmt.Errorf("groups: %w", err)
 	}
 	policies, err := splitPolicies(ctx, tx, tenantID)
 	if err != nil {
-		return inventory.SplitPlan{}, fmt.Errorf("store: split plan: policies: %w", err)
+		return inventory.SplitPlan{}, fmt.Errorf("policies: %w", err)
 	}
 	matches, err := productionMatches(ctx, tx, tenantID, cands)
 	if err != nil {
-		return inventory.SplitPlan{}, fmt.Errorf("store: split plan: %w", err)
+		return inventory.SplitPlan{}, err
 	}
 	return inventory.PlanSplit(cands, groups, policies, matches), nil
 }

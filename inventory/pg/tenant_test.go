@@ -200,7 +200,7 @@ func TestTenantSettings(t *testing.T) {
 	st.BreakGlassAccounts = []string{"bg1@contoso.com"}
 	st.RoomDeviceGroups = []string{"Teams Rooms"}
 	st.Window = 14 * 24 * time.Hour
-	if err := store.SaveTenantSettings(ctx, tenantID, st); err != nil {
+	if err := store.SaveTenantSettings(ctx, settingsLead, tenantID, st); err != nil {
 		t.Fatal(err)
 	}
 	got, err = store.TenantSettings(ctx, tenantID)
@@ -228,11 +228,11 @@ func TestTenantSettings(t *testing.T) {
 	for i, b := range bad {
 		s := inventory.DefaultSettings(inventory.KindMixed)
 		b.change(&s)
-		if err := store.SaveTenantSettings(ctx, tenantID, s); inventory.ErrorCode(err) != b.code {
+		if err := store.SaveTenantSettings(ctx, settingsLead, tenantID, s); inventory.ErrorCode(err) != b.code {
 			t.Errorf("bad settings %d: %v, want %s", i+1, err, b.code)
 		}
 	}
-	wantCode(t, store.SaveTenantSettings(ctx, "other-tenant", st), inventory.ENOTFOUND)
+	wantCode(t, store.SaveTenantSettings(ctx, settingsLead, "other-tenant", st), inventory.ENOTFOUND)
 }
 
 func TestSummary(t *testing.T) {

@@ -2,9 +2,7 @@ package pg
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -37,84 +35,4 @@ func (s *Store) Tenants(ctx context.Context) ([]inventory.Tenant, error) {
 		return nil, fmt.Errorf("store: tenants: %w", err)
 	}
 	return tenants, nil
-}
-
-// TenantSettings returns a tenant's recognition rules: the ones saved for
-// it, or the defaults of its kind if nobody saved any.
-func (s *Store) TenantSettings(ctx context.Context, tenantID string) (inventory.Settings, error) {
-	return tenantSettings(ctx, s.pool, tenantID)
-}
-
-func tenantSettings(ctx context.Context, q querier, tenantID string) (inventory.Settings, error) {
-	var (
-		kind     inventory.TenantKind
-		settings []byte
-	)
-	err := q.QueryRow(ctx, `SELECT kind, settings FROM tenants WHERE id = $1`, tenantID).Scan(&kind, &settings)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return inventory.Settings{}, inventory.Errorf(inventory.ENOTFOUND, "tenant %s is not in the database", tenantID)
-	}
-	if err != nil {
-		return inventory.Settings{}, fmt.Errorf("store: tenant settings: %w", err)
-	}
-	st, err := decodeSettings(kind, settings)
-	if err != nil {
-		return inventory.Settings{}, fmt.Errorf("store: tenant settings: %w", err)
-	}
-	return st, nil
-}
-
-// maxWindow is the longest sign-in window a tenant may set; Graph keeps
-// sign-in logs for 30 days (P1/P2), so a longer window only waits for data.
-const maxWindow = 365 * 24 * time.Hour
-
-// SaveTenantSettings replaces a tenant's recognition rules and kind. A
-// Kind of "" keeps the tenant's kind.
-func (s *Store) SaveTenantSettings(ctx context.Context, tenantID string, st inventory.Settings) error {
-	if err := validateSettings(st); err != nil {
-		return err
-	}
-	b, err := encodeSettings(st)
-	if err != nil {
-		return fmt.Errorf("store: save tenant settings: %w", err)
-	}
-	tag, err := s.pool.Exec(ctx, `
-		UPDATE tenants SET settings = $2, kind = coalesce(nullif($3, ''), kind)
-		WHERE id = $1`, tenantID, b, string(st.Kind))
-	if err != nil {
-		return fmt.Errorf("store: save tenant settings: %w", err)
-	}
-	if tag.RowsAffected() == 0 {
-		return inventory.Errorf(inventory.ENOTFOUND, "tenant %s is not in the database", tenantID)
-	}
-	return nil
-}
-
-func validateSettings(st inventory.Settings) error {
-	if st.Kind != "" {
-		if _, err := inventory.ParseTenantKind(string(st.Kind)); err != nil {
-			return err
-		}
-	}
-	if st.Window <= 0 || st.Window > maxWindow {
-		return inventory.Errorf(inventory.EINVALID, "the sign-in window must be between 1 second and 365 days, not %s", st.Window)
-	}
-	lists := []struct {
-		what  string
-		items []string
-	}{
-		{"service pattern", st.ServicePatterns},
-		{"room pattern", st.RoomPatterns},
-		{"break-glass pattern", st.BreakGlassPatterns},
-		{"break-glass account", st.BreakGlassAccounts},
-		{"room-device group", st.RoomDeviceGroups},
-	}
-	for _, l := range lists {
-		for i, item := range l.items {
-			if strings.TrimSpace(item) == "" {
-				return inventory.Errorf(inventory.EINVALID, "%s %d is empty", l.what, i+1)
-			}
-		}
-	}
-	return nil
 }

@@ -50,32 +50,50 @@ func scanUser(row pgx.Row) (User, error) {
 	return u, err
 }
 
-// CreateUser adds a local user who signs in with a password; passwordHash is
-// the encoded hash (the web package's HashPassword), never the password.
-// A malformed e-mail, an unknown role or an e-mail already in use is
-// EINVALID.
-func (s *Store) CreateUser(ctx context.Context, email, name string, role inventory.Role, passwordHash string) (User, error) {
-	email, err := normaliseEmail(email)
+// CreateUser adds a local user who signs in with a password, for actor,
+// with the addition on the audit trail, in one transaction: who may is
+// inventory.CanManageUsers. passwordHash is the encoded hash (the web
+// package's HashPassword), never the password. A malformed e-mail, an
+// unknown role or an e-mail already in use is EINVALID.
+func (s *Store) CreateUser(ctx context.Context, actor inventory.Actor, email, name string, role inventory.Role, passwordHash string) (User, error) {
+	var u User
+	err := s.inTx(ctx, "create user", func(tx pgx.Tx) error {
+		if err := inventory.CanManageUsers(actor); err != nil {
+			return err
+		}
+		email, err := normaliseEmail(email)
+		if err != nil {
+			return err
+		}
+		if _, err := inventory.ParseRole(string(role)); err != nil {
+			return err
+		}
+		if passwordHash == "" {
+			return inventory.Errorf(inventory.EINVALID, "A local user needs a password.")
+		}
+		u, err = scanUser(tx.QueryRow(ctx, `
+			INSERT INTO app_users (email, display_name, role, password_hash)
+			VALUES ($1, $2, $3, $4)
+			RETURNING `+userColumns, email, strings.TrimSpace(name), role, passwordHash))
+		if duplicateUser(err) {
+			return inventory.Errorf(inventory.EINVALID, "A user with the e-mail %s already exists.", email)
+		}
+		if err != nil {
+			return err
+		}
+		return recordUserChange(ctx, tx, actor, u, inventory.ActionUserCreated, "", string(u.Role))
+	})
 	if err != nil {
 		return User{}, err
-	}
-	if _, err := inventory.ParseRole(string(role)); err != nil {
-		return User{}, err
-	}
-	if passwordHash == "" {
-		return User{}, inventory.Errorf(inventory.EINVALID, "A local user needs a password.")
-	}
-	u, err := scanUser(s.pool.QueryRow(ctx, `
-		INSERT INTO app_users (email, display_name, role, password_hash)
-		VALUES ($1, $2, $3, $4)
-		RETURNING `+userColumns, email, strings.TrimSpace(name), role, passwordHash))
-	if duplicateUser(err) {
-		return User{}, inventory.Errorf(inventory.EINVALID, "A user with the e-mail %s already exists.", email)
-	}
-	if err != nil {
-		return User{}, fmt.Errorf("store: create user: %w", err)
 	}
 	return u, nil
+}
+
+// recordUserChange puts a change of user u on the audit trail. The event
+// concerns no tenant: it belongs to every tenant's record.
+func recordUserChange(ctx context.Context, tx pgx.Tx, actor inventory.Actor, u User, action, from, to string) error {
+	return recordAs(ctx, tx, actor, AuditEvent{Action: action, From: from, To: to,
+		Details: map[string]any{"user_id": u.ID, "email": u.Email}})
 }
 
 // UserByEmail returns the user with this e-mail (in any case) and their
@@ -128,77 +146,124 @@ func (s *Store) Users(ctx context.Context) ([]User, error) {
 	return users, nil
 }
 
-// SetPassword replaces a user's password hash. Sessions the user began
-// before it end (see PasswordChangedAt).
-func (s *Store) SetPassword(ctx context.Context, id, hash string) error {
-	if hash == "" {
-		return inventory.Errorf(inventory.EINVALID, "A password is needed.")
-	}
-	if uuid.Validate(id) != nil {
-		return noSuchUser(id)
-	}
-	tag, err := s.pool.Exec(ctx, `
-		UPDATE app_users SET password_hash = $2, password_changed_at = clock_timestamp(), updated_at = now()
-		WHERE id = $1`, id, hash)
+// SetPassword replaces a user's password hash for actor, with the reset on
+// the audit trail, in one transaction: who may is
+// inventory.CanManageUsers. Sessions the user began before it end (see
+// PasswordChangedAt). The user is returned as they are now.
+func (s *Store) SetPassword(ctx context.Context, actor inventory.Actor, id, hash string) (User, error) {
+	var u User
+	err := s.inTx(ctx, "set password", func(tx pgx.Tx) error {
+		if err := inventory.CanManageUsers(actor); err != nil {
+			return err
+		}
+		if hash == "" {
+			return inventory.Errorf(inventory.EINVALID, "A password is needed.")
+		}
+		if uuid.Validate(id) != nil {
+			return noSuchUser(id)
+		}
+		var err error
+		u, err = scanUser(tx.QueryRow(ctx, `
+			UPDATE app_users SET password_hash = $2, password_changed_at = clock_timestamp(), updated_at = now()
+			WHERE id = $1
+			RETURNING `+userColumns, id, hash))
+		if errors.Is(err, pgx.ErrNoRows) {
+			return noSuchUser(id)
+		}
+		if err != nil {
+			return err
+		}
+		return recordUserChange(ctx, tx, actor, u, inventory.ActionPasswordReset, "", "")
+	})
 	if err != nil {
-		return fmt.Errorf("store: set password: %w", err)
+		return User{}, err
 	}
-	if tag.RowsAffected() == 0 {
-		return noSuchUser(id)
-	}
-	return nil
+	return u, nil
 }
 
-// SetUserRole changes a user's role. A change that would leave no enabled
-// security lead is EINVALID: somebody must be able to manage users.
-func (s *Store) SetUserRole(ctx context.Context, id string, role inventory.Role) error {
+// SetUserRole changes a user's role for actor, with the change on the audit
+// trail, in one transaction: who may is inventory.CanManageUsers. Giving
+// the role the user has changes and records nothing. A change that would
+// leave no enabled security lead is EINVALID: somebody must be able to
+// manage users.
+func (s *Store) SetUserRole(ctx context.Context, actor inventory.Actor, id string, role inventory.Role) error {
 	if _, err := inventory.ParseRole(string(role)); err != nil {
 		return err
 	}
-	return s.changeUser(ctx, id, role != inventory.SecurityLead, "make the last security lead "+strings.ToLower(role.Label()),
-		`UPDATE app_users SET role = $2, updated_at = now() WHERE id = $1`, role)
+	return s.changeUser(ctx, actor, id, role != inventory.SecurityLead, "make the last security lead "+strings.ToLower(role.Label()),
+		func(tx pgx.Tx, u User) error {
+			if u.Role == role {
+				return nil
+			}
+			if _, err := tx.Exec(ctx, `UPDATE app_users SET role = $2, updated_at = now() WHERE id = $1`, id, role); err != nil {
+				return err
+			}
+			return recordUserChange(ctx, tx, actor, u, inventory.ActionUserRole, string(u.Role), string(role))
+		})
 }
 
-// SetUserDisabled disables (or enables again) a user. A disabled user
-// cannot sign in and their sessions end at their next request. Disabling the
-// last enabled security lead is EINVALID.
-func (s *Store) SetUserDisabled(ctx context.Context, id string, disabled bool) error {
-	return s.changeUser(ctx, id, disabled, "disable the last security lead",
-		`UPDATE app_users SET disabled = $2, updated_at = now() WHERE id = $1`, disabled)
-}
-
-// changeUser runs update on user id. When removesLead, it first refuses if
-// id is the only enabled security lead; the leads' rows stay locked until
-// the update commits, so two leads demoting each other at once cannot both
-// succeed.
-func (s *Store) changeUser(ctx context.Context, id string, removesLead bool, doing, update string, value any) error {
-	if uuid.Validate(id) != nil {
-		return noSuchUser(id)
+// SetUserDisabled disables (or enables again) a user for actor, with the
+// change on the audit trail, in one transaction: who may is
+// inventory.CanManageUsers. A disabled user cannot sign in and their
+// sessions end at their next request. Disabling the last enabled security
+// lead is EINVALID; asking for the state the user is in changes and records
+// nothing.
+func (s *Store) SetUserDisabled(ctx context.Context, actor inventory.Actor, id string, disabled bool) error {
+	action := inventory.ActionUserEnabled
+	if disabled {
+		action = inventory.ActionUserDisabled
 	}
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	return s.changeUser(ctx, actor, id, disabled, "disable the last security lead",
+		func(tx pgx.Tx, u User) error {
+			if u.Disabled == disabled {
+				return nil
+			}
+			if _, err := tx.Exec(ctx, `UPDATE app_users SET disabled = $2, updated_at = now() WHERE id = $1`, id, disabled); err != nil {
+				return err
+			}
+			return recordUserChange(ctx, tx, actor, u, action, "", "")
+		})
+}
+
+// changeUser runs change on user id, read and locked, for actor, once
+// inventory.CanManageUsers allows it. When removesLead, it first refuses
+// if id is the only enabled security lead; the leads' rows stay locked
+// until the change commits, so two leads demoting each other at once
+// cannot both succeed. (The leads are locked before the user, always in
+// the same order, so two such changes never wait for each other in a
+// circle.)
+func (s *Store) changeUser(ctx context.Context, actor inventory.Actor, id string, removesLead bool, doing string,
+	change func(tx pgx.Tx, u User) error) error {
+	return s.inTx(ctx, "change user", func(tx pgx.Tx) error {
+		if err := inventory.CanManageUsers(actor); err != nil {
+			return err
+		}
+		if uuid.Validate(id) != nil {
+			return noSuchUser(id)
+		}
 		if removesLead {
 			rows, err := tx.Query(ctx, `
 				SELECT id::text FROM app_users WHERE role = 'security_lead' AND NOT disabled ORDER BY id FOR UPDATE`)
 			if err != nil {
-				return fmt.Errorf("store: change user: %w", err)
+				return err
 			}
 			leads, err := pgx.CollectRows(rows, pgx.RowTo[string])
 			if err != nil {
-				return fmt.Errorf("store: change user: %w", err)
+				return err
 			}
 			if len(leads) == 1 && leads[0] == id {
 				return inventory.Errorf(inventory.EINVALID,
 					"You cannot %s: make another user a security lead first, so somebody can still manage users.", doing)
 			}
 		}
-		tag, err := tx.Exec(ctx, update, id, value)
-		if err != nil {
-			return fmt.Errorf("store: change user: %w", err)
-		}
-		if tag.RowsAffected() == 0 {
+		u, err := scanUser(tx.QueryRow(ctx, `SELECT `+userColumns+` FROM app_users WHERE id = $1 FOR UPDATE`, id))
+		if errors.Is(err, pgx.ErrNoRows) {
 			return noSuchUser(id)
 		}
-		return nil
+		if err != nil {
+			return err
+		}
+		return change(tx, u)
 	})
 }
 

@@ -30,7 +30,7 @@ func newBoard(t *testing.T) (*pg.Store, team) {
 func newTeam(t testing.TB, store *pg.Store) team {
 	t.Helper()
 	add := func(email, name string, role inventory.Role) inventory.Actor {
-		u, err := store.CreateUser(context.Background(), email, name, role, "$argon2id$test")
+		u, err := store.CreateUser(context.Background(), inventory.CLIActor, email, name, role, "$argon2id$test")
 		if err != nil {
 			t.Fatalf("CreateUser %s: %v", email, err)
 		}

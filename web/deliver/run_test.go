@@ -19,6 +19,9 @@ import (
 	"github.com/mfaboard/mfaboard/web/deliver/delivertest"
 )
 
+// lead saves the delivery settings of the tests.
+var lead = inventory.Actor{ID: "u-lead", Name: "lead@partner.example", Role: inventory.SecurityLead}
+
 func seedTenant(t *testing.T, store *pg.Store) string {
 	t.Helper()
 	ctx := context.Background()
@@ -56,7 +59,7 @@ func TestRunDueDeliversOnceAndRecords(t *testing.T) {
 	st := inventory.DeliverySettings{Enabled: true, Schedule: inventory.DeliverySchedule{Weekday: time.Monday, Hour: 8},
 		Mail:    inventory.DeliveryMail{Host: "127.0.0.1", Port: smtp.Port, From: "mfaboard@partner.example", To: []string{"ceo@partner.example"}},
 		Webhook: hook.URL + "/services/T/B/SECRET"}
-	if err := store.SaveDeliverySettings(ctx, tenantID, st, "lead@partner.example"); err != nil {
+	if err := store.SaveDeliverySettings(ctx, lead, tenantID, st); err != nil {
 		t.Fatal(err)
 	}
 	saved, err := store.DeliverySettings(ctx, tenantID)
@@ -66,7 +69,7 @@ func TestRunDueDeliversOnceAndRecords(t *testing.T) {
 	}
 	bad := st
 	bad.Mail.To = []string{"not an address"}
-	if err := store.SaveDeliverySettings(ctx, tenantID, bad, "x"); inventory.ErrorCode(err) != inventory.EINVALID {
+	if err := store.SaveDeliverySettings(ctx, lead, tenantID, bad); inventory.ErrorCode(err) != inventory.EINVALID {
 		t.Fatalf("invalid settings saved: %v", err)
 	}
 
@@ -129,7 +132,7 @@ func TestRunDueDeliversOnceAndRecords(t *testing.T) {
 
 	// Off: nothing is due, ever.
 	st.Enabled = false
-	if err := store.SaveDeliverySettings(ctx, tenantID, st, "lead@partner.example"); err != nil {
+	if err := store.SaveDeliverySettings(ctx, lead, tenantID, st); err != nil {
 		t.Fatal(err)
 	}
 	if done, _ := sender.RunDue(ctx, store, at.Add(60*24*time.Hour)); len(done) != 0 {

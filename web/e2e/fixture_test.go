@@ -70,7 +70,7 @@ func createPerson(t *testing.T, store *pg.Store, p person) pg.User {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := store.CreateUser(t.Context(), p.email, p.name, p.role, hash)
+	u, err := store.CreateUser(t.Context(), inventory.CLIActor, p.email, p.name, p.role, hash)
 	if err != nil {
 		t.Fatalf("create %s: %v", p.email, err)
 	}

@@ -1,0 +1,134 @@
+package pg
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/mfaboard/mfaboard/inventory"
+)
+
+// TenantSettings returns a tenant's recognition rules: the ones saved for
+// it, or the defaults of its kind if nobody saved any.
+func (s *Store) TenantSettings(ctx context.Context, tenantID string) (inventory.Settings, error) {
+	return tenantSettings(ctx, s.pool, tenantID)
+}
+
+func tenantSettings(ctx context.Context, q querier, tenantID string) (inventory.Settings, error) {
+	return readSettings(ctx, q, `SELECT kind, settings FROM tenants WHERE id = $1`, tenantID)
+}
+
+// readSettings reads a tenant's kind and settings with query.
+func readSettings(ctx context.Context, q querier, query, tenantID string) (inventory.Settings, error) {
+	var (
+		kind     inventory.TenantKind
+		settings []byte
+	)
+	err := q.QueryRow(ctx, query, tenantID).Scan(&kind, &settings)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return inventory.Settings{}, inventory.Errorf(inventory.ENOTFOUND, "tenant %s is not in the database", tenantID)
+	}
+	if err != nil {
+		return inventory.Settings{}, fmt.Errorf("store: tenant settings: %w", err)
+	}
+	st, err := decodeSettings(kind, settings)
+	if err != nil {
+		return inventory.Settings{}, fmt.Errorf("store: tenant settings: %w", err)
+	}
+	return st, nil
+}
+
+// maxWindow is the longest sign-in window a tenant may set; Graph keeps
+// sign-in logs for 30 days (P1/P2), so a longer window only waits for data.
+const maxWindow = 365 * 24 * time.Hour
+
+// SaveTenantSettings replaces a tenant's recognition rules and kind for
+// actor, with what changed on the audit trail, in one transaction: who may
+// is inventory.CanChangeSettings, and a save that changes nothing records
+// nothing. A Kind of "" keeps the tenant's kind. The verdicts follow at the
+// next Reassess. A tenant not stored is ENOTFOUND.
+func (s *Store) SaveTenantSettings(ctx context.Context, actor inventory.Actor, tenantID string, st inventory.Settings) error {
+	return s.inTx(ctx, "save tenant settings", func(tx pgx.Tx) error {
+		if err := inventory.CanChangeSettings(actor); err != nil {
+			return err
+		}
+		if err := validateSettings(st); err != nil {
+			return err
+		}
+		old, err := readSettings(ctx, tx, `SELECT kind, settings FROM tenants WHERE id = $1 FOR UPDATE`, tenantID)
+		if err != nil {
+			return err
+		}
+		if st.Kind == "" {
+			st.Kind = old.Kind
+		}
+		changed := settingsChanges(old, st)
+		if len(changed) == 0 {
+			return nil
+		}
+		b, err := encodeSettings(st)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE tenants SET settings = $2, kind = $3 WHERE id = $1`, tenantID, b, string(st.Kind)); err != nil {
+			return err
+		}
+		return recordAs(ctx, tx, actor, AuditEvent{TenantID: tenantID, Action: inventory.ActionSettings,
+			From: string(old.Kind), To: string(st.Kind), Reason: "changed " + strings.Join(changed, ", ")})
+	})
+}
+
+func validateSettings(st inventory.Settings) error {
+	if st.Kind != "" {
+		if _, err := inventory.ParseTenantKind(string(st.Kind)); err != nil {
+			return err
+		}
+	}
+	if st.Window <= 0 || st.Window > maxWindow {
+		return inventory.Errorf(inventory.EINVALID, "the sign-in window must be between 1 second and 365 days, not %s", st.Window)
+	}
+	for _, l := range settingsLists {
+		for i, item := range l.of(st) {
+			if strings.TrimSpace(item) == "" {
+				return inventory.Errorf(inventory.EINVALID, "%s %d is empty", l.item, i+1)
+			}
+		}
+	}
+	return nil
+}
+
+// settingsLists are the lists of the settings, by their names as one item
+// and as the whole list.
+var settingsLists = []struct {
+	item, list string
+	of         func(inventory.Settings) []string
+}{
+	{"service pattern", "service patterns", func(s inventory.Settings) []string { return s.ServicePatterns }},
+	{"room pattern", "room patterns", func(s inventory.Settings) []string { return s.RoomPatterns }},
+	{"break-glass pattern", "break-glass patterns", func(s inventory.Settings) []string { return s.BreakGlassPatterns }},
+	{"break-glass account", "break-glass accounts", func(s inventory.Settings) []string { return s.BreakGlassAccounts }},
+	{"room-device group", "room device groups", func(s inventory.Settings) []string { return s.RoomDeviceGroups }},
+}
+
+// settingsChanges names the settings that differ between old and st, for
+// the audit trail, in the order of the settings page.
+func settingsChanges(old, st inventory.Settings) []string {
+	var out []string
+	if old.Kind != st.Kind {
+		out = append(out, "kind "+string(old.Kind)+" → "+string(st.Kind))
+	}
+	for _, l := range settingsLists {
+		if !slices.Equal(l.of(old), l.of(st)) {
+			out = append(out, l.list)
+		}
+	}
+	if old.Window != st.Window {
+		out = append(out, "window")
+	}
+	return out
+}
