@@ -23,11 +23,7 @@ func (s *Server) auditCSV(c echo.Context) error {
 	if err := inventory.CanExport(actorOf(c)); err != nil {
 		return err
 	}
-	t, _, err := s.currentTenant(c)
-	if err != nil {
-		return err
-	}
-	aq, err := parseAuditQuery(c.QueryParams(), t.ID)
+	aq, err := parseAuditQuery(c.QueryParams(), tenantOf(c).ID)
 	if err != nil {
 		return err
 	}

@@ -77,11 +77,7 @@ func parseDay(raw, what string) (time.Time, error) {
 
 // auditList serves GET /audit: the record, newest first, filtered and paged.
 func (s *Server) auditList(c echo.Context) error {
-	ctx := c.Request().Context()
-	t, _, err := s.currentTenant(c)
-	if err != nil {
-		return err
-	}
+	ctx, t := c.Request().Context(), tenantOf(c)
 	aq, err := parseAuditQuery(c.QueryParams(), t.ID)
 	if err != nil {
 		return err
@@ -97,7 +93,7 @@ func (s *Server) auditList(c echo.Context) error {
 		return err
 	}
 	v := views.AuditPage{
-		Page: viewerPage(c, page(t, "Audit trail", "audit")), Account: f.AccountID, Actor: f.ActorID, Action: f.Action,
+		Page: pageOf(c, "Audit trail", "audit"), Account: f.AccountID, Actor: f.ActorID, Action: f.Action,
 		From: aq.From, To: aq.To, Actors: actors, Actions: actionOptions(f.Action),
 		Total: total, Offset: f.Offset, CSVURL: "/audit.csv",
 	}

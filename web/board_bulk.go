@@ -1,7 +1,6 @@
 package web
 
 import (
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -23,28 +22,13 @@ const maxBulkIDs = 5000
 // card the board's filter matches (scope=filter, with the filter in the
 // form's hidden fields). Each card's move is checked as a single move is.
 func (s *Server) boardBulk(c echo.Context) error {
-	t, err := s.postedTenant(c)
-	if err != nil {
-		return err
-	}
+	t := tenantOf(c)
 	back := backURL(c, "/board?tenant="+url.QueryEscape(t.ID))
 	changed, err := s.applyBulk(c, t)
-	if _, _, ok := refusalOf(err); !ok {
-		return err
+	if err == nil {
+		back = withParam(back, "bulk", strconv.Itoa(changed))
 	}
-	if err != nil {
-		status, notice, _ := refusalOf(err)
-		u, perr := url.Parse(back)
-		if perr != nil || u.Path != "/board" {
-			return err
-		}
-		v, berr := s.boardPage(c, t, u.Query(), notice)
-		if berr != nil {
-			return err
-		}
-		return render(c, status, views.Board(v))
-	}
-	return c.Redirect(http.StatusSeeOther, withParam(back, "bulk", strconv.Itoa(changed)))
+	return s.backTo(c, t, back, err, func(int, views.Notice) error { return err })
 }
 
 func (s *Server) applyBulk(c echo.Context, t pg.Tenant) (int, error) {
@@ -90,7 +74,7 @@ func (s *Server) applyBulk(c echo.Context, t pg.Tenant) (int, error) {
 	}
 	changed, err := s.store.Bulk(c.Request().Context(), viewer, t.ID, ids, filter, a)
 	if err == nil && a.Path != nil && changed > 0 {
-		err = s.reassessAfter(c, t.ID) // a path override changes verdicts
+		s.reassessAfter(c, t.ID) // a path override changes verdicts
 	}
 	return changed, err
 }

@@ -20,18 +20,11 @@ const cardsPerColumn = 50
 
 // boardShow serves GET /board.
 func (s *Server) boardShow(c echo.Context) error {
-	t, ok, err := s.currentTenant(c)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return render(c, http.StatusOK, views.Board(views.BoardPage{Page: viewerPage(c, page(pg.Tenant{}, "Board", "board"))}))
-	}
 	var notice views.Notice
 	if n, err := strconv.Atoi(c.QueryParam("bulk")); err == nil && n >= 0 {
 		notice = views.Notice{Text: "The bulk edit changed " + plural(n, "card") + ".", Tone: "ok"}
 	}
-	v, err := s.boardPage(c, t, c.QueryParams(), notice)
+	v, err := s.boardPage(c, tenantOf(c), c.QueryParams(), notice)
 	if err != nil {
 		return err
 	}
@@ -41,11 +34,7 @@ func (s *Server) boardShow(c echo.Context) error {
 // boardColumnMore serves GET /board/column: the next cards of one column
 // (of one lane), which the "more" control's htmx request appends in place.
 func (s *Server) boardColumnMore(c echo.Context) error {
-	t, err := s.syncedTenant(c)
-	if err != nil {
-		return err
-	}
-	q := c.QueryParams()
+	t, q := tenantOf(c), c.QueryParams()
 	status, err := inventory.ParseStatus(q.Get("status"))
 	if err != nil {
 		return err
@@ -101,7 +90,7 @@ func (s *Server) boardPage(c echo.Context, t pg.Tenant, q url.Values, notice vie
 	}
 	b := s.boardBuilder(c, t, bq)
 	v := views.BoardPage{
-		Page: viewerPage(c, page(t, "Board", "board")), Synced: true, Query: bq.Filter.Query,
+		Page: pageOf(c, "Board", "board"), Query: bq.Filter.Query,
 		Mine: bq.Filter.Mine != "", Overdue: bq.Filter.Overdue, Lane: bq.Filter.Swimlane,
 		Notice: notice, Self: b.self, ResetURL: boardURL(url.Values{"tenant": {t.ID}}),
 		Filters: []views.Filter{

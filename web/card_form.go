@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -40,6 +41,16 @@ func formDate(c echo.Context, field, what string) (time.Time, error) {
 		return time.Time{}, inventory.Errorf(inventory.EINVALID, "The %s %q is not a date: use the date picker or write it as 2026-12-31.", what, raw)
 	}
 	return d, nil
+}
+
+// formText reads free text typed into field, trimmed: at most limit
+// characters, what names it in the sentence that says so.
+func formText(c echo.Context, field, what string, limit int) (string, error) {
+	text := strings.TrimSpace(c.FormValue(field))
+	if n := utf8.RuneCountInString(text); n > limit {
+		return "", inventory.Errorf(inventory.EINVALID, "%s can be at most %d characters; this one has %d.", what, limit, n)
+	}
+	return text, nil
 }
 
 // formStatus reads a status field; "" is an error naming the choices.
@@ -118,17 +129,4 @@ func accountParam(c echo.Context) string {
 // accountPath is an account's page in a tenant.
 func accountPath(t pg.Tenant, id string) string {
 	return "/accounts/" + url.PathEscape(id) + "?tenant=" + url.QueryEscape(t.ID)
-}
-
-// syncedTenant is the tenant a board fragment shows; with none synced
-// there is no card to show. Actions use postedTenant instead.
-func (s *Server) syncedTenant(c echo.Context) (pg.Tenant, error) {
-	t, ok, err := s.currentTenant(c)
-	if err != nil {
-		return pg.Tenant{}, err
-	}
-	if !ok {
-		return pg.Tenant{}, inventory.Errorf(inventory.ENOTFOUND, "No tenant has been synced yet, so there is no card to show.")
-	}
-	return t, nil
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -22,14 +23,14 @@ import (
 //
 // An unknown account (404) and internal errors go to the error handler.
 
-// answer ends a card action on account id; err is nil when it was done.
-// keep holds what was typed into the exception form, shown again on a
-// refusal so nothing has to be typed twice.
-func (s *Server) answer(c echo.Context, t pg.Tenant, id string, err error, keep *views.ExceptionForm) error {
+// answer ends a card action; err is nil when it was done, and after the
+// card as the action left it (nil: read it).
+func (s *Server) answer(c echo.Context, on cardRef, after *pg.BoardCard, err error) error {
 	status, notice, ok := refusalOf(err)
 	if !ok {
 		return err
 	}
+	t, id := on.tenant, on.account
 	back := backURL(c, accountPath(t, id))
 	if isHTMX(c) {
 		switch target := c.Request().Header.Get("HX-Target"); {
@@ -39,50 +40,55 @@ func (s *Server) answer(c echo.Context, t pg.Tenant, id string, err error, keep 
 				return werr
 			}
 			w.Notice = notice
-			if keep != nil && err != nil {
-				w.Request.Justification, w.Request.CompensatingControls, w.Request.Expiry = keep.Justification, keep.CompensatingControls, keep.Expiry
+			if err != nil {
+				keepTyped(c, &w.Request)
 			}
 			return render(c, status, views.AccountWorkSection(w))
 		case strings.HasPrefix(target, "card-"):
-			bc, cerr := s.boardCardOf(c.Request().Context(), t.ID, id)
-			if cerr != nil {
-				return cerr
+			if after == nil {
+				bc, cerr := s.store.BoardCard(on.ctx, t.ID, id, time.Now().UTC())
+				if cerr != nil {
+					return cerr
+				}
+				after = &bc
 			}
-			v := cardView(actorOf(c), t.ID, back, inventory.CanBulkEdit(actorOf(c)) == nil, bc)
+			v := cardView(on.actor, t.ID, back, inventory.CanBulkEdit(on.actor) == nil, *after)
 			v.Notice = notice
 			return render(c, status, views.BoardCard(v))
 		}
 	}
-	if err == nil {
+	return s.backTo(c, t, back, err, func(status int, notice views.Notice) error {
+		return s.renderAccount(c, t, id, status, notice)
+	})
+}
+
+// backTo ends a plain form's action: done (err nil), 303 back to where the
+// person was (PRG); refused, that page again with the sentence at the
+// refusal's status: the board when the form was on it, else refused's page.
+// An error that is no refusal goes to the error handler.
+func (s *Server) backTo(c echo.Context, t pg.Tenant, back string, err error, refused func(int, views.Notice) error) error {
+	status, notice, ok := refusalOf(err)
+	switch {
+	case !ok:
+		return err
+	case err == nil:
 		return c.Redirect(http.StatusSeeOther, back)
 	}
-	u, perr := url.Parse(back)
-	if perr == nil && u.Path == "/board" {
+	if u, perr := url.Parse(back); perr == nil && u.Path == "/board" {
 		v, berr := s.boardPage(c, t, u.Query(), notice)
 		if berr != nil {
 			return err // the board itself cannot be shown: the sentence alone
 		}
 		return render(c, status, views.Board(v))
 	}
-	return s.renderAccount(c, t, id, status, notice, keep)
+	return refused(status, notice)
 }
 
-// refusalOf maps an action's outcome: nil is done (200 for a fragment);
-// a refusal or conflict is its status and sentence; anything else is not
-// for answer to show (ok false).
-func refusalOf(err error) (status int, notice views.Notice, ok bool) {
-	if err == nil {
-		return http.StatusOK, views.Notice{}, true
-	}
-	switch inventory.ErrorCode(err) {
-	case inventory.EINVALID:
-		return http.StatusBadRequest, views.Notice{Text: inventory.ErrorMessage(err), Tone: "bad"}, true
-	case inventory.EFORBIDDEN:
-		return http.StatusForbidden, views.Notice{Text: inventory.ErrorMessage(err), Tone: "bad"}, true
-	case inventory.ECONFLICT:
-		return http.StatusConflict, views.Notice{Text: inventory.ErrorMessage(err), Tone: "warn"}, true
-	}
-	return 0, views.Notice{}, false
+// keepTyped puts what was typed into the exception form back into it, so
+// that a refused request does not have to be typed twice.
+func keepTyped(c echo.Context, f *views.ExceptionForm) {
+	f.Justification, f.CompensatingControls = c.FormValue("justification"), c.FormValue("controls")
+	f.Expiry = strings.TrimSpace(c.FormValue("expiry"))
 }
 
 // workFragment is the account page's #work part on its own.

@@ -25,10 +25,7 @@ func (s *Server) deliverySave(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	t, err := s.postedTenant(c)
-	if err != nil {
-		return err
-	}
+	t := tenantOf(c)
 	old, err := s.store.DeliverySettings(ctx, t.ID)
 	if err != nil {
 		return err

@@ -24,10 +24,7 @@ func (s *Server) deliverySendNow(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	t, err := s.postedTenant(c)
-	if err != nil {
-		return err
-	}
+	t := tenantOf(c)
 	st, err := s.store.DeliverySettings(ctx, t.ID)
 	if err != nil {
 		return err

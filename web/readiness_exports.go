@@ -89,14 +89,7 @@ func (s *Server) exportTenant(c echo.Context) (pg.Tenant, error) {
 	if err := inventory.CanExport(actorOf(c)); err != nil {
 		return pg.Tenant{}, err
 	}
-	t, ok, err := s.currentTenant(c)
-	if err != nil {
-		return pg.Tenant{}, err
-	}
-	if !ok {
-		return pg.Tenant{}, inventory.Errorf(inventory.ENOTFOUND, "No tenant has been synced yet, so there is nothing to export.")
-	}
-	return t, nil
+	return tenantOf(c), nil
 }
 
 // exportName is a download's file name: mfaboard-<what>-<day>.<ext>.

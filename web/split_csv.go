@@ -25,14 +25,7 @@ func (s *Server) splitMovesCSV(c echo.Context) error {
 	if err := inventory.CanExport(actorOf(c)); err != nil {
 		return err
 	}
-	t, ok, err := s.currentTenant(c)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return inventory.Errorf(inventory.ENOTFOUND, "No tenant has been synced yet, so there is no move list.")
-	}
-	plan, err := s.store.SplitPlan(c.Request().Context(), t.ID)
+	plan, err := s.store.SplitPlan(c.Request().Context(), tenantOf(c).ID)
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // pages reads the cards of every cell: the walked cells and the gathered
@@ -76,7 +75,7 @@ func (q *boardQuery) pages(ctx context.Context, db querier, cells map[cell]int, 
 	}
 	rows, err := db.Query(ctx, `
 		WITH picked AS (`+strings.Join(parts, " UNION ALL ")+`)
-		SELECT p.lane, `+cardColumns+`, c.upn, c.display_name, c.category, c.path, c.compliance, c.markers
+		SELECT p.lane, `+boardCardColumns+`
 		FROM picked p
 		JOIN cards c ON c.tenant_id = $1 AND c.account_id = p.account_id`+cardAssignee+`
 		ORDER BY p.lane, p.status, p.rank, p.upn_key, p.account_id`, args...)
@@ -85,23 +84,11 @@ func (q *boardQuery) pages(ctx context.Context, db querier, cells map[cell]int, 
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var (
-			lane    string
-			bc      BoardCard
-			r       cardRow
-			due     *time.Time
-			markers []string
-		)
-		err := rows.Scan(&lane, &r.AccountID, &r.Status, &r.Assignee, &r.AssigneeName, &due, &r.Version,
-			&r.ExceptionRequester, &r.updatedBy, &r.updatedByName, &r.updatedAt, &r.statusSince,
-			&bc.UserPrincipalName, &bc.DisplayName, &bc.Category, &bc.Path, &bc.Compliance, &markers)
+		var lane string
+		bc, err := scanBoardCard(rows, q.now, &lane)
 		if err != nil {
 			return nil, err
 		}
-		r.DueDate = timeFromNull(due)
-		bc.Card, bc.Markers = r.Card, toMarkers(markers)
-		bc.DaysInColumn = max(0, int(q.now.Sub(r.statusSince)/(24*time.Hour)))
-		bc.Overdue = CardOverdue(bc.Card, q.now)
 		c := cell{lane, bc.Status}
 		out[c] = append(out[c], bc)
 	}
