@@ -2,8 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -23,13 +21,9 @@ const pageSize = 50
 func (s *Server) accountList(c echo.Context) error {
 	ctx, t := c.Request().Context(), tenantOf(c)
 	q := c.QueryParams()
-	pageNo := 1
-	if p := q.Get("page"); p != "" {
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 1 {
-			return inventory.Errorf(inventory.EINVALID, "page %q is not a page number: use 1, 2, 3, …", p)
-		}
-		pageNo = n
+	pageNo, err := pageNumber(q.Get("page"))
+	if err != nil {
+		return err
 	}
 	f := pg.AccountFilter{
 		TenantID: t.ID, Query: strings.TrimSpace(q.Get("q")),
@@ -60,10 +54,10 @@ func (s *Server) accountList(c echo.Context) error {
 		v.Rows = append(v.Rows, accountRowView(r))
 	}
 	if pageNo > 1 {
-		v.PrevURL = pageURL(q, pageNo-1)
+		v.PrevURL = pagedURL("/accounts", q, pageNo-1)
 	}
 	if f.Offset+len(res.Rows) < res.Total {
-		v.NextURL = pageURL(q, pageNo+1)
+		v.NextURL = pagedURL("/accounts", q, pageNo+1)
 	}
 	return render(c, http.StatusOK, views.Accounts(v))
 }
@@ -202,18 +196,4 @@ func accountRowView(r pg.AccountRow) views.AccountRow {
 		v.Markers = append(v.Markers, views.Badge{Value: string(m), Label: m.Label()})
 	}
 	return v
-}
-
-// pageURL keeps the filters and changes the page.
-func pageURL(q url.Values, page int) string {
-	out := url.Values{}
-	for k, vs := range q {
-		if k != "page" && len(vs) > 0 && vs[0] != "" {
-			out.Set(k, vs[0])
-		}
-	}
-	if page > 1 {
-		out.Set("page", strconv.Itoa(page))
-	}
-	return "/accounts?" + out.Encode()
 }

@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -9,6 +11,7 @@ import (
 
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg"
+	"github.com/mfaboard/mfaboard/views"
 )
 
 // The actions on one account's card: move, assign, due date, comment,
@@ -45,6 +48,77 @@ func (s *Server) onCard(act cardAction) echo.HandlerFunc {
 		after, err := act(c, on)
 		return s.answer(c, on, after, err)
 	}
+}
+
+// Every card action answers the same three ways:
+//   - htmx: the fragment it targets as it now stands (the card on the
+//     board, #work on the account page), carrying the sentence when the
+//     action was refused (400, 403) or lost a race (409);
+//   - a plain form that succeeded: 303 back to where the person was (PRG);
+//   - a plain form that was refused: that same page, rendered with the
+//     sentence, at the refusal's status.
+//
+// An unknown account (404) and internal errors go to the error handler.
+
+// answer ends a card action; err is nil when it was done, and after the
+// card as the action left it (nil: read it).
+func (s *Server) answer(c echo.Context, on cardRef, after *pg.BoardCard, err error) error {
+	status, notice, ok := refusalOf(err)
+	if !ok {
+		return err
+	}
+	t, id := on.tenant, on.account
+	back := backURL(c, accountPath(t, id))
+	if isHTMX(c) {
+		switch target := c.Request().Header.Get("HX-Target"); {
+		case target == "work":
+			w, werr := s.workFragment(c, t, id)
+			if werr != nil {
+				return werr
+			}
+			w.Notice = notice
+			if err != nil {
+				keepTyped(c, &w.Request)
+			}
+			return render(c, status, views.AccountWorkSection(w))
+		case strings.HasPrefix(target, "card-"):
+			if after == nil {
+				bc, cerr := s.store.BoardCard(on.ctx, t.ID, id, time.Now().UTC())
+				if cerr != nil {
+					return cerr
+				}
+				after = &bc
+			}
+			v := cardView(on.actor, t.ID, back, inventory.CanBulkEdit(on.actor) == nil, *after)
+			v.Notice = notice
+			return render(c, status, views.BoardCard(v))
+		}
+	}
+	return s.backTo(c, t, back, err, func(status int, notice views.Notice) error {
+		return s.renderAccount(c, t, id, status, notice)
+	})
+}
+
+// backTo ends a plain form's action: done (err nil), 303 back to where the
+// person was (PRG); refused, that page again with the sentence at the
+// refusal's status: the board when the form was on it, else refused's page.
+// An error that is no refusal goes to the error handler.
+func (s *Server) backTo(c echo.Context, t pg.Tenant, back string, err error, refused func(int, views.Notice) error) error {
+	status, notice, ok := refusalOf(err)
+	switch {
+	case !ok:
+		return err
+	case err == nil:
+		return c.Redirect(http.StatusSeeOther, back)
+	}
+	if u, perr := url.Parse(back); perr == nil && u.Path == "/board" {
+		v, berr := s.boardPage(c, t, u.Query(), notice)
+		if berr != nil {
+			return err // the board itself cannot be shown: the sentence alone
+		}
+		return render(c, status, views.Board(v))
+	}
+	return refused(status, notice)
 }
 
 // cardMove serves POST /accounts/:id/move (to, version, reason).
@@ -124,11 +198,11 @@ func (s *Server) cardOverride(c echo.Context, on cardRef) (*pg.BoardCard, error)
 	if err := inventory.CanOverride(on.actor); err != nil {
 		return nil, err
 	}
-	category, err := formCategory(strings.TrimSpace(c.FormValue("category")))
+	category, err := formEnum("category", strings.TrimSpace(c.FormValue("category")), inventory.Categories)
 	if err != nil {
 		return nil, err
 	}
-	path, err := formPath(strings.TrimSpace(c.FormValue("path")))
+	path, err := formEnum("path", strings.TrimSpace(c.FormValue("path")), inventory.Paths)
 	if err != nil {
 		return nil, err
 	}

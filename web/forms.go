@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,8 +14,37 @@ import (
 	"github.com/mfaboard/mfaboard/inventory/pg"
 )
 
-// Reading the board's forms: every field a person typed or a page sent is
+// Reading forms and URLs: every field a person typed or a page sent is
 // checked here and refused with a sentence, never guessed at.
+
+// pageNumber reads the page of a paged list: 1, 2, 3, …; "" is the first.
+func pageNumber(raw string) (int, error) {
+	if raw == "" {
+		return 1, nil
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < 1 {
+		return 0, inventory.Errorf(inventory.EINVALID, "page %q is not a page number: use 1, 2, 3, …", raw)
+	}
+	return n, nil
+}
+
+// pagedURL is a page of the list at path, under the filters of q.
+func pagedURL(path string, q url.Values, page int) string {
+	out := url.Values{}
+	for k, vs := range q {
+		if k != "page" && len(vs) > 0 && vs[0] != "" {
+			out.Set(k, vs[0])
+		}
+	}
+	if page > 1 {
+		out.Set("page", strconv.Itoa(page))
+	}
+	if len(out) == 0 {
+		return path
+	}
+	return path + "?" + out.Encode()
+}
 
 // formVersion is the card version the form was rendered with: the store
 // refuses a change made on a stale one (409) instead of overwriting.
@@ -32,7 +62,12 @@ func formVersion(c echo.Context) (int64, error) {
 
 // formDate reads a yyyy-mm-dd date field; "" is the zero time.
 func formDate(c echo.Context, field, what string) (time.Time, error) {
-	raw := strings.TrimSpace(c.FormValue(field))
+	return parseDay(strings.TrimSpace(c.FormValue(field)), what)
+}
+
+// parseDay reads a yyyy-mm-dd date, as a date input sends it, that what
+// names in the sentence refusing it; "" is the zero time.
+func parseDay(raw, what string) (time.Time, error) {
 	if raw == "" {
 		return time.Time{}, nil
 	}
@@ -58,38 +93,61 @@ func formStatus(c echo.Context, field string) (inventory.Status, error) {
 	return inventory.ParseStatus(strings.TrimSpace(c.FormValue(field)))
 }
 
-// formPath reads a remediation path; "" is no path.
-func formPath(raw string) (inventory.Path, error) {
-	if raw == "" {
-		return "", nil
-	}
-	for _, p := range inventory.Paths {
-		if string(p) == raw {
-			return p, nil
-		}
-	}
-	return "", inventory.Errorf(inventory.EINVALID, "Unknown path %q: use %s.", raw, joinEnum(inventory.Paths))
+// formEnum reads one of an enum's values (oneOf); "" is none.
+func formEnum[T ~string](what, raw string, values []T) (T, error) {
+	return T(raw), oneOf(what, raw, values)
 }
 
-// formCategory reads a category; "" is no category.
-func formCategory(raw string) (inventory.Category, error) {
-	if raw == "" {
-		return "", nil
+// oneOf accepts "" or one of an enum's values, and refuses anything else
+// with a sentence in which what names the enum.
+func oneOf[T ~string](what, raw string, values []T) error {
+	if raw == "" || slices.Contains(values, T(raw)) {
+		return nil
 	}
-	for _, cat := range inventory.Categories {
-		if string(cat) == raw {
-			return cat, nil
-		}
-	}
-	return "", inventory.Errorf(inventory.EINVALID, "Unknown category %q: use %s.", raw, joinEnum(inventory.Categories))
-}
-
-func joinEnum[T ~string](values []T) string {
 	words := make([]string, len(values))
 	for i, v := range values {
 		words[i] = string(v)
 	}
-	return strings.Join(words, ", ")
+	return inventory.Errorf(inventory.EINVALID, "Unknown %s %q: use %s.", what, raw, strings.Join(words, ", "))
+}
+
+// bulkAction reads what to change; at least one thing must change.
+func bulkAction(c echo.Context) (pg.BulkAction, error) {
+	var a pg.BulkAction
+	switch v := strings.TrimSpace(c.FormValue("set_assign")); v {
+	case "":
+	case "none":
+		nobody := ""
+		a.Assign = &nobody
+	default:
+		a.Assign = &v
+	}
+	if v := strings.TrimSpace(c.FormValue("set_path")); v != "" {
+		p, err := formEnum("path", v, inventory.Paths)
+		if err != nil {
+			return a, err
+		}
+		a.Path = &p
+	}
+	due, err := formDate(c, "set_due", "due date")
+	if err != nil {
+		return a, err
+	}
+	if !due.IsZero() {
+		a.DueDate = &due
+	}
+	if v := strings.TrimSpace(c.FormValue("set_move")); v != "" {
+		st, err := inventory.ParseStatus(v)
+		if err != nil {
+			return a, err
+		}
+		a.MoveTo = &st
+	}
+	a.Reason = strings.TrimSpace(c.FormValue("reason"))
+	if a.Assign == nil && a.Path == nil && a.DueDate == nil && a.MoveTo == nil {
+		return a, inventory.Errorf(inventory.EINVALID, "Choose what the bulk edit changes: an assignee, a path, a due date or a column.")
+	}
+	return a, nil
 }
 
 // isHTMX reports an htmx request, which wants a fragment, not a page.
