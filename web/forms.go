@@ -95,7 +95,10 @@ func formStatus(c echo.Context, field string) (inventory.Status, error) {
 
 // formEnum reads one of an enum's values (oneOf); "" is none.
 func formEnum[T ~string](what, raw string, values []T) (T, error) {
-	return T(raw), oneOf(what, raw, values)
+	if err := oneOf(what, raw, values); err != nil {
+		return "", err
+	}
+	return T(raw), nil
 }
 
 // oneOf accepts "" or one of an enum's values, and refuses anything else
