@@ -70,7 +70,6 @@ type LaneView struct {
 // BoardPage is GET /board.
 type BoardPage struct {
 	Page
-	Synced  bool
 	Query   string
 	Filters []Filter
 	Mine    bool
@@ -168,7 +167,6 @@ type TimelineEntry struct {
 // ExceptionsPage is GET /exceptions.
 type ExceptionsPage struct {
 	Page
-	Synced   bool
 	Requests []ExceptionView
 	Expiring []ExceptionView
 	Granted  []ExceptionView

@@ -35,7 +35,7 @@ func sampleBoard() views.BoardPage {
 		ComplianceLabel: "At risk", Version: 3, Due: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC), Overdue: true,
 		Notice: views.Notice{Text: "This card was changed by Dana at 14:02 after you opened it.", Tone: "warn"}}
 	return views.BoardPage{
-		Page: views.Page{Title: "Board", Nav: "board", User: "Eli", Role: "engineer"}, Synced: true,
+		Page: views.Page{Title: "Board", Nav: "board", User: "Eli", Role: "engineer"},
 		Columns: []views.ColumnView{
 			{Status: "triage", Label: "Triage"},
 			{Status: "planned", Label: "Planned", Total: 120, Cards: []views.CardView{mine, theirs},

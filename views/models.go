@@ -64,7 +64,6 @@ type AccountsList struct {
 	PrevURL string // "" when on the first page
 	NextURL string // "" when on the last page
 	Ready   bool
-	Synced  bool // false when no tenant has been synced yet
 }
 
 // Tile is one headline figure.

@@ -73,10 +73,7 @@ func statusWords(v string) string {
 	if v == "" {
 		return "nothing"
 	}
-	if _, err := inventory.ParseStatus(v); err == nil {
-		return inventory.Status(v).Label()
-	}
-	return v
+	return valueWords(v)
 }
 
 // dayWords is a stored 2006-01-02 date in words.

@@ -64,19 +64,24 @@ func (o *oidcClient) oauth2Config(p *oidc.Provider) *oauth2.Config {
 	}
 }
 
-// oidcUnavailable is what a person reads when the provider cannot be used.
-const oidcUnavailable = "Sign-in with Microsoft is not available right now. Try again in a moment, or sign in with your e-mail and password."
+// The refusals of a sign-in with Microsoft that never reached the provider:
+// none is set up, or it cannot be used now.
+var (
+	errNoOIDC          = inventory.Errorf(inventory.ENOTFOUND, "Sign-in with Microsoft is not set up on this server.")
+	errOIDCUnavailable = inventory.Errorf(codeUnavailable,
+		"Sign-in with Microsoft is not available right now. Try again in a moment, or sign in with your e-mail and password.")
+)
 
 // oidcStart serves GET /auth/oidc/start: remember a fresh state, nonce and
 // PKCE verifier in the session and send the browser to the provider.
 func (s *Server) oidcStart(c echo.Context) error {
 	if s.oidc == nil {
-		return echo.NewHTTPError(http.StatusNotFound, "Sign-in with Microsoft is not set up on this server.")
+		return errNoOIDC
 	}
 	p, err := s.oidc.discover(c.Request().Context())
 	if err != nil {
 		s.log.Warn("OIDC discovery failed", "err", err)
-		return echo.NewHTTPError(http.StatusServiceUnavailable, oidcUnavailable)
+		return errOIDCUnavailable
 	}
 	state, nonce, verifier := randomToken(), randomToken(), oauth2.GenerateVerifier()
 	ctx := c.Request().Context()
@@ -102,7 +107,7 @@ type idClaims struct {
 // role, record the user and sign them in.
 func (s *Server) oidcCallback(c echo.Context) error {
 	if s.oidc == nil {
-		return echo.NewHTTPError(http.StatusNotFound, "Sign-in with Microsoft is not set up on this server.")
+		return errNoOIDC
 	}
 	ctx := c.Request().Context()
 	state := s.sessions.PopString(ctx, sessionOIDCState)
@@ -112,33 +117,33 @@ func (s *Server) oidcCallback(c echo.Context) error {
 	q := c.QueryParams()
 	if state == "" || subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(state)) != 1 {
 		s.recordFailedSignIn(c, "", "", "oidc: state did not match")
-		return echo.NewHTTPError(http.StatusBadRequest, "This sign-in with Microsoft could not be checked (it was started elsewhere, or too long ago). Please start again.")
+		return inventory.Errorf(inventory.EINVALID, "This sign-in with Microsoft could not be checked (it was started elsewhere, or too long ago). Please start again.")
 	}
 	if e := q.Get("error"); e != "" {
 		s.recordFailedSignIn(c, "", "", "oidc: provider refused: "+clip(e, 100))
-		return echo.NewHTTPError(http.StatusUnauthorized, "Microsoft did not sign you in ("+clip(e, 100)+"). Please try again or ask your administrator.")
+		return inventory.Errorf(codeUnauthenticated, "Microsoft did not sign you in (%s). Please try again or ask your administrator.", clip(e, 100))
 	}
 	p, err := s.oidc.discover(ctx)
 	if err != nil {
 		s.log.Warn("OIDC discovery failed", "err", err)
-		return echo.NewHTTPError(http.StatusServiceUnavailable, oidcUnavailable)
+		return errOIDCUnavailable
 	}
 	tok, err := s.oidc.oauth2Config(p).Exchange(ctx, q.Get("code"), oauth2.VerifierOption(verifier))
 	if err != nil {
 		s.log.Warn("OIDC code exchange failed", "err", err)
 		s.recordFailedSignIn(c, "", "", "oidc: code exchange failed")
-		return echo.NewHTTPError(http.StatusUnauthorized, "Microsoft's answer to this sign-in could not be used. Please start again.")
+		return inventory.Errorf(codeUnauthenticated, "Microsoft's answer to this sign-in could not be used. Please start again.")
 	}
 	raw, _ := tok.Extra("id_token").(string)
 	idt, err := p.Verifier(&oidc.Config{ClientID: s.oidc.cfg.ClientID}).Verify(ctx, raw)
 	if err != nil {
 		s.log.Warn("OIDC ID token refused", "err", err)
 		s.recordFailedSignIn(c, "", "", "oidc: ID token refused")
-		return echo.NewHTTPError(http.StatusUnauthorized, "Microsoft's answer to this sign-in could not be verified. Please start again.")
+		return inventory.Errorf(codeUnauthenticated, "Microsoft's answer to this sign-in could not be verified. Please start again.")
 	}
 	if nonce == "" || subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(nonce)) != 1 {
 		s.recordFailedSignIn(c, "", "", "oidc: nonce did not match")
-		return echo.NewHTTPError(http.StatusUnauthorized, "This sign-in with Microsoft could not be checked (its nonce did not match). Please start again.")
+		return inventory.Errorf(codeUnauthenticated, "This sign-in with Microsoft could not be checked (its nonce did not match). Please start again.")
 	}
 	var cl idClaims
 	if err := idt.Claims(&cl); err != nil {
@@ -150,12 +155,12 @@ func (s *Server) oidcCallback(c echo.Context) error {
 	}
 	if email == "" {
 		s.recordFailedSignIn(c, "", "", "oidc: no e-mail claim")
-		return echo.NewHTTPError(http.StatusForbidden, "Microsoft sent no e-mail address for your account, so mfaboard cannot tell who you are: ask your administrator to add the email claim to the app's ID token.")
+		return inventory.Errorf(inventory.EFORBIDDEN, "Microsoft sent no e-mail address for your account, so mfaboard cannot tell who you are: ask your administrator to add the email claim to the app's ID token.")
 	}
 	role, ok := s.oidc.cfg.roleFromClaims(cl.Roles, cl.Groups)
 	if !ok {
 		s.recordFailedSignIn(c, "", email, "oidc: no mfaboard role")
-		return echo.NewHTTPError(http.StatusForbidden, "Your Microsoft account has no mfaboard role: ask your administrator to give you SecurityLead, Engineer or Management in Entra ID.")
+		return inventory.Errorf(inventory.EFORBIDDEN, "Your Microsoft account has no mfaboard role: ask your administrator to give you SecurityLead, Engineer or Management in Entra ID.")
 	}
 	u, err := s.store.UpsertOIDCUser(ctx, idt.Subject, email, cl.Name, role)
 	if err != nil {
@@ -164,7 +169,7 @@ func (s *Server) oidcCallback(c echo.Context) error {
 	}
 	if u.Disabled {
 		s.recordFailedSignIn(c, u.ID, u.Email, "oidc: account disabled")
-		return echo.NewHTTPError(http.StatusForbidden, "Your mfaboard account is disabled. Ask a security lead to enable it.")
+		return inventory.Errorf(inventory.EFORBIDDEN, "Your mfaboard account is disabled. Ask a security lead to enable it.")
 	}
 	if err := s.startSession(ctx, u); err != nil {
 		return fmt.Errorf("oidc callback: start session: %w", err)

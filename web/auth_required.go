@@ -11,6 +11,28 @@ import (
 // signInSentence is what a client without a session reads.
 const signInSentence = "Sign in to use mfaboard: your session is missing or has ended."
 
+// publicPath says which paths answer without a session: the sign-in pages,
+// the OIDC round trip, assets and the health check. Everything else, the
+// routes added later included, needs a signed-in user.
+func publicPath(path string) bool {
+	return path == "/login" || path == "/logout" || strings.HasPrefix(path, "/auth/") || withoutSession(path)
+}
+
+// useAuth installs sessions, the signed-in user and the sign-in
+// requirement, after cross-origin protection and the timeout.
+func (s *Server) useAuth(e *echo.Echo) {
+	e.Use(s.loadSession, s.loadUser)
+	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
+		guarded := requireSignIn(next)
+		return func(c echo.Context) error {
+			if publicPath(c.Request().URL.Path) {
+				return next(c)
+			}
+			return guarded(c)
+		}
+	})
+}
+
 // requireSignIn lets through requests with a session; the others are sent
 // to /login (browsers) or get 401 (everything else). Applied to every route
 // but /login, /auth/*, /static/* and /healthz.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/url"
 	"strconv"
 	"strings"
@@ -36,16 +37,8 @@ func parseBoardQuery(q url.Values, tenantID string, viewer inventory.Actor, now 
 		Category: q.Get("category"), Path: q.Get("path"), Compliance: q.Get("compliance"),
 		Marker: q.Get("marker"), Assignee: q.Get("assignee"), Now: now,
 	}
-	if _, err := formCategory(f.Category); err != nil {
-		return bq, err
-	}
-	if _, err := formPath(f.Path); err != nil {
-		return bq, err
-	}
-	if err := oneOf("verdict", f.Compliance, inventory.Compliances); err != nil {
-		return bq, err
-	}
-	if err := oneOf("marker", f.Marker, inventory.Markers); err != nil {
+	if err := cmp.Or(oneOf("category", f.Category, inventory.Categories), oneOf("path", f.Path, inventory.Paths),
+		oneOf("verdict", f.Compliance, inventory.Compliances), oneOf("marker", f.Marker, inventory.Markers)); err != nil {
 		return bq, err
 	}
 	if q.Get("mine") == "1" {
@@ -80,19 +73,6 @@ func parseBoardQuery(q url.Values, tenantID string, viewer inventory.Actor, now 
 	}
 	bq.Filter = f
 	return bq, nil
-}
-
-// oneOf accepts "" or one of values.
-func oneOf[T ~string](what, v string, values []T) error {
-	if v == "" {
-		return nil
-	}
-	for _, x := range values {
-		if string(x) == v {
-			return nil
-		}
-	}
-	return inventory.Errorf(inventory.EINVALID, "Unknown %s %q: use %s.", what, v, joinEnum(values))
 }
 
 // boardURL is the board with the filter of base plus extra (extra's ""

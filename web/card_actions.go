@@ -1,128 +1,273 @@
 package web
 
 import (
+	"context"
+	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/inventory/pg"
+	"github.com/mfaboard/mfaboard/views"
 )
 
-// The card's own actions: move, assign, due date, comment. Each is a thin
-// parse → store → answer; the store checks the permission (inventory.CanMove
-// and the rest) inside its transaction, against the card as it is then, and
-// refuses a stale version with a 409.
+// The actions on one account's card: move, assign, due date, comment,
+// override, and a technical exception's request and decision. Each is a
+// thin parse → store; onCard does the rest. The store checks the permission
+// (inventory.CanMove and the rest) inside its transaction, against the card
+// as it is then, and refuses a stale version with a 409.
 
-// maxReasonLength is the most characters a move's reason may have.
-const maxReasonLength = inventory.MaxReasonLength
+// Limits of the free text the card's forms take.
+const (
+	maxReasonLength         = inventory.MaxReasonLength // a move's reason
+	maxOverrideReasonLength = inventory.MaxReasonLength // an override's reason
+)
 
-// cardMove serves POST /accounts/:id/move (to, version, reason).
-func (s *Server) cardMove(c echo.Context) error {
-	t, err := s.postedTenant(c)
-	if err != nil {
+// cardAction is one action on a card. It returns the card as the store left
+// it, or nil for the card to be read again: an action that returns none, or
+// whose reassessment changed the verdict.
+type cardAction func(c echo.Context, on cardRef) (*pg.BoardCard, error)
+
+// cardRef is the card an action is on, and who acts.
+type cardRef struct {
+	ctx     context.Context
+	actor   inventory.Actor
+	tenant  inventory.Tenant
+	account string
+}
+
+// onCard serves the route of a card action: on the account in the path, in
+// the tenant the form was rendered for (postedTenant), answered as every
+// card action is (answer).
+func (s *Server) onCard(act cardAction) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		on := cardRef{ctx: c.Request().Context(), actor: actorOf(c), tenant: tenantOf(c), account: accountParam(c)}
+		after, err := act(c, on)
+		return s.answer(c, on, after, err)
+	}
+}
+
+// Every card action answers the same three ways:
+//   - htmx: the fragment it targets as it now stands (the card on the
+//     board, #work on the account page), carrying the sentence when the
+//     action was refused (400, 403) or lost a race (409);
+//   - a plain form that succeeded: 303 back to where the person was (PRG);
+//   - a plain form that was refused: that same page, rendered with the
+//     sentence, at the refusal's status.
+//
+// An unknown account (404) and internal errors go to the error handler.
+
+// answer ends a card action; err is nil when it was done, and after the
+// card as the action left it (nil: read it).
+func (s *Server) answer(c echo.Context, on cardRef, after *pg.BoardCard, err error) error {
+	status, notice, ok := refusalOf(err)
+	if !ok {
 		return err
 	}
-	id := accountParam(c)
-	err = func() error {
-		to, err := formStatus(c, "to")
-		if err != nil {
-			return err
+	t, id := on.tenant, on.account
+	back := backURL(c, accountPath(t, id))
+	if isHTMX(c) {
+		switch target := c.Request().Header.Get("HX-Target"); {
+		case target == "work":
+			w, werr := s.workFragment(c, t, id)
+			if werr != nil {
+				return werr
+			}
+			w.Notice = notice
+			if err != nil {
+				keepTyped(c, &w.Request)
+			}
+			return render(c, status, views.AccountWorkSection(w))
+		case strings.HasPrefix(target, "card-"):
+			if after == nil {
+				bc, cerr := s.store.BoardCard(on.ctx, t.ID, id, time.Now().UTC())
+				if cerr != nil {
+					return cerr
+				}
+				after = &bc
+			}
+			v := cardView(on.actor, t.ID, back, inventory.CanBulkEdit(on.actor) == nil, *after)
+			v.Notice = notice
+			return render(c, status, views.BoardCard(v))
 		}
-		version, err := formVersion(c)
-		if err != nil {
-			return err
+	}
+	return s.backTo(c, t, back, err, func(status int, notice views.Notice) error {
+		return s.renderAccount(c, t, id, status, notice)
+	})
+}
+
+// backTo ends a plain form's action: done (err nil), 303 back to where the
+// person was (PRG); refused, that page again with the sentence at the
+// refusal's status: the board when the form was on it, else refused's page.
+// An error that is no refusal goes to the error handler.
+func (s *Server) backTo(c echo.Context, t inventory.Tenant, back string, err error, refused func(int, views.Notice) error) error {
+	status, notice, ok := refusalOf(err)
+	switch {
+	case !ok:
+		return err
+	case err == nil:
+		return c.Redirect(http.StatusSeeOther, back)
+	}
+	if u, perr := url.Parse(back); perr == nil && u.Path == "/board" {
+		v, berr := s.boardPage(c, t, u.Query(), notice)
+		if berr != nil {
+			return err // the board itself cannot be shown: the sentence alone
 		}
-		reason, err := formReason(c)
-		if err != nil {
-			return err
-		}
-		ctx := c.Request().Context()
-		before, err := s.store.Card(ctx, t.ID, id)
-		if err != nil {
-			return err
-		}
-		if _, err := s.store.MoveCard(ctx, actorOf(c), t.ID, id, to, version, reason); err != nil {
-			return err
-		}
-		// Revoking a granted exception ends it: the verdict loses its
-		// "excepted" at once, not at the next sync.
-		if before.Status == inventory.ExceptionGranted {
-			return s.reassessAfter(c, t.ID)
-		}
-		return nil
-	}()
-	return s.answer(c, t, id, err, nil)
+		return render(c, status, views.Board(v))
+	}
+	return refused(status, notice)
+}
+
+// cardMove serves POST /accounts/:id/move (to, version, reason).
+func (s *Server) cardMove(c echo.Context, on cardRef) (*pg.BoardCard, error) {
+	to, err := formStatus(c, "to")
+	if err != nil {
+		return nil, err
+	}
+	version, err := formVersion(c)
+	if err != nil {
+		return nil, err
+	}
+	reason, err := formText(c, "reason", "A reason", maxReasonLength)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now().UTC()
+	before, err := s.store.BoardCard(on.ctx, on.tenant.ID, on.account, now)
+	if err != nil {
+		return nil, err
+	}
+	moved, err := s.store.MoveCard(on.ctx, on.actor, on.tenant.ID, on.account, to, version, reason)
+	if err != nil {
+		return nil, err
+	}
+	// Revoking a granted exception ends it: the verdict loses its
+	// "excepted" at once, not at the next sync.
+	if before.Status == inventory.ExceptionGranted {
+		s.reassessAfter(c, on.tenant.ID)
+		return nil, nil
+	}
+	after := before.With(moved, now)
+	return &after, nil
 }
 
 // cardAssign serves POST /accounts/:id/assign (assignee: a user id, "" for
 // nobody; version).
-func (s *Server) cardAssign(c echo.Context) error {
-	t, err := s.postedTenant(c)
+func (s *Server) cardAssign(c echo.Context, on cardRef) (*pg.BoardCard, error) {
+	version, err := formVersion(c)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	id := accountParam(c)
-	err = func() error {
-		version, err := formVersion(c)
-		if err != nil {
-			return err
-		}
-		assignee := strings.TrimSpace(c.FormValue("assignee"))
-		_, err = s.store.Assign(c.Request().Context(), actorOf(c), t.ID, id, assignee, version)
-		return err
-	}()
-	return s.answer(c, t, id, err, nil)
+	assignee := strings.TrimSpace(c.FormValue("assignee"))
+	_, err = s.store.Assign(on.ctx, on.actor, on.tenant.ID, on.account, assignee, version)
+	return nil, err
 }
 
 // cardDue serves POST /accounts/:id/due (due: yyyy-mm-dd, "" clears it;
 // version).
-func (s *Server) cardDue(c echo.Context) error {
-	t, err := s.postedTenant(c)
+func (s *Server) cardDue(c echo.Context, on cardRef) (*pg.BoardCard, error) {
+	version, err := formVersion(c)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	id := accountParam(c)
-	err = func() error {
-		version, err := formVersion(c)
-		if err != nil {
-			return err
-		}
-		due, err := formDate(c, "due", "due date")
-		if err != nil {
-			return err
-		}
-		_, err = s.store.SetDueDate(c.Request().Context(), actorOf(c), t.ID, id, due, version)
-		return err
-	}()
-	return s.answer(c, t, id, err, nil)
+	due, err := formDate(c, "due", "due date")
+	if err != nil {
+		return nil, err
+	}
+	_, err = s.store.SetDueDate(on.ctx, on.actor, on.tenant.ID, on.account, due, version)
+	return nil, err
 }
 
 // cardComment serves POST /accounts/:id/comment (text). A comment changes
 // no state, so it names no version: it can never be stale.
-func (s *Server) cardComment(c echo.Context) error {
-	t, err := s.postedTenant(c)
+func (s *Server) cardComment(c echo.Context, on cardRef) (*pg.BoardCard, error) {
+	text, err := inventory.ValidateComment(c.FormValue("text"))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	id := accountParam(c)
-	err = func() error {
-		text, err := inventory.ValidateComment(c.FormValue("text"))
-		if err != nil {
-			return err
-		}
-		return s.store.Comment(c.Request().Context(), actorOf(c), t.ID, id, text)
-	}()
-	return s.answer(c, t, id, err, nil)
+	return nil, s.store.Comment(on.ctx, on.actor, on.tenant.ID, on.account, text)
 }
 
-// formReason reads the optional reason given with a move.
-func formReason(c echo.Context) (string, error) {
-	reason := strings.TrimSpace(c.FormValue("reason"))
-	if n := len([]rune(reason)); n > maxReasonLength {
-		return "", inventory.Errorf(inventory.EINVALID, "A reason can be at most %d characters; this one has %d.", maxReasonLength, n)
+// cardOverride serves POST /accounts/:id/override (category, path, reason):
+// a security lead's answer that wins over the automatic one. Both empty
+// removes the override. The verdict is reassessed at once.
+func (s *Server) cardOverride(c echo.Context, on cardRef) (*pg.BoardCard, error) {
+	if err := inventory.CanOverride(on.actor); err != nil {
+		return nil, err
 	}
-	return reason, nil
+	category, err := formEnum("category", strings.TrimSpace(c.FormValue("category")), inventory.Categories)
+	if err != nil {
+		return nil, err
+	}
+	path, err := formEnum("path", strings.TrimSpace(c.FormValue("path")), inventory.Paths)
+	if err != nil {
+		return nil, err
+	}
+	reason, err := formText(c, "reason", "A reason", maxOverrideReasonLength)
+	if err != nil {
+		return nil, err
+	}
+	if (category != "" || path != "") && reason == "" {
+		return nil, inventory.Errorf(inventory.EINVALID, "An override needs a reason: say why the automatic answer is wrong for this account.")
+	}
+	o := inventory.Override{Category: category, Path: path, Author: on.actor.Name, Reason: reason}
+	if err := s.store.SetOverrideAs(on.ctx, on.actor, on.tenant.ID, on.account, o); err != nil {
+		return nil, err
+	}
+	s.reassessAfter(c, on.tenant.ID)
+	return nil, nil
+}
+
+// exceptionRequest serves POST /accounts/:id/exception (justification,
+// controls, expiry, version): an engineer or security lead asks for a
+// technical exception. Every problem with the form is named in one
+// sentence, and what was typed is kept (keepTyped).
+func (s *Server) exceptionRequest(c echo.Context, on cardRef) (*pg.BoardCard, error) {
+	version, err := formVersion(c)
+	if err != nil {
+		return nil, err
+	}
+	expiry, err := formDate(c, "expiry", "expiry")
+	if err != nil {
+		return nil, err
+	}
+	// The store checks, in this order, the version, who may ask, and the
+	// request itself (ExceptionRequest.Validate).
+	r := inventory.ExceptionRequest{Justification: c.FormValue("justification"), CompensatingControls: c.FormValue("controls"), Expiry: expiry}
+	_, err = s.store.RequestException(on.ctx, on.actor, on.tenant.ID, on.account, r, version, time.Now().UTC())
+	return nil, err
+}
+
+// exceptionDecide serves POST /accounts/:id/exception/decide (decision:
+// grant or reject, note, version): a security lead who did not request it
+// decides. A grant makes the account excepted at once (reassessed).
+func (s *Server) exceptionDecide(c echo.Context, on cardRef) (*pg.BoardCard, error) {
+	var grant bool
+	switch d := c.FormValue("decision"); d {
+	case "grant":
+		grant = true
+	case "reject":
+	default:
+		return nil, inventory.Errorf(inventory.EINVALID, "Unknown decision %q: grant or reject the exception.", d)
+	}
+	version, err := formVersion(c)
+	if err != nil {
+		return nil, err
+	}
+	note, err := formText(c, "note", "A decision note", inventory.MaxCommentLength)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.store.DecideException(on.ctx, on.actor, on.tenant.ID, on.account, grant, note, version); err != nil {
+		return nil, err
+	}
+	if grant {
+		s.reassessAfter(c, on.tenant.ID)
+	}
+	return nil, nil
 }
 
 // reassessAfter applies the rules again to the tenant after a person's
@@ -130,10 +275,9 @@ func formReason(c echo.Context) (string, error) {
 // exception), so the verdict shows it at once. The decision itself is
 // recorded by then: a failure here is logged, not reported as a failed
 // action, and the next sync brings the verdict up to date.
-func (s *Server) reassessAfter(c echo.Context, tenantID string) error {
+func (s *Server) reassessAfter(c echo.Context, tenantID string) {
 	if _, err := s.store.Reassess(c.Request().Context(), tenantID, time.Now().UTC()); err != nil {
 		s.log.Error("reassess after a decision failed", "tenant", tenantID, "err", err,
 			"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
 	}
-	return nil
 }

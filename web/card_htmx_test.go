@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -119,5 +120,39 @@ func TestPlainFormConflictOnTheBoardRendersTheBoard(t *testing.T) {
 	}
 	if doc.Find(`[data-testid="column"][data-status="in_progress"] [data-account="a-01"]`).Length() != 1 {
 		t.Error("the board does not show the card where it now stands")
+	}
+}
+
+// The card an htmx move answers with is the card the board then shows, to
+// the letter: its column, version, due date, overdue mark, days in the
+// column and markers, built from the card the store's move returned.
+func TestHTMXMoveAnswersWithTheBoardsCard(t *testing.T) {
+	f := newBoardFixture(t, 2)
+	c := f.plan(t, "a-01", "eng")
+	c, err := f.store.SetDueDate(t.Context(), f.actor("lead"), tenantA, "a-01", time.Now().AddDate(0, 0, -2), c.Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	board := f.url("/board?tenant=" + tenantA)
+	card := `[data-testid="card"]#card-a-01`
+	back := page(t, f.clients["eng"], board, http.StatusOK).Find(card+` input[name="back"]`).AttrOr("value", "")
+	form := url.Values{"tenant": {tenantA}, "to": {"in_progress"}, "version": {version(c)}, "back": {back}}
+	resp, body := send(t, f.clients["eng"], http.MethodPost, f.url("/accounts/a-01/move"), form, asHTMX("card-a-01"))
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("htmx move: %d\n%s", resp.StatusCode, excerpt(body))
+	}
+	answered, err := goquery.OuterHtml(fragment(t, body).Find(card))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown, err := goquery.OuterHtml(page(t, f.clients["eng"], board, http.StatusOK).Find(card))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if answered != shown {
+		t.Errorf("the answered card differs from the board's:\n%s\n%s", answered, shown)
+	}
+	if !strings.Contains(answered, `data-status="in_progress"`) || !says(answered, "overdue") {
+		t.Errorf("the answered card is not the moved, overdue card:\n%s", answered)
 	}
 }

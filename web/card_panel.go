@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -77,6 +78,26 @@ func (s *Server) accountWork(c echo.Context, t inventory.Tenant, id string, o *i
 	}
 	w.TimelineMore = total > len(events)
 	return w, nil
+}
+
+// keepTyped puts what was typed into the exception form back into it, so
+// that a refused request does not have to be typed twice.
+func keepTyped(c echo.Context, f *views.ExceptionForm) {
+	f.Justification, f.CompensatingControls = c.FormValue("justification"), c.FormValue("controls")
+	f.Expiry = strings.TrimSpace(c.FormValue("expiry"))
+}
+
+// workFragment is the account page's #work part on its own.
+func (s *Server) workFragment(c echo.Context, t inventory.Tenant, id string) (views.AccountWork, error) {
+	var o *inventory.Override
+	if inventory.CanOverride(actorOf(c)) == nil {
+		d, err := s.store.Account(c.Request().Context(), t.ID, id)
+		if err != nil {
+			return views.AccountWork{}, err
+		}
+		o = d.Override
+	}
+	return s.accountWork(c, t, id, o)
 }
 
 // openException is the account's pending or granted exception, nil when

@@ -19,10 +19,7 @@ import (
 // webhook URL, which is a secret and never written into a page.
 func (s *Server) deliverySave(c echo.Context) error {
 	ctx := c.Request().Context()
-	t, err := s.postedTenant(c)
-	if err != nil {
-		return err
-	}
+	t := tenantOf(c)
 	old, err := s.store.DeliverySettings(ctx, t.ID)
 	if err != nil {
 		return err

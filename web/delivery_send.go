@@ -18,10 +18,7 @@ import (
 // again as it records the outcome.
 func (s *Server) deliverySendNow(c echo.Context) error {
 	ctx := c.Request().Context()
-	t, err := s.postedTenant(c)
-	if err != nil {
-		return err
-	}
+	t := tenantOf(c)
 	actor, now := actorOf(c), time.Now().UTC()
 	st, r, err := s.store.DeliveryToSend(ctx, actor, t.ID, now)
 	if err != nil {

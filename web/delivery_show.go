@@ -15,13 +15,7 @@ import (
 // deliveryShow serves GET /settings/delivery: every role reads where the
 // report goes (the webhook by its host only); leads change it.
 func (s *Server) deliveryShow(c echo.Context) error {
-	t, ok, err := s.currentTenant(c)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return render(c, http.StatusOK, views.Delivery(views.DeliveryPage{Page: viewerPage(c, page(t, "Scheduled delivery", "settings"))}))
-	}
+	t := tenantOf(c)
 	st, err := s.store.DeliverySettings(c.Request().Context(), t.ID)
 	if err != nil {
 		return err
@@ -42,7 +36,7 @@ func (s *Server) deliveryShow(c echo.Context) error {
 // reaches the page: only its host and service.
 func (s *Server) deliveryView(c echo.Context, t inventory.Tenant, st inventory.DeliverySettings) views.DeliveryPage {
 	v := views.DeliveryPage{
-		Page: viewerPage(c, page(t, "Scheduled delivery", "settings")), Synced: true,
+		Page:    viewerPage(c, page(t, "Scheduled delivery", "settings")),
 		CanEdit: inventory.CanChangeSettings(actorOf(c)) == nil, Form: deliveryForm(st),
 		Where: st.Describe(), ScheduleWords: st.Schedule.String(),
 		PasswordEnv: deliver.PasswordEnv, PasswordSet: s.smtpPassword != "",

@@ -17,15 +17,8 @@ const expiringWithin = 14
 // decision, the granted exceptions ending within 14 days, and every granted
 // exception with its expiry.
 func (s *Server) exceptionList(c echo.Context) error {
-	t, ok, err := s.currentTenant(c)
-	if err != nil {
-		return err
-	}
-	v := views.ExceptionsPage{Page: viewerPage(c, page(t, "Technical exceptions", "exceptions")), Synced: ok, Within: expiringWithin}
-	if !ok {
-		return render(c, http.StatusOK, views.Exceptions(v))
-	}
-	ctx := c.Request().Context()
+	ctx, t := c.Request().Context(), tenantOf(c)
+	v := views.ExceptionsPage{Page: pageOf(c, "Technical exceptions", "exceptions"), Within: expiringWithin}
 	now := time.Now().UTC()
 	open, err := s.store.OpenExceptions(ctx, t.ID)
 	if err != nil {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -41,7 +40,7 @@ func (s *Server) requireRole(roles ...inventory.Role) echo.MiddlewareFunc {
 					return next(c)
 				}
 			}
-			return echo.NewHTTPError(http.StatusForbidden, refusal(a, roles))
+			return inventory.Errorf(inventory.EFORBIDDEN, "%s", refusal(a, roles))
 		}
 	}
 }

@@ -13,27 +13,10 @@ import (
 	"github.com/mfaboard/mfaboard/views/readiness"
 )
 
-// readinessRoutes adds the readiness view and its exports (issue 5). Every
-// signed-in role may open and export them all; the one change made here,
-// the enforcement deadline, is a security lead's.
-func (s *Server) readinessRoutes(e *echo.Echo) {
-	e.GET("/readiness", s.readinessShow)
-	e.POST("/readiness/deadline", s.readinessDeadline, s.requireRole(inventory.SecurityLead))
-	e.GET("/readiness/report.pdf", s.readinessPDF)
-	e.GET("/readiness/report.xlsx", s.readinessXLSX)
-	e.GET("/accounts.csv", s.accountsCSV)
-}
-
 // readinessShow serves GET /readiness: the verdict, when the tenant will be
 // ready, and the work behind it.
 func (s *Server) readinessShow(c echo.Context) error {
-	t, ok, err := s.currentTenant(c)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return render(c, http.StatusOK, views.Readiness(views.ReadinessPage{Page: viewerPage(c, views.Page{Title: "Readiness", Nav: "readiness"})}))
-	}
+	t := tenantOf(c)
 	r, err := s.store.Readiness(c.Request().Context(), t.ID, time.Now().UTC())
 	if err != nil {
 		return err
@@ -48,19 +31,18 @@ func (s *Server) readinessShow(c echo.Context) error {
 // or clears the tenant's enforcement deadline (a date, 2006-01-02, as the
 // date input sends it), in the tenant the page showed (postedTenant).
 func (s *Server) readinessDeadline(c echo.Context) error {
-	t, err := s.postedTenant(c)
-	if err != nil {
-		return err
-	}
+	t := tenantOf(c)
 	var day time.Time
 	if c.FormValue("clear") == "" {
 		text := strings.TrimSpace(c.FormValue("deadline"))
 		if text == "" {
 			return inventory.Errorf(inventory.EINVALID, "Choose a deadline date, or clear the deadline.")
 		}
-		if day, err = time.Parse(time.DateOnly, text); err != nil {
+		d, err := time.Parse(time.DateOnly, text)
+		if err != nil {
 			return inventory.Errorf(inventory.EINVALID, "The deadline %q is not a date: use the form's date picker, or write it as 2027-03-31.", text)
 		}
+		day = d
 	}
 	if err := s.store.SetDeadline(c.Request().Context(), actorOf(c), t.ID, day); err != nil {
 		return err

@@ -87,14 +87,7 @@ func (s *Server) accountsCSV(c echo.Context) error {
 
 // exportTenant finds the tenant to export.
 func (s *Server) exportTenant(c echo.Context) (inventory.Tenant, error) {
-	t, ok, err := s.currentTenant(c)
-	if err != nil {
-		return inventory.Tenant{}, err
-	}
-	if !ok {
-		return inventory.Tenant{}, inventory.Errorf(inventory.ENOTFOUND, "No tenant has been synced yet, so there is nothing to export.")
-	}
-	return t, nil
+	return tenantOf(c), nil
 }
 
 // exportName is a download's file name: mfaboard-<what>-<day>.<ext>.

@@ -5,8 +5,6 @@ package web
 
 import (
 	"context"
-	"errors"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -17,9 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
-	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg"
-	"github.com/mfaboard/mfaboard/static"
 	"github.com/mfaboard/mfaboard/views"
 )
 
@@ -87,21 +83,7 @@ func New(cfg Config) *Server {
 	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: 30 * time.Second}))
 	s.useAuth(e)
 
-	assets, _ := fs.Sub(static.FS, ".")
-	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", cacheForever(http.FileServerFS(filesOnly{assets})))))
-	e.GET("/healthz", s.health)
-	s.authRoutes(e)
-	e.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/accounts") })
-	e.GET("/accounts", s.accountList)
-	e.GET("/accounts/:id", s.accountShow)
-	e.GET("/runs", s.runList)
-	e.GET("/settings", s.settingsShow)
-	e.POST("/settings", s.settingsSave)
-	// --- The workflow board (issue 4): board, card actions, exceptions,
-	// audit trail. Routes in web/board_routes.go. ---
-	s.boardRoutes(e)
-	s.readinessRoutes(e) // readiness view and exports (issue 5): web/readiness.go
-	s.toolsRoutes(e)     // token check, split planner, tenant switch, delivery: web/tools_routes.go
+	s.routes(e)
 	return s
 }
 
@@ -122,56 +104,4 @@ func (s *Server) health(c echo.Context) error {
 		return c.String(http.StatusServiceUnavailable, "database unreachable\n")
 	}
 	return c.String(http.StatusOK, "ok\n")
-}
-
-// handleError is the one place errors become statuses and sentences. Only
-// internal errors are logged in full; a person never sees a stack trace.
-func (s *Server) handleError(err error, c echo.Context) {
-	if c.Response().Committed {
-		return
-	}
-	status, msg := http.StatusInternalServerError, "Something went wrong on our side. The error was logged; please try again."
-	var he *echo.HTTPError
-	switch {
-	case errors.As(err, &he):
-		status = he.Code
-		msg = http.StatusText(status)
-		if m, ok := he.Message.(string); ok && m != "" {
-			msg = m
-		}
-		if status == http.StatusNotFound && he.Message == "Not Found" {
-			msg = "There is no page at this address."
-		}
-	case errors.Is(err, context.DeadlineExceeded):
-		status, msg = http.StatusServiceUnavailable, "The request took too long and was stopped. Please try again."
-	default:
-		switch inventory.ErrorCode(err) {
-		case inventory.EINVALID:
-			status, msg = http.StatusBadRequest, inventory.ErrorMessage(err)
-		case inventory.ENOTFOUND:
-			status, msg = http.StatusNotFound, inventory.ErrorMessage(err)
-		case inventory.EFORBIDDEN:
-			status, msg = http.StatusForbidden, inventory.ErrorMessage(err)
-		case inventory.ECONFLICT:
-			status, msg = http.StatusConflict, inventory.ErrorMessage(err)
-		}
-	}
-	if status >= 500 {
-		s.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "status", status, "err", err,
-			"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
-	}
-	if c.Request().Method == http.MethodHead {
-		_ = c.NoContent(status)
-		return
-	}
-	if wantsHTML(c.Request()) {
-		_ = render(c, status, views.Error(views.ErrorPage{Page: viewerPage(c, views.Page{Title: http.StatusText(status)}), Status: status, Heading: http.StatusText(status), Message: msg}))
-		return
-	}
-	_ = c.JSON(status, map[string]string{"error": msg})
-}
-
-func wantsHTML(r *http.Request) bool {
-	accept := r.Header.Get("Accept")
-	return accept == "" || containsFold(accept, "text/html") || containsFold(accept, "*/*")
 }

@@ -15,13 +15,7 @@ import (
 
 // settingsShow serves GET /settings: everyone may read; leads may edit.
 func (s *Server) settingsShow(c echo.Context) error {
-	t, ok, err := s.currentTenant(c)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return inventory.Errorf(inventory.ENOTFOUND, "No tenant has been synced yet, so there are no settings to show.")
-	}
+	t := tenantOf(c)
 	st, err := s.store.TenantSettings(c.Request().Context(), t.ID)
 	if err != nil {
 		return err
@@ -40,10 +34,7 @@ func (s *Server) settingsShow(c echo.Context) error {
 // (postedTenant).
 func (s *Server) settingsSave(c echo.Context) error {
 	ctx := c.Request().Context()
-	t, err := s.postedTenant(c)
-	if err != nil {
-		return err
-	}
+	t := tenantOf(c)
 	old, err := s.store.TenantSettings(ctx, t.ID)
 	if err != nil {
 		return err

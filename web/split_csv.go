@@ -22,13 +22,7 @@ var splitCSVHeader = []string{
 // tenant, one row per account, for every role (management exports too; the
 // store checks it and records the export).
 func (s *Server) splitMovesCSV(c echo.Context) error {
-	t, ok, err := s.currentTenant(c)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return inventory.Errorf(inventory.ENOTFOUND, "No tenant has been synced yet, so there is no move list.")
-	}
+	t := tenantOf(c)
 	plan, err := s.store.ExportSplitPlan(c.Request().Context(), actorOf(c), t.ID)
 	if err != nil {
 		return err

@@ -14,14 +14,8 @@ import (
 // splitShow serves GET /split: the tenant split planner of the current
 // tenant, for every role.
 func (s *Server) splitShow(c echo.Context) error {
-	t, ok, err := s.currentTenant(c)
-	if err != nil {
-		return err
-	}
-	v := views.SplitPlanPage{Page: viewerPage(c, page(t, "Tenant split planner", "split")), Synced: ok}
-	if !ok {
-		return render(c, http.StatusOK, views.SplitPlan(v))
-	}
+	t := tenantOf(c)
+	v := views.SplitPlanPage{Page: pageOf(c, "Tenant split planner", "split")}
 	plan, err := s.store.SplitPlan(c.Request().Context(), t.ID)
 	if err != nil {
 		return err
@@ -42,12 +36,6 @@ func (s *Server) splitShow(c echo.Context) error {
 		v.Categories = append(v.Categories, cv)
 	}
 	return render(c, http.StatusOK, views.SplitPlan(v))
-}
-
-// knownTenants is the tenant list currentTenant read for this request.
-func knownTenants(c echo.Context) []inventory.Tenant {
-	choice, _ := c.Get(tenantsKey).(tenantChoice)
-	return choice.all
 }
 
 func splitMoveView(m inventory.SplitMove) views.SplitMoveView {

@@ -10,17 +10,78 @@ import (
 	"github.com/mfaboard/mfaboard/views"
 )
 
-// sessionTenant is the session key of the tenant a person chose in the
-// header's switcher.
-const sessionTenant = "tenant_id"
+// The tenant a request works in is found once, by the middleware its route
+// names in routes.go (shownTenant or postedTenant), and handlers read it with
+// tenantOf.
 
-// tenantsKey is where currentTenant leaves the tenant list and the chosen
-// tenant's id for the header's switcher.
-const tenantsKey = "mfaboard.tenants"
+const (
+	// sessionTenant is the session key of the tenant a person chose in the
+	// header's switcher.
+	sessionTenant = "tenant_id"
+	// tenantKey is where the middleware leaves the request's tenant.
+	tenantKey = "mfaboard.tenant"
+	// tenantsKey is where it leaves the tenant list and the chosen tenant's
+	// id, for the header's switcher.
+	tenantsKey = "mfaboard.tenants"
+	// postedTenantField is the hidden field in which every form that
+	// changes a tenant's state names the tenant it was rendered for
+	// (views.tenantField).
+	postedTenantField = "tenant"
+)
 
 type tenantChoice struct {
 	all     []inventory.Tenant
 	current string
+}
+
+// tenantOf is the tenant the request works in, as its route's middleware
+// found it: the zero Tenant on a route that works without one, before the
+// first sync.
+func tenantOf(c echo.Context) inventory.Tenant {
+	t, _ := c.Get(tenantKey).(inventory.Tenant)
+	return t
+}
+
+// pageOf is the frame of a page in the request's tenant, for the signed-in
+// person.
+func pageOf(c echo.Context, title, nav string) views.Page {
+	return viewerPage(c, page(tenantOf(c), title, nav))
+}
+
+// beforeFirstSync is what a route answers when no tenant has been synced.
+type beforeFirstSync int
+
+const (
+	noneNeeded beforeFirstSync = iota // the handler runs, with the zero Tenant
+	emptyState                        // the page is the empty state
+	notFound                          // 404: no account, file or fragment to give
+)
+
+// errNoTenant is the 404 of a route that has nothing to give before the
+// first sync.
+var errNoTenant = inventory.Errorf(inventory.ENOTFOUND, "%s.", views.NoTenantYet)
+
+// shownTenant finds the tenant a GET shows (currentTenant) for tenantOf;
+// before the first sync the route answers as none says.
+func (s *Server) shownTenant(none beforeFirstSync) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			t, ok, err := s.currentTenant(c)
+			switch {
+			case err != nil:
+				return err
+			case !ok && none == emptyState:
+				// The nav marks the section the page belongs to: the first
+				// step of its path (/settings/delivery is in settings).
+				nav, _, _ := strings.Cut(strings.TrimPrefix(c.Path(), "/"), "/")
+				return render(c, http.StatusOK, views.NoTenant(viewerPage(c, views.Page{Title: views.NoTenantYet, Nav: nav})))
+			case !ok && none == notFound:
+				return errNoTenant
+			}
+			c.Set(tenantKey, t)
+			return next(c)
+		}
+	}
 }
 
 // currentTenant is the tenant a page shows: the one named by ?tenant=
@@ -52,6 +113,43 @@ func (s *Server) currentTenant(c echo.Context) (inventory.Tenant, bool, error) {
 	return t, true, nil
 }
 
+// postedTenant is the middleware of the routes that change a tenant's
+// state: the tenant a POST changes is the one named in the form's body,
+// that is the tenant the page showed when the person filled it in.
+//
+// It is never the session's choice, nor the action URL's query. Any GET
+// ?tenant=, even from a link on another site, switches the tenant the next
+// page shows (currentTenant); if a POST followed that choice, settings
+// shown for tenant A and saved after B was opened in another tab, or
+// through such a link, would be written into B. The field is required: a
+// form without it is refused with a 400 rather than guessed at.
+func (s *Server) postedTenant(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id := strings.TrimSpace(c.Request().PostFormValue(postedTenantField))
+		if id == "" {
+			return inventory.Errorf(inventory.EINVALID,
+				"The form did not say which tenant it changes, so nothing was changed. Reload the page and try again.")
+		}
+		tenants, err := s.store.Tenants(c.Request().Context())
+		if err != nil {
+			return err
+		}
+		t, ok := findTenant(tenants, id)
+		if !ok {
+			return inventory.Errorf(inventory.ENOTFOUND,
+				"The tenant %q the form names is not in the database, so nothing was changed.", clip(id, 80))
+		}
+		if err := inventory.CanWorkInTenant(actorOf(c), t.ID); err != nil {
+			return err
+		}
+		// A refusal re-renders the page the form was on: its header shows
+		// the tenant acted on.
+		c.Set(tenantsKey, tenantChoice{all: tenants, current: t.ID})
+		c.Set(tenantKey, t)
+		return next(c)
+	}
+}
+
 func findTenant(tenants []inventory.Tenant, id string) (inventory.Tenant, bool) {
 	if id == "" {
 		return inventory.Tenant{}, false
@@ -62,6 +160,12 @@ func findTenant(tenants []inventory.Tenant, id string) (inventory.Tenant, bool) 
 		}
 	}
 	return inventory.Tenant{}, false
+}
+
+// knownTenants is the tenant list the middleware read for this request.
+func knownTenants(c echo.Context) []inventory.Tenant {
+	choice, _ := c.Get(tenantsKey).(tenantChoice)
+	return choice.all
 }
 
 // tenantSwitch serves POST /tenant: keep the chosen tenant in the session
@@ -91,7 +195,8 @@ func switchBack(next string) string {
 	return next
 }
 
-// withTenantSwitch fills the header's switcher from what currentTenant saw.
+// withTenantSwitch fills the header's switcher from the tenants the
+// middleware read.
 func withTenantSwitch(c echo.Context, p views.Page) views.Page {
 	choice, ok := c.Get(tenantsKey).(tenantChoice)
 	if !ok || len(choice.all) < 2 {

@@ -14,12 +14,8 @@ import (
 
 // tokenShow serves GET /tools/token: the empty form.
 func (s *Server) tokenShow(c echo.Context) error {
-	p, err := s.toolPage(c, "Token check", "token")
-	if err != nil {
-		return err
-	}
 	noStore(c)
-	return render(c, http.StatusOK, views.TokenCheckPage(views.TokenCheck{Page: p}))
+	return render(c, http.StatusOK, views.TokenCheckPage(views.TokenCheck{Page: pageOf(c, "Token check", "token")}))
 }
 
 // tokenCheck serves POST /tools/token. The token lives only in this
@@ -28,10 +24,7 @@ func (s *Server) tokenShow(c echo.Context) error {
 // answer may not be cached. Input that is not a token gets the decoder's
 // sentence, which never quotes it, with status 400.
 func (s *Server) tokenCheck(c echo.Context) error {
-	p, err := s.toolPage(c, "Token check", "token")
-	if err != nil {
-		return err
-	}
+	p := pageOf(c, "Token check", "token")
 	noStore(c)
 	now := time.Now()
 	k, err := token.DecodeAt(c.FormValue("token"), now)
@@ -44,16 +37,6 @@ func (s *Server) tokenCheck(c echo.Context) error {
 	}
 	v := views.TokenCheck{Page: p, Checked: true, HasMFA: k.HasMFA, Verdict: k.Verdict, Advice: k.Advice, Claims: tokenClaims(k, now)}
 	return render(c, http.StatusOK, views.TokenCheckPage(v))
-}
-
-// toolPage is the frame of a page that works without a synced tenant: the
-// header still shows the current tenant when there is one.
-func (s *Server) toolPage(c echo.Context, title, nav string) (views.Page, error) {
-	t, _, err := s.currentTenant(c)
-	if err != nil {
-		return views.Page{}, err
-	}
-	return viewerPage(c, page(t, title, nav)), nil
 }
 
 // noStore keeps an answer out of every cache: the browser's back-forward

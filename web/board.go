@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -13,6 +14,9 @@ import (
 	"github.com/mfaboard/mfaboard/views"
 )
 
+// The workflow board (DOMAIN.md §4): its page, the next cards of a column,
+// and a security lead's bulk edit.
+
 // cardsPerColumn is how many cards a column shows before its "more"
 // control: enough for a day's work, few enough that a 100,000-card tenant
 // renders fast.
@@ -20,18 +24,11 @@ const cardsPerColumn = 50
 
 // boardShow serves GET /board.
 func (s *Server) boardShow(c echo.Context) error {
-	t, ok, err := s.currentTenant(c)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return render(c, http.StatusOK, views.Board(views.BoardPage{Page: viewerPage(c, page(inventory.Tenant{}, "Board", "board"))}))
-	}
 	var notice views.Notice
 	if n, err := strconv.Atoi(c.QueryParam("bulk")); err == nil && n >= 0 {
 		notice = views.Notice{Text: "The bulk edit changed " + plural(n, "card") + ".", Tone: "ok"}
 	}
-	v, err := s.boardPage(c, t, c.QueryParams(), notice)
+	v, err := s.boardPage(c, tenantOf(c), c.QueryParams(), notice)
 	if err != nil {
 		return err
 	}
@@ -41,11 +38,7 @@ func (s *Server) boardShow(c echo.Context) error {
 // boardColumnMore serves GET /board/column: the next cards of one column
 // (of one lane), which the "more" control's htmx request appends in place.
 func (s *Server) boardColumnMore(c echo.Context) error {
-	t, err := s.syncedTenant(c)
-	if err != nil {
-		return err
-	}
-	q := c.QueryParams()
+	t, q := tenantOf(c), c.QueryParams()
 	status, err := inventory.ParseStatus(q.Get("status"))
 	if err != nil {
 		return err
@@ -101,7 +94,7 @@ func (s *Server) boardPage(c echo.Context, t inventory.Tenant, q url.Values, not
 	}
 	b := s.boardBuilder(c, t, bq)
 	v := views.BoardPage{
-		Page: viewerPage(c, page(t, "Board", "board")), Synced: true, Query: bq.Filter.Query,
+		Page: pageOf(c, "Board", "board"), Query: bq.Filter.Query,
 		Mine: bq.Filter.Mine != "", Overdue: bq.Filter.Overdue, Lane: bq.Filter.Swimlane,
 		Notice: notice, Self: b.self, ResetURL: boardURL(url.Values{"tenant": {t.ID}}),
 		Filters: []views.Filter{
@@ -140,6 +133,84 @@ func (s *Server) boardPage(c echo.Context, t inventory.Tenant, q url.Values, not
 		}
 	}
 	return v, nil
+}
+
+// maxBulkIDs is the most cards a bulk edit may name by hand; "all matching
+// the filter" has no such limit (the store selects them itself).
+const maxBulkIDs = 5000
+
+// boardBulk serves POST /board/bulk: a security lead assigns, sets the path
+// or the due date of, or moves, the cards ticked by hand (ids) or every
+// card the board's filter matches (scope=filter, with the filter in the
+// form's hidden fields). Each card's move is checked as a single move is.
+func (s *Server) boardBulk(c echo.Context) error {
+	t := tenantOf(c)
+	back := backURL(c, "/board?tenant="+url.QueryEscape(t.ID))
+	changed, err := s.applyBulk(c, t)
+	if err == nil {
+		back = withParam(back, "bulk", strconv.Itoa(changed))
+	}
+	return s.backTo(c, t, back, err, func(int, views.Notice) error { return err })
+}
+
+func (s *Server) applyBulk(c echo.Context, t inventory.Tenant) (int, error) {
+	viewer := actorOf(c)
+	if err := inventory.CanBulkEdit(viewer); err != nil {
+		return 0, err
+	}
+	form, err := c.FormParams()
+	if err != nil {
+		return 0, inventory.Errorf(inventory.EINVALID, "The bulk edit form could not be read; reload the board and try again.")
+	}
+	a, err := bulkAction(c)
+	if err != nil {
+		return 0, err
+	}
+	var (
+		ids    []string
+		filter *pg.BoardFilter
+	)
+	switch scope := c.FormValue("scope"); scope {
+	case "filter":
+		bq, err := parseBoardQuery(form, t.ID, viewer, time.Now().UTC())
+		if err != nil {
+			return 0, err
+		}
+		f := bq.Filter
+		f.Swimlane = ""
+		filter = &f
+	case "selected", "":
+		for _, id := range form["ids"] {
+			if id = strings.TrimSpace(id); id != "" {
+				ids = append(ids, id)
+			}
+		}
+		if len(ids) == 0 {
+			return 0, inventory.Errorf(inventory.EINVALID, "Tick at least one card, or choose all cards matching the filter.")
+		}
+		if len(ids) > maxBulkIDs {
+			return 0, inventory.Errorf(inventory.EINVALID, "A bulk edit by hand takes at most %d cards; this one names %d. Use all matching the filter instead.", maxBulkIDs, len(ids))
+		}
+	default:
+		return 0, inventory.Errorf(inventory.EINVALID, "Unknown scope %q: edit the cards ticked (selected) or all matching the filter (filter).", scope)
+	}
+	changed, err := s.store.Bulk(c.Request().Context(), viewer, t.ID, ids, filter, a)
+	if err == nil && a.Path != nil && changed > 0 {
+		s.reassessAfter(c, t.ID) // a path override changes verdicts
+	}
+	return changed, err
+}
+
+// withParam sets one query parameter of a local URL.
+func withParam(raw, key, value string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	q := u.Query()
+	q.Set(key, value)
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // bulkMoves are the columns a bulk edit may move cards to: every column a

@@ -1,0 +1,199 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/inventory/pg"
+	"github.com/mfaboard/mfaboard/views"
+)
+
+// The accounts of a tenant: the list (search, filters, paging) and one
+// account's page.
+
+// pageSize is how many accounts a list page shows.
+const pageSize = 50
+
+// accountList serves GET /accounts: search, filters, paging.
+func (s *Server) accountList(c echo.Context) error {
+	ctx, t := c.Request().Context(), tenantOf(c)
+	q := c.QueryParams()
+	pageNo, err := pageNumber(q.Get("page"))
+	if err != nil {
+		return err
+	}
+	f := pg.AccountFilter{
+		TenantID: t.ID, Query: strings.TrimSpace(q.Get("q")),
+		Category: q.Get("category"), Path: q.Get("path"), Compliance: q.Get("compliance"), Marker: q.Get("marker"),
+		IncludeRemoved: q.Get("removed") == "1", Sort: q.Get("sort"),
+		Limit: pageSize, Offset: (pageNo - 1) * pageSize,
+	}
+	res, err := s.store.ListAccounts(ctx, f)
+	if err != nil {
+		return err
+	}
+	sum, err := s.store.Summary(ctx, t.ID)
+	if err != nil {
+		return err
+	}
+	v := views.AccountsList{
+		Page: pageOf(c, "Accounts", "accounts"), Ready: sum.Ready,
+		Query: f.Query, IncludeRemoved: f.IncludeRemoved, Total: res.Total, Offset: f.Offset, Limit: f.Limit,
+		Filters: []views.Filter{
+			filterOf("category", "category", f.Category, inventory.Categories, sum.ByCategory),
+			filterOf("path", "path", f.Path, inventory.Paths, sum.ByPath),
+			filterOf("compliance", "verdict", f.Compliance, inventory.Compliances, sum.Counts),
+			filterOf("marker", "marker", f.Marker, inventory.Markers, sum.ByMarker),
+		},
+		Tiles: complianceTiles(sum),
+	}
+	for _, r := range res.Rows {
+		v.Rows = append(v.Rows, accountRowView(r))
+	}
+	if pageNo > 1 {
+		v.PrevURL = pagedURL("/accounts", q, pageNo-1)
+	}
+	if f.Offset+len(res.Rows) < res.Total {
+		v.NextURL = pagedURL("/accounts", q, pageNo+1)
+	}
+	return render(c, http.StatusOK, views.Accounts(v))
+}
+
+// accountShow serves GET /accounts/:id: the verdict, its reasons, the path
+// and the facts behind them.
+func (s *Server) accountShow(c echo.Context) error {
+	return s.renderAccount(c, tenantOf(c), accountParam(c), http.StatusOK, views.Notice{})
+}
+
+// renderAccount renders the account page with a notice at a status: 200
+// for a look, 400/403/409 when a plain form's action was refused, with
+// what was typed into the exception form kept.
+func (s *Server) renderAccount(c echo.Context, t inventory.Tenant, id string, status int, notice views.Notice) error {
+	d, err := s.store.Account(c.Request().Context(), t.ID, id)
+	if err != nil {
+		return err
+	}
+	w, err := s.accountWork(c, t, id, d.Override)
+	if err != nil {
+		return err
+	}
+	w.Notice = notice
+	if status != http.StatusOK {
+		keepTyped(c, &w.Request)
+	}
+	title := d.User.DisplayName
+	if title == "" {
+		title = d.User.UserPrincipalName
+	}
+	return render(c, status, views.Account(accountDetailView(pageOf(c, title, "accounts"), d), w))
+}
+
+func accountDetailView(p views.Page, d pg.AccountDetail) views.AccountDetail {
+	a := inventory.Assessment{}
+	if d.Assessment != nil {
+		a = *d.Assessment
+	}
+	u := d.User
+	v := views.AccountDetail{
+		Page: p, ID: u.ID, UPN: u.UserPrincipalName, DisplayName: u.DisplayName, Mail: u.Mail, UserType: u.UserType,
+		Enabled: u.AccountEnabled, Removed: !d.RemovedAt.IsZero(), RemovedAt: d.RemovedAt,
+		JobTitle: u.JobTitle, Department: u.Department, Created: u.CreatedDateTime, OnPremSync: u.OnPremisesSyncEnabled,
+		Category: string(a.Category), CategoryLabel: a.Category.Label(), CategoryReason: a.CategoryReason,
+		AutoCategoryLabel: a.AutoCategory.Label(), CategoryOverride: a.CategoryOverride,
+		Path: string(a.Path), PathLabel: a.Path.Label(), PathReason: a.PathReason, PathHelp: a.Path.Help(),
+		AutoPathLabel: a.AutoPath.Label(), PathOverride: a.PathOverride,
+		Compliance: string(a.Compliance), ComplianceLabel: a.Compliance.Label(),
+		EnforcedBy: a.EnforcedBy, RiskBased: a.RiskBased, Reasons: a.Reasons,
+		PerUserMFA: d.PerUserMFA, LastSignIn: u.LastSignIn, LastNonInteractive: u.LastNonInteractiveSignIn,
+		Licenses: u.LicenseSKUs, Groups: refNames(d.Groups), Roles: refNames(d.Roles),
+	}
+	if v.DisplayName == "" {
+		v.DisplayName = u.UserPrincipalName
+	}
+	if d.Override != nil {
+		v.OverrideAuthor, v.OverrideReason, v.OverrideAt = d.Override.Author, d.Override.Reason, d.Override.At
+	}
+	for _, m := range a.Markers {
+		v.Markers = append(v.Markers, views.Badge{Value: string(m), Label: m.Label(), Title: a.MarkerReasons[m]})
+	}
+	for _, key := range a.Dated {
+		if f, ok := inventory.DatedFacts[key]; ok {
+			v.Dated = append(v.Dated, views.DatedFact{Date: f.Date, Text: f.Text, Source: f.Source})
+		}
+	}
+	switch {
+	case d.Registration == nil:
+		v.MFARegistered = "no registration details"
+	case d.Registration.IsMfaRegistered:
+		v.MFARegistered = "yes"
+		v.Methods, v.DefaultMethod = d.Registration.MethodsRegistered, d.Registration.DefaultMethod
+	default:
+		v.MFARegistered = "no"
+		v.Methods, v.DefaultMethod = d.Registration.MethodsRegistered, d.Registration.DefaultMethod
+	}
+	for _, f := range d.SignIns {
+		v.SignIns = append(v.SignIns, views.SignInLine{
+			Day: f.Day, App: f.App, ClientApp: f.ClientAppUsed, Interactive: f.Interactive,
+			SingleFactor: strings.EqualFold(f.Requirement, "singleFactorAuthentication"), Success: f.Success,
+			Legacy: inventory.IsLegacyClient(f.ClientAppUsed), Count: f.Count,
+		})
+	}
+	return v
+}
+
+func refNames(refs []pg.ObjectRef) []string {
+	out := make([]string, 0, len(refs))
+	for _, r := range refs {
+		name := r.DisplayName
+		if name == "" {
+			name = r.ID
+		}
+		out = append(out, name)
+	}
+	return out
+}
+
+// labelled is any of the domain's enums.
+type labelled interface {
+	~string
+	Label() string
+}
+
+// filterOf builds a select with every value of an enum and its count.
+func filterOf[T labelled](name, label, selected string, values []T, counts map[T]int) views.Filter {
+	f := views.Filter{Name: name, Label: label}
+	for _, v := range values {
+		f.Options = append(f.Options, views.Option{Value: string(v), Label: v.Label() + " (" + views.Itoa(counts[v]) + ")", Count: counts[v], Selected: string(v) == selected})
+	}
+	return f
+}
+
+func complianceTiles(sum inventory.TenantVerdict) []views.Tile {
+	tiles := make([]views.Tile, 0, len(inventory.Compliances))
+	tones := map[inventory.Compliance]string{inventory.NonCompliant: "bad", inventory.AtRisk: "warn", inventory.Excepted: "info", inventory.Compliant: "ok", inventory.NotApplicable: "muted"}
+	for _, c := range inventory.Compliances {
+		tiles = append(tiles, views.Tile{Label: c.Label(), Value: views.Itoa(sum.Counts[c]), Tone: tones[c], Href: "/accounts?compliance=" + string(c)})
+	}
+	return tiles
+}
+
+func accountRowView(r pg.AccountRow) views.AccountRow {
+	v := views.AccountRow{
+		ID: r.ID, UPN: r.UserPrincipalName, DisplayName: r.DisplayName,
+		Category: string(r.Category), CategoryLabel: r.Category.Label(),
+		Path: string(r.Path), PathLabel: r.Path.Label(),
+		Compliance: string(r.Compliance), ComplianceLabel: r.Compliance.Label(),
+		EnforcedBy: strings.Join(r.EnforcedBy, ", "), LastSignIn: r.LastSignIn, Reason: r.FirstReason,
+		Removed: r.Removed(), Enabled: r.Enabled,
+	}
+	if v.DisplayName == "" {
+		v.DisplayName = r.UserPrincipalName
+	}
+	for _, m := range r.Markers {
+		v.Markers = append(v.Markers, views.Badge{Value: string(m), Label: m.Label()})
+	}
+	return v
+}

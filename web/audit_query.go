@@ -1,0 +1,59 @@
+package web
+
+import (
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/inventory/pg"
+)
+
+// The audit trail's filter lives in its URL, which the page and the CSV
+// export read alike.
+
+// auditPageSize is how many events the audit page shows at once.
+const auditPageSize = 100
+
+// auditQuery is the audit page's filter as read from its URL.
+type auditQuery struct {
+	Filter   pg.AuditFilter
+	From, To string // as typed, yyyy-mm-dd
+	Page     int
+	Values   url.Values // the filter alone, for links
+}
+
+// parseAuditQuery reads the filters: account, actor, action and a date
+// range whose end day is included.
+func parseAuditQuery(q url.Values, tenantID string) (auditQuery, error) {
+	aq := auditQuery{Page: 1, Values: url.Values{}}
+	f := pg.AuditFilter{
+		TenantID: tenantID, AccountID: strings.TrimSpace(q.Get("account")),
+		ActorID: strings.TrimSpace(q.Get("actor")), Action: strings.TrimSpace(q.Get("action")),
+	}
+	var err error
+	aq.From, aq.To = strings.TrimSpace(q.Get("from")), strings.TrimSpace(q.Get("to"))
+	if f.From, err = parseDay(aq.From, "start date"); err != nil {
+		return aq, err
+	}
+	var to time.Time
+	if to, err = parseDay(aq.To, "end date"); err != nil {
+		return aq, err
+	}
+	if !to.IsZero() {
+		f.To = to.AddDate(0, 0, 1) // the end day is included
+	}
+	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
+		return aq, inventory.Errorf(inventory.EINVALID, "The start date %s is after the end date %s.", aq.From, aq.To)
+	}
+	if aq.Page, err = pageNumber(q.Get("page")); err != nil {
+		return aq, err
+	}
+	for _, k := range []string{"tenant", "account", "actor", "action", "from", "to"} {
+		if v := strings.TrimSpace(q.Get(k)); v != "" {
+			aq.Values.Set(k, v)
+		}
+	}
+	aq.Filter = f
+	return aq, nil
+}
