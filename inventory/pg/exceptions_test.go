@@ -28,7 +28,7 @@ func TestExceptionIsDecidedBySomeoneElseAndExcepts(t *testing.T) {
 	now := time.Now().UTC()
 
 	// An account the rules find non-compliant or at risk.
-	res, err := store.Reassess(ctx, tenant, now)
+	res, err := inventory.Reassess(ctx, store, tenant, inventory.ReassessOptions{Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +104,7 @@ func TestExceptionIsDecidedBySomeoneElseAndExcepts(t *testing.T) {
 	if len(exceptions) != 1 || !ok || !got.Granted || !got.Expiry.Equal(exceptionRequest(now, 30).Expiry.Truncate(time.Microsecond)) {
 		t.Fatalf("exceptions %+v, want %s granted", exceptions, account)
 	}
-	res, err = store.Reassess(ctx, tenant, now)
+	res, err = inventory.Reassess(ctx, store, tenant, inventory.ReassessOptions{Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,3 +9,6 @@ func ReadBoardBy(how string) (restore func()) {
 	boardReading = how
 	return func() { boardReading = old }
 }
+
+// ValidateSync is the check ApplySync makes of its input before any write.
+var ValidateSync = validateSync

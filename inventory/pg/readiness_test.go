@@ -22,7 +22,7 @@ func workedDemo(t *testing.T, store *pg.Store, n int, now time.Time) (string, te
 	ctx := context.Background()
 	tm := newTeam(t, store)
 	tenant := pgtest.SeedDemo(t, store, n).Tenant.ID
-	res, err := store.Reassess(ctx, tenant, now)
+	res, err := inventory.Reassess(ctx, store, tenant, inventory.ReassessOptions{Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func workedDemo(t *testing.T, store *pg.Store, n int, now time.Time) (string, te
 	if _, err = store.DecideException(ctx, tm.lead2, tenant, excepted, true, "agreed", c.Version); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.Reassess(ctx, tenant, now); err != nil {
+	if _, err := inventory.Reassess(ctx, store, tenant, inventory.ReassessOptions{Now: now}); err != nil {
 		t.Fatal(err)
 	}
 	return tenant, tm, excepted

@@ -42,7 +42,7 @@ func TestReassessShowsSettingsAndOverridesAtOnce(t *testing.T) {
 	if err := store.SaveTenantSettings(ctx, tenant, settings); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.Reassess(ctx, tenant, time.Now().UTC()); err != nil {
+	if _, err := inventory.Reassess(ctx, store, tenant, inventory.ReassessOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range rooms() {
@@ -56,7 +56,7 @@ func TestReassessShowsSettingsAndOverridesAtOnce(t *testing.T) {
 	if err := store.SetOverride(ctx, tenant, target, inventory.Override{Category: inventory.ServiceAccount, Author: "lead@demo.local", Reason: "it is a kiosk script", At: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.Reassess(ctx, tenant, time.Now().UTC()); err != nil {
+	if _, err := inventory.Reassess(ctx, store, tenant, inventory.ReassessOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	d, err := store.Account(ctx, tenant, target)
