@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 )
 
@@ -48,17 +47,18 @@ type Config struct {
 	Logger     *slog.Logger // optional
 }
 
-// ConfigFromEnv reads the GRAPH_* environment variables.
-func ConfigFromEnv() Config {
+// ConfigFromEnv reads the GRAPH_* environment variables through getenv
+// (os.Getenv in cmd, which reads the environment; a map in a test).
+func ConfigFromEnv(getenv func(string) string) Config {
 	return Config{
-		BaseURL:             os.Getenv(EnvBaseURL),
-		AuthorityHost:       os.Getenv(EnvAuthorityHost),
-		TenantID:            os.Getenv(EnvTenantID),
-		ClientID:            os.Getenv(EnvClientID),
-		ClientSecret:        os.Getenv(EnvClientSecret),
-		CertificatePath:     os.Getenv(EnvCertificatePath),
-		CertificatePassword: os.Getenv(EnvCertificatePassword),
-		AccessToken:         os.Getenv(EnvAccessToken),
+		BaseURL:             getenv(EnvBaseURL),
+		AuthorityHost:       getenv(EnvAuthorityHost),
+		TenantID:            getenv(EnvTenantID),
+		ClientID:            getenv(EnvClientID),
+		ClientSecret:        getenv(EnvClientSecret),
+		CertificatePath:     getenv(EnvCertificatePath),
+		CertificatePassword: getenv(EnvCertificatePassword),
+		AccessToken:         getenv(EnvAccessToken),
 	}
 }
 

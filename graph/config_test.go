@@ -18,15 +18,16 @@ import (
 )
 
 func TestConfigFromEnv(t *testing.T) {
-	t.Setenv(graph.EnvBaseURL, "https://graph.microsoft.us")
-	t.Setenv(graph.EnvAuthorityHost, "https://login.microsoftonline.us/")
-	t.Setenv(graph.EnvTenantID, "tenant")
-	t.Setenv(graph.EnvClientID, "client")
-	t.Setenv(graph.EnvClientSecret, "secret")
-	t.Setenv(graph.EnvCertificatePath, "")
-	t.Setenv(graph.EnvCertificatePassword, "")
-	t.Setenv(graph.EnvAccessToken, "")
-	got := graph.ConfigFromEnv()
+	t.Parallel()
+	env := map[string]string{
+		graph.EnvBaseURL:       "https://graph.microsoft.us",
+		graph.EnvAuthorityHost: "https://login.microsoftonline.us/",
+		graph.EnvTenantID:      "tenant",
+		graph.EnvClientID:      "client",
+		graph.EnvClientSecret:  "secret",
+		"GRAPH_UNRELATED":      "ignored",
+	}
+	got := graph.ConfigFromEnv(func(k string) string { return env[k] })
 	want := graph.Config{BaseURL: "https://graph.microsoft.us", AuthorityHost: "https://login.microsoftonline.us/",
 		TenantID: "tenant", ClientID: "client", ClientSecret: "secret"}
 	if got != want {
@@ -35,6 +36,7 @@ func TestConfigFromEnv(t *testing.T) {
 }
 
 func TestConfigValidate(t *testing.T) {
+	t.Parallel()
 	app := graph.Config{TenantID: "t", ClientID: "c", ClientSecret: "s3cr3t-value"}
 	with := func(edit func(*graph.Config)) graph.Config {
 		c := app
@@ -87,6 +89,7 @@ func TestConfigValidate(t *testing.T) {
 }
 
 func TestNewClientRefusesAnInvalidConfig(t *testing.T) {
+	t.Parallel()
 	if _, err := graph.NewClient(context.Background(), graph.Config{}); err == nil {
 		t.Error("NewClient accepted an empty configuration")
 	}
@@ -97,6 +100,7 @@ func TestNewClientRefusesAnInvalidConfig(t *testing.T) {
 }
 
 func TestNewClientReadsAPEMCertificate(t *testing.T) {
+	t.Parallel()
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 // the wrong box: a failed sign-in keeps it nowhere, neither in the audit
 // trail (kept for good, read by every role) nor in the log.
 func TestFailedSignInKeepsNoTypedText(t *testing.T) {
+	t.Parallel()
 	var logs lockedBuffer
 	srv, store := authServer(t, web.Config{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug - 8}))})
 	u := webtest.CreateUser(t, store, inventory.Engineer)

@@ -25,6 +25,7 @@ func fragment(t *testing.T, body string) *goquery.Document {
 }
 
 func TestMoveWithHTMXAnswersWithTheCard(t *testing.T) {
+	t.Parallel()
 	f := newBoardFixture(t, 3)
 	c := f.plan(t, "a-01", "eng")
 	target := f.url("/accounts/a-01/move")
@@ -71,6 +72,7 @@ func TestMoveWithHTMXAnswersWithTheCard(t *testing.T) {
 }
 
 func TestAccountPageActionsWithHTMXAnswerWithTheWorkSection(t *testing.T) {
+	t.Parallel()
 	f := newBoardFixture(t, 2)
 	f.plan(t, "a-01", "eng")
 	resp, body := send(t, f.clients["eng"], http.MethodPost, f.url("/accounts/a-01/comment"),
@@ -102,6 +104,7 @@ func TestAccountPageActionsWithHTMXAnswerWithTheWorkSection(t *testing.T) {
 }
 
 func TestPlainFormConflictOnTheBoardRendersTheBoard(t *testing.T) {
+	t.Parallel()
 	f := newBoardFixture(t, 2)
 	c := f.plan(t, "a-01", "eng")
 	f.move(t, "lead", "a-01", inventory.InProgress)

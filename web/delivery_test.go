@@ -201,6 +201,7 @@ func cloneForm(v url.Values) url.Values {
 // A form without an SMTP server still sends a port, which the table
 // requires: an empty or zero one is refused with the sentence, not a 500.
 func TestDeliveryRefusesAMissingPort(t *testing.T) {
+	t.Parallel()
 	srv, store := authServer(t, web.Config{})
 	snap := demo.Generate(demo.Options{Users: 40, Seed: 5, AsOf: time.Now().UTC()})
 	syncSnapshot(t, store, snap, inventory.KindMixed)

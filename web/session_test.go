@@ -14,6 +14,7 @@ import (
 // Whoever reads the sessions table (a backup, a replica, a support query)
 // must not find a token to replay there.
 func TestSessionTokensAreStoredHashed(t *testing.T) {
+	t.Parallel()
 	srv, store := authServer(t, web.Config{})
 	u := webtest.CreateUser(t, store, inventory.Engineer)
 	c := webtest.SignedInClient(t, srv.URL, u.Email, webtest.Password)

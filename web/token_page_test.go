@@ -54,6 +54,7 @@ func partnerCenterToken(t *testing.T, amr ...string) string {
 }
 
 func TestTokenCheckPage(t *testing.T) {
+	t.Parallel()
 	var logs lockedBuffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug - 8}))
 	srv, store := authServer(t, web.Config{Logger: logger})
@@ -157,6 +158,7 @@ func assertNoSecret(t *testing.T, where, text string, secrets []string) {
 // The textarea must come back empty even when the browser sends the form
 // twice in a row; nothing from one check carries into the next page.
 func TestTokenCheckKeepsNothing(t *testing.T) {
+	t.Parallel()
 	srv, store := authServer(t, web.Config{})
 	c := webtest.Login(t, srv, store, inventory.Management)
 	tok := partnerCenterToken(t, "pwd", "mfa")

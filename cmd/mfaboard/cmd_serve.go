@@ -71,7 +71,7 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 		}
 	}
 	var client *graph.Client // nil: no scheduled Graph sync
-	if cfg := graph.ConfigFromEnv(); cfg.HasCredentials() && *every > 0 {
+	if cfg := graph.ConfigFromEnv(env.getenv); cfg.HasCredentials() && *every > 0 {
 		if gf.url != "" {
 			cfg.BaseURL = gf.url
 		}

@@ -16,7 +16,7 @@ import (
 
 // openStore finds, creates and migrates the database, then opens the store.
 func openStore(ctx context.Context, env *cliEnv) (*pg.Store, func(), error) {
-	db, err := locateDatabase(ctx, env.log)
+	db, err := locateDatabase(ctx, env.log, env.getenv)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -57,7 +57,7 @@ func (g *graphFlags) register(env *cliEnv, fs interface {
 
 // client builds a live Graph client from the environment and the flags.
 func (g *graphFlags) client(ctx context.Context, env *cliEnv) (*graph.Client, error) {
-	cfg := graph.ConfigFromEnv()
+	cfg := graph.ConfigFromEnv(env.getenv)
 	if g.url != "" {
 		cfg.BaseURL = g.url
 	}

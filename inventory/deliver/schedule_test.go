@@ -14,6 +14,7 @@ func utc(s string) time.Time {
 }
 
 func TestScheduleDue(t *testing.T) {
+	t.Parallel()
 	amsterdam, err := time.LoadLocation("Europe/Amsterdam")
 	if err != nil {
 		t.Fatal(err)
@@ -52,6 +53,7 @@ func TestScheduleDue(t *testing.T) {
 }
 
 func TestScheduleNext(t *testing.T) {
+	t.Parallel()
 	monday8 := Schedule{Weekday: time.Monday, Hour: 8}
 	if got := monday8.Next(time.Time{}, utc("2026-11-02 08:00")); !got.Equal(utc("2026-11-09 08:00")) {
 		t.Errorf("next after the slot: %s", got)
@@ -71,6 +73,7 @@ func TestScheduleNext(t *testing.T) {
 }
 
 func TestScheduleValidate(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		s   Schedule
 		bad string
@@ -92,6 +95,7 @@ func TestScheduleValidate(t *testing.T) {
 }
 
 func TestSettingsValidate(t *testing.T) {
+	t.Parallel()
 	mail := Mail{Host: "smtp.office365.com", Port: 587, From: "reports@partner.example", To: []string{"ceo@partner.example"}}
 	noMail := Mail{Port: 587} // no server: what the store reads back when nobody set e-mail up
 	for _, tc := range []struct {

@@ -12,6 +12,7 @@ import (
 )
 
 func TestWebhookKind(t *testing.T) {
+	t.Parallel()
 	for url, want := range map[string]hookKind{
 		"https://hooks.slack.com/services/T0/B0/XYZ":                                           hookText,
 		"https://contoso.webhook.office.com/webhookb2/abc@def/IncomingWebhook/123/456":         hookTeamsConnector,
@@ -29,6 +30,7 @@ func TestWebhookKind(t *testing.T) {
 }
 
 func TestWebhookBodies(t *testing.T) {
+	t.Parallel()
 	s := Summarise(readinessFixture())
 	for _, tc := range []struct {
 		kind  hookKind
@@ -83,6 +85,7 @@ func (h *hookRecorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func TestPostWebhook(t *testing.T) {
+	t.Parallel()
 	const secret = "/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX"
 	rec := &hookRecorder{status: http.StatusOK, answer: "ok"}
 	srv := httptest.NewServer(rec)
@@ -127,6 +130,7 @@ func TestPostWebhook(t *testing.T) {
 }
 
 func TestDeliverBothWaysWhenOneFails(t *testing.T) {
+	t.Parallel()
 	rec := &hookRecorder{status: http.StatusOK, answer: "1"}
 	srv := httptest.NewServer(rec)
 	defer srv.Close()

@@ -11,6 +11,7 @@ import (
 )
 
 func TestListAccounts(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	full := fixtureSnapshot()
@@ -76,6 +77,7 @@ func TestListAccounts(t *testing.T) {
 }
 
 func TestListAccountsRefusesUnknownValues(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	cases := []struct {
@@ -102,6 +104,7 @@ func TestListAccountsRefusesUnknownValues(t *testing.T) {
 }
 
 func TestAccountDetail(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	snap := fixtureSnapshot()

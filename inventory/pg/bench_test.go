@@ -31,6 +31,7 @@ func syncDemo(tb testing.TB, store *pg.Store, n int) inventory.SyncOutcome {
 // TestDemoTenantRoundTrips stores a whole demo tenant, with every case
 // DOMAIN.md names, and reads back the same snapshot and the same verdict.
 func TestDemoTenantRoundTrips(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	synced := syncDemo(t, store, 300)

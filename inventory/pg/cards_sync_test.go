@@ -52,6 +52,7 @@ func judged() *inventory.Snapshot {
 }
 
 func TestSyncKeepsTheBoardHonest(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	tm := newTeam(t, store)
 	snap := fixtureSnapshot()
@@ -112,6 +113,7 @@ func TestSyncKeepsTheBoardHonest(t *testing.T) {
 }
 
 func TestBoardLeavesOutAccountsGoneFromTheTenant(t *testing.T) {
+	t.Parallel()
 	store, _ := newBoard(t)
 	ctx := context.Background()
 	syncVerdicts(t, store, without(fixtureSnapshot(), "u-carol"), nil)
@@ -142,6 +144,7 @@ func TestBoardLeavesOutAccountsGoneFromTheTenant(t *testing.T) {
 }
 
 func TestMigrationPutsExistingAccountsOnTheBoard(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	url := pgtest.NewEmptyURL(t)
 	db, err := sql.Open("pgx", url)
@@ -198,6 +201,7 @@ func TestMigrationPutsExistingAccountsOnTheBoard(t *testing.T) {
 }
 
 func TestReassessRefreshesTheBoard(t *testing.T) {
+	t.Parallel()
 	store, tm := newBoard(t)
 	ctx := context.Background()
 	o := inventory.Override{Path: inventory.TechnicalException, Reason: "the room console cannot do MFA"}
@@ -224,6 +228,7 @@ func TestReassessRefreshesTheBoard(t *testing.T) {
 // A reassessment follows the verdicts on the board as a sync does, and
 // records the day's counts.
 func TestReassessMovesTheBoardAndRecordsTheTrend(t *testing.T) {
+	t.Parallel()
 	store, tm := newBoard(t)
 	ctx := context.Background()
 	walk(t, store, tm.lead, "u-scanner", inventory.Planned, inventory.InProgress, inventory.Remediated)

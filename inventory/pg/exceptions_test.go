@@ -20,6 +20,7 @@ func exceptionRequest(now time.Time, days int) inventory.ExceptionRequest {
 }
 
 func TestExceptionIsDecidedBySomeoneElseAndExcepts(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	tm := newTeam(t, store)
 	ctx := context.Background()
@@ -165,6 +166,7 @@ func TestExceptionIsDecidedBySomeoneElseAndExcepts(t *testing.T) {
 }
 
 func TestExceptionRejectedWithdrawnRevoked(t *testing.T) {
+	t.Parallel()
 	store, tm := newBoard(t)
 	ctx := context.Background()
 	now := time.Now().UTC()

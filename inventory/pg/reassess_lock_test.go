@@ -65,6 +65,7 @@ func waitUntilReassessWaits(t *testing.T, store *pg.Store, done <-chan error) {
 }
 
 func TestReassessWaitsForASyncAndReadsWhatItLeft(t *testing.T) {
+	t.Parallel()
 	store, url := pgtest.NewStore(t)
 	ctx := context.Background()
 	tenant := pgtest.SeedDemo(t, store, 120).Tenant.ID
@@ -117,6 +118,7 @@ func TestReassessWaitsForASyncAndReadsWhatItLeft(t *testing.T) {
 }
 
 func TestReassessCancelledWhileWaitingLeavesNoLock(t *testing.T) {
+	t.Parallel()
 	store, url := pgtest.NewStore(t)
 	ctx := context.Background()
 	tenant := pgtest.SeedDemo(t, store, 60).Tenant.ID

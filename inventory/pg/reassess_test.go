@@ -11,6 +11,7 @@ import (
 )
 
 func TestReassessShowsSettingsAndOverridesAtOnce(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	snap := pgtest.SeedDemo(t, store, 120)

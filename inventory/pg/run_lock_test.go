@@ -116,6 +116,7 @@ func (g *gatedSource) Read(ctx context.Context) (*inventory.Snapshot, error) {
 }
 
 func TestFailAbandonedRunsFailsOnlyRunsWhoseProcessDied(t *testing.T) {
+	t.Parallel()
 	store, url := pgtest.NewStore(t)
 	ctx := context.Background()
 	finished := applySync(t, store, fixtureSnapshot(), "")
@@ -195,6 +196,7 @@ func TestFailAbandonedRunsFailsOnlyRunsWhoseProcessDied(t *testing.T) {
 }
 
 func TestStartRunFailsTheRunOfAStoppedProcess(t *testing.T) {
+	t.Parallel()
 	store, url := pgtest.NewStore(t)
 	ctx := context.Background()
 	stopped := openAs(t, url, "stopped")

@@ -25,6 +25,7 @@ func liveCounts(t *testing.T, store *pg.Store, tenantID string) map[inventory.Co
 }
 
 func TestSummaryCountsFollowEveryWrite(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	snap := pgtest.SeedDemo(t, store, 150)

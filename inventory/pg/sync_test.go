@@ -14,6 +14,7 @@ import (
 )
 
 func TestMigrateIsIdempotent(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	url := pgtest.NewEmptyURL(t)
 	for i := range 2 {
@@ -51,6 +52,7 @@ func TestMigrateIsIdempotent(t *testing.T) {
 }
 
 func TestApplySyncThenLoadSnapshotRoundTrips(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	snap := fixtureSnapshot()
@@ -97,6 +99,7 @@ func TestApplySyncThenLoadSnapshotRoundTrips(t *testing.T) {
 }
 
 func TestApplySyncKeepsKindUnlessGiven(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	kinds := []struct {
@@ -120,6 +123,7 @@ func TestApplySyncKeepsKindUnlessGiven(t *testing.T) {
 }
 
 func TestApplySyncMarksGoneAccountsRemovedAndBack(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	full := fixtureSnapshot()
@@ -186,6 +190,7 @@ func TestApplySyncMarksGoneAccountsRemovedAndBack(t *testing.T) {
 }
 
 func TestFailedApplySyncLeavesPreviousStateIntact(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	snap := fixtureSnapshot()
@@ -251,6 +256,7 @@ func (s cancelledBeforeApply) AssessInputs(ctx context.Context, tenantID string,
 }
 
 func TestApplySyncWithCancelledContextWritesNothing(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	applySync(t, store, fixtureSnapshot(), "")
@@ -270,6 +276,7 @@ func TestApplySyncWithCancelledContextWritesNothing(t *testing.T) {
 }
 
 func TestSyncRefusesBadInput(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	twice := fixtureSnapshot()
@@ -325,6 +332,7 @@ func TestSyncRefusesBadInput(t *testing.T) {
 // The store refuses a result that does not judge exactly the snapshot's
 // users, whoever calls it: the sync use case never makes one.
 func TestApplySyncRefusesAResultOfAnotherSnapshot(t *testing.T) {
+	t.Parallel()
 	good := fixtureSnapshot()
 	judge := func() inventory.Result {
 		return inventory.Assess(good, inventory.Inputs{Settings: inventory.DefaultSettings(inventory.KindMixed), AsOf: asOf})
@@ -365,6 +373,7 @@ func TestApplySyncRefusesAResultOfAnotherSnapshot(t *testing.T) {
 }
 
 func TestLockTenantSync(t *testing.T) {
+	t.Parallel()
 	store, url := pgtest.NewStore(t)
 	ctx := context.Background()
 	unlockA, err := store.LockTenantSync(ctx, "tenant-a")

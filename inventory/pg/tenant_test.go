@@ -13,6 +13,7 @@ import (
 )
 
 func TestOverridesSurviveSyncs(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	snap := fixtureSnapshot()
@@ -90,6 +91,7 @@ func TestOverridesSurviveSyncs(t *testing.T) {
 }
 
 func TestReassessAfterAnOverride(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	snap := fixtureSnapshot()
@@ -127,6 +129,7 @@ func TestReassessAfterAnOverride(t *testing.T) {
 }
 
 func TestRunsNewestFirst(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	ok1 := applySync(t, store, fixtureSnapshot(), "")
@@ -190,6 +193,7 @@ func TestRunsNewestFirst(t *testing.T) {
 }
 
 func TestTenantSettings(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	_, err := store.TenantSettings(ctx, tenantID)
@@ -243,6 +247,7 @@ func TestTenantSettings(t *testing.T) {
 }
 
 func TestSummary(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	_, err := store.Summary(ctx, tenantID)

@@ -17,6 +17,7 @@ func day(t time.Time) time.Time {
 }
 
 func TestEverySyncStoresTheDaysCounts(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	snap := fixtureSnapshot()
@@ -65,6 +66,7 @@ func TestEverySyncStoresTheDaysCounts(t *testing.T) {
 }
 
 func TestSnapshotTrendsRecordsEveryTenantFromTheStoredVerdicts(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	applySync(t, store, fixtureSnapshot(), "")
@@ -122,6 +124,7 @@ func TestSnapshotTrendsRecordsEveryTenantFromTheStoredVerdicts(t *testing.T) {
 }
 
 func TestDeadlineIsALeadsSettingOnTheRecord(t *testing.T) {
+	t.Parallel()
 	store, tm := newBoard(t)
 	ctx := context.Background()
 

@@ -24,6 +24,7 @@ func mustCreateUser(t *testing.T, store *pg.Store, email string, role inventory.
 }
 
 func TestUserCreateAndFind(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	u, err := store.CreateUser(ctx, "  Dana.Lead@Partner.COM ", "Dana Lead", inventory.SecurityLead, fakeHash)
@@ -76,6 +77,7 @@ func TestUserCreateAndFind(t *testing.T) {
 }
 
 func TestUserPasswordRoleAndDisable(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	lead := mustCreateUser(t, store, "lead@partner.com", inventory.SecurityLead)
@@ -127,6 +129,7 @@ func TestUserPasswordRoleAndDisable(t *testing.T) {
 
 // Two leads demoting each other at once: one must stay a lead.
 func TestUserLastLeadUnderRace(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	a := mustCreateUser(t, store, "a@partner.com", inventory.SecurityLead)
@@ -153,6 +156,7 @@ func TestUserLastLeadUnderRace(t *testing.T) {
 }
 
 func TestUserUpsertOIDC(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	u, err := store.UpsertOIDCUser(ctx, "sub-1", "Eve@Partner.com", "Eve", inventory.Engineer)

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/mfaboard/mfaboard/inventory"
@@ -37,10 +38,14 @@ func LoginUser(t testing.TB, srv *httptest.Server, store *pg.Store, role invento
 	return SignedInClient(t, srv.URL, u.Email, Password), u
 }
 
+// passwordHash is Password's hash, computed once: argon2id is slow on
+// purpose, and every user of every test has the same password.
+var passwordHash = sync.OnceValues(func() (string, error) { return web.HashPassword(Password) })
+
 // CreateUser adds a user with role and the password Password.
 func CreateUser(t testing.TB, store *pg.Store, role inventory.Role) pg.User {
 	t.Helper()
-	hash, err := web.HashPassword(Password)
+	hash, err := passwordHash()
 	if err != nil {
 		t.Fatalf("webtest: hash password: %v", err)
 	}
