@@ -49,7 +49,7 @@ func (h *chatHook) posts() []string {
 
 func TestDeliverySettingsAndSendNow(t *testing.T) {
 	t.Setenv(deliver.PasswordEnv, "")
-	var logs lockedBuffer
+	var logs webtest.LockedBuffer
 	srv, store := authServer(t, web.Config{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	snap := demo.Generate(demo.Options{Users: 200, Seed: 13, AsOf: time.Now().UTC()})
 	syncSnapshot(t, store, snap, inventory.KindMixed)

@@ -1,12 +1,10 @@
 package web_test
 
 import (
-	"bytes"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,24 +14,6 @@ import (
 	"github.com/mfaboard/mfaboard/web"
 	"github.com/mfaboard/mfaboard/web/webtest"
 )
-
-// lockedBuffer collects the server's log lines from its goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // partnerCenterToken is a delegated token for the Partner Center API, as
 // Entra ID issues it, signed with a key of our own (the page never
@@ -55,7 +35,7 @@ func partnerCenterToken(t *testing.T, amr ...string) string {
 
 func TestTokenCheckPage(t *testing.T) {
 	t.Parallel()
-	var logs lockedBuffer
+	var logs webtest.LockedBuffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug - 8}))
 	srv, store := authServer(t, web.Config{Logger: logger})
 	withMFA := partnerCenterToken(t, "pwd", "mfa")

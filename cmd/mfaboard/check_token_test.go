@@ -1,45 +1,26 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/mfaboard/mfaboard/web/webtest"
 )
 
 // runCLIWithInput runs one command line as main would, with stdin, in the
 // test's environment (setEnv), and returns the exit code and both streams.
 func runCLIWithInput(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
-	var out, errOut lockedBuffer
+	var out, errOut webtest.LockedBuffer
 	code := runWithInput(context.Background(), args, strings.NewReader(stdin), &out, &errOut, getenvOf(t))
 	return code, out.String(), errOut.String()
-}
-
-// lockedBuffer is a stream a command may write from several goroutines, as
-// a sync's progress lines and its log lines are.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // accessToken signs claims with a throwaway key, as Entra would with its own.

@@ -4,6 +4,7 @@
 package webtest
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"net/http"
@@ -72,6 +73,25 @@ func SignedInClient(t testing.TB, serverURL, email, password string) *http.Clien
 		t.Fatalf("webtest: sign in as %s: status %d, want 303", email, resp.StatusCode)
 	}
 	return c
+}
+
+// LockedBuffer collects what a server or a command writes from several
+// goroutines: log lines, a sync's progress.
+type LockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *LockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *LockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // NewClient is a client with a cookie jar that does not follow redirects:
