@@ -17,6 +17,7 @@ import (
 )
 
 func TestFetchWarnsAboutRefusedCollections(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		forbidden string
 		missing   string // collection not begun
@@ -76,6 +77,7 @@ func TestFetchWarnsAboutRefusedCollections(t *testing.T) {
 }
 
 func TestFetchFailsWhenACollectionBreaksHalfway(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name    string
 		opts    emulator.Options
@@ -109,6 +111,7 @@ func TestFetchFailsWhenACollectionBreaksHalfway(t *testing.T) {
 }
 
 func TestFetchWithAWrongToken(t *testing.T) {
+	t.Parallel()
 	srv := startEmulator(t, served(testTenant(t, 3)), emulator.Options{})
 	_, err := newClient(t, srv, "not-the-token").Fetch(context.Background(), newRecorder(), graph.FetchOptions{Now: assessedAt})
 	if err == nil {
@@ -126,6 +129,7 @@ func TestFetchWithAWrongToken(t *testing.T) {
 }
 
 func TestFetchStopsWhenTheContextEnds(t *testing.T) {
+	t.Parallel()
 	// Every other request is throttled with Retry-After: 1; the context
 	// ends while the SDK waits.
 	srv := startEmulator(t, served(testTenant(t, 3)), emulator.Options{ThrottleEvery: 1})
@@ -155,6 +159,7 @@ func (l *statusLog) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 func TestFetchRetriesAThrottledBatch(t *testing.T) {
+	t.Parallel()
 	// Fifteen requests come before the first $batch (one per collection
 	// and member listing), so the fifteenth, the first batch, is throttled
 	// as a whole; the SDK's retry handler must resend its body.
@@ -176,6 +181,7 @@ func TestFetchRetriesAThrottledBatch(t *testing.T) {
 }
 
 func TestFetchKeepsGroupsWhoseMembersAreHidden(t *testing.T) {
+	t.Parallel()
 	want := testTenant(t, 60)
 	srv := startEmulator(t, served(want), emulator.Options{Forbidden: []string{"groupMembers"}})
 	rec, warnings, err := fetch(t, srv)

@@ -42,6 +42,7 @@ func fetch(t *testing.T, s *emulator.Server) (*recorder, []inventory.Warning, er
 }
 
 func TestFetchReadsEveryObject(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name      string
 		users     int
@@ -78,6 +79,7 @@ func TestFetchReadsEveryObject(t *testing.T) {
 }
 
 func TestFetchKeepsValuesTheSDKDoesNotKnow(t *testing.T) {
+	t.Parallel()
 	srv := startEmulator(t, served(testTenant(t, 5)), emulator.Options{})
 	rec, _, err := fetch(t, srv)
 	if err != nil {
@@ -100,6 +102,7 @@ func TestFetchKeepsValuesTheSDKDoesNotKnow(t *testing.T) {
 }
 
 func TestFetchMembersBeyondTheExpandCut(t *testing.T) {
+	t.Parallel()
 	srv := startEmulator(t, served(testTenant(t, 60)), emulator.Options{PageSize: 7})
 	rec, _, err := fetch(t, srv)
 	if err != nil {
@@ -122,6 +125,7 @@ func TestFetchMembersBeyondTheExpandCut(t *testing.T) {
 }
 
 func TestFetchReportsProgress(t *testing.T) {
+	t.Parallel()
 	want := testTenant(t, 250)
 	srv := startEmulator(t, served(want), emulator.Options{})
 	last := map[string]int{}
@@ -145,6 +149,7 @@ func TestFetchReportsProgress(t *testing.T) {
 }
 
 func TestFetchDecodesToTheFoldersSnapshot(t *testing.T) {
+	t.Parallel()
 	want := testTenant(t, 130)
 	direct := export.NewDecoder()
 	if err := want.Feed(direct); err != nil {

@@ -8,6 +8,7 @@ import (
 )
 
 func TestWithMembersKeepsTheRestAsWritten(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, object, want string
 	}{
@@ -36,6 +37,7 @@ func TestWithMembersKeepsTheRestAsWritten(t *testing.T) {
 }
 
 func TestObjectFieldsRefusesWhatIsNotAnObject(t *testing.T) {
+	t.Parallel()
 	for _, raw := range []string{`[1]`, `"x"`, `{"a":`, `{"a":1`, ``} {
 		if _, err := objectFields([]byte(raw)); err == nil {
 			t.Errorf("objectFields(%q) accepted it", raw)
@@ -44,6 +46,7 @@ func TestObjectFieldsRefusesWhatIsNotAnObject(t *testing.T) {
 }
 
 func TestRequirementItem(t *testing.T) {
+	t.Parallel()
 	got, err := requirementItem("u-1", json.RawMessage(`{"@odata.context":"https://graph.microsoft.com/beta/$metadata#x","perUserMfaState":"enforced","id":"ignored"}`))
 	if err != nil {
 		t.Fatal(err)
@@ -57,6 +60,7 @@ func TestRequirementItem(t *testing.T) {
 }
 
 func TestStepDelay(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name    string
 		headers map[string]string
@@ -79,6 +83,7 @@ func TestStepDelay(t *testing.T) {
 }
 
 func TestSameOrigin(t *testing.T) {
+	t.Parallel()
 	base, _ := url.Parse("https://graph.microsoft.com")
 	cases := []struct {
 		link string

@@ -3,6 +3,7 @@ package inventory
 import "testing"
 
 func TestStrengthMet(t *testing.T) {
+	t.Parallel()
 	phishingResistant := &AuthStrength{DisplayName: "Phishing-resistant MFA",
 		AllowedCombinations: []string{"windowsHelloForBusiness", "fido2", "x509CertificateMultiFactor"}}
 	passwordless := &AuthStrength{DisplayName: "Passwordless MFA",

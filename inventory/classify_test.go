@@ -7,6 +7,7 @@ import (
 )
 
 func TestCategoryRulesInOrder(t *testing.T) {
+	t.Parallel()
 	daysAgo := func(d int) time.Time { return asOf.Add(-time.Duration(d) * 24 * time.Hour) }
 	neverInteractive := func(u User) User { u.LastSignIn = time.Time{}; return u }
 	tests := []struct {
@@ -110,6 +111,7 @@ func TestCategoryRulesInOrder(t *testing.T) {
 }
 
 func TestRoomDeviceGroupByID(t *testing.T) {
+	t.Parallel()
 	s := newSnapshot(withName(person("x"), "Oslo 3", "oslo3@contoso.com"))
 	s.Groups = []Group{{ID: "3f1c", DisplayName: "Devices", MemberUserIDs: []string{"x"}}}
 	in := inputs()
@@ -124,6 +126,7 @@ func TestRoomDeviceGroupByID(t *testing.T) {
 }
 
 func TestCategoryOverrideWinsAndKeepsTheRules(t *testing.T) {
+	t.Parallel()
 	s := newSnapshot(withName(person("u1"), "Scanner 3rd floor", "scanner3@contoso.com"))
 	in := inputs()
 	in.Overrides = map[string]Override{"u1": {Category: RoomDevice, Author: "lead@partner.com", Reason: "it is the boardroom panel", At: asOf}}

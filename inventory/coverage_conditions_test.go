@@ -5,6 +5,7 @@ import "testing"
 // TestCoverageOfConditions: state, apps, locations, narrowing conditions
 // and grant, for an account every policy includes.
 func TestCoverageOfConditions(t *testing.T) {
+	t.Parallel()
 	runCoverage(t, []coverageCase{
 		// State.
 		{name: "report-only", account: "u-plain",

@@ -86,6 +86,7 @@ func runCoverage(t *testing.T, tests []coverageCase) {
 
 // TestCoverageOfUsers: who a policy includes and excludes.
 func TestCoverageOfUsers(t *testing.T) {
+	t.Parallel()
 	const ca = "CA001 - Require MFA for all users"
 	runCoverage(t, []coverageCase{
 		{name: "all users, all apps, mfa", policy: requireMFA(ca), account: "u-plain", covers: true},
@@ -220,6 +221,7 @@ func sameKinds(a, b []CauseKind) bool {
 }
 
 func TestCoverageMarksRiskAndStrength(t *testing.T) {
+	t.Parallel()
 	s := coverageTenant()
 	d := NewDirectory(s)
 	a := d.Account(s.Users[0])
@@ -252,6 +254,7 @@ func TestCoverageMarksRiskAndStrength(t *testing.T) {
 }
 
 func TestCoverageWhenMembershipCannotBeRead(t *testing.T) {
+	t.Parallel()
 	s := coverageTenant()
 	delete(s.Present, CollGroups)
 	delete(s.Present, CollDirectoryRoles)
@@ -272,6 +275,7 @@ func TestCoverageWhenMembershipCannotBeRead(t *testing.T) {
 }
 
 func TestCauseTextsNameThePolicy(t *testing.T) {
+	t.Parallel()
 	s := coverageTenant()
 	d := NewDirectory(s)
 	a := d.Account(s.Users[1])

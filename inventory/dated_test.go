@@ -6,6 +6,7 @@ import (
 )
 
 func TestDatedFactsTable(t *testing.T) {
+	t.Parallel()
 	want := map[string]string{
 		DatedSMSVoiceRetired:  "2027-02-01",
 		DatedPartnerCenterMFA: "2026-04-01",

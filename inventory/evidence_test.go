@@ -6,6 +6,7 @@ import (
 )
 
 func TestEvidenceCountsOnlySuccessfulSignInsInTheWindow(t *testing.T) {
+	t.Parallel()
 	w := window{from: asOf.Add(-DefaultWindow), to: asOf}
 	inWindow := asOf.Add(-4 * 24 * time.Hour)
 	tooOld := asOf.Add(-31 * 24 * time.Hour)
@@ -46,6 +47,7 @@ func TestEvidenceCountsOnlySuccessfulSignInsInTheWindow(t *testing.T) {
 }
 
 func TestEvidenceFoldSpanningTheWindowEdge(t *testing.T) {
+	t.Parallel()
 	w := window{from: asOf.Add(-DefaultWindow), to: asOf}
 	f := fold(asOf.Add(-DefaultWindow-time.Hour), "App", "POP3", false, singleReq)
 	f.Last = asOf.Add(-DefaultWindow + time.Hour) // the day's last sign-in is inside
@@ -62,6 +64,7 @@ func TestEvidenceFoldSpanningTheWindowEdge(t *testing.T) {
 }
 
 func TestLegacyClientList(t *testing.T) {
+	t.Parallel()
 	for _, c := range []string{"AutoDiscover", "Exchange ActiveSync", "Exchange Online PowerShell", "Exchange Web Services",
 		"IMAP4", "MAPI Over HTTP", "Offline Address Book", "Other clients", "Outlook Anywhere (RPC over HTTP)",
 		"POP3", "Reporting Web Services", "Authenticated SMTP", "Universal Outlook", "authenticated smtp"} {
@@ -77,6 +80,7 @@ func TestLegacyClientList(t *testing.T) {
 }
 
 func TestDayFormat(t *testing.T) {
+	t.Parallel()
 	if got := day(time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC), asOf); got != "16 Nov" {
 		t.Errorf("same year: %q", got)
 	}

@@ -235,6 +235,7 @@ func FuzzAssess(f *testing.F) {
 // TestAssessProperties runs the fuzz properties over many random tenants
 // on every test run, not only under -fuzz.
 func TestAssessProperties(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(20261120, 1))
 	for i := range 3000 {
 		data := make([]byte, 64+rng.IntN(512))

@@ -6,6 +6,7 @@ import (
 )
 
 func TestGroupMembershipIsTransitiveWithItsChain(t *testing.T) {
+	t.Parallel()
 	g := newGroupGraph([]Group{
 		{ID: "g-excl", DisplayName: "MFA Exclusions", MemberGroupIDs: []string{"g-contr", "g-missing"}},
 		{ID: "g-contr", DisplayName: "Contractors EU", MemberGroupIDs: []string{"G-NL"}, MemberUserIDs: []string{"u1"}},
@@ -42,6 +43,7 @@ func TestGroupMembershipIsTransitiveWithItsChain(t *testing.T) {
 }
 
 func TestGroupCyclesAndSelfMembershipEnd(t *testing.T) {
+	t.Parallel()
 	g := newGroupGraph([]Group{
 		// Listing: a lists b, b lists c and itself, c lists a. Going up
 		// from u's group a: a is in c, c is in b, b is in a and in b.
@@ -68,6 +70,7 @@ func TestGroupCyclesAndSelfMembershipEnd(t *testing.T) {
 }
 
 func TestMembershipShortestExplanation(t *testing.T) {
+	t.Parallel()
 	// u is in top both directly and through two levels: the reason names
 	// the shortest way.
 	g := newGroupGraph([]Group{
@@ -84,6 +87,7 @@ func TestMembershipShortestExplanation(t *testing.T) {
 }
 
 func TestZeroMembershipIsEmpty(t *testing.T) {
+	t.Parallel()
 	var m Membership
 	if m.Contains("x") || m.Chain("x") != nil || len(m.IDs()) != 0 {
 		t.Error("a zero Membership belongs to nothing")

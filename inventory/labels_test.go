@@ -3,6 +3,7 @@ package inventory
 import "testing"
 
 func TestEveryValueHasALabel(t *testing.T) {
+	t.Parallel()
 	seen := map[string]bool{}
 	check := func(value, label string) {
 		t.Helper()
@@ -42,6 +43,7 @@ func TestEveryValueHasALabel(t *testing.T) {
 }
 
 func TestGuestKindOf(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		userType, upn string
 		want          GuestKind

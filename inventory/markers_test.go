@@ -8,6 +8,7 @@ import (
 )
 
 func TestMarkers(t *testing.T) {
+	t.Parallel()
 	recent := asOf.Add(-3 * 24 * time.Hour)
 	failedIMAP := fold(recent, "Exchange", "IMAP4", false, singleReq)
 	failedIMAP.Success = false
@@ -141,6 +142,7 @@ func TestMarkers(t *testing.T) {
 }
 
 func TestMarkersComeInDisplayOrderWithEveryReason(t *testing.T) {
+	t.Parallel()
 	u := withName(person("u"), "Break Glass", "sync_bg@contoso.com")
 	u.AccountEnabled = false
 	s := newSnapshot(u)

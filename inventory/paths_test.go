@@ -8,6 +8,7 @@ import (
 )
 
 func TestPaths(t *testing.T) {
+	t.Parallel()
 	recent := asOf.Add(-2 * 24 * time.Hour)
 	legacy := func(clients ...string) []SignInFold {
 		var out []SignInFold
@@ -99,6 +100,7 @@ func TestPaths(t *testing.T) {
 }
 
 func TestPathOverride(t *testing.T) {
+	t.Parallel()
 	s := newSnapshot(withName(person("u"), "MTR Oslo", "mtr-oslo@contoso.com"))
 	in := inputs()
 	in.Overrides = map[string]Override{"u": {Path: TechnicalException, Author: "lead", Reason: "no production tenant planned"}}
@@ -117,6 +119,7 @@ func TestPathOverride(t *testing.T) {
 }
 
 func TestUnknownTenantKindIsAssessedAsMixed(t *testing.T) {
+	t.Parallel()
 	s := newSnapshot(withName(person("u"), "MTR Oslo", "mtr-oslo@contoso.com"))
 	in := inputs()
 	in.Settings.Kind = "hybrid"

@@ -3,6 +3,7 @@ package inventory
 import "testing"
 
 func TestMatchesPattern(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		text, pattern string
 		want          bool
@@ -42,6 +43,7 @@ func TestMatchesPattern(t *testing.T) {
 }
 
 func TestPatternSetFirstFollowsSettingsOrder(t *testing.T) {
+	t.Parallel()
 	set := compilePatterns([]string{"scanner", "", "svc", "svc backup"})
 	tests := []struct {
 		text string
@@ -62,6 +64,7 @@ func TestPatternSetFirstFollowsSettingsOrder(t *testing.T) {
 }
 
 func TestPatternsIgnoreTheUPNDomain(t *testing.T) {
+	t.Parallel()
 	// A partner whose domain holds a service word must not see every
 	// account classified as a service account.
 	set := compilePatterns([]string{"service"})

@@ -22,6 +22,7 @@ var permissionActors = []struct {
 // for every kind of actor: 'A' allowed, 'F' forbidden, in the order of
 // permissionActors.
 func TestPermissionActions(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		action string
 		can    func(Actor) error
@@ -75,6 +76,7 @@ func TestPermissionCommandLine(t *testing.T) {
 }
 
 func TestPermissionRequestException(t *testing.T) {
+	t.Parallel()
 	// Columns in board order: triage, planned, in_progress, blocked,
 	// remediated, verified, exception_requested, exception_granted.
 	tests := []struct {
@@ -101,6 +103,7 @@ func TestPermissionRequestException(t *testing.T) {
 }
 
 func TestPermissionDecideException(t *testing.T) {
+	t.Parallel()
 	otherLead := Actor{ID: "lead-2", Name: "Jo", Role: SecurityLead}
 	requested := boardCard(ExceptionRequested) // requested by lead-2
 	tests := []struct {
@@ -127,6 +130,7 @@ func TestPermissionDecideException(t *testing.T) {
 }
 
 func TestCommentValidate(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		in   string
@@ -154,6 +158,7 @@ func TestCommentValidate(t *testing.T) {
 }
 
 func TestExceptionRequestValidate(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 20, 14, 0, 0, 0, time.UTC)
 	good := ExceptionRequest{
 		Justification:        "Teams Rooms console cannot complete an MFA prompt.",

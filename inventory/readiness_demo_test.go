@@ -14,6 +14,7 @@ import (
 // tenant verdict the assessment tallied, and the privileged accounts kept
 // open are the ones it counted.
 func TestReadinessMatchesTheAssessment(t *testing.T) {
+	t.Parallel()
 	asOf := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 	snap := demo.Generate(demo.Options{Users: 2000, Seed: 11, AsOf: asOf})
 	res := inventory.Assess(snap, inventory.Inputs{Settings: inventory.DefaultSettings(inventory.KindMixed), AsOf: asOf})

@@ -18,6 +18,7 @@ func burn(start time.Time, step int, open ...int) []TrendPoint {
 }
 
 func TestProjectionOfCompletion(t *testing.T) {
+	t.Parallel()
 	start := date(2026, time.November, 1)
 	tests := []struct {
 		name     string
@@ -119,6 +120,7 @@ func TestProjectionOfCompletion(t *testing.T) {
 
 // At-risk accounts are open too: the burn-down counts both.
 func TestProjectionCountsAtRisk(t *testing.T) {
+	t.Parallel()
 	start := date(2026, time.November, 1)
 	var trend []TrendPoint
 	for i, n := range []int{20, 16, 12} {
@@ -131,6 +133,7 @@ func TestProjectionCountsAtRisk(t *testing.T) {
 }
 
 func TestProjectionDeadlineWords(t *testing.T) {
+	t.Parallel()
 	tests := map[int]string{
 		0: "on the deadline", 1: "1 day before the deadline", -1: "1 day after the deadline",
 		13: "13 days before the deadline", 14: "2 weeks before the deadline", -20: "2 weeks after the deadline",

@@ -6,6 +6,7 @@ import (
 )
 
 func TestHeadline(t *testing.T) {
+	t.Parallel()
 	counts := func(nc, ar, ex, ok, na int) map[Compliance]int {
 		return map[Compliance]int{NonCompliant: nc, AtRisk: ar, Excepted: ex, Compliant: ok, NotApplicable: na}
 	}
@@ -42,6 +43,7 @@ func TestHeadline(t *testing.T) {
 }
 
 func TestShares(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		counts map[Compliance]int
@@ -79,6 +81,7 @@ func TestShares(t *testing.T) {
 
 // Whatever the counts, the shares add up to 100.0 in tenths.
 func TestSharesAddUpTo100(t *testing.T) {
+	t.Parallel()
 	for nc := 0; nc < 40; nc += 3 {
 		for ar := 0; ar < 40; ar += 7 {
 			for ex := 0; ex < 13; ex += 4 {
@@ -98,6 +101,7 @@ func TestSharesAddUpTo100(t *testing.T) {
 }
 
 func TestReadinessAdd(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, time.November, 20, 9, 0, 0, 0, time.UTC)
 	yesterday, tomorrow := now.AddDate(0, 0, -1), now.AddDate(0, 0, 1)
 	r := NewReadiness(TenantVerdict{}, nil, time.Time{}, now)
@@ -174,6 +178,7 @@ func equal(a, b []string) bool {
 }
 
 func TestReadinessLineFrom(t *testing.T) {
+	t.Parallel()
 	due := time.Date(2026, time.December, 1, 0, 0, 0, 0, time.UTC)
 	a := Assessment{UserID: "u1", UserPrincipalName: "u1@c.test", DisplayName: "U One", Category: ServiceAccount,
 		Markers: []Marker{LegacyAuth}, Path: AppPassword, Compliance: NonCompliant, Reasons: []string{"r"}, EnforcedBy: nil}

@@ -6,6 +6,7 @@ import (
 )
 
 func TestRoleParseAndLabels(t *testing.T) {
+	t.Parallel()
 	want := map[Role]string{SecurityLead: "Security lead", Engineer: "Engineer", Management: "Management"}
 	if len(Roles) != len(want) {
 		t.Fatalf("Roles has %d values, want %d", len(Roles), len(want))
@@ -28,6 +29,7 @@ func TestRoleParseAndLabels(t *testing.T) {
 }
 
 func TestRoleSystemActorsAreNotPeople(t *testing.T) {
+	t.Parallel()
 	for _, a := range []Actor{SyncActor, ExpiryActor, CLIActor, {ID: "x", Role: SecurityLead, System: true}} {
 		if a.person() {
 			t.Errorf("%+v counts as a person", a)

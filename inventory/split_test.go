@@ -6,6 +6,7 @@ import (
 )
 
 func TestLicenceOf(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		sku, name string
 		device    bool
@@ -29,6 +30,7 @@ func TestLicenceOf(t *testing.T) {
 }
 
 func TestPlanSplit(t *testing.T) {
+	t.Parallel()
 	groups := []Group{
 		{ID: "g-rooms", DisplayName: "Rooms", MemberUserIDs: []string{"r1", "r2"}},
 		{ID: "g-devices", DisplayName: "All devices", MemberGroupIDs: []string{"g-rooms"}},
@@ -95,6 +97,7 @@ func TestPlanSplit(t *testing.T) {
 }
 
 func TestPlanSplitEmpty(t *testing.T) {
+	t.Parallel()
 	plan := PlanSplit(nil, nil, []Policy{{ID: "p", IncludeUsers: []string{"All"}}}, nil)
 	if plan.Total != 0 || len(plan.Categories) != 0 {
 		t.Fatalf("an empty plan has moves: %+v", plan)

@@ -80,6 +80,9 @@ func syncRun(ctx context.Context, store SyncStore, runID int64, src Source, opts
 	if err != nil {
 		return SyncOutcome{}, fmt.Errorf("read %s: %w", src.Name(), err)
 	}
+	if snap == nil {
+		return SyncOutcome{}, Errorf(EINVALID, "the %s source yielded no snapshot", src.Name())
+	}
 	if snap.Tenant.ID == "" && !IdentifyByDomain(snap) {
 		return SyncOutcome{}, Errorf(EINVALID, "the source has no organization (organization.json or GET /organization) and no account to tell the tenant by, so the tenant is unknown")
 	}

@@ -3,6 +3,7 @@ package inventory
 import "testing"
 
 func TestCanWorkInTenant(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name   string
 		a      Actor

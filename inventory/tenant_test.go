@@ -37,6 +37,7 @@ func gapTenant() *Snapshot {
 }
 
 func TestTenantGapsWorstFirst(t *testing.T) {
+	t.Parallel()
 	res := Assess(gapTenant(), inputs())
 	v := res.Tenant
 	if v.Ready {
@@ -59,6 +60,7 @@ func TestTenantGapsWorstFirst(t *testing.T) {
 }
 
 func TestTenantGapCountsGroupsAndWays(t *testing.T) {
+	t.Parallel()
 	s := gapTenant()
 	// CA001 now also excludes c3's own group and one person by name.
 	s.Groups = append(s.Groups, Group{ID: "g-c3", DisplayName: "Vendors", MemberUserIDs: []string{"c3"}})
@@ -71,6 +73,7 @@ func TestTenantGapCountsGroupsAndWays(t *testing.T) {
 }
 
 func TestTenantReady(t *testing.T) {
+	t.Parallel()
 	s := newSnapshot(person("a"), person("b"), person("c"))
 	s.SecurityDefaults = ptr(true)
 	registered(s, "a", "fido2")
@@ -87,6 +90,7 @@ func TestTenantReady(t *testing.T) {
 }
 
 func TestTenantCountsByCategoryPathMarker(t *testing.T) {
+	t.Parallel()
 	guest := withName(User{ID: "g", UserType: "Guest", AccountEnabled: true}, "Jane", "jane_f.com#EXT#@contoso.onmicrosoft.com")
 	admin := person("a")
 	s := newSnapshot(person("p"), admin, guest, withName(person("s"), "svc-backup", "svc-backup@contoso.com"), withName(person("r"), "MTR Oslo", "mtr@contoso.com"))
@@ -118,6 +122,7 @@ func TestTenantCountsByCategoryPathMarker(t *testing.T) {
 }
 
 func TestTenantUnchecked(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		missing string
 		want    string
@@ -157,6 +162,7 @@ func TestTenantUnchecked(t *testing.T) {
 }
 
 func TestAssessOddInputs(t *testing.T) {
+	t.Parallel()
 	res := Assess(nil, Inputs{})
 	if len(res.Accounts) != 0 || res.Tenant.Ready || res.Tenant.AsOf.IsZero() {
 		t.Errorf("nil snapshot: %+v", res.Tenant)

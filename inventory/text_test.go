@@ -6,6 +6,7 @@ import (
 )
 
 func TestPrintable(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"Anna de Vries":           "Anna de Vries",
 		"\x1b[2J\x1b[31mred":      "?[2J?[31mred",

@@ -7,6 +7,7 @@ import (
 )
 
 func TestVerdict(t *testing.T) {
+	t.Parallel()
 	const ca001 = "CA001 - Require MFA for all users"
 	nov16 := time.Date(2026, 11, 16, 10, 30, 0, 0, time.UTC)
 	phishingResistant := &AuthStrength{DisplayName: "Phishing-resistant MFA", AllowedCombinations: []string{"fido2", "windowsHelloForBusiness"}}
@@ -187,6 +188,7 @@ func TestVerdict(t *testing.T) {
 }
 
 func TestDisabledAccountsAreListedNotCounted(t *testing.T) {
+	t.Parallel()
 	u := withName(person("u"), "svc-backup", "svc-backup@contoso.com")
 	u.AccountEnabled = false
 	s := newSnapshot(u, person("v"))
@@ -206,6 +208,7 @@ func TestDisabledAccountsAreListedNotCounted(t *testing.T) {
 }
 
 func TestExceptions(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		exception Exception
@@ -251,6 +254,7 @@ func TestExceptions(t *testing.T) {
 }
 
 func TestExceptionOnACompliantAccountShowsWhatItWouldBe(t *testing.T) {
+	t.Parallel()
 	s := newSnapshot(person("u"))
 	s.SecurityDefaults = ptr(true)
 	registered(s, "u", "fido2")

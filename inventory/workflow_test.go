@@ -50,6 +50,7 @@ func checkRefusal(t *testing.T, where string, err error, want byte) {
 // triage, planned, in_progress, blocked, remediated, verified,
 // exception_requested, exception_granted.
 func TestWorkflowMoveMatrix(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		actor Actor
@@ -146,6 +147,7 @@ func TestWorkflowMoveMatrix(t *testing.T) {
 }
 
 func TestWorkflowRefusalSentences(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		actor Actor
@@ -185,6 +187,7 @@ func TestWorkflowRefusalSentences(t *testing.T) {
 }
 
 func TestWorkflowUnknownCardStatus(t *testing.T) {
+	t.Parallel()
 	for _, s := range []Status{"", "done", "Planned"} {
 		err := CanMove(leadAlex, Card{Status: s}, Planned)
 		if ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), "is unknown") {
@@ -197,6 +200,7 @@ func TestWorkflowUnknownCardStatus(t *testing.T) {
 }
 
 func TestWorkflowRequesterWithdrawsOwnRequest(t *testing.T) {
+	t.Parallel()
 	c := boardCard(ExceptionRequested)
 	c.ExceptionRequester = engSam.ID // Sam requested it when it was his, Dana has it now
 	if err := CanMove(engSam, c, Planned); err != nil {
@@ -218,6 +222,7 @@ func TestWorkflowRequesterWithdrawsOwnRequest(t *testing.T) {
 // every actor and status: exactly the moves CanMove allows, in board order,
 // without the exception columns.
 func TestWorkflowMovesForAgreesWithCanMove(t *testing.T) {
+	t.Parallel()
 	withdrawable := boardCard(ExceptionRequested)
 	withdrawable.ExceptionRequester = engSam.ID
 	actors := []Actor{leadAlex, engDana, engSam, mgmtRobin, SyncActor, ExpiryActor, {ID: "u-1"}}
@@ -261,6 +266,7 @@ func TestWorkflowMovesForAgreesWithCanMove(t *testing.T) {
 }
 
 func TestStatusParseAndLabels(t *testing.T) {
+	t.Parallel()
 	for _, s := range Statuses {
 		got, err := ParseStatus(string(s))
 		if err != nil || got != s {
@@ -282,6 +288,7 @@ func TestStatusParseAndLabels(t *testing.T) {
 }
 
 func TestSyncAfterSync(t *testing.T) {
+	t.Parallel()
 	const keep = Status("(unchanged)")
 	tests := []struct {
 		from    Status
@@ -327,6 +334,7 @@ func TestSyncAfterSync(t *testing.T) {
 // TestSyncMovesArePermitted holds AfterSync and AfterExpiry to the system
 // moves CanMove allows, so the store can check every move the same way.
 func TestSyncMovesArePermitted(t *testing.T) {
+	t.Parallel()
 	verdicts := append(slices.Clone(Compliances), "")
 	for _, from := range Statuses {
 		for _, v := range verdicts {
@@ -347,6 +355,7 @@ func TestSyncMovesArePermitted(t *testing.T) {
 }
 
 func TestExpiryAfterExpiry(t *testing.T) {
+	t.Parallel()
 	expiry := boardDay(2027, 1, 2)
 	tests := []struct {
 		name    string

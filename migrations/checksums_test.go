@@ -67,6 +67,7 @@ func readChecksums(t *testing.T) []checksum {
 }
 
 func TestEveryMigrationMatchesItsChecksum(t *testing.T) {
+	t.Parallel()
 	listed := map[string]string{}
 	for _, c := range readChecksums(t) {
 		listed[c.name] = c.sum
@@ -101,6 +102,7 @@ func TestEveryMigrationMatchesItsChecksum(t *testing.T) {
 // CHECKSUMS, then the working copy, so that editing a landed migration
 // together with its line is caught as well.
 func TestChecksumLinesAreOnlyAppended(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git is not installed: the history of CHECKSUMS cannot be read")
 	}
@@ -137,6 +139,7 @@ func TestChecksumLinesAreOnlyAppended(t *testing.T) {
 }
 
 func TestOnlyAppended(t *testing.T) {
+	t.Parallel()
 	a := checksum{strings.Repeat("a", 64), "00001_init.sql"}
 	b := checksum{strings.Repeat("b", 64), "00002_next.sql"}
 	edited := checksum{strings.Repeat("c", 64), "00001_init.sql"}

@@ -45,6 +45,7 @@ func sampleBoard() views.BoardPage {
 }
 
 func TestBoardCardOffersOnlyItsMoves(t *testing.T) {
+	t.Parallel()
 	doc := renderDoc(t, views.Board(sampleBoard()))
 	cards := doc.Find(`[data-testid="card"]`)
 	if cards.Length() != 2 {
@@ -79,6 +80,7 @@ func TestBoardCardOffersOnlyItsMoves(t *testing.T) {
 }
 
 func TestLayoutKeepsToTheContentSecurityPolicy(t *testing.T) {
+	t.Parallel()
 	doc := renderDoc(t, views.Board(sampleBoard()))
 	doc.Find("script").Each(func(_ int, s *goquery.Selection) {
 		if _, ok := s.Attr("src"); !ok || strings.TrimSpace(s.Text()) != "" {
@@ -105,6 +107,7 @@ func TestLayoutKeepsToTheContentSecurityPolicy(t *testing.T) {
 }
 
 func TestLayoutShowsTheSignedInPerson(t *testing.T) {
+	t.Parallel()
 	b := sampleBoard()
 	doc := renderDoc(t, views.Board(b))
 	who := doc.Find(`[data-testid="whoami"]`)

@@ -16,6 +16,7 @@ import (
 // characters a URL gives meaning to. Every link and form escapes it as one
 // path segment, so each leads to its own account.
 func TestAccountLinksEscapeTheID(t *testing.T) {
+	t.Parallel()
 	const tenant = "cccccccc-0000-0000-0000-00000000000c"
 	ids := []string{"svc/backup", "what?now", "hash#tag", "100%", "a%2Fb", "odd/50%?#x", "plain"}
 	srv, store := authServer(t, web.Config{})

@@ -14,6 +14,7 @@ import (
 )
 
 func TestAccountPageOffersTheViewersActions(t *testing.T) {
+	t.Parallel()
 	f := newBoardFixture(t, 3)
 	f.plan(t, "a-01", "eng")
 	f.request(t, "lead", "a-01")
@@ -65,6 +66,7 @@ func TestAccountPageOffersTheViewersActions(t *testing.T) {
 }
 
 func TestTimelineTellsTheStoryNewestFirst(t *testing.T) {
+	t.Parallel()
 	f := newBoardFixture(t, 2)
 	f.plan(t, "a-01", "eng")
 	f.move(t, "eng", "a-01", inventory.InProgress)
@@ -89,6 +91,7 @@ func TestTimelineTellsTheStoryNewestFirst(t *testing.T) {
 }
 
 func TestExceptionsPage(t *testing.T) {
+	t.Parallel()
 	f := newBoardFixture(t, 4)
 	f.plan(t, "a-01", "eng")
 	f.request(t, "eng", "a-01") // waiting
@@ -112,6 +115,7 @@ func TestExceptionsPage(t *testing.T) {
 }
 
 func TestAuditPageAndExport(t *testing.T) {
+	t.Parallel()
 	f := newBoardFixture(t, 3)
 	f.plan(t, "a-01", "eng")
 	if err := f.store.Comment(t.Context(), f.actor("lead"), tenantA, "a-01", "=HYPERLINK(\"http://evil\")"); err != nil {

@@ -17,6 +17,7 @@ import (
 // The CSV is the account list under the list's own filters, every page of
 // it, in the list's order.
 func TestAccountsCSVHonoursTheListsFilters(t *testing.T) {
+	t.Parallel()
 	f := newReadinessFixture(t, 1200)
 	for _, query := range []string{
 		"",
@@ -96,6 +97,7 @@ func (w *flushCounter) Flush() {
 // The CSV goes out as it is read: flushed every thousand rows, the first
 // rows long before the last.
 func TestAccountsCSVStreams(t *testing.T) {
+	t.Parallel()
 	f := newReadinessFixture(t, 2500)
 	req := httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/accounts.csv", nil)
 	u, _ := url.Parse(f.srv.URL)

@@ -42,6 +42,7 @@ func page(t *testing.T, c *http.Client, target string, want int) *goquery.Docume
 }
 
 func TestAccountListFiltersMatchTheStoredVerdicts(t *testing.T) {
+	t.Parallel()
 	srv, store, snap := demoServer(t, 150)
 	c := webtest.Login(t, srv, store, inventory.Management)
 	sum, err := store.Summary(t.Context(), snap.Tenant.ID)
@@ -84,6 +85,7 @@ func TestAccountListFiltersMatchTheStoredVerdicts(t *testing.T) {
 }
 
 func TestAccountListPagesThroughEveryAccount(t *testing.T) {
+	t.Parallel()
 	srv, store, snap := demoServer(t, 120)
 	c := webtest.Login(t, srv, store, inventory.Engineer)
 	seen := map[string]bool{}
@@ -120,6 +122,7 @@ func TestAccountListPagesThroughEveryAccount(t *testing.T) {
 }
 
 func TestAccountPageExplainsTheVerdict(t *testing.T) {
+	t.Parallel()
 	srv, store, snap := demoServer(t, 100)
 	c := webtest.Login(t, srv, store, inventory.Management)
 	var breakGlass string
@@ -146,6 +149,7 @@ func TestAccountPageExplainsTheVerdict(t *testing.T) {
 }
 
 func TestSyncHistoryShowsFailedRunsWithTheirCause(t *testing.T) {
+	t.Parallel()
 	srv, store, _ := demoServer(t, 60)
 	runID, err := store.StartRun(t.Context(), pg.SourceGraph)
 	if err != nil {
@@ -172,6 +176,7 @@ type errCause string
 func (e errCause) Error() string { return string(e) }
 
 func TestSettingsOnlyLeadsChangeAndVerdictsFollow(t *testing.T) {
+	t.Parallel()
 	srv, store, snap := demoServer(t, 80)
 	form := url.Values{"tenant": {snap.Tenant.ID}, "kind": {"csp"}, "service_patterns": {"svc\nservice"}, "room_patterns": {"mtr, surfacehub, room"},
 		"break_glass_patterns": {"breakglass"}, "window_days": {"30"}}

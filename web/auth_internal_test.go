@@ -9,6 +9,7 @@ import (
 )
 
 func TestPasswordHashAndVerify(t *testing.T) {
+	t.Parallel()
 	h, err := HashPassword("correct horse battery staple")
 	if err != nil {
 		t.Fatal(err)
@@ -47,6 +48,7 @@ func TestPasswordHashAndVerify(t *testing.T) {
 }
 
 func TestValidatePassword(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		password string
 		ok       bool
@@ -66,6 +68,7 @@ func TestValidatePassword(t *testing.T) {
 }
 
 func TestSafeNext(t *testing.T) {
+	t.Parallel()
 	for next, want := range map[string]string{
 		"":                       "/",
 		"/board?lane=path":       "/board?lane=path",
@@ -92,6 +95,7 @@ func TestSafeNext(t *testing.T) {
 }
 
 func TestAttemptLimiter(t *testing.T) {
+	t.Parallel()
 	l := newAttemptLimiter(3, 10*time.Second)
 	now := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
 	for i := range 3 {
@@ -117,6 +121,7 @@ func TestAttemptLimiter(t *testing.T) {
 }
 
 func TestRoleFromClaims(t *testing.T) {
+	t.Parallel()
 	cfg := OIDCConfig{GroupRoles: map[string]inventory.Role{"g-lead": inventory.SecurityLead, "g-mgmt": inventory.Management}}
 	for _, tc := range []struct {
 		roles, groups []string

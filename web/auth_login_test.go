@@ -59,6 +59,7 @@ var browser = map[string]string{"Accept": "text/html,application/xhtml+xml"}
 var api = map[string]string{"Accept": "application/json"}
 
 func TestSignInAndSessionCookie(t *testing.T) {
+	t.Parallel()
 	srv, store := authServer(t, web.Config{TLS: true})
 	u := webtest.CreateUser(t, store, inventory.Engineer)
 	c := webtest.NewClient(t)
@@ -102,6 +103,7 @@ func TestSignInAndSessionCookie(t *testing.T) {
 }
 
 func TestSignInRenewsTheSessionToken(t *testing.T) {
+	t.Parallel()
 	// A session that exists before sign-in (an OIDC start keeps its state in
 	// one) must not become the signed-in session: whoever planted or saw its
 	// token would be signed in too.
@@ -141,6 +143,7 @@ func sessionCookie(c *http.Client, u *url.URL) string {
 }
 
 func TestSignInRefusals(t *testing.T) {
+	t.Parallel()
 	srv, store := authServer(t, web.Config{})
 	u := webtest.CreateUser(t, store, inventory.Engineer)
 	disabled := webtest.CreateUser(t, store, inventory.Engineer)
@@ -178,6 +181,7 @@ func TestSignInRefusals(t *testing.T) {
 }
 
 func TestSignInRateLimited(t *testing.T) {
+	t.Parallel()
 	srv, store := authServer(t, web.Config{})
 	u := webtest.CreateUser(t, store, inventory.Engineer)
 	other := webtest.CreateUser(t, store, inventory.Engineer)
@@ -202,6 +206,7 @@ func TestSignInRateLimited(t *testing.T) {
 }
 
 func TestSignOutEndsTheSession(t *testing.T) {
+	t.Parallel()
 	srv, store := authServer(t, web.Config{})
 	c, u := webtest.LoginUser(t, srv, store, inventory.Management)
 	resp, body := do(t, c, http.MethodGet, srv.URL+"/runs", nil, browser)
@@ -227,6 +232,7 @@ func TestSignOutEndsTheSession(t *testing.T) {
 }
 
 func TestAnonymousRequests(t *testing.T) {
+	t.Parallel()
 	srv, _ := authServer(t, web.Config{})
 	c := webtest.NewClient(t)
 	for _, tc := range []struct {
@@ -259,6 +265,7 @@ func TestAnonymousRequests(t *testing.T) {
 }
 
 func TestSignInRefusesOpenRedirects(t *testing.T) {
+	t.Parallel()
 	srv, store := authServer(t, web.Config{})
 	u := webtest.CreateUser(t, store, inventory.Engineer)
 	for _, next := range []string{
@@ -279,6 +286,7 @@ func TestSignInRefusesOpenRedirects(t *testing.T) {
 }
 
 func TestCrossSitePostRefused(t *testing.T) {
+	t.Parallel()
 	srv, store := authServer(t, web.Config{})
 	c := webtest.Login(t, srv, store, inventory.SecurityLead)
 	form := url.Values{"email": {"new@test.local"}, "role": {"engineer"}, "password": {webtest.Password}}
@@ -298,6 +306,7 @@ func TestCrossSitePostRefused(t *testing.T) {
 }
 
 func TestSignInsAndUserChangesAreRecorded(t *testing.T) {
+	t.Parallel()
 	srv, store := authServer(t, web.Config{})
 	lead, me := webtest.LoginUser(t, srv, store, inventory.SecurityLead)
 	do(t, webtest.NewClient(t), http.MethodPost, srv.URL+"/login", url.Values{"email": {"ghost@test.local"}, "password": {"a guessed password"}}, browser)

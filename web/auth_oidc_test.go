@@ -169,6 +169,7 @@ func startOIDC(t *testing.T, c *http.Client, app string, next string) string {
 }
 
 func TestOIDCSignIn(t *testing.T) {
+	t.Parallel()
 	provider := newTestProvider(t)
 	app, store := oidcApp(t, provider, map[string]inventory.Role{"group-eng": inventory.Engineer, "group-mgmt": inventory.Management})
 
@@ -218,6 +219,7 @@ func TestOIDCSignIn(t *testing.T) {
 }
 
 func TestOIDCRefusals(t *testing.T) {
+	t.Parallel()
 	provider := newTestProvider(t)
 	app, store := oidcApp(t, provider, nil)
 	good := map[string]any{"sub": "s-1", "email": "one@partner.com", "roles": []string{"Engineer"}}
@@ -307,6 +309,7 @@ func TestOIDCRefusals(t *testing.T) {
 }
 
 func TestOIDCConfigFromEnv(t *testing.T) {
+	t.Parallel()
 	full := map[string]string{
 		"MFABOARD_OIDC_ISSUER": "https://login.microsoftonline.com/t/v2.0", "MFABOARD_OIDC_CLIENT_ID": "id",
 		"MFABOARD_OIDC_CLIENT_SECRET": "secret", "MFABOARD_OIDC_REDIRECT_URL": "https://board.example/auth/oidc/callback",

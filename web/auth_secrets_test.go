@@ -19,7 +19,8 @@ import (
 // the wrong box: a failed sign-in keeps it nowhere, neither in the audit
 // trail (kept for good, read by every role) nor in the log.
 func TestFailedSignInKeepsNoTypedText(t *testing.T) {
-	var logs lockedBuffer
+	t.Parallel()
+	var logs webtest.LockedBuffer
 	srv, store := authServer(t, web.Config{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug - 8}))})
 	u := webtest.CreateUser(t, store, inventory.Engineer)
 	const typed = "Tr0ub4dor&3-Typed-In-The-Wrong-Box"

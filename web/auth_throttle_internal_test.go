@@ -7,6 +7,7 @@ import (
 )
 
 func TestHoldAfter(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		failures int
 		want     time.Duration
@@ -28,6 +29,7 @@ func TestHoldAfter(t *testing.T) {
 }
 
 func TestAccountThrottle(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
 	th := newAccountThrottle()
 	const victim = "lead@partner.example"

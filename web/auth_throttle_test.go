@@ -40,6 +40,7 @@ func signIn(t *testing.T, c *http.Client, srvURL, email, password string) (*http
 // Strangers guessing at one account from many addresses slow down their
 // own guessing, and never lock the account's owner out.
 func TestSignInThrottleNeverLocksTheOwnerOut(t *testing.T) {
+	t.Parallel()
 	srv, store := authServer(t, web.Config{})
 	lead := webtest.CreateUser(t, store, inventory.SecurityLead) // the only one
 

@@ -70,7 +70,6 @@ func syncTenant(t *testing.T, store *pg.Store, id, name, domain, prefix string, 
 // digits and "-" made a "-", @domain.
 func syncAccounts(t *testing.T, store *pg.Store, id, name, domain string, ids []string) {
 	t.Helper()
-	ctx := t.Context()
 	snap := &inventory.Snapshot{
 		Tenant: inventory.Tenant{ID: id, DisplayName: name, Domains: []string{domain}},
 		Present: map[string]bool{inventory.CollUsers: true, inventory.CollRegistrations: true, inventory.CollPolicies: true,
@@ -80,14 +79,7 @@ func syncAccounts(t *testing.T, store *pg.Store, id, name, domain string, ids []
 		snap.Users = append(snap.Users, inventory.User{ID: acc, DisplayName: "Person " + acc,
 			UserPrincipalName: upnOf(acc) + "@" + domain, UserType: "Member", AccountEnabled: true})
 	}
-	res := inventory.Assess(snap, inventory.Inputs{Settings: inventory.DefaultSettings(inventory.KindMixed), AsOf: time.Now().UTC()})
-	runID, err := store.StartRun(ctx, pg.SourceDemo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := store.ApplySync(ctx, runID, snap, inventory.KindMixed, res); err != nil {
-		t.Fatalf("sync %s: %v", name, err)
-	}
+	pgtest.Sync(t, store, snap, inventory.SyncOptions{Kind: inventory.KindMixed})
 }
 
 func upnOf(id string) string {

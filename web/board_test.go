@@ -46,6 +46,7 @@ func moveChoices(card *goquery.Selection) []string {
 }
 
 func TestBoardShowsEachRoleOnlyItsMoves(t *testing.T) {
+	t.Parallel()
 	f := newBoardFixture(t, 6)
 	f.plan(t, "a-01", "eng")  // the engineer's
 	f.plan(t, "a-02", "eng2") // another engineer's
@@ -129,6 +130,7 @@ func TestBoardShowsEachRoleOnlyItsMoves(t *testing.T) {
 }
 
 func TestBoardFiltersLiveInTheURL(t *testing.T) {
+	t.Parallel()
 	f := newBoardFixture(t, 4)
 	f.plan(t, "a-01", "eng")
 	f.plan(t, "a-02", "eng2")
@@ -165,6 +167,7 @@ func TestBoardFiltersLiveInTheURL(t *testing.T) {
 }
 
 func TestBoardSwimlanes(t *testing.T) {
+	t.Parallel()
 	f := newBoardFixture(t, 3)
 	doc := boardDoc(t, f, "lead", "/board?lane=category")
 	lanes := doc.Find(`[data-testid="lane"]`)
@@ -182,6 +185,7 @@ func TestBoardSwimlanes(t *testing.T) {
 }
 
 func TestBoardColumnsPage(t *testing.T) {
+	t.Parallel()
 	f := newBoardFixture(t, 57)
 	doc := boardDoc(t, f, "mgmt", "/board")
 	triageCol := doc.Find(`[data-testid="column"][data-status="triage"]`)
@@ -223,6 +227,7 @@ func keys(m map[string]*goquery.Selection) string {
 }
 
 func TestBulkEdit(t *testing.T) {
+	t.Parallel()
 	f := newBoardFixture(t, 5)
 	eng := f.users["eng"].ID
 

@@ -276,7 +276,7 @@ func (s *Server) exceptionDecide(c echo.Context, on cardRef) (*pg.BoardCard, err
 // recorded by then: a failure here is logged, not reported as a failed
 // action, and the next sync brings the verdict up to date.
 func (s *Server) reassessAfter(c echo.Context, tenantID string) {
-	if _, err := s.store.Reassess(c.Request().Context(), tenantID, time.Now().UTC()); err != nil {
+	if _, err := inventory.Reassess(c.Request().Context(), s.store, tenantID, inventory.ReassessOptions{}); err != nil {
 		s.log.Error("reassess after a decision failed", "tenant", tenantID, "err", err,
 			"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
 	}

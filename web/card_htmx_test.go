@@ -26,6 +26,7 @@ func fragment(t *testing.T, body string) *goquery.Document {
 }
 
 func TestMoveWithHTMXAnswersWithTheCard(t *testing.T) {
+	t.Parallel()
 	f := newBoardFixture(t, 3)
 	c := f.plan(t, "a-01", "eng")
 	target := f.url("/accounts/a-01/move")
@@ -72,6 +73,7 @@ func TestMoveWithHTMXAnswersWithTheCard(t *testing.T) {
 }
 
 func TestAccountPageActionsWithHTMXAnswerWithTheWorkSection(t *testing.T) {
+	t.Parallel()
 	f := newBoardFixture(t, 2)
 	f.plan(t, "a-01", "eng")
 	resp, body := send(t, f.clients["eng"], http.MethodPost, f.url("/accounts/a-01/comment"),
@@ -103,6 +105,7 @@ func TestAccountPageActionsWithHTMXAnswerWithTheWorkSection(t *testing.T) {
 }
 
 func TestPlainFormConflictOnTheBoardRendersTheBoard(t *testing.T) {
+	t.Parallel()
 	f := newBoardFixture(t, 2)
 	c := f.plan(t, "a-01", "eng")
 	f.move(t, "lead", "a-01", inventory.InProgress)

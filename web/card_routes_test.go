@@ -84,6 +84,7 @@ func exceptionRequest(expiry time.Time, justification string) func(*boardFixture
 const goodJustification = "The meeting room console signs in without a person at it."
 
 func TestCardRoutesByRoleAndState(t *testing.T) {
+	t.Parallel()
 	cases := []routeCase{
 		// Moves.
 		{name: "engineer moves own card", who: "eng", path: "/accounts/%s/move", prep: plannedFor("eng"),

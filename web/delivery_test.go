@@ -48,7 +48,7 @@ func (h *chatHook) posts() []string {
 }
 
 func TestDeliverySettingsAndSendNow(t *testing.T) {
-	var logs lockedBuffer
+	var logs webtest.LockedBuffer
 	srv, store := authServer(t, web.Config{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	snap := demo.Generate(demo.Options{Users: 200, Seed: 13, AsOf: time.Now().UTC()})
 	syncSnapshot(t, store, snap, inventory.KindMixed)
@@ -221,6 +221,7 @@ func cloneForm(v url.Values) url.Values {
 // A form without an SMTP server still sends a port, which the table
 // requires: an empty or zero one is refused with the sentence, not a 500.
 func TestDeliveryRefusesAMissingPort(t *testing.T) {
+	t.Parallel()
 	srv, store := authServer(t, web.Config{})
 	snap := demo.Generate(demo.Options{Users: 40, Seed: 5, AsOf: time.Now().UTC()})
 	syncSnapshot(t, store, snap, inventory.KindMixed)

@@ -23,7 +23,6 @@ import (
 	"github.com/mfaboard/mfaboard/inventory/pg"
 	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
 	"github.com/mfaboard/mfaboard/web"
-	"github.com/mfaboard/mfaboard/web/e2e"
 	"github.com/mfaboard/mfaboard/web/webtest"
 )
 
@@ -38,7 +37,7 @@ const perfAccounts = 100_000
 
 // perfArrangement names the way perfTemplate spreads the cards; change it
 // when the arrangement changes, so the cached template is rebuilt.
-const perfArrangement = "spread-v2"
+const perfArrangement = "spread-v3"
 
 // perfDemo is the tenant: fixed, so its digest names the same template
 // from one run to the next.
@@ -84,11 +83,11 @@ func (m perfTemplate) Migrate(ctx context.Context, db *sql.DB, conf pgtestdb.Con
 	}
 	defer store.Close()
 	start := time.Now()
-	tenant, err := e2e.SeedDemoTenant(ctx, store, perfDemo)
+	seeded, err := pgtest.SyncDemo(ctx, store, perfDemo)
 	if err != nil {
 		return err
 	}
-	if err := spreadCards(ctx, store, tenant); err != nil {
+	if err := spreadCards(ctx, store, seeded.Snapshot.Tenant.ID); err != nil {
 		return err
 	}
 	if err := markTemplate(ctx, db, conf.Database); err != nil {
@@ -98,9 +97,8 @@ func (m perfTemplate) Migrate(ctx context.Context, db *sql.DB, conf pgtestdb.Con
 	return nil
 }
 
-// spreadCards arranges the cards as a board in use looks: most in triage
-// and planned, a third assigned, a fifth with a due date. Arranged in one
-// statement: a year of people's work would take too long.
+// spreadCards arranges the cards as a board in use looks
+// (pgtest.SpreadCards), worked by a team who can sign in.
 func spreadCards(ctx context.Context, store *pg.Store, tenant string) error {
 	hash, err := web.HashPassword(webtest.Password)
 	if err != nil {
@@ -117,31 +115,7 @@ func spreadCards(ctx context.Context, store *pg.Store, tenant string) error {
 		}
 		team = append(team, u.ID)
 	}
-	_, err = store.Pool().Exec(ctx, `
-		WITH spread AS (
-			SELECT account_id, abs(hashtext(account_id)) % 100 AS h, abs(hashtext(account_id || 'due')) % 100 AS d
-			FROM cards WHERE tenant_id = $1
-		)
-		UPDATE cards c SET
-			status = CASE WHEN h < 40 THEN 'triage' WHEN h < 55 THEN 'planned' WHEN h < 65 THEN 'in_progress'
-			              WHEN h < 70 THEN 'blocked' WHEN h < 80 THEN 'remediated' WHEN h < 98 THEN 'verified'
-			              WHEN h < 99 THEN 'exception_requested' ELSE 'exception_granted' END,
-			exception_requester = CASE WHEN h >= 98 THEN $2::uuid END,
-			assignee_id = CASE WHEN h >= 40 AND h % 3 = 0 THEN (CASE WHEN h % 10 = 0 THEN $3::uuid ELSE $4::uuid END) END,
-			due_date = CASE WHEN d < 20 THEN date '2026-11-01' + d END
-		FROM spread s WHERE c.tenant_id = $1 AND c.account_id = s.account_id`, tenant, team[0], team[1], team[2])
-	if err != nil {
-		return fmt.Errorf("spread the cards: %w", err)
-	}
-	// Rewriting every card at once leaves half the table dead, which a
-	// board worked on over months does not have; then the planner's
-	// statistics and the visibility map, as autovacuum would leave them.
-	for _, stmt := range []string{`VACUUM (FULL) cards`, `VACUUM ANALYZE`} {
-		if _, err := store.Pool().Exec(ctx, stmt); err != nil {
-			return fmt.Errorf("%s: %w", stmt, err)
-		}
-	}
-	return nil
+	return pgtest.SpreadCards(ctx, store, tenant, pgtest.BoardTeam{Lead: team[0], Engineers: [2]string{team[1], team[2]}})
 }
 
 // perfTemplateMark tells this benchmark's templates from other pgtestdb
@@ -259,13 +233,22 @@ func reportPercentiles(b *testing.B, times []time.Duration) {
 	if len(times) == 0 {
 		b.Fatal("no request was timed")
 	}
+	p50, p95 := percentiles(times)
+	b.ReportMetric(p50, "p50-ms")
+	b.ReportMetric(p95, "p95-ms")
+}
+
+// percentiles are the median and the p95 of times, in milliseconds.
+func percentiles(times []time.Duration) (p50, p95 float64) {
+	if len(times) == 0 {
+		return 0, 0
+	}
 	slices.Sort(times)
 	at := func(p float64) float64 {
 		i := max(int(math.Ceil(p*float64(len(times))))-1, 0)
 		return float64(times[i].Microseconds()) / 1000
 	}
-	b.ReportMetric(at(0.50), "p50-ms")
-	b.ReportMetric(at(0.95), "p95-ms")
+	return at(0.50), at(0.95)
 }
 
 // perfGet fetches path as a browser would and fails the benchmark on any

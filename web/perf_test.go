@@ -23,7 +23,10 @@ import (
 
 // BenchmarkBoardPage renders /board through the whole router for a signed-in
 // security lead (every card with its moves and bulk checkbox): the default
-// view, and a view filtered by verdict and searched by name.
+// view, a view filtered by verdict and searched by name, and the lanes by
+// category.
+//
+//	go test ./web/ -run '^$' -bench BoardPage -benchtime 200x
 func BenchmarkBoardPage(b *testing.B) {
 	store := perfStore(b)
 	srv, clock := perfServer(b, store)
@@ -31,6 +34,7 @@ func BenchmarkBoardPage(b *testing.B) {
 	for _, page := range []struct{ name, path string }{
 		{"default", "/board"},
 		{"filtered", "/board?compliance=non_compliant&category=office_worker&q=son"},
+		{"lanes", "/board?lane=category"},
 	} {
 		b.Run(page.name, func(b *testing.B) {
 			perfGet(b, lead, srv.URL+page.path) // the first render warms the pool and the plans

@@ -123,6 +123,7 @@ func (f *readinessFixture) assessStored(t *testing.T) inventory.Result {
 }
 
 func TestReadinessPageAnswersWhetherAndWhen(t *testing.T) {
+	t.Parallel()
 	f := newReadinessFixture(t, 300)
 	res := f.assessStored(t)
 	resp, body := f.fetch(t, inventory.Management, http.MethodGet, "/readiness", nil)
@@ -204,6 +205,7 @@ func TestReadinessPageAnswersWhetherAndWhen(t *testing.T) {
 }
 
 func TestOnlyLeadsSetTheDeadline(t *testing.T) {
+	t.Parallel()
 	f := newReadinessFixture(t, 60)
 	path := "/readiness/deadline"
 	for _, role := range []inventory.Role{inventory.Management, inventory.Engineer} {
@@ -235,6 +237,7 @@ func TestOnlyLeadsSetTheDeadline(t *testing.T) {
 
 // Management can export everything; nobody signed in can export nothing.
 func TestEveryRoleExportsAndAnonymousCannot(t *testing.T) {
+	t.Parallel()
 	f := newReadinessFixture(t, 60)
 	exports := map[string]string{
 		"/readiness/report.pdf":  "application/pdf",
@@ -260,6 +263,7 @@ func TestEveryRoleExportsAndAnonymousCannot(t *testing.T) {
 // The PDF and the workbook say what the assessment of the stored tenant
 // says, read back from the files themselves.
 func TestReportFilesEqualTheAssessment(t *testing.T) {
+	t.Parallel()
 	f := newReadinessFixture(t, 300)
 	res := f.assessStored(t)
 	counts := res.Tenant.Counts

@@ -51,7 +51,7 @@ func (s *Server) settingsSave(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.store.Reassess(ctx, t.ID, time.Now().UTC())
+	res, err := inventory.Reassess(ctx, s.store, t.ID, inventory.ReassessOptions{})
 	if err != nil {
 		return err
 	}

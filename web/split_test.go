@@ -53,6 +53,7 @@ func splitTenants(t *testing.T, store *pg.Store) (*inventory.Snapshot, []invento
 }
 
 func TestSplitPlannerAndTenantSwitcher(t *testing.T) {
+	t.Parallel()
 	srv, store := authServer(t, web.Config{})
 	mixed, rooms := splitTenants(t, store)
 	c := webtest.Login(t, srv, store, inventory.Management)
@@ -140,6 +141,7 @@ func TestSplitPlannerAndTenantSwitcher(t *testing.T) {
 }
 
 func TestSplitMoveListCSV(t *testing.T) {
+	t.Parallel()
 	srv, store := authServer(t, web.Config{})
 	mixed, rooms := splitTenants(t, store)
 	prod := &inventory.Snapshot{Tenant: inventory.Tenant{ID: "prod-tenant", DisplayName: "Contoso Production"},

@@ -10,6 +10,7 @@ import (
 )
 
 func TestStaticServesFilesNotFolders(t *testing.T) {
+	t.Parallel()
 	srv, _ := authServer(t, web.Config{})
 	c := webtest.NewClient(t)
 	for _, path := range []string{"/static/", "/static/css/", "/static/css", "/static/js/", "/static/img/", "/static/dist/", "/static/./css/"} {

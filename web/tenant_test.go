@@ -70,6 +70,7 @@ func openElsewhere(t *testing.T, f *boardFixture, who string) {
 }
 
 func TestFormsActOnTheTenantTheyShowed(t *testing.T) {
+	t.Parallel()
 	f := newBoardFixture(t, 4)
 	lead := f.clients["lead"]
 	ctx := t.Context()
@@ -159,6 +160,7 @@ func TestFormsActOnTheTenantTheyShowed(t *testing.T) {
 }
 
 func TestPostsWithoutTheirTenantAreRefused(t *testing.T) {
+	t.Parallel()
 	f := newBoardFixture(t, 2)
 	lead := f.clients["lead"]
 	c := f.card(t, "a-01")

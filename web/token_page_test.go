@@ -1,12 +1,10 @@
 package web_test
 
 import (
-	"bytes"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,24 +14,6 @@ import (
 	"github.com/mfaboard/mfaboard/web"
 	"github.com/mfaboard/mfaboard/web/webtest"
 )
-
-// lockedBuffer collects the server's log lines from its goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // partnerCenterToken is a delegated token for the Partner Center API, as
 // Entra ID issues it, signed with a key of our own (the page never
@@ -54,7 +34,8 @@ func partnerCenterToken(t *testing.T, amr ...string) string {
 }
 
 func TestTokenCheckPage(t *testing.T) {
-	var logs lockedBuffer
+	t.Parallel()
+	var logs webtest.LockedBuffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug - 8}))
 	srv, store := authServer(t, web.Config{Logger: logger})
 	withMFA := partnerCenterToken(t, "pwd", "mfa")
@@ -157,6 +138,7 @@ func assertNoSecret(t *testing.T, where, text string, secrets []string) {
 // The textarea must come back empty even when the browser sends the form
 // twice in a row; nothing from one check carries into the next page.
 func TestTokenCheckKeepsNothing(t *testing.T) {
+	t.Parallel()
 	srv, store := authServer(t, web.Config{})
 	c := webtest.Login(t, srv, store, inventory.Management)
 	tok := partnerCenterToken(t, "pwd", "mfa")

@@ -12,6 +12,7 @@ import (
 )
 
 func TestUserRoutesAreForSecurityLeads(t *testing.T) {
+	t.Parallel()
 	srv, store := authServer(t, web.Config{})
 	target := webtest.CreateUser(t, store, inventory.Engineer)
 	for _, role := range []inventory.Role{inventory.Engineer, inventory.Management} {
@@ -42,6 +43,7 @@ func TestUserRoutesAreForSecurityLeads(t *testing.T) {
 }
 
 func TestUserManagementByALead(t *testing.T) {
+	t.Parallel()
 	srv, store := authServer(t, web.Config{})
 	lead, me := webtest.LoginUser(t, srv, store, inventory.SecurityLead)
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"os"
@@ -11,13 +10,16 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/mfaboard/mfaboard/web/webtest"
 )
 
-// runCLIWithInput runs one command line as main would, with stdin.
+// runCLIWithInput runs one command line as main would, with stdin, in the
+// test's environment (setEnv), and returns the exit code and both streams.
 func runCLIWithInput(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	code := runWithInput(context.Background(), args, strings.NewReader(stdin), &out, &errOut, os.Getenv)
+	var out, errOut webtest.LockedBuffer
+	code := runWithInput(context.Background(), args, strings.NewReader(stdin), &out, &errOut, getenvOf(t))
 	return code, out.String(), errOut.String()
 }
 
@@ -50,6 +52,7 @@ func accessToken(t *testing.T, amr []string, extra jwt.MapClaims) string {
 }
 
 func TestCheckTokenExitCodes(t *testing.T) {
+	t.Parallel()
 	mfa := accessToken(t, []string{"pwd", "mfa"}, nil)
 	pwd := accessToken(t, []string{"pwd"}, nil)
 	app := accessToken(t, nil, jwt.MapClaims{"idtyp": "app", "roles": []string{"User.Read.All"}, "upn": nil, "scp": nil})
@@ -102,6 +105,7 @@ func TestCheckTokenExitCodes(t *testing.T) {
 // The payload's own parts must not leak either: a header or payload segment
 // is as good as the token for anyone reading logs.
 func TestCheckTokenOutputHoldsNoTokenPart(t *testing.T) {
+	t.Parallel()
 	tok := accessToken(t, []string{"pwd"}, nil)
 	_, out, errOut := runCLIWithInput(t, tok, "check-token")
 	for i, part := range strings.Split(tok, ".") {

@@ -1,12 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,13 +18,11 @@ import (
 	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
 )
 
-// runCLI runs one command line as main would and returns the exit code and
-// both streams.
+// runCLI runs one command line as main would, with nothing on stdin
+// (runCLIWithInput).
 func runCLI(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	code := run(context.Background(), args, &out, &errOut, os.Getenv)
-	return code, out.String(), errOut.String()
+	return runCLIWithInput(t, "", args...)
 }
 
 // demoFolder is a generated tenant as Graph would serve it.
@@ -37,18 +35,65 @@ func demoFolder(users int) (export.Folder, *inventory.Snapshot) {
 // store on it for assertions.
 func useDatabase(t *testing.T) *pg.Store {
 	store, url := pgtest.NewStore(t)
-	t.Setenv("DATABASE_URL", url)
+	setEnv(t, "DATABASE_URL", url)
 	return store
 }
 
 func useToken(t *testing.T) {
 	for _, k := range []string{"GRAPH_TENANT_ID", "GRAPH_CLIENT_ID", "GRAPH_CLIENT_SECRET", "GRAPH_CLIENT_CERTIFICATE", "GRAPH_BASE_URL"} {
-		t.Setenv(k, "")
+		setEnv(t, k, "")
 	}
-	t.Setenv("GRAPH_ACCESS_TOKEN", "test-token")
+	setEnv(t, "GRAPH_ACCESS_TOKEN", "test-token")
+}
+
+// testEnvs is the environment the CLI sees in each test, by the name of
+// the test at the top (a subtest's or a fuzz input's command sees its
+// test's), over the process's own: tests that run in parallel never see
+// each other's database or token.
+var testEnvs = struct {
+	sync.Mutex
+	by map[string]map[string]string
+}{by: map[string]map[string]string{}}
+
+func topTest(tb testing.TB) string {
+	name, _, _ := strings.Cut(tb.Name(), "/")
+	return name
+}
+
+// setEnv sets key for the commands tb's test runs, until it ends.
+func setEnv(tb testing.TB, key, value string) {
+	tb.Helper()
+	top := topTest(tb)
+	testEnvs.Lock()
+	defer testEnvs.Unlock()
+	if testEnvs.by[top] == nil {
+		testEnvs.by[top] = map[string]string{}
+		tb.Cleanup(func() {
+			testEnvs.Lock()
+			defer testEnvs.Unlock()
+			delete(testEnvs.by, top)
+		})
+	}
+	testEnvs.by[top][key] = value
+}
+
+// getenvOf is the environment of tb's test: what setEnv set, else the
+// process's.
+func getenvOf(tb testing.TB) func(string) string {
+	top := topTest(tb)
+	return func(key string) string {
+		testEnvs.Lock()
+		v, ok := testEnvs.by[top][key]
+		testEnvs.Unlock()
+		if ok {
+			return v
+		}
+		return os.Getenv(key)
+	}
 }
 
 func TestSyncFromGraphEmulatorThroughThrottling(t *testing.T) {
+	t.Parallel()
 	store := useDatabase(t)
 	useToken(t)
 	folder, snap := demoFolder(400)
@@ -83,6 +128,7 @@ func TestSyncFromGraphEmulatorThroughThrottling(t *testing.T) {
 }
 
 func TestSyncCutMidPaginationKeepsPreviousState(t *testing.T) {
+	t.Parallel()
 	store := useDatabase(t)
 	useToken(t)
 	ctx := context.Background()
@@ -132,6 +178,7 @@ func TestSyncCutMidPaginationKeepsPreviousState(t *testing.T) {
 }
 
 func TestSyncFromFolderAndAssessAgree(t *testing.T) {
+	t.Parallel()
 	useDatabase(t)
 	folder, snap := demoFolder(250)
 	dir := filepath.Join(t.TempDir(), "export")
@@ -184,6 +231,7 @@ func TestSyncFromFolderAndAssessAgree(t *testing.T) {
 }
 
 func TestResyncOfSameDataChangesNoVerdict(t *testing.T) {
+	t.Parallel()
 	store := useDatabase(t)
 	useToken(t)
 	folder, snap := demoFolder(200)
@@ -220,6 +268,7 @@ func TestResyncOfSameDataChangesNoVerdict(t *testing.T) {
 }
 
 func TestBadInputGetsOneSentence(t *testing.T) {
+	t.Parallel()
 	useDatabase(t)
 	bad := t.TempDir()
 	if err := os.WriteFile(filepath.Join(bad, "users.json"), []byte(`{"value": [ {"id": "1", `), 0o600); err != nil {
@@ -259,7 +308,8 @@ func TestBadInputGetsOneSentence(t *testing.T) {
 }
 
 func TestUnreachableDatabaseIsOneLine(t *testing.T) {
-	t.Setenv("DATABASE_URL", "postgres://nobody@127.0.0.1:1/mfaboard?sslmode=disable&connect_timeout=2")
+	t.Parallel()
+	setEnv(t, "DATABASE_URL", "postgres://nobody@127.0.0.1:1/mfaboard?sslmode=disable&connect_timeout=2")
 	code, _, errOut := runCLI(t, "migrate")
 	if code != exitFailed {
 		t.Fatalf("exit %d, want %d", code, exitFailed)
@@ -270,6 +320,7 @@ func TestUnreachableDatabaseIsOneLine(t *testing.T) {
 }
 
 func TestSyncWithoutOrganizationUsesTheTenantDomain(t *testing.T) {
+	t.Parallel()
 	store := useDatabase(t)
 	useToken(t)
 	folder, _ := demoFolder(120)

@@ -32,6 +32,7 @@ func syncedDemo(t *testing.T, users string) {
 }
 
 func TestReportWritesEachFormat(t *testing.T) {
+	t.Parallel()
 	store := useDatabase(t)
 	syncedDemo(t, "120")
 	tenants, err := store.Tenants(context.Background())
@@ -90,6 +91,7 @@ func TestReportWritesEachFormat(t *testing.T) {
 }
 
 func TestReportRefusals(t *testing.T) {
+	t.Parallel()
 	useDatabase(t)
 	dir := t.TempDir()
 	for _, c := range []struct {
@@ -137,6 +139,7 @@ func pdfFileText(t *testing.T, path string) string {
 // serve's job queue takes the day's trend snapshot when it starts, Graph
 // credentials or not.
 func TestSchedulerTakesTheTrendSnapshotWithoutGraph(t *testing.T) {
+	t.Parallel()
 	store := useDatabase(t)
 	syncedDemo(t, "40")
 	ctx := context.Background()

@@ -16,7 +16,7 @@ import (
 
 // openStore finds, creates and migrates the database, then opens the store.
 func openStore(ctx context.Context, env *cliEnv) (*pg.Store, func(), error) {
-	db, err := locateDatabase(ctx, env.log)
+	db, err := locateDatabase(ctx, env.log, env.getenv)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 
@@ -10,19 +9,12 @@ import (
 	"github.com/mfaboard/mfaboard/web"
 )
 
-// runUserCLI runs a command line with stdin as its standard input.
-func runUserCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
-	t.Helper()
-	var out, errOut strings.Builder
-	code := runWithInput(context.Background(), args, strings.NewReader(stdin), &out, &errOut, os.Getenv)
-	return code, out.String(), errOut.String()
-}
-
 func TestUserAddAndList(t *testing.T) {
+	t.Parallel()
 	store := useDatabase(t)
 	ctx := context.Background()
 
-	t.Setenv("MFABOARD_PASSWORD", "a long enough password")
+	setEnv(t, "MFABOARD_PASSWORD", "a long enough password")
 	code, out, errOut := runCLI(t, "user", "add", "--email", "Dana@Partner.com", "--role", "security_lead", "--name", "Dana Lead")
 	if code != exitOK || !strings.Contains(out, "added dana@partner.com as security lead") {
 		t.Fatalf("user add: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
@@ -36,8 +28,8 @@ func TestUserAddAndList(t *testing.T) {
 	}
 
 	// From standard input when MFABOARD_PASSWORD is not set.
-	t.Setenv("MFABOARD_PASSWORD", "")
-	if code, out, errOut := runUserCLI(t, "from standard input\n", "user", "add", "--email", "eli@partner.com", "--role", "engineer"); code != exitOK {
+	setEnv(t, "MFABOARD_PASSWORD", "")
+	if code, out, errOut := runCLIWithInput(t, "from standard input\n", "user", "add", "--email", "eli@partner.com", "--role", "engineer"); code != exitOK {
 		t.Fatalf("user add from stdin: exit %d\n%s%s", code, out, errOut)
 	}
 	if _, hash, err := store.UserByEmail(ctx, "eli@partner.com"); err != nil || !web.VerifyPassword(hash, "from standard input") {
@@ -58,7 +50,7 @@ func TestUserAddAndList(t *testing.T) {
 		{"password flag refused", "long enough password\n", []string{"--email", "y@partner.com", "--role", "engineer", "--password", "x"}, "flag provided but not defined"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			code, _, errOut := runUserCLI(t, tc.stdin, append([]string{"user", "add"}, tc.args...)...)
+			code, _, errOut := runCLIWithInput(t, tc.stdin, append([]string{"user", "add"}, tc.args...)...)
 			if code != exitBadArgs || !strings.Contains(errOut, tc.sentence) {
 				t.Fatalf("exit %d, stderr %q; want exit 2 and %q", code, errOut, tc.sentence)
 			}
@@ -76,6 +68,7 @@ func TestUserAddAndList(t *testing.T) {
 }
 
 func TestSeedDemoUsers(t *testing.T) {
+	t.Parallel()
 	store := useDatabase(t)
 	ctx := context.Background()
 	var errOut strings.Builder

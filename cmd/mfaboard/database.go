@@ -39,14 +39,14 @@ func (d *database) Close() {
 // pg_ctl are installed, a private cluster under ./.data/postgres that this
 // process starts and stops; else an error saying how to get one. The
 // database is created when missing.
-func locateDatabase(ctx context.Context, log *slog.Logger) (*database, error) {
-	if u := os.Getenv("DATABASE_URL"); u != "" {
+func locateDatabase(ctx context.Context, log *slog.Logger, getenv func(string) string) (*database, error) {
+	if u := getenv("DATABASE_URL"); u != "" {
 		if err := ensureDatabase(ctx, u); err != nil {
 			return nil, err
 		}
 		return &database{URL: u, stop: func() {}}, nil
 	}
-	for _, u := range localCandidates() {
+	for _, u := range localCandidates(getenv) {
 		if answers(ctx, u) {
 			log.Debug("using the local PostgreSQL server", "url", redact(u))
 			if err := ensureDatabase(ctx, u); err != nil {
@@ -68,10 +68,10 @@ func locateDatabase(ctx context.Context, log *slog.Logger) (*database, error) {
 
 // localCandidates are the usual places of a local server with trust or peer
 // authentication: the Debian socket directory first, then TCP.
-func localCandidates() []string {
-	user := os.Getenv("PGUSER")
+func localCandidates(getenv func(string) string) []string {
+	user := getenv("PGUSER")
 	if user == "" {
-		user = currentUser()
+		user = currentUser(getenv)
 	}
 	var out []string
 	for _, dir := range []string{"/var/run/postgresql", "/tmp"} {
@@ -86,8 +86,8 @@ func localCandidates() []string {
 	return out
 }
 
-func currentUser() string {
-	if u := os.Getenv("USER"); u != "" {
+func currentUser(getenv func(string) string) string {
+	if u := getenv("USER"); u != "" {
 		return u
 	}
 	return "postgres"

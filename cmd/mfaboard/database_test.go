@@ -14,6 +14,7 @@ import (
 // TestPrivateClusterStartsAndStops runs the last fallback for real: a
 // cluster of our own in a folder, reached on its socket, stopped on Close.
 func TestPrivateClusterStartsAndStops(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "postgres")
 	for p := filepath.Dir(dir); p != os.TempDir() && p != "/"; p = filepath.Dir(p) {

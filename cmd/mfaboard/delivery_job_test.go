@@ -28,6 +28,7 @@ import (
 // on start, the worker sending the report that is due to a local SMTP
 // relay and a local webhook, once.
 func TestDeliveryJobSendsTheDueReport(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	now := time.Now().UTC()

@@ -25,6 +25,7 @@ import (
 // 14 non-compliant accounts compliant, an at-risk account compliant, and a
 // break-glass admin "not applicable" before the decoder checked types.
 func TestMalformedFolderIsRefusedAndStoresNothing(t *testing.T) {
+	t.Parallel()
 	store := useDatabase(t)
 	snap := demo.Generate(demo.Options{Users: 300, Seed: 3, AsOf: time.Now().UTC()})
 	good := writeFolder(t, snap)
@@ -236,6 +237,7 @@ func lastLine(s string) string {
 // A live Graph sync that meets an item of the wrong type fails the run,
 // records why, and leaves the stored tenant as the last good sync left it.
 func TestLiveSyncRefusesWhatItCannotTrust(t *testing.T) {
+	t.Parallel()
 	store := useDatabase(t)
 	useToken(t)
 	folder, snap := demoFolder(200)
@@ -305,7 +307,7 @@ func editRaw(t *testing.T, items []json.RawMessage, edit func(map[string]any) bo
 // inputs.
 func useDatabaseF(f *testing.F) *pg.Store {
 	store, url := pgtest.NewStore(f)
-	f.Setenv("DATABASE_URL", url)
+	setEnv(f, "DATABASE_URL", url)
 	return store
 }
 
@@ -327,6 +329,7 @@ func everyTenantState(t *testing.T, store *pg.Store) string {
 // assess's CSV goes through the one CSV writer, and its table shows control
 // characters as '?'.
 func TestAssessOutputDefusesTenantText(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, dir, "users.json", `{"value":[{"id":"u1","displayName":"=HYPERLINK(\"http://x\")","userPrincipalName":"\u001b[2J\u001b[31mevil@fabrikam.nl","accountEnabled":true}]}`)
 	code, out, errOut := runCLI(t, "assess", "--from", dir, "--format", "csv")

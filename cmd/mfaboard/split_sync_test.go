@@ -32,6 +32,7 @@ func writeFolder(t *testing.T, snap *inventory.Snapshot) string {
 // kept, each of its kind, and the split planner of the mixed tenant finds
 // the rooms already moved, by UPN or by mail.
 func TestSyncAProductionTenantBesideTheMixedOne(t *testing.T) {
+	t.Parallel()
 	store := useDatabase(t)
 	ctx := context.Background()
 	now := time.Now().UTC()

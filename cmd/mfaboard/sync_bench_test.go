@@ -31,7 +31,7 @@ func TestMain(m *testing.M) {
 		serveEmulatorChild(n)
 		return
 	}
-	os.Exit(m.Run())
+	os.Exit(pgtest.Run(m)) // more tests at once: each waits on a database of its own
 }
 
 // serveEmulatorChild prints the emulator's URL and serves until stdin closes.

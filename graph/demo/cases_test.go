@@ -11,6 +11,7 @@ import (
 
 // Every case of DOMAIN.md is in the demo tenant, at every size.
 func TestGenerateHasEveryNamedCase(t *testing.T) {
+	t.Parallel()
 	for _, opts := range []demo.Options{
 		{AsOf: asOf},
 		{AsOf: asOf, Seed: 42, Users: demo.MinUsers},

@@ -14,6 +14,7 @@ import (
 var asOf = time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC)
 
 func TestGenerateIsDeterministic(t *testing.T) {
+	t.Parallel()
 	opts := demo.Options{Users: 3000, Groups: 300, Policies: 40, Seed: 7, AsOf: asOf}
 	a, b := demo.Generate(opts), demo.Generate(opts)
 	if !reflect.DeepEqual(a, b) {
@@ -30,6 +31,7 @@ func TestGenerateIsDeterministic(t *testing.T) {
 }
 
 func TestGenerateKeepsIDsWhenTheTenantGrows(t *testing.T) {
+	t.Parallel()
 	small := demo.Generate(demo.Options{Seed: 3, AsOf: asOf})
 	large := demo.Generate(demo.Options{Seed: 3, AsOf: asOf, Users: 5000})
 	if small.Tenant.ID != large.Tenant.ID {
@@ -48,6 +50,7 @@ func TestGenerateKeepsIDsWhenTheTenantGrows(t *testing.T) {
 }
 
 func TestGenerateDefaults(t *testing.T) {
+	t.Parallel()
 	s := demo.Generate(demo.Options{AsOf: asOf})
 	if len(s.Users) != 300 {
 		t.Errorf("users = %d, want 300", len(s.Users))
@@ -78,6 +81,7 @@ func TestGenerateDefaults(t *testing.T) {
 }
 
 func TestGenerateCountsMatchOptions(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name                    string
 		opts                    demo.Options
@@ -126,6 +130,7 @@ func TestGenerateCountsMatchOptions(t *testing.T) {
 }
 
 func TestGenerateTenantName(t *testing.T) {
+	t.Parallel()
 	s := demo.Generate(demo.Options{TenantName: "  Northwind Cloud B.V. ", AsOf: asOf})
 	if s.Tenant.DisplayName != "Northwind Cloud B.V." {
 		t.Errorf("tenant name = %q", s.Tenant.DisplayName)
@@ -143,6 +148,7 @@ func TestGenerateTenantName(t *testing.T) {
 }
 
 func TestGenerateAsOf(t *testing.T) {
+	t.Parallel()
 	amsterdam := time.FixedZone("CET", 3600)
 	s := demo.Generate(demo.Options{AsOf: time.Date(2026, 11, 16, 10, 42, 17, 5, amsterdam)})
 	want := time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC)

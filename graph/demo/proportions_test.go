@@ -10,6 +10,7 @@ import (
 // The large tenants keep the demo's proportions: the named accounts stay
 // once each and the rest scale.
 func TestGenerateScalesInProportion(t *testing.T) {
+	t.Parallel()
 	s := demo.Generate(demo.Options{Users: 20000, Groups: 500, Policies: 50, Seed: 5, AsOf: asOf})
 
 	count := func(match func(upn string) bool) int {

@@ -63,6 +63,7 @@ func postBatch(t *testing.T, s *emulator.Server, urls ...string) (int, map[strin
 func requirementsURL(id string) string { return "/users/" + id + "/authentication/requirements" }
 
 func TestBatchAnswersEachStep(t *testing.T) {
+	t.Parallel()
 	s := start(t, folder(3), emulator.Options{})
 	status, answers := postBatch(t, s, requirementsURL("u-0001"), requirementsURL("u-0002"), "users/u-nope/authentication/requirements", "/groups/g-all/members")
 	if status != http.StatusOK {
@@ -86,6 +87,7 @@ func TestBatchAnswersEachStep(t *testing.T) {
 }
 
 func TestBatchRefusesMoreThanTwentySteps(t *testing.T) {
+	t.Parallel()
 	s := start(t, folder(21), emulator.Options{})
 	var urls []string
 	for i := 1; i <= 21; i++ {
@@ -97,6 +99,7 @@ func TestBatchRefusesMoreThanTwentySteps(t *testing.T) {
 }
 
 func TestBatchThrottlesStepsInsideA200(t *testing.T) {
+	t.Parallel()
 	s := start(t, folder(6), emulator.Options{BatchThrottleEvery: 2})
 	_, answers := postBatch(t, s, requirementsURL("u-0001"), requirementsURL("u-0002"), requirementsURL("u-0003"), requirementsURL("u-0004"))
 	var throttled []string

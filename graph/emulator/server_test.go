@@ -102,6 +102,7 @@ func pages(t *testing.T, s *emulator.Server, rawURL string) (sizes []int, items 
 }
 
 func TestPagesFollowGraphsLimits(t *testing.T) {
+	t.Parallel()
 	s := start(t, folder(250), emulator.Options{})
 	cases := []struct {
 		name string
@@ -133,6 +134,7 @@ func TestPagesFollowGraphsLimits(t *testing.T) {
 }
 
 func TestPageSizeCapsEveryPage(t *testing.T) {
+	t.Parallel()
 	s := start(t, folder(20), emulator.Options{PageSize: 7})
 	sizes, _ := pages(t, s, s.URL+"/v1.0/users?$top=999")
 	if fmt.Sprint(sizes) != "[7 7 6]" {
@@ -141,6 +143,7 @@ func TestPageSizeCapsEveryPage(t *testing.T) {
 }
 
 func TestExpandMembersStopsAtTwenty(t *testing.T) {
+	t.Parallel()
 	s := start(t, folder(45), emulator.Options{})
 	_, items := pages(t, s, s.URL+"/v1.0/groups?$expand=members")
 	got := map[string]int{}
@@ -167,6 +170,7 @@ func TestExpandMembersStopsAtTwenty(t *testing.T) {
 }
 
 func TestRoomPaths(t *testing.T) {
+	t.Parallel()
 	s := start(t, folder(1), emulator.Options{})
 	for _, p := range []string{"/v1.0/places/microsoft.graph.room", "/v1.0/places/graph.room", "/v1.0/places/microsoft%2Egraph%2Eroom", "/beta/places/microsoft.graph.room"} {
 		_, items := pages(t, s, s.URL+p)
@@ -177,6 +181,7 @@ func TestRoomPaths(t *testing.T) {
 }
 
 func TestSecurityDefaultsIsOneObject(t *testing.T) {
+	t.Parallel()
 	s := start(t, folder(1), emulator.Options{})
 	resp, body := get(t, s.URL+"/v1.0/policies/identitySecurityDefaultsEnforcementPolicy")
 	if resp.StatusCode != http.StatusOK || string(body) != `{"id":"sd","isEnabled":true}` {
@@ -185,6 +190,7 @@ func TestSecurityDefaultsIsOneObject(t *testing.T) {
 }
 
 func TestSignInsHonourTheDateFilter(t *testing.T) {
+	t.Parallel()
 	s := start(t, folder(1), emulator.Options{})
 	filter := url.QueryEscape("createdDateTime ge 2026-10-21T12:00:00Z and signInEventTypes/any(t: t eq 'interactiveUser' or t eq 'nonInteractiveUser')")
 	_, items := pages(t, s, s.URL+"/beta/auditLogs/signIns?$filter="+filter)
@@ -198,6 +204,7 @@ func TestSignInsHonourTheDateFilter(t *testing.T) {
 }
 
 func TestErrorsAreShapedLikeGraphs(t *testing.T) {
+	t.Parallel()
 	s := start(t, folder(3), emulator.Options{Forbidden: []string{"signIns", "signInActivity"}, RequireToken: "tok"})
 	auth := []string{"Authorization", "Bearer tok"}
 	cases := []struct {
@@ -234,6 +241,7 @@ func TestErrorsAreShapedLikeGraphs(t *testing.T) {
 }
 
 func TestThrottlingLetsTheRetryThrough(t *testing.T) {
+	t.Parallel()
 	s := start(t, folder(3), emulator.Options{ThrottleEvery: 1})
 	resp, _ := get(t, s.URL+"/v1.0/users")
 	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "1" {
@@ -253,6 +261,7 @@ func TestThrottlingLetsTheRetryThrough(t *testing.T) {
 }
 
 func TestPageFaults(t *testing.T) {
+	t.Parallel()
 	t.Run("connection cut", func(t *testing.T) {
 		s := start(t, folder(30), emulator.Options{PageSize: 10, CutAfterPages: map[string]int{"users": 1}})
 		resp, body := get(t, s.URL+"/v1.0/users")

@@ -27,6 +27,7 @@ func decodeItems(t *testing.T, collection string, items ...string) *inventory.Sn
 }
 
 func TestDecodeUserDates(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		written string
 		want    time.Time
@@ -62,6 +63,7 @@ func TestDecodeUserDates(t *testing.T) {
 // A field only shown on the account page (never read by a rule) of the
 // wrong type is read as empty with a warning; the account is kept.
 func TestDecodeUserDisplayOnlyFieldsAreHarmless(t *testing.T) {
+	t.Parallel()
 	s := decodeItems(t, inventory.CollUsers,
 		`{"id":"u1","userPrincipalName":"a@b.nl","accountEnabled":false,"jobTitle":5,"department":["x"],"onPremisesSyncEnabled":"yes","assignedLicenses":"all","createdDateTime":"last year","somethingNew":{"deep":[1,2,"\u0000"]}}`,
 		`{"id":"u2","userPrincipalName":"c@b.nl","accountEnabled":true,"jobTitle":"Engineer","assignedLicenses":[{"skuId":"s1"},{"skuId":5}]}`)
@@ -87,6 +89,7 @@ func TestDecodeUserDisplayOnlyFieldsAreHarmless(t *testing.T) {
 // the field: skipping it could hide an exclusion or a single-factor
 // sign-in and make a verdict better than its data.
 func TestDecodeRefusesItemsTheRulesCannotTrust(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("x", maxTextLength+1)
 	for _, tc := range []struct {
 		name, collection string
@@ -166,6 +169,7 @@ func TestDecodeRefusesItemsTheRulesCannotTrust(t *testing.T) {
 // Without accountEnabled in the $select every account would read as
 // disabled and the tenant as ready; they read as enabled, with one warning.
 func TestDecodeUserWithoutAccountEnabled(t *testing.T) {
+	t.Parallel()
 	s := decodeItems(t, inventory.CollUsers, `{"id":"u1"}`, `{"id":"u2","accountEnabled":null}`, `{"id":"u3","accountEnabled":false}`)
 	if !s.Users[0].AccountEnabled || !s.Users[1].AccountEnabled || s.Users[2].AccountEnabled {
 		t.Errorf("enabled = %v %v %v, want true true false", s.Users[0].AccountEnabled, s.Users[1].AccountEnabled, s.Users[2].AccountEnabled)
@@ -176,6 +180,7 @@ func TestDecodeUserWithoutAccountEnabled(t *testing.T) {
 }
 
 func TestDecodePolicyKeepsWhatGraphAddsLater(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name       string
 		conditions string
@@ -244,6 +249,7 @@ func TestDecodePolicyKeepsWhatGraphAddsLater(t *testing.T) {
 }
 
 func TestDecodeDirectoryObjects(t *testing.T) {
+	t.Parallel()
 	s := decodeItems(t, inventory.CollGroups,
 		`{"id":"g1","members":[{"@odata.type":"#microsoft.graph.user","id":"u1"},{"id":"u2"},{"@odata.type":"#microsoft.graph.group","id":"g2"},{"@odata.type":"#microsoft.graph.servicePrincipal","id":"sp"}]}`)
 	want := []inventory.Group{{ID: "g1", MemberUserIDs: []string{"u1", "u2"}, MemberGroupIDs: []string{"g2"}}}
@@ -270,6 +276,7 @@ func TestDecodeDirectoryObjects(t *testing.T) {
 // An automation account with many kinds of events goes past the linear
 // scan to the per-account index; the folds must be the same either way.
 func TestSignInFoldingManyKinds(t *testing.T) {
+	t.Parallel()
 	d := NewDecoder()
 	d.Begin(inventory.CollSignIns)
 	const apps, rounds = 40, 3
@@ -293,6 +300,7 @@ func TestSignInFoldingManyKinds(t *testing.T) {
 }
 
 func TestDecoderWarningsAreBoundedPerFile(t *testing.T) {
+	t.Parallel()
 	items := make([]string, maxWarningsPerFile+10)
 	for i := range items {
 		items[i] = fmt.Sprintf(`{"id":"u%d","accountEnabled":true,"jobTitle":5}`, i)
@@ -307,6 +315,7 @@ func TestDecoderWarningsAreBoundedPerFile(t *testing.T) {
 }
 
 func TestDecoderRefusesUnknownCollections(t *testing.T) {
+	t.Parallel()
 	d := NewDecoder()
 	if err := d.Begin("servicePrincipals"); err == nil {
 		t.Error("Begin accepted an unknown collection")

@@ -12,6 +12,7 @@ import (
 // The demo tenant is served through the emulator and written as an export
 // folder from its encoding, so it must survive both exactly.
 func TestDemoTenantRoundTrips(t *testing.T) {
+	t.Parallel()
 	asOf := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 	for _, opts := range []demo.Options{
 		{Seed: 1, AsOf: asOf},

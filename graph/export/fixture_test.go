@@ -169,6 +169,7 @@ func allPresent() map[string]bool {
 }
 
 func TestReadSnapshotDecodesTheFixtureTenant(t *testing.T) {
+	t.Parallel()
 	got, err := ReadSnapshot("testdata/tenant")
 	if err != nil {
 		t.Fatal(err)

@@ -24,6 +24,7 @@ func writeFolder(t testing.TB, files map[string]string) string {
 const oneUser = `{"value":[{"id":"u1","displayName":"One","accountEnabled":true}]}`
 
 func TestReadFolderRefusesWhatIsNotAnExportFolder(t *testing.T) {
+	t.Parallel()
 	file := filepath.Join(t.TempDir(), "users.json")
 	if err := os.WriteFile(file, []byte(oneUser), 0o644); err != nil {
 		t.Fatal(err)
@@ -52,6 +53,7 @@ func TestReadFolderRefusesWhatIsNotAnExportFolder(t *testing.T) {
 // problem and the byte, as wrong input; leaving it out would read as
 // "nothing of that kind" and could make verdicts better than the data.
 func TestReadFolderBrokenFiles(t *testing.T) {
+	t.Parallel()
 	deep := `{"value":[` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `]}`
 	for _, tc := range []struct {
 		name    string
@@ -95,6 +97,7 @@ func TestReadFolderBrokenFiles(t *testing.T) {
 }
 
 func TestReadFolderAcceptsWhatRealExportsLookLike(t *testing.T) {
+	t.Parallel()
 	dir := writeFolder(t, map[string]string{
 		// Windows tools write a UTF-8 byte order mark.
 		"users.json": "\xef\xbb\xbf" + `{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#users","@odata.count":1,"value":[{"id":"u1","accountEnabled":true}],"@odata.deltaLink":"x"}`,
@@ -132,6 +135,7 @@ func TestReadFolderAcceptsWhatRealExportsLookLike(t *testing.T) {
 // An empty {"value":[]} security defaults file says the policy was not
 // read: present, but not known.
 func TestReadFolderSecurityDefaultsUnknown(t *testing.T) {
+	t.Parallel()
 	dir := writeFolder(t, map[string]string{"users.json": oneUser, "securityDefaults.json": `{"value":[]}`})
 	s, err := ReadSnapshot(dir)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 )
 
 func TestFolderWriterWritesGraphCollections(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "export")
 	w, err := NewFolderWriter(dir)
 	if err != nil {
@@ -53,6 +54,7 @@ func TestFolderWriterWritesGraphCollections(t *testing.T) {
 }
 
 func TestFolderWriterAbortLeavesThePreviousExport(t *testing.T) {
+	t.Parallel()
 	dir := writeFolder(t, map[string]string{"users.json": oneUser})
 	w, err := NewFolderWriter(dir)
 	if err != nil {
@@ -72,6 +74,7 @@ func TestFolderWriterAbortLeavesThePreviousExport(t *testing.T) {
 }
 
 func TestFolderWriterReplacesAPreviousExport(t *testing.T) {
+	t.Parallel()
 	dir := writeFolder(t, map[string]string{"users.json": oneUser, "groups.json": `{"value":[]}`})
 	w, err := NewFolderWriter(dir)
 	if err != nil {
@@ -90,6 +93,7 @@ func TestFolderWriterReplacesAPreviousExport(t *testing.T) {
 }
 
 func TestFolderWriterRefusesMisuse(t *testing.T) {
+	t.Parallel()
 	notExport := writeFolder(t, map[string]string{"users.json": oneUser, "notes.txt": "mine"})
 	if _, err := NewFolderWriter(notExport); err == nil || !strings.Contains(err.Error(), "holds notes.txt") {
 		t.Errorf("a folder with other files: err = %v", err)

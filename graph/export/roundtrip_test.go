@@ -52,6 +52,7 @@ func fullSnapshot(t testing.TB) *inventory.Snapshot {
 }
 
 func TestEncodeThenDecodeGivesTheSnapshotBack(t *testing.T) {
+	t.Parallel()
 	want := fullSnapshot(t)
 	d := NewDecoder()
 	if err := EncodeSnapshot(want).Feed(d); err != nil {
@@ -65,6 +66,7 @@ func TestEncodeThenDecodeGivesTheSnapshotBack(t *testing.T) {
 }
 
 func TestFolderWriterThenReaderGivesTheSnapshotBack(t *testing.T) {
+	t.Parallel()
 	want := fullSnapshot(t)
 	dir := filepath.Join(t.TempDir(), "export")
 	w, err := NewFolderWriter(dir)
@@ -90,6 +92,7 @@ func TestFolderWriterThenReaderGivesTheSnapshotBack(t *testing.T) {
 // Only the collections the snapshot had are written, so "missing" stays
 // missing through an export.
 func TestEncodeLeavesOutMissingCollections(t *testing.T) {
+	t.Parallel()
 	s := &inventory.Snapshot{
 		Users:   []inventory.User{{ID: "u1", AccountEnabled: true}},
 		Present: map[string]bool{inventory.CollUsers: true, inventory.CollSecurityDefaults: true},
@@ -108,6 +111,7 @@ func TestEncodeLeavesOutMissingCollections(t *testing.T) {
 // The encoder writes Graph's own shape, which other Graph clients (and the
 // emulator's SDK client) read: probe the paths a real response has.
 func TestEncodeWritesGraphShape(t *testing.T) {
+	t.Parallel()
 	f := EncodeSnapshot(fullSnapshot(t))
 	for _, tc := range []struct {
 		collection string

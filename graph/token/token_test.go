@@ -76,6 +76,7 @@ func unsigned(t testing.TB, c jwt.MapClaims) string {
 func seg(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
 
 func TestTokenDecodeReadsTheMFAClaim(t *testing.T) {
+	t.Parallel()
 	expired := userClaims("pwd", "mfa")
 	expired["exp"] = now.Add(-time.Minute).Unix()
 	v2 := userClaims("pwd", "MFA")
@@ -149,6 +150,7 @@ func TestTokenDecodeReadsTheMFAClaim(t *testing.T) {
 }
 
 func TestTokenDecodeShowsTheClaims(t *testing.T) {
+	t.Parallel()
 	k, err := DecodeAt(signed(t, userClaims("pwd", "mfa")), now)
 	if err != nil {
 		t.Fatal(err)
@@ -174,6 +176,7 @@ func TestTokenDecodeShowsTheClaims(t *testing.T) {
 
 // A v1 app-only token without idtyp is still recognised by its shape.
 func TestTokenAppOnlyWithoutIdtyp(t *testing.T) {
+	t.Parallel()
 	c := appOnlyClaims()
 	delete(c, "idtyp")
 	k, err := DecodeAt(signed(t, c), now)
@@ -187,6 +190,7 @@ func TestTokenAppOnlyWithoutIdtyp(t *testing.T) {
 }
 
 func TestTokenDecodeRefusesWhatIsNotAToken(t *testing.T) {
+	t.Parallel()
 	header := seg(`{"alg":"HS256","typ":"JWT"}`)
 	body := seg(`{"tid":"x","amr":["mfa"]}`)
 	tests := []struct {
@@ -232,6 +236,7 @@ func TestTokenDecodeRefusesWhatIsNotAToken(t *testing.T) {
 
 // An algorithm the library does not know does not hide the claims.
 func TestTokenUnknownAlgorithmStillReads(t *testing.T) {
+	t.Parallel()
 	s := seg(`{"alg":"XY999"}`) + "." + seg(`{"tid":"t","amr":["mfa"]}`) + "." + seg("sig")
 	k, err := DecodeAt(s, now)
 	if err != nil || !k.HasMFA {

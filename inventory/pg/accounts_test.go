@@ -11,6 +11,7 @@ import (
 )
 
 func TestListAccounts(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	full := fixtureSnapshot()
@@ -69,13 +70,14 @@ func TestListAccounts(t *testing.T) {
 	}
 	row := page.Rows[0]
 	if row.Category != inventory.ServiceAccount || row.Path != inventory.SecureAppModel ||
-		row.Compliance != inventory.NonCompliant || row.FirstReason != "excluded by group ServiceAccounts in policy Require MFA" ||
+		row.Compliance != inventory.NonCompliant || row.FirstReason != "excluded through group *ServiceAccounts*, which policy *Require MFA* excludes" ||
 		len(row.Markers) != 2 || row.Markers[1] != inventory.DirectorySync || !row.Enabled || row.Removed() {
 		t.Fatalf("row = %+v", row)
 	}
 }
 
 func TestListAccountsRefusesUnknownValues(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	cases := []struct {
@@ -102,10 +104,12 @@ func TestListAccountsRefusesUnknownValues(t *testing.T) {
 }
 
 func TestAccountDetail(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	snap := fixtureSnapshot()
-	runID := applySync(t, store, snap, "")
+	synced := pgtest.Sync(t, store, snap, inventory.SyncOptions{Now: asOf})
+	runID := synced.RunID
 
 	d, err := store.Account(ctx, tenantID, "u-alice")
 	if err != nil {
@@ -119,7 +123,7 @@ func TestAccountDetail(t *testing.T) {
 	if d.PerUserMFA != "disabled" || d.FirstSeenRun != runID || d.LastSeenRun != runID || !d.RemovedAt.IsZero() {
 		t.Fatalf("detail = %+v", d)
 	}
-	want := fixtureResult(snap).Accounts[0]
+	want := synced.Result.Accounts[0]
 	wantEqual(t, "assessment", *d.Assessment, want)
 	if !d.AssessedAt.Equal(asOf) {
 		t.Fatalf("assessed at %v, want the result's moment %v", d.AssessedAt, asOf)
@@ -133,7 +137,7 @@ func TestAccountDetail(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantEqual(t, "scanner groups", scanner.Groups, []pg.ObjectRef{{ID: "g-service", DisplayName: "ServiceAccounts"}})
-	if scanner.Roles != nil || scanner.PerUserMFA != "enforced" || scanner.Registration.IsMfaRegistered {
+	if scanner.Roles != nil || scanner.PerUserMFA != "enforced" || !scanner.Registration.IsMfaRegistered || scanner.Registration.DefaultMethod != "sms" {
 		t.Fatalf("scanner detail = %+v", scanner)
 	}
 	bob, err := store.Account(ctx, tenantID, "u-bob")

@@ -105,26 +105,9 @@ func assessmentRow(a *inventory.Assessment) ([]any, error) {
 	}, nil
 }
 
-// SaveAssessments replaces the verdict on some accounts of a tenant outside
-// a sync: after a person's override the caller reassesses the tenant's
-// stored snapshot and saves the verdicts that changed. They are filed under
-// the tenant's last run, whose data they were drawn from.
-func (s *Store) SaveAssessments(ctx context.Context, tenantID string, as []inventory.Assessment) error {
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return fmt.Errorf("store: save assessments: %w", err)
-	}
-	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
-	if err := saveAssessments(ctx, tx, tenantID, as); err != nil {
-		return err
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return fmt.Errorf("store: save assessments: %w", err)
-	}
-	return nil
-}
-
-// saveAssessments is SaveAssessments inside the caller's transaction.
+// saveAssessments replaces the verdict on some accounts of a tenant outside
+// a sync (ApplyReassessment), in the caller's transaction. They are filed
+// under the tenant's last run, whose data they were drawn from.
 func saveAssessments(ctx context.Context, tx pgx.Tx, tenantID string, as []inventory.Assessment) error {
 	var runID *int64
 	err := tx.QueryRow(ctx, `SELECT last_run_id FROM tenants WHERE id = $1`, tenantID).Scan(&runID)
@@ -132,10 +115,10 @@ func saveAssessments(ctx context.Context, tx pgx.Tx, tenantID string, as []inven
 		return inventory.Errorf(inventory.ENOTFOUND, "tenant %s has not been synced", tenantID)
 	}
 	if err != nil {
-		return fmt.Errorf("store: save assessments: %w", err)
+		return fmt.Errorf("store: apply reassessment: %w", err)
 	}
 	if err := stageAssessments(ctx, tx, as); err != nil {
-		return fmt.Errorf("store: save assessments: %w", err)
+		return fmt.Errorf("store: apply reassessment: %w", err)
 	}
 	// assessments has no foreign key to accounts (see the migration).
 	var stranger string
@@ -147,16 +130,16 @@ func saveAssessments(ctx context.Context, tx pgx.Tx, tenantID string, as []inven
 		return accountNotFound(tenantID, stranger)
 	}
 	if !errors.Is(err, pgx.ErrNoRows) {
-		return fmt.Errorf("store: save assessments: %w", err)
+		return fmt.Errorf("store: apply reassessment: %w", err)
 	}
 	if err := mergeAssessments(ctx, tx, tenantID, *runID, time.Time{}); err != nil {
-		return fmt.Errorf("store: save assessments: %w", err)
+		return fmt.Errorf("store: apply reassessment: %w", err)
 	}
 	if err := refreshCounts(ctx, tx, tenantID); err != nil {
-		return fmt.Errorf("store: save assessments: %w", err)
+		return fmt.Errorf("store: apply reassessment: %w", err)
 	}
 	if err := refreshCardFacts(ctx, tx, tenantID, true); err != nil {
-		return fmt.Errorf("store: save assessments: %w", err)
+		return fmt.Errorf("store: apply reassessment: %w", err)
 	}
 	return nil
 }

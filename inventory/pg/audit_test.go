@@ -11,6 +11,7 @@ import (
 )
 
 func TestAuditFiltersAndStream(t *testing.T) {
+	t.Parallel()
 	store, tm := newBoard(t)
 	ctx := context.Background()
 	start := time.Now().Add(-time.Minute)

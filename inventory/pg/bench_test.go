@@ -16,26 +16,26 @@ import (
 // same data.
 var benchAsOf = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 
-// demoTenant generates a demo tenant of n users and assesses it.
-func demoTenant(n int) (*inventory.Snapshot, inventory.Result) {
-	snap := demo.Generate(demo.Options{Users: n, Seed: 1, AsOf: benchAsOf})
-	res := inventory.Assess(snap, inventory.Inputs{Settings: inventory.DefaultSettings(inventory.KindMixed), AsOf: benchAsOf})
-	return snap, res
+// demoTenant generates a demo tenant of n users.
+func demoTenant(n int) *inventory.Snapshot {
+	return demo.Generate(demo.Options{Users: n, Seed: 1, AsOf: benchAsOf})
+}
+
+// syncDemo generates a demo tenant of n users and syncs it into store as
+// of benchAsOf.
+func syncDemo(tb testing.TB, store *pg.Store, n int) inventory.SyncOutcome {
+	tb.Helper()
+	return pgtest.Sync(tb, store, demoTenant(n), inventory.SyncOptions{Kind: inventory.KindMixed, Now: benchAsOf})
 }
 
 // TestDemoTenantRoundTrips stores a whole demo tenant, with every case
 // DOMAIN.md names, and reads back the same snapshot and the same verdict.
 func TestDemoTenantRoundTrips(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
-	snap, res := demoTenant(300)
-	runID, err := store.StartRun(ctx, pg.SourceDemo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := store.ApplySync(ctx, runID, snap, inventory.KindMixed, res); err != nil {
-		t.Fatal(err)
-	}
+	synced := syncDemo(t, store, 300)
+	snap, res := synced.Snapshot, synced.Result
 	got, err := store.LoadSnapshot(ctx, snap.Tenant.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -70,45 +70,36 @@ func nonZero[K comparable](m map[K]int) map[K]int {
 	return out
 }
 
-func BenchmarkApplySync10k(b *testing.B)  { benchmarkApplySync(b, 10_000) }
-func BenchmarkApplySync100k(b *testing.B) { benchmarkApplySync(b, 100_000) }
+func BenchmarkSync10k(b *testing.B)  { benchmarkSync(b, 10_000) }
+func BenchmarkSync100k(b *testing.B) { benchmarkSync(b, 100_000) }
 
-// benchmarkApplySync measures ApplySync alone (generation and assessment
-// are done once, outside the timer): "first" stores the tenant into a fresh
+// benchmarkSync measures a sync of a generated tenant (generation is done
+// once, outside the timer): "first" stores the tenant into a fresh
 // database, "resync" stores it again over itself, as every later sync does.
-func benchmarkApplySync(b *testing.B, n int) {
-	snap, res := demoTenant(n)
-	ctx := context.Background()
+// The assessment is a small part of it (BenchmarkAssess100k in inventory).
+func benchmarkSync(b *testing.B, n int) {
+	snap := demoTenant(n)
+	run := func(store *pg.Store) {
+		if _, err := inventory.Sync(context.Background(), store, inventory.StaticSource{SourceName: pg.SourceDemo, Snapshot: snap},
+			inventory.SyncOptions{Kind: inventory.KindMixed, Now: benchAsOf}); err != nil {
+			b.Fatal(err)
+		}
+	}
 	b.Run("first", func(b *testing.B) {
 		for range b.N {
 			b.StopTimer()
 			store, _ := pgtest.NewStore(b)
-			runID, err := store.StartRun(ctx, pg.SourceDemo)
-			if err != nil {
-				b.Fatal(err)
-			}
 			b.StartTimer()
-			if err := store.ApplySync(ctx, runID, snap, inventory.KindMixed, res); err != nil {
-				b.Fatal(err)
-			}
+			run(store)
 		}
 		reportPeakRSS(b)
 	})
 	b.Run("resync", func(b *testing.B) {
 		store, _ := pgtest.NewStore(b)
-		apply := func() {
-			runID, err := store.StartRun(ctx, pg.SourceDemo)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if err := store.ApplySync(ctx, runID, snap, inventory.KindMixed, res); err != nil {
-				b.Fatal(err)
-			}
-		}
-		apply()
+		run(store)
 		b.ResetTimer()
 		for range b.N {
-			apply()
+			run(store)
 		}
 		reportPeakRSS(b)
 	})
@@ -117,16 +108,9 @@ func benchmarkApplySync(b *testing.B, n int) {
 // BenchmarkListAccounts100k measures a page of 50 with its total, as the
 // account list asks for it, in a tenant of 100,000 accounts.
 func BenchmarkListAccounts100k(b *testing.B) {
-	snap, res := demoTenant(100_000)
 	store, _ := pgtest.NewStore(b)
 	ctx := context.Background()
-	runID, err := store.StartRun(ctx, pg.SourceDemo)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := store.ApplySync(ctx, runID, snap, inventory.KindMixed, res); err != nil {
-		b.Fatal(err)
-	}
+	snap := syncDemo(b, store, 100_000).Snapshot
 	if _, err := store.Pool().Exec(ctx, `ANALYZE`); err != nil {
 		b.Fatal(err)
 	}
@@ -146,7 +130,10 @@ func BenchmarkListAccounts100k(b *testing.B) {
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
 			c.f.Limit = 50
-			var page pg.AccountPage
+			var (
+				page pg.AccountPage
+				err  error
+			)
 			for range b.N {
 				page, err = store.ListAccounts(ctx, c.f)
 				if err != nil {

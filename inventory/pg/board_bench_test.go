@@ -15,45 +15,17 @@ import (
 // the first sync leaves them.
 func syncedBoard(b *testing.B, n int) (*pg.Store, team, string) {
 	b.Helper()
-	snap, res := demoTenant(n)
 	store, _ := pgtest.NewStore(b)
-	ctx := context.Background()
-	runID, err := store.StartRun(ctx, pg.SourceDemo)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := store.ApplySync(ctx, runID, snap, inventory.KindMixed, res); err != nil {
-		b.Fatal(err)
-	}
-	return store, newTeam(b, store), snap.Tenant.ID
+	tenant := syncDemo(b, store, n).Snapshot.Tenant.ID
+	return store, newTeam(b, store), tenant
 }
 
 // spreadCards spreads a tenant's cards over the columns as a board in use
-// looks: most in triage and planned, a third assigned (a tenth of them to
-// tm.engineer), a fifth with due dates; and vacuums, as autovacuum soon
-// would.
+// looks (pgtest.SpreadCards): a tenth of the assigned ones to tm.engineer.
 func spreadCards(b *testing.B, store *pg.Store, tm team, tenant string) {
 	b.Helper()
-	ctx := context.Background()
-	// Arranged directly: a year of people's work would take too long.
-	_, err := store.Pool().Exec(ctx, `
-		WITH spread AS (
-			SELECT account_id, abs(hashtext(account_id)) % 100 AS h, abs(hashtext(account_id || 'due')) % 100 AS d
-			FROM cards WHERE tenant_id = $1
-		)
-		UPDATE cards c SET
-			status = CASE WHEN h < 40 THEN 'triage' WHEN h < 55 THEN 'planned' WHEN h < 65 THEN 'in_progress'
-			              WHEN h < 70 THEN 'blocked' WHEN h < 80 THEN 'remediated' WHEN h < 98 THEN 'verified'
-			              WHEN h < 99 THEN 'exception_requested' ELSE 'exception_granted' END,
-			exception_requester = CASE WHEN h >= 98 THEN $2::uuid END,
-			assignee_id = CASE WHEN h >= 40 AND h % 3 = 0 THEN (CASE WHEN h % 10 = 0 THEN $3::uuid ELSE $4::uuid END) END,
-			due_date = CASE WHEN d < 20 THEN date '2026-11-01' + d END
-		FROM spread s WHERE c.tenant_id = $1 AND c.account_id = s.account_id`,
-		tenant, tm.lead.ID, tm.engineer.ID, tm.engineer2.ID)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := store.Pool().Exec(ctx, `VACUUM ANALYZE cards`); err != nil {
+	team := pgtest.BoardTeam{Lead: tm.lead.ID, Engineers: [2]string{tm.engineer.ID, tm.engineer2.ID}}
+	if err := pgtest.SpreadCards(context.Background(), store, tenant, team); err != nil {
 		b.Fatal(err)
 	}
 }

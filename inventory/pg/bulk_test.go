@@ -11,6 +11,7 @@ import (
 )
 
 func TestBulkEditsInOneTransaction(t *testing.T) {
+	t.Parallel()
 	store, tm := newBoard(t)
 	ctx := context.Background()
 	ptrTo := func(s string) *string { return &s }

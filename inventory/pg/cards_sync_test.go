@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"testing"
+	"time"
 
 	"github.com/pressly/goose/v3"
 
@@ -13,32 +14,45 @@ import (
 	"github.com/mfaboard/mfaboard/migrations"
 )
 
-// syncVerdicts runs a sync of snap in which the named accounts get another
-// verdict than the fixture's.
-func syncVerdicts(t *testing.T, store *pg.Store, snap *inventory.Snapshot, compliance map[string]inventory.Compliance) pg.Run {
+// syncVerdicts syncs snap through the real rules, checks they give the
+// named accounts the verdicts the test expects of them, and returns the run.
+func syncVerdicts(t *testing.T, store *pg.Store, snap *inventory.Snapshot, want map[string]inventory.Compliance) pg.Run {
 	t.Helper()
-	ctx := context.Background()
-	runID, err := store.StartRun(ctx, pg.SourceFolder)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res := fixtureResult(snap)
-	for i, a := range res.Accounts {
-		if c, ok := compliance[a.UserID]; ok {
-			res.Accounts[i].Compliance = c
+	out := pgtest.Sync(t, store, snap, inventory.SyncOptions{Now: asOf})
+	for _, a := range out.Result.Accounts {
+		if c, ok := want[a.UserID]; ok && a.Compliance != c {
+			t.Fatalf("the rules found %s %s, the test wants %s: %q", a.UserID, a.Compliance, c, a.Reasons)
 		}
 	}
-	if err := store.ApplySync(ctx, runID, snap, "", res); err != nil {
-		t.Fatalf("ApplySync: %v", err)
-	}
-	runs, err := store.Runs(ctx, tenantID, 1)
+	runs, err := store.Runs(context.Background(), tenantID, 1)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if runs[0].ID != out.RunID {
+		t.Fatalf("newest run %d, want the sync's %d", runs[0].ID, out.RunID)
 	}
 	return runs[0]
 }
 
+// judged is the fixture tenant as a later sync finds it: Bob registered
+// for MFA, which the policy enforces on him (compliant); Alice excluded by
+// name from that policy (non-compliant); the boardroom console disabled
+// (not applicable).
+func judged() *inventory.Snapshot {
+	snap := fixtureSnapshot()
+	snap.Registrations["u-bob"] = inventory.Registration{IsMfaRegistered: true, IsMfaCapable: true,
+		MethodsRegistered: []string{"microsoftAuthenticatorPush"}, DefaultMethod: "microsoftAuthenticatorPush"}
+	snap.Policies[0].ExcludeUsers = append(snap.Policies[0].ExcludeUsers, "u-alice")
+	for i := range snap.Users {
+		if snap.Users[i].ID == "u-boardroom" {
+			snap.Users[i].AccountEnabled = false
+		}
+	}
+	return snap
+}
+
 func TestSyncKeepsTheBoardHonest(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	tm := newTeam(t, store)
 	snap := fixtureSnapshot()
@@ -62,7 +76,7 @@ func TestSyncKeepsTheBoardHonest(t *testing.T) {
 	walk(t, store, tm.lead, "u-bob", inventory.Planned, inventory.InProgress, inventory.Remediated)
 	walk(t, store, tm.lead, "u-alice", inventory.Planned, inventory.InProgress, inventory.Remediated, inventory.Verified)
 	walk(t, store, tm.lead, "u-boardroom", inventory.Planned, inventory.InProgress, inventory.Remediated)
-	second := syncVerdicts(t, store, snap, map[string]inventory.Compliance{
+	second := syncVerdicts(t, store, judged(), map[string]inventory.Compliance{
 		"u-bob":       inventory.Compliant,
 		"u-alice":     inventory.NonCompliant,
 		"u-boardroom": inventory.NotApplicable, // neither: stays remediated
@@ -91,7 +105,7 @@ func TestSyncKeepsTheBoardHonest(t *testing.T) {
 	wantEvent(t, lastEvent(t, store, "u-scanner"), inventory.SyncActor, inventory.ActionCardCreated, "", "triage")
 
 	// A third sync with the same verdicts moves nothing.
-	third := syncVerdicts(t, store, snap, map[string]inventory.Compliance{
+	third := syncVerdicts(t, store, judged(), map[string]inventory.Compliance{
 		"u-bob": inventory.Compliant, "u-alice": inventory.NonCompliant, "u-boardroom": inventory.NotApplicable})
 	if third.Counts["cards_created"] != 0 || third.Counts["cards_moved"] != 0 {
 		t.Fatalf("third sync counts %v", third.Counts)
@@ -99,6 +113,7 @@ func TestSyncKeepsTheBoardHonest(t *testing.T) {
 }
 
 func TestBoardLeavesOutAccountsGoneFromTheTenant(t *testing.T) {
+	t.Parallel()
 	store, _ := newBoard(t)
 	ctx := context.Background()
 	syncVerdicts(t, store, without(fixtureSnapshot(), "u-carol"), nil)
@@ -129,6 +144,7 @@ func TestBoardLeavesOutAccountsGoneFromTheTenant(t *testing.T) {
 }
 
 func TestMigrationPutsExistingAccountsOnTheBoard(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	url := pgtest.NewEmptyURL(t)
 	db, err := sql.Open("pgx", url)
@@ -185,13 +201,14 @@ func TestMigrationPutsExistingAccountsOnTheBoard(t *testing.T) {
 }
 
 func TestReassessRefreshesTheBoard(t *testing.T) {
+	t.Parallel()
 	store, tm := newBoard(t)
 	ctx := context.Background()
 	o := inventory.Override{Path: inventory.TechnicalException, Reason: "the room console cannot do MFA"}
 	if err := store.SetOverrideAs(ctx, tm.lead, tenantID, "u-boardroom", o); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.Reassess(ctx, tenantID, asOf); err != nil {
+	if _, err := inventory.Reassess(ctx, store, tenantID, inventory.ReassessOptions{Now: asOf}); err != nil {
 		t.Fatal(err)
 	}
 	b, err := store.Board(ctx, pg.BoardFilter{TenantID: tenantID, Path: string(inventory.TechnicalException)}, 0, nil)
@@ -205,5 +222,57 @@ func TestReassessRefreshesTheBoard(t *testing.T) {
 	}
 	if c := card(t, store, "u-boardroom"); c.Version != 1 {
 		t.Fatalf("a reassessment is not a change to the card, yet its version is %d", c.Version)
+	}
+}
+
+// A reassessment follows the verdicts on the board as a sync does, and
+// records the day's counts.
+func TestReassessMovesTheBoardAndRecordsTheTrend(t *testing.T) {
+	t.Parallel()
+	store, tm := newBoard(t)
+	ctx := context.Background()
+	walk(t, store, tm.lead, "u-scanner", inventory.Planned, inventory.InProgress, inventory.Remediated)
+	reassess := func(window time.Duration, now time.Time) inventory.Result {
+		t.Helper()
+		st, err := store.TenantSettings(ctx, tenantID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st.Window = window
+		if err := store.SaveTenantSettings(ctx, settingsLead, tenantID, st); err != nil {
+			t.Fatal(err)
+		}
+		res, err := inventory.Reassess(ctx, store, tenantID, inventory.ReassessOptions{Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+
+	// Ten days on, with a one-day window, the scanner's SMTP sign-ins
+	// without MFA are out of sight: it is compliant, and its card verified.
+	later := asOf.AddDate(0, 0, 10)
+	res := reassess(24*time.Hour, later)
+	if c := card(t, store, "u-scanner"); c.Status != inventory.Verified {
+		t.Fatalf("a remediated account the reassessment found compliant: %s, want verified", c.Status)
+	}
+	wantEvent(t, lastEvent(t, store, "u-scanner"), inventory.SyncActor, inventory.ActionMove, "remediated", "verified")
+	points, err := store.Trend(ctx, tenantID, later)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(points) != 1 || !points[0].Day.Equal(day(later)) || points[0].Counts[inventory.Compliant] != res.Tenant.Counts[inventory.Compliant] ||
+		res.Tenant.Counts[inventory.Compliant] != 2 {
+		t.Fatalf("trend after the reassessment = %+v, want the day's point with its 2 compliant accounts", points)
+	}
+
+	// With the window back, it is at risk again: the card reopens.
+	reassess(inventory.DefaultSettings(inventory.KindMixed).Window, later)
+	if c := card(t, store, "u-scanner"); c.Status != inventory.Planned {
+		t.Fatalf("a verified account the reassessment found at risk: %s, want planned", c.Status)
+	}
+	wantEvent(t, lastEvent(t, store, "u-scanner"), inventory.SyncActor, inventory.ActionMove, "verified", "planned")
+	if c := card(t, store, "u-bob"); c.Status != inventory.Triage || c.Version != 1 {
+		t.Fatalf("a card in triage after the reassessments: %+v, want left alone", c)
 	}
 }

@@ -13,6 +13,7 @@ import (
 )
 
 func TestAuditTrailRefusesUpdateDeleteAndTruncate(t *testing.T) {
+	t.Parallel()
 	store, tm := newBoard(t)
 	ctx := context.Background()
 	if err := store.RecordEvent(ctx, pg.AuditEvent{ActorID: tm.lead.ID, ActorName: tm.lead.Name, Action: "sign_in"}); err != nil {
@@ -47,6 +48,7 @@ func TestAuditTrailRefusesUpdateDeleteAndTruncate(t *testing.T) {
 }
 
 func TestRecordEventNeedsActorAndAction(t *testing.T) {
+	t.Parallel()
 	store, tm := newBoard(t)
 	ctx := context.Background()
 	wantCode(t, store.RecordEvent(ctx, pg.AuditEvent{Action: "sign_in"}), inventory.EINVALID)
@@ -54,6 +56,7 @@ func TestRecordEventNeedsActorAndAction(t *testing.T) {
 }
 
 func TestMoveCardFollowsTheWorkflow(t *testing.T) {
+	t.Parallel()
 	type setup func(t *testing.T, store *pg.Store, tm team)
 	assigned := func(path ...inventory.Status) setup {
 		return func(t *testing.T, store *pg.Store, tm team) {
@@ -82,6 +85,7 @@ func TestMoveCardFollowsTheWorkflow(t *testing.T) {
 		{"unknown status", assigned(), func(tm team) inventory.Actor { return tm.lead }, "done", inventory.EINVALID},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel() // each on a board of its own
 			store, tm := newBoard(t)
 			c.setup(t, store, tm)
 			actor := c.actor(tm)
@@ -113,6 +117,7 @@ func TestMoveCardFollowsTheWorkflow(t *testing.T) {
 }
 
 func TestMoveCardOnAStaleVersionIsAConflict(t *testing.T) {
+	t.Parallel()
 	store, tm := newBoard(t)
 	ctx := context.Background()
 	opened := card(t, store, "u-bob")
@@ -143,6 +148,7 @@ func TestMoveCardOnAStaleVersionIsAConflict(t *testing.T) {
 }
 
 func TestTwoMovesOnOneVersionOneWins(t *testing.T) {
+	t.Parallel()
 	store, tm := newBoard(t)
 	opened := card(t, store, "u-scanner")
 	var (
@@ -186,6 +192,7 @@ func TestTwoMovesOnOneVersionOneWins(t *testing.T) {
 }
 
 func TestAssignAndDueDate(t *testing.T) {
+	t.Parallel()
 	store, tm := newBoard(t)
 	ctx := context.Background()
 	c := card(t, store, "u-bob")
@@ -245,6 +252,7 @@ func TestAssignAndDueDate(t *testing.T) {
 }
 
 func TestCommentGoesOnTheTimeline(t *testing.T) {
+	t.Parallel()
 	store, tm := newBoard(t)
 	ctx := context.Background()
 	if err := store.Comment(ctx, tm.engineer, tenantID, "u-bob", "  Called Bob; he will enrol tomorrow.  "); err != nil {
@@ -263,6 +271,7 @@ func TestCommentGoesOnTheTimeline(t *testing.T) {
 }
 
 func TestSetOverrideAsRecordsWhoAndWhy(t *testing.T) {
+	t.Parallel()
 	store, tm := newBoard(t)
 	ctx := context.Background()
 	o := inventory.Override{Path: inventory.TechnicalException, Reason: "a Teams Room that cannot do MFA"}

@@ -20,6 +20,7 @@ func exceptionRequest(now time.Time, days int) inventory.ExceptionRequest {
 }
 
 func TestExceptionIsDecidedBySomeoneElseAndExcepts(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	tm := newTeam(t, store)
 	ctx := context.Background()
@@ -28,7 +29,7 @@ func TestExceptionIsDecidedBySomeoneElseAndExcepts(t *testing.T) {
 	now := time.Now().UTC()
 
 	// An account the rules find non-compliant or at risk.
-	res, err := store.Reassess(ctx, tenant, now)
+	res, err := inventory.Reassess(ctx, store, tenant, inventory.ReassessOptions{Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +105,7 @@ func TestExceptionIsDecidedBySomeoneElseAndExcepts(t *testing.T) {
 	if len(exceptions) != 1 || !ok || !got.Granted || !got.Expiry.Equal(exceptionRequest(now, 30).Expiry.Truncate(time.Microsecond)) {
 		t.Fatalf("exceptions %+v, want %s granted", exceptions, account)
 	}
-	res, err = store.Reassess(ctx, tenant, now)
+	res, err = inventory.Reassess(ctx, store, tenant, inventory.ReassessOptions{Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,6 +166,7 @@ func TestExceptionIsDecidedBySomeoneElseAndExcepts(t *testing.T) {
 }
 
 func TestExceptionRejectedWithdrawnRevoked(t *testing.T) {
+	t.Parallel()
 	store, tm := newBoard(t)
 	ctx := context.Background()
 	now := time.Now().UTC()

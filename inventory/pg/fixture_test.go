@@ -10,6 +10,7 @@ import (
 
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg"
+	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
 	"github.com/mfaboard/mfaboard/migrations"
 )
 
@@ -21,7 +22,10 @@ func ptr[T any](v T) *T { return &v }
 
 // fixtureSnapshot is a small tenant with one of each kind of account and
 // every collection filled, users in UPN order (the order LoadSnapshot
-// returns).
+// returns). The rules find Alice compliant; Bob (no registration) and the
+// scanner (SMS only, SMTP without MFA) at risk; the boardroom (excluded by
+// name) and the sync account (excluded through its group) non-compliant;
+// Carol (disabled) not applicable.
 func fixtureSnapshot() *inventory.Snapshot {
 	day := asOf.Truncate(24 * time.Hour).Add(-24 * time.Hour)
 	return &inventory.Snapshot{
@@ -44,12 +48,12 @@ func fixtureSnapshot() *inventory.Snapshot {
 		},
 		Registrations: map[string]inventory.Registration{
 			"u-alice":   {IsMfaRegistered: true, IsMfaCapable: true, IsAdmin: true, MethodsRegistered: []string{"fido2", "microsoftAuthenticatorPush"}, DefaultMethod: "fido2"},
-			"u-scanner": {MethodsRegistered: []string{"mobilePhone"}},
+			"u-scanner": {IsMfaRegistered: true, IsMfaCapable: true, MethodsRegistered: []string{"mobilePhone"}, DefaultMethod: "sms"},
 		},
 		PerUserMFA: map[string]string{"u-scanner": "enforced", "u-alice": "disabled"},
 		Policies: []inventory.Policy{
 			{ID: "p-require-mfa", DisplayName: "Require MFA", State: "enabled", IncludeUsers: []string{"All"},
-				ExcludeGroups: []string{"g-service"}, IncludeApplications: []string{"All"}, ClientAppTypes: []string{"all"},
+				ExcludeUsers: []string{"u-boardroom"}, ExcludeGroups: []string{"g-service"}, IncludeApplications: []string{"All"}, ClientAppTypes: []string{"all"},
 				HasGrant: true, GrantOperator: "OR", BuiltInControls: []string{"mfa"},
 				IncludeGuests: &inventory.GuestsOrExternalUsers{Types: []string{"b2bCollaborationGuest"}, ExternalTenantsAll: true}},
 			{ID: "p-admins", DisplayName: "Admins strength", State: "enabledForReportingButNotEnforced",
@@ -66,7 +70,7 @@ func fixtureSnapshot() *inventory.Snapshot {
 		},
 		Groups: []inventory.Group{
 			{ID: "g-service", DisplayName: "ServiceAccounts", MemberUserIDs: []string{"u-scanner", "u-sync"}},
-			{ID: "g-admins", DisplayName: "AdminAgents", MemberUserIDs: []string{"u-alice"}, MemberGroupIDs: []string{"g-service"}},
+			{ID: "g-admins", DisplayName: "AdminAgents", MemberUserIDs: []string{"u-alice"}, MemberGroupIDs: []string{"g-empty"}},
 			{ID: "g-empty", DisplayName: "Empty"},
 		},
 		Rooms: []inventory.Room{{ID: "room-1", DisplayName: "Boardroom 4", EmailAddress: "boardroom4@contoso.com"}},
@@ -84,51 +88,6 @@ func fixtureSnapshot() *inventory.Snapshot {
 	}
 }
 
-// verdicts gives the fixture's accounts a fixed verdict each, as the rules
-// engine would; the store stores whatever it is given.
-var verdicts = map[string]inventory.Assessment{
-	"u-alice": {Category: inventory.OfficeWorker, Path: inventory.MFAEnrolment, Compliance: inventory.Compliant,
-		Markers: []inventory.Marker{inventory.Privileged}, EnforcedBy: []string{"Require MFA"}},
-	"u-bob": {Category: inventory.GuestAccount, Path: inventory.MFAEnrolment, Compliance: inventory.AtRisk,
-		Reasons: []string{"no registration details"}, EnforcedBy: []string{"Require MFA"}},
-	"u-boardroom": {Category: inventory.RoomDevice, Path: inventory.TenantSplit, Compliance: inventory.NonCompliant,
-		Reasons: []string{"no registration details", "policy Admins strength is report-only"}},
-	"u-carol": {Category: inventory.OfficeWorker, Path: inventory.MFAEnrolment, Compliance: inventory.NotApplicable,
-		Markers: []inventory.Marker{inventory.Disabled}},
-	"u-scanner": {Category: inventory.ServiceAccount, Path: inventory.AppPassword, Compliance: inventory.AtRisk,
-		Markers: []inventory.Marker{inventory.LegacyAuth, inventory.SMSVoiceOnly}, EnforcedBy: []string{"per-user MFA (enforced)"},
-		Reasons: []string{"not registered for MFA"}, Dated: []string{"smtp-basic-auth"}},
-	"u-sync": {Category: inventory.ServiceAccount, Path: inventory.SecureAppModel, Compliance: inventory.NonCompliant,
-		Markers: []inventory.Marker{inventory.Privileged, inventory.DirectorySync}, RiskBased: false,
-		Reasons: []string{"excluded by group ServiceAccounts in policy Require MFA"}, Dated: []string{"entra-connect"}},
-}
-
-// fixtureResult assesses snap with the fixed verdicts.
-func fixtureResult(snap *inventory.Snapshot) inventory.Result {
-	res := inventory.Result{Tenant: inventory.TenantVerdict{
-		TenantID: snap.Tenant.ID, DisplayName: snap.Tenant.DisplayName, Kind: inventory.KindMixed, AsOf: asOf,
-		Counts:    map[inventory.Compliance]int{},
-		Gaps:      []inventory.Gap{{Policy: "Require MFA", Description: "Require MFA excludes 2 accounts through 1 group", Accounts: 2}},
-		Unchecked: []string{"sign-ins older than 30 days"},
-	}}
-	for _, u := range snap.Users {
-		a := verdicts[u.ID]
-		a.UserID, a.UserPrincipalName, a.DisplayName = u.ID, u.UserPrincipalName, u.DisplayName
-		a.AutoCategory, a.AutoPath = a.Category, a.Path
-		a.CategoryReason = "rule for " + string(a.Category)
-		a.PathReason = "path for " + string(a.Category)
-		if len(a.Markers) > 0 {
-			a.MarkerReasons = map[inventory.Marker]string{}
-			for _, m := range a.Markers {
-				a.MarkerReasons[m] = "because " + string(m)
-			}
-		}
-		res.Tenant.Counts[a.Compliance]++
-		res.Accounts = append(res.Accounts, a)
-	}
-	return res
-}
-
 // without returns a copy of snap without the user id.
 func without(snap *inventory.Snapshot, id string) *inventory.Snapshot {
 	out := *snap
@@ -141,18 +100,11 @@ func without(snap *inventory.Snapshot, id string) *inventory.Snapshot {
 	return &out
 }
 
-// applySync runs a whole successful sync of snap and returns its run id.
+// applySync syncs snap as of asOf through the one sync use case (the real
+// rules on the stored inputs) and returns its run id.
 func applySync(t testing.TB, store *pg.Store, snap *inventory.Snapshot, kind inventory.TenantKind) int64 {
 	t.Helper()
-	ctx := context.Background()
-	runID, err := store.StartRun(ctx, pg.SourceFolder)
-	if err != nil {
-		t.Fatalf("StartRun: %v", err)
-	}
-	if err := store.ApplySync(ctx, runID, snap, kind, fixtureResult(snap)); err != nil {
-		t.Fatalf("ApplySync: %v", err)
-	}
-	return runID
+	return pgtest.Sync(t, store, snap, inventory.SyncOptions{Kind: kind, Now: asOf}).RunID
 }
 
 // wantCode fails unless err is a domain error with code.

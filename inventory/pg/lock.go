@@ -6,7 +6,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/mfaboard/mfaboard/inventory"
@@ -27,33 +26,91 @@ const unlockTimeout = 5 * time.Second
 // tenant id (or whatever names the tenant before its id is known). Call
 // unlock exactly when the sync is over; calling it again does nothing.
 //
-// Reassess takes the same lock (reassessLock) for its one transaction, so
-// a sync that starts while a person's change is being re-assessed gets the
-// conflict too.
+// A reassessment takes the same lock (AwaitTenantLock), so a sync that
+// starts while a person's change is being re-assessed gets the conflict
+// too.
 //
 // Two tenant keys whose hashes collide share a lock: a rare spurious
 // "already running", never two syncs of one tenant.
 func (s *Store) LockTenantSync(ctx context.Context, tenantKey string) (unlock func(), err error) {
-	conn, err := s.pool.Acquire(ctx)
+	unlock, err = s.lockTenant(ctx, tenantKey, 0)
 	if err != nil {
 		return nil, fmt.Errorf("store: lock tenant sync: %w", err)
 	}
-	var got bool
-	err = conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1, hashtext($2))`, syncLockSpace, tenantKey).Scan(&got)
-	if err != nil {
-		conn.Release()
-		return nil, fmt.Errorf("store: lock tenant sync: %w", err)
-	}
-	if !got {
-		conn.Release()
+	if unlock == nil {
 		return nil, inventory.Errorf(inventory.ECONFLICT, "a sync of tenant %s is already running, or a change to it is being re-assessed", tenantKey)
 	}
-	var once sync.Once
-	return func() {
-		once.Do(func() {
-			unlockSession(conn, `SELECT pg_advisory_unlock($1, hashtext($2))`, syncLockSpace, tenantKey)
-		})
-	}, nil
+	return unlock, nil
+}
+
+// reassessPoll is how often a reassessment asks again for a tenant's lock
+// while a sync holds it; reassessWait is how long it waits at most, less
+// than serve's 120 s write timeout so the person gets the sentence rather
+// than a dropped response.
+const (
+	reassessPoll = 200 * time.Millisecond
+	reassessWait = 90 * time.Second
+)
+
+// AwaitTenantLock takes the tenant's sync lock for a reassessment
+// (inventory.Reassess), waiting while a sync (or another reassessment)
+// holds it, at most reassessWait; then it returns ECONFLICT. A cancelled
+// ctx stops the wait with its cause and leaves no lock behind.
+func (s *Store) AwaitTenantLock(ctx context.Context, tenantID string) (unlock func(), err error) {
+	unlock, err = s.lockTenant(ctx, tenantID, reassessWait)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, context.Cause(ctx)
+		}
+		return nil, fmt.Errorf("store: lock tenant: %w", err)
+	}
+	if unlock == nil {
+		return nil, inventory.Errorf(inventory.ECONFLICT, "tenant %s is being synced: the change is saved, and the verdicts show it after the next sync", tenantID)
+	}
+	return unlock, nil
+}
+
+// lockTenant takes the tenant's session-level lock on a connection it keeps
+// until unlock is called. While another session holds the lock it asks
+// again every reassessPoll until wait has passed (0: it asks once), then
+// returns a nil unlock. It polls with a try-lock rather than waiting in the
+// server, because a wait in the server outlives a cancelled ctx (pgx closes
+// the socket and the backend notices only once it has the lock); a poll
+// just stops.
+func (s *Store) lockTenant(ctx context.Context, tenantKey string, wait time.Duration) (func(), error) {
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	giveUp := time.Now().Add(wait)
+	for {
+		var got bool
+		err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1, hashtext($2))`, syncLockSpace, tenantKey).Scan(&got)
+		if err != nil {
+			dropSession(conn) // it may hold the lock without having heard so
+			return nil, err
+		}
+		if got {
+			var once sync.Once
+			return func() {
+				once.Do(func() {
+					unlockSession(conn, `SELECT pg_advisory_unlock($1, hashtext($2))`, syncLockSpace, tenantKey)
+				})
+			}, nil
+		}
+		if !time.Now().Before(giveUp) {
+			conn.Release()
+			return nil, nil
+		}
+		t := time.NewTimer(reassessPoll)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			conn.Release()
+			return nil, context.Cause(ctx)
+		case <-t.C:
+		}
+	}
 }
 
 // unlockSession runs the unlock statement of a session-level lock and hands
@@ -76,43 +133,4 @@ func dropSession(conn *pgxpool.Conn) {
 	defer cancel()
 	_ = conn.Conn().Close(ctx)
 	conn.Release()
-}
-
-// reassessPoll is how often a re-assessment asks again for a tenant's lock
-// while a sync holds it; reassessWait is how long it waits at most, less
-// than serve's 120 s write timeout so the person gets the sentence rather
-// than a dropped response.
-const (
-	reassessPoll = 200 * time.Millisecond
-	reassessWait = 90 * time.Second
-)
-
-// reassessLock takes the tenant's sync lock for the transaction tx, waiting
-// while a sync (or another re-assessment) holds it. The lock is
-// transaction-level: commit or rollback drops it, so no path can leave it
-// held. It polls with a try-lock rather than waiting in the server, because
-// a wait in the server outlives a cancelled ctx (pgx closes the socket and
-// the backend notices only once it has the lock); a poll just stops.
-func reassessLock(ctx context.Context, tx pgx.Tx, tenantID string) error {
-	giveUp := time.Now().Add(reassessWait)
-	for {
-		var got bool
-		err := tx.QueryRow(ctx, `SELECT pg_try_advisory_xact_lock($1, hashtext($2))`, syncLockSpace, tenantID).Scan(&got)
-		if err != nil {
-			return err
-		}
-		if got {
-			return nil
-		}
-		if time.Now().After(giveUp) {
-			return inventory.Errorf(inventory.ECONFLICT, "tenant %s is being synced: the change is saved, and the verdicts show it after the next sync", tenantID)
-		}
-		t := time.NewTimer(reassessPoll)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return context.Cause(ctx)
-		case <-t.C:
-		}
-	}
 }

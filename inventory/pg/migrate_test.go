@@ -45,6 +45,7 @@ func readinessIndexes(t *testing.T, db *sql.DB) int {
 // database migrated before the edit must get it from a later migration,
 // and one migrated after the edit must migrate cleanly.
 func TestMigrateGivesTheReadinessIndexToEveryDatabase(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	t.Run("migrated with 00004 as it landed", func(t *testing.T) {
 		db, url := migratedTo(t, 6)

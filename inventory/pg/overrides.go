@@ -46,7 +46,7 @@ func overridesOf(ctx context.Context, q querier, tenantID string) (map[string]in
 // Author and Reason are required to set one; At defaults to now. An
 // unknown account is ENOTFOUND, a value outside DOMAIN.md EINVALID.
 // The stored assessment changes only when the caller reassesses
-// (SaveAssessments).
+// (inventory.Reassess).
 func (s *Store) SetOverride(ctx context.Context, tenantID, accountID string, o inventory.Override) error {
 	return setOverride(ctx, s.pool, tenantID, accountID, o)
 }

@@ -22,7 +22,7 @@ func workedDemo(t *testing.T, store *pg.Store, n int, now time.Time) (string, te
 	ctx := context.Background()
 	tm := newTeam(t, store)
 	tenant := pgtest.SeedDemo(t, store, n).Tenant.ID
-	res, err := store.Reassess(ctx, tenant, now)
+	res, err := inventory.Reassess(ctx, store, tenant, inventory.ReassessOptions{Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func workedDemo(t *testing.T, store *pg.Store, n int, now time.Time) (string, te
 	if _, err = store.DecideException(ctx, tm.lead2, tenant, excepted, true, "agreed", c.Version); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.Reassess(ctx, tenant, now); err != nil {
+	if _, err := inventory.Reassess(ctx, store, tenant, inventory.ReassessOptions{Now: now}); err != nil {
 		t.Fatal(err)
 	}
 	return tenant, tm, excepted
@@ -74,6 +74,7 @@ func workedDemo(t *testing.T, store *pg.Store, n int, now time.Time) (string, te
 // the rules run again on the stored tenant give the same verdict, the same
 // cross-tabulations and the same privileged accounts still open.
 func TestReadinessEqualsTheAssessmentOfTheStoredTenant(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	now := time.Now().UTC()
@@ -171,6 +172,7 @@ func nonZeroRows[K comparable](tab map[K]map[inventory.Compliance]int) map[K]map
 }
 
 func TestReadinessOfAnUnknownTenant(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	_, err := store.Readiness(context.Background(), "no-such-tenant", time.Now())
 	wantCode(t, err, inventory.ENOTFOUND)
@@ -179,6 +181,7 @@ func TestReadinessOfAnUnknownTenant(t *testing.T) {
 // The deadline and the stored trend reach the readiness: the projection is
 // made from them.
 func TestReadinessProjectsFromTheStoredTrend(t *testing.T) {
+	t.Parallel()
 	store, tm := newBoard(t)
 	ctx := context.Background()
 	now := asOf.AddDate(0, 0, 21)
@@ -210,6 +213,7 @@ func TestReadinessProjectsFromTheStoredTrend(t *testing.T) {
 }
 
 func TestStreamAccountLinesHonoursTheListsFilters(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	now := time.Now().UTC()
@@ -293,6 +297,7 @@ func TestStreamAccountLinesHonoursTheListsFilters(t *testing.T) {
 // An account gone from the tenant is streamed only when the list would show
 // it, and in the list's place.
 func TestStreamAccountLinesOfRemovedAccounts(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	full := fixtureSnapshot()

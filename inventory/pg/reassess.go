@@ -41,40 +41,40 @@ func assessInputs(ctx context.Context, q querier, tenantID string, kind inventor
 	return inventory.Inputs{Settings: settings, AsOf: now, Overrides: overrides, Exceptions: exceptions}, settings.Kind, nil
 }
 
-// Reassess applies the rules again to the stored tenant (after a settings
-// change or an override) and stores the verdicts, so a person sees the
-// effect at once rather than at the next sync.
-//
-// It reads, assesses and writes in one transaction holding the tenant's
-// sync lock (reassessLock), so a sync can neither write between its read
-// and its write nor be overwritten by verdicts drawn from what the sync
-// replaced. While a sync holds the lock it waits (at most reassessWait,
-// then ECONFLICT). The transaction is read committed on purpose: each
-// statement after the lock sees what the sync committed before releasing
-// it, where a repeatable-read snapshot would date from before the wait.
-func (s *Store) Reassess(ctx context.Context, tenantID string, now time.Time) (inventory.Result, error) {
+// The store is what the sync and reassessment use cases of inventory need.
+var (
+	_ inventory.SyncStore     = (*Store)(nil)
+	_ inventory.ReassessStore = (*Store)(nil)
+)
+
+// ApplyReassessment stores a reassessment of the tenant's stored snapshot
+// (inventory.Reassess, which holds the tenant's lock around it): the
+// verdicts, filed under the tenant's last run whose data they were drawn
+// from; the counts and the cards' copies of the facts; the moves
+// inventory.AfterSync makes on the board, each with its audit event by
+// "sync", as a sync makes them; and the day's trend. All of it in one
+// transaction: on an error nothing is written.
+func (s *Store) ApplyReassessment(ctx context.Context, tenantID string, res inventory.Result) error {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
-		return inventory.Result{}, fmt.Errorf("store: reassess: %w", err)
+		return fmt.Errorf("store: apply reassessment: %w", err)
 	}
 	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
-	if err := reassessLock(ctx, tx, tenantID); err != nil {
-		return inventory.Result{}, fmt.Errorf("store: reassess: %w", err)
-	}
-	snap, err := loadSnapshot(ctx, tx, tenantID)
-	if err != nil {
-		return inventory.Result{}, err
-	}
-	in, _, err := assessInputs(ctx, tx, tenantID, "", now)
-	if err != nil {
-		return inventory.Result{}, err
-	}
-	res := inventory.Assess(snap, in)
 	if err := saveAssessments(ctx, tx, tenantID, res.Accounts); err != nil {
-		return inventory.Result{}, fmt.Errorf("store: reassess: %w", err)
+		return err
+	}
+	moves, err := syncMoves(ctx, tx, tenantID)
+	if err != nil {
+		return fmt.Errorf("store: apply reassessment: board: %w", err)
+	}
+	if _, err := applyMoves(ctx, tx, inventory.SyncActor, moves); err != nil {
+		return fmt.Errorf("store: apply reassessment: board: %w", err)
+	}
+	if err := recordTrend(ctx, tx, tenantID, res.Tenant.AsOf, res.Tenant); err != nil {
+		return fmt.Errorf("store: apply reassessment: trend: %w", err)
 	}
 	if err := tx.Commit(ctx); err != nil {
-		return inventory.Result{}, fmt.Errorf("store: reassess: %w", err)
+		return fmt.Errorf("store: apply reassessment: %w", err)
 	}
-	return res, nil
+	return nil
 }

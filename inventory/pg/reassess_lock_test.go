@@ -37,8 +37,8 @@ func allPaths(paths []inventory.Path, want inventory.Path) bool {
 	return true
 }
 
-// waitUntilReassessWaits returns once a session sits in a transaction
-// asking for a tenant lock, which is Reassess waiting for it; it fails the
+// waitUntilReassessWaits returns once a session that holds no lock has
+// asked for a tenant lock, which is Reassess waiting for it; it fails the
 // test if Reassess returns first.
 func waitUntilReassessWaits(t *testing.T, store *pg.Store, done <-chan error) {
 	t.Helper()
@@ -50,9 +50,9 @@ func waitUntilReassessWaits(t *testing.T, store *pg.Store, done <-chan error) {
 		}
 		var waiting int
 		err := store.Pool().QueryRow(context.Background(), `
-			SELECT count(*) FROM pg_stat_activity
-			WHERE datname = current_database() AND state = 'idle in transaction'
-			  AND query LIKE '%pg_try_advisory_xact_lock%'`).Scan(&waiting)
+			SELECT count(*) FROM pg_stat_activity a
+			WHERE a.datname = current_database() AND a.query LIKE '%pg_try_advisory_lock%'
+			  AND NOT EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.locktype = 'advisory' AND l.granted)`).Scan(&waiting)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -65,6 +65,7 @@ func waitUntilReassessWaits(t *testing.T, store *pg.Store, done <-chan error) {
 }
 
 func TestReassessWaitsForASyncAndReadsWhatItLeft(t *testing.T) {
+	t.Parallel()
 	store, url := pgtest.NewStore(t)
 	ctx := context.Background()
 	tenant := pgtest.SeedDemo(t, store, 120).Tenant.ID
@@ -83,7 +84,7 @@ func TestReassessWaitsForASyncAndReadsWhatItLeft(t *testing.T) {
 	var res inventory.Result
 	go func() {
 		var err error
-		res, err = store.Reassess(ctx, tenant, time.Now().UTC())
+		res, err = inventory.Reassess(ctx, store, tenant, inventory.ReassessOptions{})
 		done <- err
 	}()
 	waitUntilReassessWaits(t, store, done)
@@ -117,6 +118,7 @@ func TestReassessWaitsForASyncAndReadsWhatItLeft(t *testing.T) {
 }
 
 func TestReassessCancelledWhileWaitingLeavesNoLock(t *testing.T) {
+	t.Parallel()
 	store, url := pgtest.NewStore(t)
 	ctx := context.Background()
 	tenant := pgtest.SeedDemo(t, store, 60).Tenant.ID
@@ -139,7 +141,7 @@ func TestReassessCancelledWhileWaitingLeavesNoLock(t *testing.T) {
 	defer cancel()
 	done := make(chan error, 1)
 	go func() {
-		_, err := store.Reassess(waiting, tenant, time.Now().UTC())
+		_, err := inventory.Reassess(waiting, store, tenant, inventory.ReassessOptions{})
 		done <- err
 	}()
 	waitUntilReassessWaits(t, store, done)

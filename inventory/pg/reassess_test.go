@@ -11,6 +11,7 @@ import (
 )
 
 func TestReassessShowsSettingsAndOverridesAtOnce(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	snap := pgtest.SeedDemo(t, store, 120)
@@ -42,7 +43,7 @@ func TestReassessShowsSettingsAndOverridesAtOnce(t *testing.T) {
 	if err := store.SaveTenantSettings(ctx, settingsLead, tenant, settings); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.Reassess(ctx, tenant, time.Now().UTC()); err != nil {
+	if _, err := inventory.Reassess(ctx, store, tenant, inventory.ReassessOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range rooms() {
@@ -56,7 +57,7 @@ func TestReassessShowsSettingsAndOverridesAtOnce(t *testing.T) {
 	if err := store.SetOverride(ctx, tenant, target, inventory.Override{Category: inventory.ServiceAccount, Author: "lead@demo.local", Reason: "it is a kiosk script", At: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.Reassess(ctx, tenant, time.Now().UTC()); err != nil {
+	if _, err := inventory.Reassess(ctx, store, tenant, inventory.ReassessOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	d, err := store.Account(ctx, tenant, target)

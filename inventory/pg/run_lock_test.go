@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg"
 	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
 )
@@ -85,7 +86,37 @@ func runByID(t *testing.T, store *pg.Store, id int64) pg.Run {
 	return pg.Run{}
 }
 
+// newestRun is the run started last.
+func newestRun(t *testing.T, store *pg.Store) pg.Run {
+	t.Helper()
+	runs, err := store.Runs(context.Background(), "", 1)
+	if err != nil || len(runs) != 1 {
+		t.Fatalf("the newest run: %v, %v", runs, err)
+	}
+	return runs[0]
+}
+
+// gatedSource is a source whose read begins (reading is closed) and then
+// waits until the test closes release: a sync caught mid-way.
+type gatedSource struct {
+	snap             *inventory.Snapshot
+	reading, release chan struct{}
+}
+
+func (g *gatedSource) Name() string { return pg.SourceFolder }
+
+func (g *gatedSource) Read(ctx context.Context) (*inventory.Snapshot, error) {
+	close(g.reading)
+	select {
+	case <-g.release:
+		return g.snap, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
 func TestFailAbandonedRunsFailsOnlyRunsWhoseProcessDied(t *testing.T) {
+	t.Parallel()
 	store, url := pgtest.NewStore(t)
 	ctx := context.Background()
 	finished := applySync(t, store, fixtureSnapshot(), "")
@@ -98,11 +129,16 @@ func TestFailAbandonedRunsFailsOnlyRunsWhoseProcessDied(t *testing.T) {
 	if err := doomed.SetRunTenant(ctx, dead, tenantID); err != nil {
 		t.Fatal(err)
 	}
+	// A sync live in another process: its source is still being read.
 	replica := openAs(t, url, "replica")
-	elsewhere, err := replica.StartRun(ctx, pg.SourceFolder) // live, in another process
-	if err != nil {
-		t.Fatal(err)
-	}
+	src := &gatedSource{snap: fixtureSnapshot(), reading: make(chan struct{}), release: make(chan struct{})}
+	synced := make(chan error, 1)
+	go func() {
+		_, err := inventory.Sync(ctx, replica, src, inventory.SyncOptions{Now: asOf})
+		synced <- err
+	}()
+	<-src.reading
+	elsewhere := newestRun(t, store).ID
 	here, err := store.StartRun(ctx, pg.SourceDemo) // live, in the sweeping process
 	if err != nil {
 		t.Fatal(err)
@@ -137,9 +173,12 @@ func TestFailAbandonedRunsFailsOnlyRunsWhoseProcessDied(t *testing.T) {
 	}
 
 	// The live runs finish as usual, and a sweep after that fails nothing.
-	snap := fixtureSnapshot()
-	if err := replica.ApplySync(ctx, elsewhere, snap, "", fixtureResult(snap)); err != nil {
+	close(src.release)
+	if err := <-synced; err != nil {
 		t.Fatalf("the live run of another process cannot finish: %v", err)
+	}
+	if r := runByID(t, store, elsewhere); r.Status != pg.RunSucceeded {
+		t.Fatalf("the other process's run after its sync = %+v, want succeeded", r)
 	}
 	if err := store.FailRun(ctx, here, errors.New("token expired")); err != nil {
 		t.Fatalf("the live run of this process cannot fail: %v", err)
@@ -157,6 +196,7 @@ func TestFailAbandonedRunsFailsOnlyRunsWhoseProcessDied(t *testing.T) {
 }
 
 func TestStartRunFailsTheRunOfAStoppedProcess(t *testing.T) {
+	t.Parallel()
 	store, url := pgtest.NewStore(t)
 	ctx := context.Background()
 	stopped := openAs(t, url, "stopped")

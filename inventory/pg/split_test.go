@@ -54,6 +54,7 @@ func splitCandidatesOf(snap *inventory.Snapshot, res inventory.Result) []invento
 }
 
 func TestSplitPlanFromTheStore(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	now := time.Now().UTC().Truncate(time.Hour)

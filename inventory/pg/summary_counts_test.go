@@ -25,6 +25,7 @@ func liveCounts(t *testing.T, store *pg.Store, tenantID string) map[inventory.Co
 }
 
 func TestSummaryCountsFollowEveryWrite(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	snap := pgtest.SeedDemo(t, store, 150)
@@ -49,17 +50,7 @@ func TestSummaryCountsFollowEveryWrite(t *testing.T) {
 	now := time.Now().UTC()
 	smaller := *snap
 	smaller.Users = snap.Users[:100]
-	in, kind, err := store.AssessInputs(ctx, tenant, "", now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	runID, err := store.StartRun(ctx, pg.SourceDemo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := store.ApplySync(ctx, runID, &smaller, kind, inventory.Assess(&smaller, in)); err != nil {
-		t.Fatal(err)
-	}
+	pgtest.Sync(t, store, &smaller, inventory.SyncOptions{Now: now})
 	second := check("after a sync that removed accounts")
 	total := func(m map[inventory.Compliance]int) (n int) {
 		for _, v := range m {
@@ -74,19 +65,13 @@ func TestSummaryCountsFollowEveryWrite(t *testing.T) {
 	// Security defaults on: re-assessment changes verdicts, and the counts follow.
 	on := true
 	smaller.SecurityDefaults = &on
-	runID, err = store.StartRun(ctx, pg.SourceDemo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := store.ApplySync(ctx, runID, &smaller, kind, inventory.Assess(&smaller, in)); err != nil {
-		t.Fatal(err)
-	}
+	pgtest.Sync(t, store, &smaller, inventory.SyncOptions{Now: now})
 	third := check("after security defaults were turned on")
 	if third[inventory.NonCompliant] >= second[inventory.NonCompliant] && second[inventory.NonCompliant] > 0 {
 		t.Fatalf("security defaults should enforce MFA for the excluded accounts: %d non-compliant before, %d after",
 			second[inventory.NonCompliant], third[inventory.NonCompliant])
 	}
-	if _, err := store.Reassess(ctx, tenant, now); err != nil {
+	if _, err := inventory.Reassess(ctx, store, tenant, inventory.ReassessOptions{Now: now}); err != nil {
 		t.Fatal(err)
 	}
 	check("after a re-assessment")

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg"
@@ -13,6 +14,7 @@ import (
 )
 
 func TestMigrateIsIdempotent(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	url := pgtest.NewEmptyURL(t)
 	for i := range 2 {
@@ -50,6 +52,7 @@ func TestMigrateIsIdempotent(t *testing.T) {
 }
 
 func TestApplySyncThenLoadSnapshotRoundTrips(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	snap := fixtureSnapshot()
@@ -96,6 +99,7 @@ func TestApplySyncThenLoadSnapshotRoundTrips(t *testing.T) {
 }
 
 func TestApplySyncKeepsKindUnlessGiven(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	kinds := []struct {
@@ -119,6 +123,7 @@ func TestApplySyncKeepsKindUnlessGiven(t *testing.T) {
 }
 
 func TestApplySyncMarksGoneAccountsRemovedAndBack(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	full := fixtureSnapshot()
@@ -185,38 +190,31 @@ func TestApplySyncMarksGoneAccountsRemovedAndBack(t *testing.T) {
 }
 
 func TestFailedApplySyncLeavesPreviousStateIntact(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	snap := fixtureSnapshot()
 	applySync(t, store, snap, inventory.KindMixed)
 	before := dumpTenant(t, store)
 
-	// A changed tenant whose assessment carries a category the schema does
-	// not know: the accounts and directory objects are written before the
+	// A changed tenant whose scanner's new verdict the database refuses:
+	// the accounts and directory objects are written before the
 	// assessments fail, so the rollback must undo them.
+	if _, err := store.Pool().Exec(ctx, `ALTER TABLE assessments
+		ADD CONSTRAINT test_refuses_the_scanner CHECK (account_id <> 'u-scanner') NOT VALID`); err != nil {
+		t.Fatal(err)
+	}
 	changed := without(snap, "u-carol")
 	changed.Users[0].DisplayName = "Alice Renamed"
 	changed.Policies = changed.Policies[:1]
 	changed.Tenant.DisplayName = "Renamed tenant"
-	res := fixtureResult(changed)
-	res.Accounts[len(res.Accounts)-1].Category = "robot"
-
-	runID, err := store.StartRun(ctx, pg.SourceGraph)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = store.ApplySync(ctx, runID, changed, inventory.KindCSP, res)
+	out, err := inventory.Sync(ctx, store, inventory.StaticSource{SourceName: pg.SourceGraph, Snapshot: changed},
+		inventory.SyncOptions{Kind: inventory.KindCSP, Now: asOf})
 	if err == nil {
-		t.Fatal("ApplySync stored a category the schema does not allow")
+		t.Fatal("the sync stored a verdict the database refuses")
 	}
-	if !strings.HasPrefix(err.Error(), "store: apply sync: assessments") {
+	if !strings.Contains(err.Error(), "store: apply sync: assessments") {
 		t.Fatalf("error %q does not say where it failed", err)
-	}
-	// The caller's context may be what failed the sync: FailRun still records.
-	cancelled, cancel := context.WithCancel(ctx)
-	cancel()
-	if err := store.FailRun(cancelled, runID, err); err != nil {
-		t.Fatalf("FailRun: %v", err)
 	}
 	wantEqual(t, "tenant after a failed sync", dumpTenant(t, store), before)
 
@@ -225,91 +223,157 @@ func TestFailedApplySyncLeavesPreviousStateIntact(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The failed run never learned its tenant, so it is listed with it.
-	if runs[0].ID != runID || runs[0].Status != pg.RunFailed || !strings.Contains(runs[0].Error, "check constraint") ||
+	if runs[0].ID != out.RunID || runs[0].Status != pg.RunFailed || !strings.Contains(runs[0].Error, "check constraint") ||
 		runs[0].FinishedAt.IsZero() || runs[0].TenantID != "" {
-		t.Fatalf("newest run = %+v, want run %d failed with the cause", runs[0], runID)
+		t.Fatalf("newest run = %+v, want run %d failed with the cause", runs[0], out.RunID)
 	}
 	// A finished run cannot be applied or failed again.
-	wantCode(t, store.ApplySync(ctx, runID, snap, "", fixtureResult(snap)), inventory.ECONFLICT)
-	wantCode(t, store.FailRun(ctx, runID, errors.New("again")), inventory.ECONFLICT)
+	_, err = inventory.Sync(ctx, startedRun{store, out.RunID}, inventory.StaticSource{SourceName: pg.SourceGraph, Snapshot: snap}, inventory.SyncOptions{})
+	wantCode(t, err, inventory.ECONFLICT)
+	wantCode(t, store.FailRun(ctx, out.RunID, errors.New("again")), inventory.ECONFLICT)
 	wantCode(t, store.FailRun(ctx, 99999, errors.New("nobody")), inventory.ENOTFOUND)
 }
 
+// startedRun is the store of a sync that is handed run id rather than
+// starting a run of its own.
+type startedRun struct {
+	*pg.Store
+	id int64
+}
+
+func (s startedRun) StartRun(context.Context, string) (int64, error) { return s.id, nil }
+
+// cancelledBeforeApply is the store of a sync whose context is cancelled
+// once it has assessed the tenant, right before it writes.
+type cancelledBeforeApply struct {
+	*pg.Store
+	cancel context.CancelFunc
+}
+
+func (s cancelledBeforeApply) AssessInputs(ctx context.Context, tenantID string, kind inventory.TenantKind, now time.Time) (inventory.Inputs, inventory.TenantKind, error) {
+	defer s.cancel()
+	return s.Store.AssessInputs(ctx, tenantID, kind, now)
+}
+
 func TestApplySyncWithCancelledContextWritesNothing(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	applySync(t, store, fixtureSnapshot(), "")
 	before := dumpTenant(t, store)
-	runID, err := store.StartRun(ctx, pg.SourceDemo)
-	if err != nil {
-		t.Fatal(err)
-	}
 	cancelled, cancel := context.WithCancel(ctx)
-	cancel()
-	snap := without(fixtureSnapshot(), "u-alice")
-	err = store.ApplySync(cancelled, runID, snap, "", fixtureResult(snap))
+	defer cancel()
+	out, err := inventory.Sync(cancelled, cancelledBeforeApply{store, cancel},
+		inventory.StaticSource{SourceName: pg.SourceDemo, Snapshot: without(fixtureSnapshot(), "u-alice")}, inventory.SyncOptions{Now: asOf})
 	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("ApplySync with a cancelled context: %v, want context.Canceled", err)
+		t.Fatalf("a sync whose context is cancelled before it writes: %v, want context.Canceled", err)
 	}
 	wantEqual(t, "tenant after a cancelled sync", dumpTenant(t, store), before)
+	// The caller's context is what failed the sync: the failure is still recorded.
+	if r := runByID(t, store, out.RunID); r.Status != pg.RunFailed || !strings.Contains(r.Error, "context canceled") {
+		t.Fatalf("the cancelled sync's run = %+v, want failed with its cause", r)
+	}
 }
 
-func TestApplySyncRefusesBadInput(t *testing.T) {
+func TestSyncRefusesBadInput(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
-	runID, err := store.StartRun(ctx, pg.SourceFolder)
-	if err != nil {
-		t.Fatal(err)
-	}
 	twice := fixtureSnapshot()
 	twice.Users = append(twice.Users, twice.Users[0])
-	noTenant := fixtureSnapshot()
-	noTenant.Tenant.ID = ""
+	nobody := fixtureSnapshot()
+	nobody.Tenant.ID, nobody.Users = "", nil
 	dupGroup := fixtureSnapshot()
 	dupGroup.Groups = append(dupGroup.Groups, dupGroup.Groups[0])
 	good := fixtureSnapshot()
-	short := fixtureResult(good)
-	short.Accounts = short.Accounts[1:]
-	stranger := fixtureResult(good)
-	stranger.Accounts[0].UserID = "u-nobody"
+	unknownRun := startedRun{store, 99999}
 
 	cases := []struct {
-		name string
-		snap *inventory.Snapshot
-		kind inventory.TenantKind
-		res  inventory.Result
-		run  int64
-		code string
-		says string
+		name  string
+		store inventory.SyncStore
+		snap  *inventory.Snapshot
+		kind  inventory.TenantKind
+		code  string
+		says  string
 	}{
-		{"no snapshot", nil, "", inventory.Result{}, runID, inventory.EINVALID, "no snapshot"},
-		{"no tenant", noTenant, "", fixtureResult(noTenant), runID, inventory.EINVALID, "does not name its tenant"},
-		{"user twice", twice, "", fixtureResult(good), runID, inventory.EINVALID, "lists user u-alice twice"},
-		{"group twice", dupGroup, "", fixtureResult(good), runID, inventory.EINVALID, "lists group g-service twice"},
-		{"missing verdict", good, "", short, runID, inventory.EINVALID, "no verdict on user u-alice"},
-		{"verdict on a stranger", good, "", stranger, runID, inventory.EINVALID, "u-nobody"},
-		{"bad kind", good, "hybrid", fixtureResult(good), runID, inventory.EINVALID, "unknown tenant kind"},
-		{"unknown run", good, "", fixtureResult(good), runID + 100, inventory.ENOTFOUND, "does not exist"},
+		{"no snapshot", store, nil, "", inventory.EINVALID, "yielded no snapshot"},
+		{"no tenant, no account to tell it by", store, nobody, "", inventory.EINVALID, "the tenant is unknown"},
+		{"user twice", store, twice, "", inventory.EINVALID, "lists user u-alice twice"},
+		{"group twice", store, dupGroup, "", inventory.EINVALID, "lists group g-service twice"},
+		{"bad kind", store, good, "hybrid", inventory.EINVALID, "unknown tenant kind"},
+		{"unknown run", unknownRun, good, "", inventory.ENOTFOUND, "does not exist"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			err := store.ApplySync(ctx, c.run, c.snap, c.kind, c.res)
+			out, err := inventory.Sync(ctx, c.store, inventory.StaticSource{SourceName: pg.SourceFolder, Snapshot: c.snap},
+				inventory.SyncOptions{Kind: c.kind, Now: asOf})
 			wantCode(t, err, c.code)
 			if !strings.Contains(err.Error(), c.says) {
 				t.Fatalf("error %q does not say %q", err, c.says)
+			}
+			if c.store == unknownRun {
+				return
+			}
+			if r := runByID(t, store, out.RunID); r.Status != pg.RunFailed || !strings.Contains(r.Error, c.says) {
+				t.Fatalf("the refused sync's run = %+v, want failed saying %q", r, c.says)
 			}
 		})
 	}
 	if _, err := store.StartRun(ctx, "ftp"); inventory.ErrorCode(err) != inventory.EINVALID {
 		t.Fatalf("StartRun with an unknown source: %v, want EINVALID", err)
 	}
-	// The run is still running and usable after the refusals.
-	if err := store.ApplySync(ctx, runID, good, "", fixtureResult(good)); err != nil {
-		t.Fatalf("ApplySync after refusals: %v", err)
+	// Nothing of the refused tenants was stored, and a good sync still is.
+	if tenants, err := store.Tenants(ctx); err != nil || len(tenants) != 0 {
+		t.Fatalf("tenants after the refusals: %+v, %v", tenants, err)
+	}
+	applySync(t, store, good, "")
+}
+
+// The store refuses a result that does not judge exactly the snapshot's
+// users, whoever calls it: the sync use case never makes one.
+func TestApplySyncRefusesAResultOfAnotherSnapshot(t *testing.T) {
+	t.Parallel()
+	good := fixtureSnapshot()
+	judge := func() inventory.Result {
+		return inventory.Assess(good, inventory.Inputs{Settings: inventory.DefaultSettings(inventory.KindMixed), AsOf: asOf})
+	}
+	short := judge()
+	short.Accounts = short.Accounts[1:]
+	stranger := judge()
+	stranger.Accounts[0].UserID = "u-nobody"
+	twice := judge()
+	twice.Accounts[1] = twice.Accounts[0]
+	noTenant := fixtureSnapshot()
+	noTenant.Tenant.ID = ""
+	for _, c := range []struct {
+		name string
+		snap *inventory.Snapshot
+		res  inventory.Result
+		says string
+	}{
+		{"no snapshot", nil, inventory.Result{}, "no snapshot"},
+		{"no tenant", noTenant, judge(), "does not name its tenant"},
+		{"missing verdict", good, short, "no verdict on user u-alice"},
+		{"verdict on a stranger", good, stranger, "u-nobody"},
+		{"judged twice", good, twice, "judges user u-alice twice"},
+		{"the result of the snapshot", good, judge(), ""},
+	} {
+		err := pg.ValidateSync(c.snap, "", c.res)
+		if c.says == "" {
+			if err != nil {
+				t.Errorf("%s: %v", c.name, err)
+			}
+			continue
+		}
+		wantCode(t, err, inventory.EINVALID)
+		if !strings.Contains(err.Error(), c.says) {
+			t.Errorf("%s: error %q does not say %q", c.name, err, c.says)
+		}
 	}
 }
 
 func TestLockTenantSync(t *testing.T) {
+	t.Parallel()
 	store, url := pgtest.NewStore(t)
 	ctx := context.Background()
 	unlockA, err := store.LockTenantSync(ctx, "tenant-a")

@@ -13,6 +13,7 @@ import (
 )
 
 func TestOverridesSurviveSyncs(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	snap := fixtureSnapshot()
@@ -89,14 +90,18 @@ func TestOverridesSurviveSyncs(t *testing.T) {
 	}
 }
 
-func TestSaveAssessmentsAfterAnOverride(t *testing.T) {
+func TestReassessAfterAnOverride(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	snap := fixtureSnapshot()
 	runID := applySync(t, store, snap, "")
-	a := fixtureResult(snap).Accounts[4] // the scanner
-	a.Category, a.CategoryOverride, a.Path, a.PathOverride = inventory.RoomDevice, true, inventory.TechnicalException, true
-	if err := store.SaveAssessments(ctx, tenantID, []inventory.Assessment{a}); err != nil {
+	o := inventory.Override{Category: inventory.RoomDevice, Path: inventory.TechnicalException,
+		Author: "lead@partner.com", Reason: "it is the Surface Hub's mail relay"}
+	if err := store.SetOverride(ctx, tenantID, "u-scanner", o); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := inventory.Reassess(ctx, store, tenantID, inventory.ReassessOptions{Now: asOf}); err != nil {
 		t.Fatal(err)
 	}
 	d, err := store.Account(ctx, tenantID, "u-scanner")
@@ -105,21 +110,26 @@ func TestSaveAssessmentsAfterAnOverride(t *testing.T) {
 	}
 	if d.Assessment.Category != inventory.RoomDevice || !d.Assessment.CategoryOverride ||
 		d.Assessment.AutoCategory != inventory.ServiceAccount || d.Assessment.Path != inventory.TechnicalException {
-		t.Fatalf("assessment after save = %+v", d.Assessment)
+		t.Fatalf("assessment after the reassessment = %+v", d.Assessment)
 	}
 	var filed int64
 	if err := store.Pool().QueryRow(ctx, `SELECT run_id FROM assessments WHERE account_id = 'u-scanner'`).Scan(&filed); err != nil {
 		t.Fatal(err)
 	}
 	if filed != runID {
-		t.Fatalf("saved assessment filed under run %d, want the last sync %d", filed, runID)
+		t.Fatalf("reassessed verdict filed under run %d, want the last sync %d", filed, runID)
 	}
-	a.UserID = "u-nobody"
-	wantCode(t, store.SaveAssessments(ctx, tenantID, []inventory.Assessment{a}), inventory.ENOTFOUND)
-	wantCode(t, store.SaveAssessments(ctx, "other-tenant", nil), inventory.ENOTFOUND)
+	_, err = inventory.Reassess(ctx, store, "other-tenant", inventory.ReassessOptions{})
+	wantCode(t, err, inventory.ENOTFOUND)
+	// The store refuses a verdict on an account the tenant does not have,
+	// whoever calls it: a reassessment of the stored tenant never makes one.
+	res := inventory.Result{Accounts: []inventory.Assessment{*d.Assessment}}
+	res.Accounts[0].UserID = "u-nobody"
+	wantCode(t, store.ApplyReassessment(ctx, tenantID, res), inventory.ENOTFOUND)
 }
 
 func TestRunsNewestFirst(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	ok1 := applySync(t, store, fixtureSnapshot(), "")
@@ -183,6 +193,7 @@ func TestRunsNewestFirst(t *testing.T) {
 }
 
 func TestTenantSettings(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	_, err := store.TenantSettings(ctx, tenantID)
@@ -236,6 +247,7 @@ func TestTenantSettings(t *testing.T) {
 }
 
 func TestSummary(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	_, err := store.Summary(ctx, tenantID)

@@ -11,9 +11,10 @@ import (
 )
 
 // The readiness trend (issue 5): one row of counts per tenant per day, in
-// tenant_counts_daily. ApplySync writes the day's row with every successful
-// sync; SnapshotTrends writes it for every tenant once a day, so a tenant
-// synced weekly still has a point a day; the latest write of a day wins.
+// tenant_counts_daily. ApplySync and ApplyReassessment write the day's row
+// with every successful sync or reassessment; SnapshotTrends writes it for
+// every tenant once a day, so a tenant synced weekly still has a point a
+// day; the latest write of a day wins.
 
 // RecordTrend stores verdict v's counts as the tenant's counts on day (its
 // calendar day in UTC; today when day is zero), replacing what the day had.
@@ -49,9 +50,7 @@ const trendUpdate = `
 	privileged_applicable = excluded.privileged_applicable, recorded_at = excluded.recorded_at`
 
 // SnapshotTrends stores, for every tenant synced at least once, its counts
-// as the stored verdicts make them at now (a reassessment after a granted
-// exception or a settings change shows the next day even without a sync).
-// It returns how many tenants it recorded.
+// as the stored verdicts make them at now. It returns how many tenants it recorded.
 func (s *Store) SnapshotTrends(ctx context.Context, now time.Time) (int, error) {
 	tag, err := s.pool.Exec(ctx, `
 		INSERT INTO tenant_counts_daily (tenant_id, day, non_compliant, at_risk, excepted, compliant, not_applicable,

@@ -17,17 +17,18 @@ func day(t time.Time) time.Time {
 }
 
 func TestEverySyncStoresTheDaysCounts(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	snap := fixtureSnapshot()
-	applySync(t, store, snap, "")
+	synced := pgtest.Sync(t, store, snap, inventory.SyncOptions{Now: asOf})
 	applySync(t, store, snap, "") // the same day again: still one row
 
 	points, err := store.Trend(ctx, tenantID, asOf.AddDate(0, 0, -7))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := fixtureResult(snap).Tenant.Counts
+	want := synced.Result.Tenant.Counts
 	if len(points) != 1 {
 		t.Fatalf("trend = %+v, want one point for the day of the syncs", points)
 	}
@@ -65,6 +66,7 @@ func TestEverySyncStoresTheDaysCounts(t *testing.T) {
 }
 
 func TestSnapshotTrendsRecordsEveryTenantFromTheStoredVerdicts(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	applySync(t, store, fixtureSnapshot(), "")
@@ -122,6 +124,7 @@ func TestSnapshotTrendsRecordsEveryTenantFromTheStoredVerdicts(t *testing.T) {
 }
 
 func TestDeadlineIsALeadsSettingOnTheRecord(t *testing.T) {
+	t.Parallel()
 	store, tm := newBoard(t)
 	ctx := context.Background()
 

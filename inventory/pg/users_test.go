@@ -27,6 +27,7 @@ func mustCreateUser(t *testing.T, store *pg.Store, email string, role inventory.
 }
 
 func TestUserCreateAndFind(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	u, err := store.CreateUser(ctx, inventory.CLIActor, "  Dana.Lead@Partner.COM ", "Dana Lead", inventory.SecurityLead, fakeHash)
@@ -79,6 +80,7 @@ func TestUserCreateAndFind(t *testing.T) {
 }
 
 func TestUserPasswordRoleAndDisable(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	lead := mustCreateUser(t, store, "lead@partner.com", inventory.SecurityLead)
@@ -204,6 +206,7 @@ func TestUserManagementIsTheLeadsOrTheCommandLines(t *testing.T) {
 
 // Two leads demoting each other at once: one must stay a lead.
 func TestUserLastLeadUnderRace(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	a := mustCreateUser(t, store, "a@partner.com", inventory.SecurityLead)
@@ -232,6 +235,7 @@ func TestUserLastLeadUnderRace(t *testing.T) {
 }
 
 func TestUserUpsertOIDC(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	u, err := store.UpsertOIDCUser(ctx, "sub-1", "Eve@Partner.com", "Eve", inventory.Engineer)

@@ -19,6 +19,7 @@ func chartPoint(day time.Time, open int) inventory.TrendPoint {
 func inPlot(v float64) bool { return v >= 0 && v <= 1 }
 
 func TestChartGeometry(t *testing.T) {
+	t.Parallel()
 	nov := chartDay(2026, time.November, 2)
 	weekly := []inventory.TrendPoint{chartPoint(nov, 120), chartPoint(nov.AddDate(0, 0, 7), 100), chartPoint(nov.AddDate(0, 0, 14), 80)}
 	for _, c := range []struct {
@@ -115,6 +116,7 @@ func TestChartGeometry(t *testing.T) {
 }
 
 func TestAxisScale(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ peak, ceiling, tick int }{
 		{0, 1, 1}, {1, 1, 1}, {4, 4, 1}, {7, 8, 2}, {100, 100, 50}, {120, 150, 50}, {2907, 3000, 1000}, {13550, 15000, 5000},
 	} {

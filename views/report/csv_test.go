@@ -11,6 +11,7 @@ import (
 )
 
 func TestReadinessCSV(t *testing.T) {
+	t.Parallel()
 	const n = 500
 	var buf bytes.Buffer
 	if err := WriteCSV(&buf, accounts(n)); err != nil {
@@ -61,6 +62,7 @@ func TestReadinessCSV(t *testing.T) {
 }
 
 func TestReadinessCSVCell(t *testing.T) {
+	t.Parallel()
 	tests := map[string]string{
 		"":              "",
 		"plain":         "plain",
@@ -91,6 +93,7 @@ func (w *countingWriter) Write(p []byte) (int, error) { w.n += len(p); return le
 // The CSV goes out while the accounts are still coming: a download starts at
 // once, and memory does not grow with the list.
 func TestReadinessCSVStreams(t *testing.T) {
+	t.Parallel()
 	w := &countingWriter{}
 	reachedEarly := 0
 	err := WriteCSV(w, func(yield func(inventory.AccountLine) error) error {
@@ -113,6 +116,7 @@ func TestReadinessCSVStreams(t *testing.T) {
 }
 
 func TestReadinessCSVStreamError(t *testing.T) {
+	t.Parallel()
 	boom := errors.New("connection reset")
 	err := WriteCSV(&bytes.Buffer{}, func(yield func(inventory.AccountLine) error) error { return boom })
 	if !errors.Is(err, boom) {

@@ -13,6 +13,7 @@ import (
 )
 
 func TestReadinessPDF(t *testing.T) {
+	t.Parallel()
 	r := fixture(1000)
 	var buf bytes.Buffer
 	if err := WritePDF(&buf, r); err != nil {
@@ -69,6 +70,7 @@ func TestReadinessPDF(t *testing.T) {
 // Names in any script never break the PDF: what Windows-1252 has stays, what
 // it lacks is folded or replaced, and the text around it survives.
 func TestReadinessPDFNames(t *testing.T) {
+	t.Parallel()
 	r := fixture(60)
 	r.Tenant.DisplayName = "Łukasz Müller’s tenant — 张伟 “test” …"
 	r.PrivilegedOpen = []inventory.AccountLine{{UserPrincipalName: "dvořák@contoso.test", DisplayName: "Antonín Dvořák \u2212 ΑΒΓ",
@@ -86,6 +88,7 @@ func TestReadinessPDFNames(t *testing.T) {
 }
 
 func TestReadinessPDFFold(t *testing.T) {
+	t.Parallel()
 	tests := map[string]string{
 		"plain ascii":           "plain ascii",
 		"Łukasz Müller":         "Lukasz Müller",
@@ -108,6 +111,7 @@ func TestReadinessPDFFold(t *testing.T) {
 
 // A readiness with nothing in it still makes a report that says so.
 func TestReadinessPDFEmpty(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	if err := WritePDF(&buf, inventory.Readiness{GeneratedAt: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)}); err != nil {
 		t.Fatalf("WritePDF: %v", err)

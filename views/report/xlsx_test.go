@@ -51,6 +51,7 @@ func rowOf(t *testing.T, rows [][]string, after, label string) []string {
 }
 
 func TestReadinessXLSXSummary(t *testing.T) {
+	t.Parallel()
 	const n = 1000
 	r := fixture(n)
 	_, f := writeXLSX(t, r, n)
@@ -110,6 +111,7 @@ func TestReadinessXLSXSummary(t *testing.T) {
 }
 
 func TestReadinessXLSXAccounts(t *testing.T) {
+	t.Parallel()
 	const n = 300
 	raw, f := writeXLSX(t, fixture(n), n)
 	rows, err := f.GetRows("Accounts")
@@ -197,6 +199,7 @@ func zipEntry(t *testing.T, raw []byte, name string) string {
 
 // An error from the account stream ends the workbook with that error.
 func TestReadinessXLSXStreamError(t *testing.T) {
+	t.Parallel()
 	boom := errors.New("connection reset")
 	err := WriteXLSX(io.Discard, fixture(10), func(yield func(inventory.AccountLine) error) error {
 		if err := yield(account(0)); err != nil {

@@ -26,6 +26,7 @@ func testMail(s *delivertest.SMTPServer, user string) inventory.DeliveryMail {
 }
 
 func TestDeliverEmailsThePDFOverSTARTTLS(t *testing.T) {
+	t.Parallel()
 	srv := delivertest.NewSMTPServer(t, true, "PLAIN LOGIN")
 	r := readinessFixture()
 	sender := Sender{SMTPPassword: testPassword, TLS: &tls.Config{RootCAs: srv.RootCAs}}
@@ -115,6 +116,7 @@ func TestDeliverEmailsThePDFOverSTARTTLS(t *testing.T) {
 }
 
 func TestSendMailLoginMechanism(t *testing.T) {
+	t.Parallel()
 	srv := delivertest.NewSMTPServer(t, true, "LOGIN XOAUTH2") // what smtp.office365.com offers
 	err := SendMail(context.Background(), testMail(srv, "reports@partner.example"), testPassword,
 		&tls.Config{RootCAs: srv.RootCAs}, "subject", "body")
@@ -128,6 +130,7 @@ func TestSendMailLoginMechanism(t *testing.T) {
 }
 
 func TestSendMailRefusals(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 
 	// A relay without TLS takes mail without credentials...
@@ -173,6 +176,7 @@ func TestSendMailRefusals(t *testing.T) {
 }
 
 func TestMessageHeadersStayOnTheirLines(t *testing.T) {
+	t.Parallel()
 	m := inventory.DeliveryMail{Host: "x", Port: 25, From: "a@partner.example", To: []string{"b@partner.example"}}
 	msg, err := buildMessage(m, "Tenant\r\nBcc: attacker@evil.example", "body", nil)
 	if err != nil {

@@ -37,6 +37,7 @@ func seedTenant(t *testing.T, store *pg.Store) string {
 // PDF to a local SMTP server and the summary to a local webhook, the
 // outcome recorded, and each moment sent once however many replicas check.
 func TestRunDueDeliversOnceAndRecords(t *testing.T) {
+	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
 	tenantID := seedTenant(t, store)

@@ -15,6 +15,7 @@ import (
 )
 
 func TestWebhookBodies(t *testing.T) {
+	t.Parallel()
 	s := readiness.New(*readinessFixture()).Summary()
 	for _, tc := range []struct {
 		kind  inventory.WebhookKind
@@ -69,6 +70,7 @@ func (h *hookRecorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func TestPostWebhook(t *testing.T) {
+	t.Parallel()
 	const secret = "/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX"
 	rec := &hookRecorder{status: http.StatusOK, answer: "ok"}
 	srv := httptest.NewServer(rec)
@@ -113,6 +115,7 @@ func TestPostWebhook(t *testing.T) {
 }
 
 func TestDeliverBothWaysWhenOneFails(t *testing.T) {
+	t.Parallel()
 	rec := &hookRecorder{status: http.StatusOK, answer: "1"}
 	srv := httptest.NewServer(rec)
 	defer srv.Close()

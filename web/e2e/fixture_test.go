@@ -50,10 +50,11 @@ type person struct {
 func newOffice(t *testing.T) *office {
 	t.Helper()
 	store, _ := pgtest.NewStore(t)
-	tenant, err := SeedDemoTenant(t.Context(), store, demo.Options{Users: 300, Seed: 1})
+	seeded, err := pgtest.SyncDemo(t.Context(), store, demo.Options{Users: 300, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
+	tenant := seeded.Snapshot.Tenant.ID
 	srv := httptest.NewServer(web.New(web.Config{Store: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
 	t.Cleanup(srv.Close)
 	o := &office{srv: srv, store: store, tenant: tenant,

@@ -4,6 +4,7 @@
 package webtest
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/mfaboard/mfaboard/inventory"
@@ -37,10 +39,14 @@ func LoginUser(t testing.TB, srv *httptest.Server, store *pg.Store, role invento
 	return SignedInClient(t, srv.URL, u.Email, Password), u
 }
 
+// passwordHash is Password's hash, computed once: argon2id is slow on
+// purpose, and every user of every test has the same password.
+var passwordHash = sync.OnceValues(func() (string, error) { return web.HashPassword(Password) })
+
 // CreateUser adds a user with role and the password Password.
 func CreateUser(t testing.TB, store *pg.Store, role inventory.Role) pg.User {
 	t.Helper()
-	hash, err := web.HashPassword(Password)
+	hash, err := passwordHash()
 	if err != nil {
 		t.Fatalf("webtest: hash password: %v", err)
 	}
@@ -67,6 +73,25 @@ func SignedInClient(t testing.TB, serverURL, email, password string) *http.Clien
 		t.Fatalf("webtest: sign in as %s: status %d, want 303", email, resp.StatusCode)
 	}
 	return c
+}
+
+// LockedBuffer collects what a server or a command writes from several
+// goroutines: log lines, a sync's progress.
+type LockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *LockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *LockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // NewClient is a client with a cookie jar that does not follow redirects:

@@ -2,6 +2,7 @@ package pgtest
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -11,15 +12,44 @@ import (
 	"github.com/mfaboard/mfaboard/inventory/pg"
 )
 
-// SeedDemo syncs a generated demo tenant of users accounts through the one
-// sync use case (inventory.Sync, the decoder, the real rules, the store),
-// and returns its snapshot as generated.
+// Every seeder here stores a tenant through the one sync use case
+// (inventory.Sync: the real rules on the tenant's stored inputs, the
+// store's one write), never by writing a result of its own.
+
+// Sync stores snap as a sync from an export folder does, with opts, and
+// fails tb on an error.
+func Sync(tb testing.TB, store *pg.Store, snap *inventory.Snapshot, opts inventory.SyncOptions) inventory.SyncOutcome {
+	tb.Helper()
+	out, err := inventory.Sync(context.Background(), store, inventory.StaticSource{SourceName: pg.SourceFolder, Snapshot: snap}, opts)
+	if err != nil {
+		tb.Fatalf("sync %s: %v", snap.Tenant.ID, err)
+	}
+	return out
+}
+
+// SyncDemo syncs the demo tenant opts generates the way `mfaboard serve
+// --demo` does: the generator's tenant as Graph's JSON, read back through
+// the decoder, assessed as of opts.AsOf (zero: now) and applied in one sync
+// run of a mixed tenant. Every account gets its card in triage.
+func SyncDemo(ctx context.Context, store *pg.Store, opts demo.Options) (inventory.SyncOutcome, error) {
+	if opts.AsOf.IsZero() {
+		opts.AsOf = time.Now().UTC()
+	}
+	out, err := inventory.Sync(ctx, store, export.SnapshotSource(pg.SourceDemo, demo.Generate(opts)),
+		inventory.SyncOptions{Kind: inventory.KindMixed, Now: opts.AsOf})
+	if err != nil {
+		return out, fmt.Errorf("seed the demo tenant: %w", err)
+	}
+	return out, nil
+}
+
+// SeedDemo syncs a generated demo tenant of users accounts (SyncDemo), and
+// returns its snapshot as stored.
 func SeedDemo(tb testing.TB, store *pg.Store, users int) *inventory.Snapshot {
 	tb.Helper()
-	now := time.Now().UTC()
-	snap := demo.Generate(demo.Options{Users: users, Seed: 5, AsOf: now})
-	if _, err := inventory.Sync(context.Background(), store, export.SnapshotSource(pg.SourceDemo, snap), inventory.SyncOptions{Now: now}); err != nil {
-		tb.Fatalf("seed the demo tenant: %v", err)
+	out, err := SyncDemo(context.Background(), store, demo.Options{Users: users, Seed: 5})
+	if err != nil {
+		tb.Fatal(err)
 	}
-	return snap
+	return out.Snapshot
 }
