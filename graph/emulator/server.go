@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/mfaboard/mfaboard/graph/export"
 )
@@ -50,6 +51,9 @@ type Options struct {
 	// RequireToken, when set, answers 401 to any request without
 	// "Authorization: Bearer <RequireToken>".
 	RequireToken string
+	// Latency is waited before every answer (a $batch is one answer), as a
+	// round trip to the real Graph costs; 0 answers at once.
+	Latency time.Duration
 }
 
 // Server is a running emulator on a loopback port.
@@ -110,6 +114,15 @@ func (s *Server) BatchSteps() int {
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.opts.Latency > 0 {
+		t := time.NewTimer(s.opts.Latency)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+	}
 	if s.opts.RequireToken != "" && r.Header.Get("Authorization") != "Bearer "+s.opts.RequireToken {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`)
 		s.count()
