@@ -51,6 +51,10 @@ type Options struct {
 	// RequireToken, when set, answers 401 to any request without
 	// "Authorization: Bearer <RequireToken>".
 	RequireToken string
+	// StormAfter and StormLength make a 429 storm: once StormAfter requests
+	// have been answered, the next StormLength requests, retries included,
+	// are all answered 429 with Retry-After: 1 (StormLength 0: no storm).
+	StormAfter, StormLength int
 	// Latency is waited before every answer (a $batch is one answer), as a
 	// round trip to the real Graph costs; 0 answers at once.
 	Latency time.Duration
@@ -151,7 +155,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusMethodNotAllowed, "BadRequest", "The emulator serves GET requests only.")
 		return
 	}
-	ans := s.route(version, path, r.URL.Query())
+	ans := s.route(version, path, r.URL.Query(), r.Header)
 	s.deliver(w, ans)
 }
 
@@ -166,6 +170,12 @@ func (s *Server) count() int {
 
 func (s *Server) throttle(r *http.Request) bool {
 	n := s.count()
+	if s.opts.StormLength > 0 && n > s.opts.StormAfter && n <= s.opts.StormAfter+s.opts.StormLength {
+		s.mu.Lock()
+		s.throttled++
+		s.mu.Unlock()
+		return true
+	}
 	if s.opts.ThrottleEvery <= 0 || n%s.opts.ThrottleEvery != 0 {
 		return false
 	}
@@ -208,9 +218,10 @@ func (s *Server) forbidden(name string) bool {
 
 // answer is what the emulator replies to one Graph request, before faults.
 type answer struct {
-	status     int
-	body       []byte
-	collection string // for page counting; "" when not a page
+	status      int
+	body        []byte
+	collection  string // for page counting; "" when not a page
+	contentType string // "" for Graph's JSON
 }
 
 func errorAnswer(status int, code, message string) answer {
@@ -252,7 +263,11 @@ func (s *Server) deliver(w http.ResponseWriter, a answer) {
 			a.body = a.body[:len(a.body)/2]
 		}
 	}
-	w.Header().Set("Content-Type", "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8")
+	ct := a.contentType
+	if ct == "" {
+		ct = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8"
+	}
+	w.Header().Set("Content-Type", ct)
 	w.WriteHeader(a.status)
 	_, _ = w.Write(a.body)
 }
