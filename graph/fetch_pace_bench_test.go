@@ -77,9 +77,10 @@ func benchmarkPaced(b *testing.B, users int, latency time.Duration) {
 	resetPeakRSS(b)
 	b.ResetTimer()
 	before, beforeSteps := srv.Requests(), srv.BatchSteps()
+	var last graph.Progress
 	for b.Loop() {
 		dec := export.NewDecoder()
-		warnings, err := c.Fetch(context.Background(), dec, graph.FetchOptions{Now: assessedAt})
+		warnings, err := c.Fetch(context.Background(), dec, graph.FetchOptions{Now: assessedAt, Progress: func(p graph.Progress) { last = p }})
 		if err != nil {
 			b.Fatalf("Fetch: %v", err)
 		}
@@ -91,6 +92,9 @@ func benchmarkPaced(b *testing.B, users int, latency time.Duration) {
 		}
 	}
 	b.StopTimer()
+	for _, c := range last.Collections {
+		b.Logf("%-24s %8d items %5d requests  %s", c.Collection, c.Items, c.Requests, c.Note)
+	}
 	b.ReportMetric(float64(srv.Requests()-before)/float64(b.N), "requests/op")
 	b.ReportMetric(float64(srv.BatchSteps()-beforeSteps)/float64(b.N), "steps/op")
 	b.ReportMetric(float64(rssKB("VmHWM"))/1024, "peak-RSS-MB")

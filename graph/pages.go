@@ -19,10 +19,10 @@ type collectionPage struct {
 
 // walk reads a collection from its first request to the last
 // @odata.nextLink, handing each page's objects, as Graph wrote them, to
-// eachPage. An error on the first page comes back unwrapped, so the caller
-// can tell "refused" from "failed"; any later failure means the collection
-// is incomplete and is an error.
-func (c *Client) walk(ctx context.Context, first *abs.RequestInformation, eachPage func(items []json.RawMessage) error) error {
+// eachPage, with whether more pages follow. An error on the first page
+// comes back unwrapped, so the caller can tell "refused" from "failed"; any
+// later failure means the collection is incomplete and is an error.
+func (c *Client) walk(ctx context.Context, first *abs.RequestInformation, eachPage func(items []json.RawMessage, more bool) error) error {
 	ri := first
 	seen := map[string]bool{}
 	for n := 1; ; n++ {
@@ -40,7 +40,7 @@ func (c *Client) walk(ctx context.Context, first *abs.RequestInformation, eachPa
 		if p.Value == nil {
 			return fmt.Errorf("page %d has no \"value\" list: it is not a Graph collection answer", n)
 		}
-		if err := eachPage(*p.Value); err != nil {
+		if err := eachPage(*p.Value, p.NextLink != ""); err != nil {
 			return err
 		}
 		if p.NextLink == "" {

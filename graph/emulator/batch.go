@@ -37,6 +37,20 @@ func (s *Server) serveBatch(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "BadRequest", "The batch request body could not be read: "+err.Error())
 		return
 	}
+	if s.opts.ThrottleBatches {
+		s.mu.Lock()
+		first := !s.batchesSeen[string(body)]
+		s.batchesSeen[string(body)] = true
+		if first {
+			s.throttled++
+		}
+		s.mu.Unlock()
+		if first {
+			w.Header().Set("Retry-After", "1")
+			writeError(w, http.StatusTooManyRequests, "TooManyRequests", "Too many requests. Retry after the time the Retry-After header gives.")
+			return
+		}
+	}
 	var req struct {
 		Requests []batchStep `json:"requests"`
 	}

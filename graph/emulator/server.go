@@ -30,6 +30,9 @@ type Options struct {
 	// (0 = never). The same request is never throttled twice in a row, so a
 	// client that retries gets through.
 	ThrottleEvery int
+	// ThrottleBatches answers every $batch request 429 (Retry-After: 1)
+	// the first time its body comes, and serves it when it comes again.
+	ThrottleBatches bool
 	// BatchThrottleEvery answers every Nth $batch step with a 429 inside the
 	// 200 batch answer, with the step's own Retry-After (0 = never). A step
 	// throttled once goes through on its next attempt.
@@ -76,6 +79,7 @@ type Server struct {
 	throttled     int
 	lastThrottled string          // the request last answered 429
 	stepThrottled map[string]bool // batch steps answered 429 on their last attempt
+	batchesSeen   map[string]bool // $batch bodies throttled once (ThrottleBatches)
 	pagesServed   map[string]int
 }
 
@@ -85,6 +89,7 @@ func New(folder export.Folder, opts Options) *Server {
 		opts:          opts,
 		tenant:        newTenant(folder),
 		stepThrottled: map[string]bool{},
+		batchesSeen:   map[string]bool{},
 		pagesServed:   map[string]int{},
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
