@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	abs "github.com/microsoft/kiota-abstractions-go"
@@ -302,15 +303,19 @@ func (f *fetcher) plain(collection, version, path string, query map[string]strin
 // no row).
 func (f *fetcher) registrations(ctx context.Context) error {
 	ri := f.c.request("v1.0", "/reports/authenticationMethods/userRegistrationDetails", nil, map[string]string{"$top": "999"})
-	pages := 0
+	pages, expected := 0, atomic.Int64{}
+	ctx = withPages(ctx, func() int { return int(expected.Load()) })
 	return f.collection(ctx, inventory.CollRegistrations, ri, func(items []json.RawMessage, more bool) {
 		pages++
 		if !more || pages > 1 {
 			return
 		}
+		// One row an account: the users count and the first page's size
+		// tell how many pages to expect.
 		if n, err := f.usersCounted(ctx); err == nil && n > 0 && len(items) > 0 {
+			expected.Store(int64((n + len(items) - 1) / len(items)))
 			f.prog.update(inventory.CollRegistrations, func(t *track) {
-				t.ItemsTotal, t.RequestsTotal = n, (n+len(items)-1)/len(items)
+				t.ItemsTotal, t.RequestsTotal = n, int(expected.Load())
 			})
 		}
 	})

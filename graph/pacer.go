@@ -25,13 +25,14 @@ type pacer struct {
 	limit     float64 // the window; requests start while inFlight < int(limit)
 	max       float64
 	inFlight  int
-	queue     []chan struct{} // waiting requests, first come first served
-	pauseEnd  time.Time       // no request starts before this
-	cutUntil  time.Time       // the window is not halved again before this
-	timer     *time.Timer     // wakes the queue when a pause ends
-	answered  int             // requests answered (their retries included once)
-	throttled int             // 429/503/504 answers seen, batch steps included
-	peak      int             // highest window reached, for the log
+	queue     []waiter    // waiting requests, most urgent first
+	seq       uint64      // arrival order, among requests as urgent
+	pauseEnd  time.Time   // no request starts before this
+	cutUntil  time.Time   // the window is not halved again before this
+	timer     *time.Timer // wakes the queue when a pause ends
+	answered  int         // requests answered (their retries included once)
+	throttled int         // 429/503/504 answers seen, batch steps included
+	peak      int         // highest window reached, for the log
 }
 
 func newPacer(start, most int) *pacer {
@@ -40,7 +41,15 @@ func newPacer(start, most int) *pacer {
 	return &pacer{limit: float64(start), max: float64(most), peak: start}
 }
 
-// acquire waits until a request may start.
+// waiter is a request waiting to start.
+type waiter struct {
+	ch      chan struct{}
+	urgency int
+	seq     uint64
+}
+
+// acquire waits until a request may start. The more urgent go first (see
+// withUrgency), then the first come.
 func (p *pacer) acquire(ctx context.Context) error {
 	p.mu.Lock()
 	if len(p.queue) == 0 && p.mayStart(time.Now()) {
@@ -48,16 +57,23 @@ func (p *pacer) acquire(ctx context.Context) error {
 		p.mu.Unlock()
 		return nil
 	}
-	ch := make(chan struct{})
-	p.queue = append(p.queue, ch)
+	w := waiter{ch: make(chan struct{}), urgency: urgencyOf(ctx), seq: p.seq}
+	p.seq++
+	i, _ := slices.BinarySearchFunc(p.queue, w, func(a, b waiter) int {
+		if a.urgency != b.urgency {
+			return b.urgency - a.urgency
+		}
+		return int(a.seq) - int(b.seq)
+	})
+	p.queue = slices.Insert(p.queue, i, w)
 	p.wakeLater(time.Now())
 	p.mu.Unlock()
 	select {
-	case <-ch:
+	case <-w.ch:
 		return nil
 	case <-ctx.Done():
 		p.mu.Lock()
-		if i := slices.Index(p.queue, ch); i >= 0 {
+		if i := slices.IndexFunc(p.queue, func(q waiter) bool { return q.ch == w.ch }); i >= 0 {
 			p.queue = slices.Delete(p.queue, i, i+1)
 			p.mu.Unlock()
 			return ctx.Err()
@@ -106,7 +122,7 @@ func (p *pacer) mayStart(now time.Time) bool {
 func (p *pacer) dispatch() {
 	now := time.Now()
 	for len(p.queue) > 0 && p.mayStart(now) {
-		close(p.queue[0])
+		close(p.queue[0].ch)
 		p.queue = p.queue[1:]
 		p.inFlight++
 	}
@@ -134,6 +150,23 @@ func (p *pacer) stats() (inFlight, limit, answered, throttled int) {
 }
 
 type pacerKey struct{}
+
+type urgencyKey struct{}
+
+// withUrgency ranks a request among those waiting: a listing is a chain of
+// requests, each waiting for the last, and the longest chain bounds the
+// whole fetch, so the next page of a listing gets the number of pages it
+// still expects (at least 1), and requests that start something new get 0.
+// Longest chain first keeps the end of the fetch from waiting on one
+// listing read alone.
+func withUrgency(ctx context.Context, pagesLeft int) context.Context {
+	return context.WithValue(ctx, urgencyKey{}, pagesLeft)
+}
+
+func urgencyOf(ctx context.Context) int {
+	n, _ := ctx.Value(urgencyKey{}).(int)
+	return n
+}
 
 func withPacer(ctx context.Context, p *pacer) context.Context {
 	return context.WithValue(ctx, pacerKey{}, p)

@@ -106,13 +106,8 @@ var errGivenUp = errors.New("the collection was given up as refused")
 func before(items []json.RawMessage, at time.Time) []json.RawMessage {
 	kept := items[:0]
 	for _, it := range items {
-		var head struct {
-			CreatedDateTime string `json:"createdDateTime"`
-		}
-		if json.Unmarshal(it, &head) == nil {
-			if t, err := time.Parse(time.RFC3339Nano, head.CreatedDateTime); err == nil && !t.Before(at) {
-				continue
-			}
+		if t, err := time.Parse(time.RFC3339Nano, topString(it, "createdDateTime")); err == nil && !t.Before(at) {
+			continue
 		}
 		kept = append(kept, it)
 	}

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -102,7 +103,8 @@ func (f *fetcher) users(ctx context.Context) error {
 			ri := f.c.request("v1.0", "/users", nil, map[string]string{
 				"$filter": "startswith(userPrincipalName," + odataString(p.prefix) + ")", "$select": sel, "$top": "999",
 			})
-			if err := f.userPages(gctx, ri); err != nil {
+			pages := (p.n + usersPage - 1) / usersPage
+			if err := f.userPages(withPages(gctx, func() int { return pages }), ri); err != nil {
 				return fmt.Errorf("users whose UPN starts with %q: %w", p.prefix, err)
 			}
 			return nil
@@ -295,13 +297,34 @@ func (f *fetcher) addUsers(items []json.RawMessage) error {
 
 // idOf reads an object's id ("" when it has none: the decoder refuses it).
 func idOf(raw json.RawMessage) string {
-	var head struct {
-		ID string `json:"id"`
+	return topString(raw, "id")
+}
+
+// topString reads a string field of a JSON object Graph wrote without
+// decoding the rest of it: the value after the first "key":. That is the
+// object's own for the fields read here, since no object nested in a user
+// has an "id" (signInActivity, assignedLicenses) and none nested in a
+// sign-in has a "createdDateTime". A value that is not a plain string, or
+// a key not found, is looked up by decoding the object.
+func topString(raw []byte, key string) string {
+	i := bytes.Index(raw, []byte(`"`+key+`":`))
+	if i >= 0 {
+		rest := bytes.TrimLeft(raw[i+len(key)+3:], " \t\r\n")
+		if len(rest) > 0 && rest[0] == '"' {
+			if end := bytes.IndexByte(rest[1:], '"'); end >= 0 && bytes.IndexByte(rest[1:end+1], '\\') < 0 {
+				return string(rest[1 : end+1])
+			}
+		}
 	}
+	var head map[string]json.RawMessage
 	if json.Unmarshal(raw, &head) != nil {
 		return ""
 	}
-	return head.ID
+	var v string
+	if json.Unmarshal(head[key], &v) != nil {
+		return ""
+	}
+	return v
 }
 
 // usersInOneListing reads /users in one listing, as when Graph would not
