@@ -1,10 +1,16 @@
 package graph_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -203,4 +209,115 @@ func TestFetchDecodesToTheFoldersSnapshot(t *testing.T) {
 	if len(got.Users) != 130 || len(got.PerUserMFA) != 130 || !got.Present[inventory.CollSignIns] {
 		t.Errorf("snapshot has %d users, %d per-user states, sign-ins present %v", len(got.Users), len(got.PerUserMFA), got.Present[inventory.CollSignIns])
 	}
+}
+
+// Per-user MFA states are asked for only where they can change a verdict:
+// the other accounts' items say why they were not read, and the snapshot
+// carries it for the account page.
+func TestFetchReadsPerUserStatesOnlyWhereTheyCount(t *testing.T) {
+	cases := []struct {
+		name   string
+		edit   func(export.Folder)
+		read   func(i int) bool // which users' states are read
+		reason string           // why the others are not
+	}{
+		{
+			name: "security defaults on",
+			edit: func(f export.Folder) {
+				f[inventory.CollSecurityDefaults][0] = json.RawMessage(`{"id":"00000000-0000-0000-0000-000000000005","isEnabled":true}`)
+			},
+			// User 26 holds the Directory Synchronization Accounts role,
+			// which security defaults exclude by design.
+			read:   func(i int) bool { return i == 26 },
+			reason: "security defaults enforce MFA",
+		},
+		{
+			name: "a policy requiring MFA of all but a group",
+			edit: func(f export.Folder) {
+				p := strings.Replace(string(f[inventory.CollPolicies][0]), `"builtInControls":["mfa","someNewControl"]`, `"builtInControls":["mfa"]`, 1)
+				f[inventory.CollPolicies][0] = json.RawMessage(p)
+			},
+			read:   func(i int) bool { return i <= 45 }, // g-big, which the policy excludes
+			reason: "Require MFA enforces MFA",
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			want := testTenant(t, 60)
+			tc.edit(want)
+			srv := startEmulator(t, served(want), emulator.Options{})
+			steps := &stepLog{}
+			c, err := graph.NewClient(context.Background(), graph.Config{BaseURL: srv.URL, AccessToken: testToken, HTTPClient: &http.Client{Transport: steps}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			dec := export.NewDecoder()
+			if _, err := c.Fetch(context.Background(), dec, graph.FetchOptions{Now: assessedAt}); err != nil {
+				t.Fatalf("Fetch: %v", err)
+			}
+			snap := dec.Snapshot()
+			for i := 1; i <= 60; i++ {
+				id := fmt.Sprintf("00000000-0000-0000-0000-%012d", i)
+				state, read := snap.PerUserMFA[id]
+				reason, skipped := snap.PerUserMFANotRead[id]
+				switch {
+				case tc.read(i) && (!read || skipped):
+					t.Errorf("user %d: state %q read %v, skipped %v (%s); want it read", i, state, read, skipped, reason)
+				case !tc.read(i) && (read || reason != tc.reason):
+					t.Errorf("user %d: state %q read %v, not read because %q; want not read because %q", i, state, read, reason, tc.reason)
+				}
+			}
+			// One $batch step a read state, none for the others.
+			reads := 0
+			for i := 1; i <= 60; i++ {
+				if tc.read(i) {
+					reads++
+				}
+			}
+			if got := steps.count("/authentication/requirements"); got != reads {
+				t.Errorf("%d per-user $batch steps, want %d", got, reads)
+			}
+		})
+	}
+}
+
+// stepLog is a transport that notes the URLs of $batch steps.
+type stepLog struct {
+	mu   sync.Mutex
+	urls []string
+}
+
+func (l *stepLog) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Method == http.MethodPost && req.Body != nil {
+		raw, err := io.ReadAll(req.Body)
+		if err != nil {
+			return nil, err
+		}
+		req.Body = io.NopCloser(bytes.NewReader(raw))
+		var b struct {
+			Requests []struct {
+				URL string `json:"url"`
+			} `json:"requests"`
+		}
+		if json.Unmarshal(raw, &b) == nil {
+			l.mu.Lock()
+			for _, r := range b.Requests {
+				l.urls = append(l.urls, r.URL)
+			}
+			l.mu.Unlock()
+		}
+	}
+	return http.DefaultTransport.RoundTrip(req)
+}
+
+func (l *stepLog) count(part string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	for _, u := range l.urls {
+		if strings.Contains(u, part) {
+			n++
+		}
+	}
+	return n
 }

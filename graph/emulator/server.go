@@ -54,10 +54,11 @@ type Options struct {
 	// RequireToken, when set, answers 401 to any request without
 	// "Authorization: Bearer <RequireToken>".
 	RequireToken string
-	// StormAfter and StormLength make a 429 storm: once StormAfter requests
-	// have been answered, the next StormLength requests, retries included,
-	// are all answered 429 with Retry-After: 1 (StormLength 0: no storm).
-	StormAfter, StormLength int
+	// StormAfter and StormFor make a 429 storm: once StormAfter requests
+	// have come, every request for StormFor, retries included, is answered
+	// 429 with Retry-After: 1 (StormFor 0: no storm).
+	StormAfter int
+	StormFor   time.Duration
 	// Latency is waited before every answer (a $batch is one answer), as a
 	// round trip to the real Graph costs; 0 answers at once.
 	Latency time.Duration
@@ -81,6 +82,7 @@ type Server struct {
 	stepThrottled map[string]bool // batch steps answered 429 on their last attempt
 	batchesSeen   map[string]bool // $batch bodies throttled once (ThrottleBatches)
 	pagesServed   map[string]int
+	stormStart    time.Time
 }
 
 // New starts an emulator serving folder. Close it when done.
@@ -175,11 +177,19 @@ func (s *Server) count() int {
 
 func (s *Server) throttle(r *http.Request) bool {
 	n := s.count()
-	if s.opts.StormLength > 0 && n > s.opts.StormAfter && n <= s.opts.StormAfter+s.opts.StormLength {
+	if s.opts.StormFor > 0 && n > s.opts.StormAfter {
 		s.mu.Lock()
-		s.throttled++
+		if s.stormStart.IsZero() {
+			s.stormStart = time.Now()
+		}
+		storm := time.Since(s.stormStart) < s.opts.StormFor
+		if storm {
+			s.throttled++
+		}
 		s.mu.Unlock()
-		return true
+		if storm {
+			return true
+		}
 	}
 	if s.opts.ThrottleEvery <= 0 || n%s.opts.ThrottleEvery != 0 {
 		return false
