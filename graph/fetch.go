@@ -142,7 +142,7 @@ func (c *Client) Fetch(ctx context.Context, sink export.Sink, opts FetchOptions)
 		return nil, err
 	}
 	_, _, answered, throttled := pace.stats()
-	c.log.Info("graph read", "took", time.Since(start), "requests", answered, "throttled", throttled, "peak window", pace.peak)
+	c.log.Debug("graph read", "took", time.Since(start), "requests", answered, "throttled", throttled, "peak window", pace.peak)
 	slices.SortStableFunc(f.warnings, func(a, b inventory.Warning) int {
 		return cmp.Compare(slices.Index(inventory.Collections, a.Source), slices.Index(inventory.Collections, b.Source))
 	})

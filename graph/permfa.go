@@ -43,7 +43,7 @@ func (f *fetcher) perUserMFA(ctx context.Context) error {
 			need = append(need, id)
 		}
 	}
-	f.c.log.Info("per-user MFA states to read", "read", len(need), "not read", len(skipped))
+	f.c.log.Debug("per-user MFA states to read", "read", len(need), "not read", len(skipped))
 	f.prog.update(coll, func(t *track) {
 		t.ItemsTotal = len(f.userIDs)
 		t.RequestsTotal = (len(need) + batchSteps - 1) / batchSteps

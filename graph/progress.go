@@ -70,15 +70,18 @@ func (p Progress) String() string {
 		}
 		parts = append(parts, s)
 	}
-	if all {
+	switch {
+	case all:
 		parts = append(parts, "every collection read")
+	case len(parts) == 0:
+		parts = append(parts, "starting")
 	}
 	s := strings.Join(parts, " · ") + fmt.Sprintf(" · %s requests", count(p.Requests))
 	if p.Throttled > 0 {
 		s += fmt.Sprintf(" (%s throttled)", count(p.Throttled))
 	}
 	s += fmt.Sprintf(" · %s elapsed", p.Elapsed.Round(time.Second))
-	if p.Remaining > 0 {
+	if p.Remaining >= time.Second {
 		s += fmt.Sprintf(", about %s left", p.Remaining.Round(time.Second))
 	}
 	return s

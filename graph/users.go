@@ -77,7 +77,7 @@ func (f *fetcher) users(ctx context.Context) error {
 		err = errors.Join(errNoCount, err)
 	}
 	if errors.Is(err, errNoCount) {
-		f.c.log.Info("graph would not count the users; reading them in one listing", "error", err)
+		f.c.log.Debug("graph would not count the users; reading them in one listing", "error", err)
 		f.setUserTotal(-1)
 		return f.usersInOneListing(ctx)
 	}
@@ -93,7 +93,7 @@ func (f *fetcher) users(ctx context.Context) error {
 		t.ItemsTotal, t.RequestsTotal, t.lanes = total, t.Requests+pages, max(len(parts), 1)
 		t.Note = fmt.Sprintf("read in %d parts by UPN", len(parts))
 	})
-	f.c.log.Info("graph users counted", "users", total, "parts", len(parts))
+	f.c.log.Debug("graph users counted", "users", total, "parts", len(parts))
 
 	// The largest parts first, so they are not the ones left at the end.
 	slices.SortStableFunc(parts, func(a, b userPart) int { return b.n - a.n })
@@ -210,7 +210,7 @@ func (f *fetcher) planUsers(ctx context.Context) (int, []userPart, error) {
 				sum += n
 			}
 			if sum != p.n {
-				f.c.log.Info("graph counts of a UPN prefix do not add up; reading it whole", "prefix", p.prefix, "count", p.n, "longer prefixes", sum)
+				f.c.log.Debug("graph counts of a UPN prefix do not add up; reading it whole", "prefix", p.prefix, "count", p.n, "longer prefixes", sum)
 				parts = append(parts, p)
 				continue
 			}
