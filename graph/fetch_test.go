@@ -1,16 +1,13 @@
 package graph_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"reflect"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -246,7 +243,7 @@ func TestFetchReadsPerUserStatesOnlyWhereTheyCount(t *testing.T) {
 			want := testTenant(t, 60)
 			tc.edit(want)
 			srv := startEmulator(t, served(want), emulator.Options{})
-			steps := &stepLog{}
+			steps := &urlLog{}
 			c, err := graph.NewClient(context.Background(), graph.Config{BaseURL: srv.URL, AccessToken: testToken, HTTPClient: &http.Client{Transport: steps}})
 			if err != nil {
 				t.Fatal(err)
@@ -279,45 +276,4 @@ func TestFetchReadsPerUserStatesOnlyWhereTheyCount(t *testing.T) {
 			}
 		})
 	}
-}
-
-// stepLog is a transport that notes the URLs of $batch steps.
-type stepLog struct {
-	mu   sync.Mutex
-	urls []string
-}
-
-func (l *stepLog) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Method == http.MethodPost && req.Body != nil {
-		raw, err := io.ReadAll(req.Body)
-		if err != nil {
-			return nil, err
-		}
-		req.Body = io.NopCloser(bytes.NewReader(raw))
-		var b struct {
-			Requests []struct {
-				URL string `json:"url"`
-			} `json:"requests"`
-		}
-		if json.Unmarshal(raw, &b) == nil {
-			l.mu.Lock()
-			for _, r := range b.Requests {
-				l.urls = append(l.urls, r.URL)
-			}
-			l.mu.Unlock()
-		}
-	}
-	return http.DefaultTransport.RoundTrip(req)
-}
-
-func (l *stepLog) count(part string) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	n := 0
-	for _, u := range l.urls {
-		if strings.Contains(u, part) {
-			n++
-		}
-	}
-	return n
 }
