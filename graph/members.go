@@ -236,7 +236,7 @@ func (f *fetcher) restOfMembers(ctx context.Context, a batchAnswer) ([]json.RawM
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("after page 1: %w", err)
+		return nil, fmt.Errorf("the pages after the first: %w", err)
 	}
 	return all, nil
 }

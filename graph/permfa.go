@@ -49,7 +49,7 @@ func (f *fetcher) perUserMFA(ctx context.Context) error {
 		t.RequestsTotal = (len(need) + batchSteps - 1) / batchSteps
 		t.lanes = f.opts.MaxConcurrency
 		if len(skipped) > 0 {
-			t.Note = fmt.Sprintf("%s of %s not read: MFA is enforced on them whatever the state", count(len(skipped)), count(len(f.userIDs)))
+			t.Note = fmt.Sprintf("%s of %s not read: their states cannot change their verdicts", count(len(skipped)), count(len(f.userIDs)))
 		}
 	})
 	var chunks [][]string
