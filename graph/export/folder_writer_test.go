@@ -36,19 +36,11 @@ func TestFolderWriterWritesGraphCollections(t *testing.T) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	for name, want := range map[string]string{
+	assertFiles(t, dir, map[string]string{
 		"users.json":            "{\"value\":[\n{\"id\":\"u1\"},\n{\"id\":\"u2\"}\n]}\n",
 		"rooms.json":            "{\"value\":[]}\n",
 		"securityDefaults.json": "{\"isEnabled\":true}\n",
-	} {
-		got, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(got) != want {
-			t.Errorf("%s = %q, want %q", name, got, want)
-		}
-	}
+	})
 	assertOnlyEntries(t, filepath.Dir(dir), "export")
 }
 
@@ -74,17 +66,23 @@ func TestFolderWriterTakesInterleavedCollections(t *testing.T) {
 			t.Fatalf("step %d: %v", i, err)
 		}
 	}
-	for name, want := range map[string]string{
+	assertFiles(t, dir, map[string]string{
 		"users.json":            "{\"value\":[\n{\"id\":\"u1\"},\n{\"id\":\"u2\"}\n]}\n",
 		"signIns.json":          "{\"value\":[\n{\"id\":\"s1\"},\n{\"id\":\"s2\"}\n]}\n",
 		"securityDefaults.json": "{\"isEnabled\":false}\n",
-	} {
+	})
+}
+
+// assertFiles fails unless each file of dir holds exactly its text.
+func assertFiles(t *testing.T, dir string, want map[string]string) {
+	t.Helper()
+	for name, text := range want {
 		got, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if string(got) != want {
-			t.Errorf("%s = %q, want %q", name, got, want)
+		if string(got) != text {
+			t.Errorf("%s = %q, want %q", name, got, text)
 		}
 	}
 }
