@@ -83,6 +83,9 @@ func pipelineClient(cfg Config, log *slog.Logger) *http.Client {
 		khttp.NewCompressionHandler(),
 		retry,
 		releaseRetriedAnswer{},
+		// Inside the retry handler, it sees every throttled answer and
+		// slows the fetch's other requests down (pacer).
+		throttleWatch{},
 		khttp.NewRedirectHandler(),
 	}
 	var parent http.RoundTripper

@@ -19,41 +19,77 @@ type collectionPage struct {
 
 // walk reads a collection from its first request to the last
 // @odata.nextLink, handing each page's objects, as Graph wrote them, to
-// eachPage. An error on the first page comes back unwrapped, so the caller
-// can tell "refused" from "failed"; any later failure means the collection
-// is incomplete and is an error.
-func (c *Client) walk(ctx context.Context, first *abs.RequestInformation, eachPage func(items []json.RawMessage) error) error {
-	ri := first
+// eachPage, with whether more pages follow. The next page is asked for
+// before eachPage runs, so handling a page overlaps the next round trip.
+// An error on the first page comes back unwrapped, so the caller can tell
+// "refused" from "failed"; any later failure means the collection is
+// incomplete and is an error.
+func (c *Client) walk(ctx context.Context, first *abs.RequestInformation, eachPage func(items []json.RawMessage, more bool) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // a page asked for in vain
+	type answer struct {
+		body []byte
+		err  error
+	}
+	ask := func(ctx context.Context, ri *abs.RequestInformation) <-chan answer {
+		ch := make(chan answer, 1)
+		go func() {
+			body, err := c.send(ctx, ri)
+			ch <- answer{body, err}
+		}()
+		return ch
+	}
 	seen := map[string]bool{}
+	pending := ask(ctx, first)
 	for n := 1; ; n++ {
-		body, err := c.send(ctx, ri)
-		if err != nil {
+		a := <-pending
+		if a.err != nil {
 			if n == 1 {
-				return err
+				return a.err
 			}
-			return fmt.Errorf("page %d: %w", n, err)
+			return fmt.Errorf("page %d: %w", n, a.err)
 		}
 		var p collectionPage
-		if err := json.Unmarshal(body, &p); err != nil {
+		if err := json.Unmarshal(a.body, &p); err != nil {
 			return fmt.Errorf("page %d is not valid JSON (%v): the answer was cut or garbled", n, err)
 		}
 		if p.Value == nil {
 			return fmt.Errorf("page %d has no \"value\" list: it is not a Graph collection answer", n)
 		}
-		if err := eachPage(*p.Value); err != nil {
+		pending = nil
+		if p.NextLink != "" {
+			if seen[p.NextLink] {
+				return fmt.Errorf("page %d links back to a page already read: Graph's paging loops", n)
+			}
+			seen[p.NextLink] = true
+			ri, err := c.link(p.NextLink)
+			if err != nil {
+				return fmt.Errorf("page %d: %w", n, err)
+			}
+			pending = ask(withUrgency(ctx, max(1, pagesExpected(ctx)-n)), ri)
+		}
+		if err := eachPage(*p.Value, pending != nil); err != nil {
 			return err
 		}
-		if p.NextLink == "" {
+		if pending == nil {
 			return nil
 		}
-		if seen[p.NextLink] {
-			return fmt.Errorf("page %d links back to a page already read: Graph's paging loops", n)
-		}
-		seen[p.NextLink] = true
-		if ri, err = c.link(p.NextLink); err != nil {
-			return fmt.Errorf("page %d: %w", n, err)
-		}
 	}
+}
+
+type pagesKey struct{}
+
+// withPages says how many pages the listing walked with ctx is expected to
+// have in all (0: not known), to rank its next pages (withUrgency).
+func withPages(ctx context.Context, pages func() int) context.Context {
+	return context.WithValue(ctx, pagesKey{}, pages)
+}
+
+func pagesExpected(ctx context.Context) int {
+	if f, ok := ctx.Value(pagesKey{}).(func() int); ok {
+		return f()
+	}
+	return 0
 }
 
 // refusal is a collection Graph would not serve at all (403 or 404 on its

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"time"
 
 	abs "github.com/microsoft/kiota-abstractions-go"
 )
@@ -71,8 +72,22 @@ func (c *Client) link(next string) (*abs.RequestInformation, error) {
 // send sends a request through the SDK's adapter and pipeline and returns
 // the body of a successful answer. A Graph error answer becomes a
 // *graphError; a dropped connection or a truncated body is an error too.
-func (c *Client) send(ctx context.Context, ri *abs.RequestInformation) ([]byte, error) {
-	var body []byte
+// Within a fetch it waits for the pacer's window, and counts the answer
+// for the progress.
+func (c *Client) send(ctx context.Context, ri *abs.RequestInformation) (body []byte, err error) {
+	if p := pacerFrom(ctx); p != nil {
+		if err := p.acquire(ctx); err != nil {
+			return nil, err
+		}
+		began := time.Now()
+		defer func() {
+			throttled := throttledStatus(statusOf(err)) || ctx.Err() != nil
+			p.release(!throttled)
+			if err == nil {
+				trackerFrom(ctx).answered(collectionOf(ctx), time.Since(began))
+			}
+		}()
+	}
 	handler := abs.NewRequestHandlerOption()
 	handler.SetResponseHandler(func(response any, _ abs.ErrorMappings) (any, error) {
 		resp, ok := response.(*http.Response)

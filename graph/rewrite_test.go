@@ -102,3 +102,22 @@ func TestSameOrigin(t *testing.T) {
 		}
 	}
 }
+
+func TestTopString(t *testing.T) {
+	cases := []struct {
+		raw, key, want string
+	}{
+		{`{"displayName":"A","signInActivity":{"lastSignInRequestId":"r1"},"id":"u1"}`, "id", "u1"},
+		{`{"id" : "u2"}`, "id", "u2"}, // a space before the colon: decoded in full
+		{`{"id":"with \"quote\""}`, "id", `with "quote"`},
+		{`{"id":null}`, "id", ""},
+		{`{"createdDateTime":"2026-11-01T00:00:00.5Z","status":{"errorCode":0}}`, "createdDateTime", "2026-11-01T00:00:00.5Z"},
+		{`{"userId":"u3"}`, "id", ""},
+		{`not json`, "id", ""},
+	}
+	for _, tc := range cases {
+		if got := topString([]byte(tc.raw), tc.key); got != tc.want {
+			t.Errorf("topString(%s, %s) = %q, want %q", tc.raw, tc.key, got, tc.want)
+		}
+	}
+}

@@ -54,6 +54,11 @@ type Snapshot struct {
 	Present map[string]bool
 	// Warnings are problems met while reading that did not stop the read.
 	Warnings []Warning
+	// PerUserMFANotRead says, by user id, why a sync did not ask for an
+	// account's per-user MFA state ("CA001 enforces MFA", PerUserMFASkips;
+	// shown as "not read: CA001 enforces MFA"): its verdict is the same
+	// whatever the state. Such an account has no PerUserMFA entry.
+	PerUserMFANotRead map[string]string
 }
 
 // Tenant is a tenant the dashboard tracks. A source reads who it is (ID,

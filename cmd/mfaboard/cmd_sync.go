@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mfaboard/mfaboard/graph"
@@ -68,24 +69,50 @@ func (g *graphFlags) client(ctx context.Context, env *cliEnv) (*graph.Client, er
 	return graph.NewClient(ctx, cfg)
 }
 
-// graphSource reads live Graph, printing progress per collection.
+// graphSource reads live Graph, printing its progress on stderr.
 func graphSource(env *cliEnv, c *graph.Client, now time.Time) export.Source {
 	return export.Source{SourceName: "graph", Feed: func(ctx context.Context, sink export.Sink) ([]inventory.Warning, error) {
-		return c.Fetch(ctx, sink, graph.FetchOptions{Now: now, SignInWindow: 30 * 24 * time.Hour, Progress: progressPrinter(env)})
+		report, done := progressPrinter(env)
+		defer done()
+		return c.Fetch(ctx, sink, graph.FetchOptions{Now: now, SignInWindow: 30 * 24 * time.Hour, Progress: report})
 	}}
 }
 
-// progressPrinter reports each collection's running count, at most every
-// second per collection, so a 100,000-account sync shows it is alive.
-func progressPrinter(env *cliEnv) func(string, int) {
-	last := map[string]time.Time{}
-	return func(collection string, n int) {
-		if time.Since(last[collection]) < time.Second {
-			return
+// progressPrinter shows a fetch's progress — what has arrived, the
+// requests, the time left — on stderr: one line rewritten in place on a
+// terminal, a line every 10 seconds otherwise, so a 100,000-account sync
+// shows it is alive. done writes the last state.
+func progressPrinter(env *cliEnv) (report func(graph.Progress), done func()) {
+	tty := false
+	if f, ok := env.stderr.(*os.File); ok {
+		if st, err := f.Stat(); err == nil {
+			tty = st.Mode()&os.ModeCharDevice != 0
 		}
-		last[collection] = time.Now()
-		fmt.Fprintf(env.stderr, "  %-26s %d\n", collection, n)
 	}
+	every, line := 10*time.Second, "  %s\n"
+	if tty {
+		every, line = 250*time.Millisecond, "\r\033[K  %s"
+	}
+	var mu sync.Mutex
+	var last time.Time
+	var latest *graph.Progress
+	report = func(p graph.Progress) {
+		mu.Lock()
+		defer mu.Unlock()
+		latest = &p
+		if time.Since(last) >= every {
+			last = time.Now()
+			fmt.Fprintf(env.stderr, line, p)
+		}
+	}
+	done = func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if latest != nil {
+			fmt.Fprintf(env.stderr, strings.TrimSuffix(line, "\n")+"\n", latest)
+		}
+	}
+	return report, done
 }
 
 func cmdSync(ctx context.Context, env *cliEnv, args []string) error {

@@ -14,9 +14,10 @@ import (
 const maxBatchSteps = 20
 
 type batchStep struct {
-	ID     string `json:"id"`
-	Method string `json:"method"`
-	URL    string `json:"url"`
+	ID      string            `json:"id"`
+	Method  string            `json:"method"`
+	URL     string            `json:"url"`
+	Headers map[string]string `json:"headers"`
 }
 
 type batchAnswer struct {
@@ -35,6 +36,20 @@ func (s *Server) serveBatch(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		writeError(w, http.StatusBadRequest, "BadRequest", "The batch request body could not be read: "+err.Error())
 		return
+	}
+	if s.opts.ThrottleBatches {
+		s.mu.Lock()
+		first := !s.batchesSeen[string(body)]
+		s.batchesSeen[string(body)] = true
+		if first {
+			s.throttled++
+		}
+		s.mu.Unlock()
+		if first {
+			w.Header().Set("Retry-After", "1")
+			writeError(w, http.StatusTooManyRequests, "TooManyRequests", "Too many requests. Retry after the time the Retry-After header gives.")
+			return
+		}
 	}
 	var req struct {
 		Requests []batchStep `json:"requests"`
@@ -86,8 +101,18 @@ func (s *Server) serveStep(version string, step batchStep) batchAnswer {
 	if v, rest, ok := splitVersion(path); ok {
 		version, path = v, rest
 	}
-	a := s.route(version, path, u.Query())
-	return batchAnswer{ID: step.ID, Status: a.status, Headers: jsonHeaders, Body: a.body}
+	h := http.Header{}
+	for k, v := range step.Headers {
+		h.Set(k, v)
+	}
+	a := s.route(version, path, u.Query(), h)
+	body := a.body
+	if a.contentType != "" {
+		// A batch answer carries a body that is not JSON as a JSON string.
+		body, _ = json.Marshal(string(a.body))
+		jsonHeaders = map[string]string{"Content-Type": a.contentType}
+	}
+	return batchAnswer{ID: step.ID, Status: a.status, Headers: jsonHeaders, Body: body}
 }
 
 // throttleStep picks every BatchThrottleEvery-th step, sparing a step that

@@ -5,10 +5,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"regexp"
+	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/mfaboard/mfaboard/inventory"
 )
@@ -22,24 +21,25 @@ const (
 	expandMembers      = 20
 )
 
-// route answers one GET of a Graph path (version stripped, percent-decoded).
-func (s *Server) route(version, path string, q url.Values) answer {
+// route answers one GET of a Graph path (version stripped, percent-decoded),
+// with the request's headers (ConsistencyLevel).
+func (s *Server) route(version, path string, q url.Values, h http.Header) answer {
 	link := s.URL + "/" + version + path
 	segs := strings.Split(strings.Trim(path, "/"), "/")
 	t := s.tenant
+	filtered := path == "/users" || path == "/users/$count" || path == "/auditLogs/signIns"
+	if q.Has("$filter") && !filtered {
+		return unsupportedQuery("the emulator supports $filter only on /users (startswith(userPrincipalName,'...')) and /auditLogs/signIns")
+	}
 	switch {
+	case path == "/users/$count":
+		return s.countUsers(q, h)
+	case len(segs) == 2 && segs[0] == "users":
+		return s.user(segs[1], q)
 	case path == "/organization":
 		return s.list(inventory.CollOrganization, t.folder[inventory.CollOrganization], q, link, defaultLimits(q))
 	case path == "/users":
-		if selects(q, "signInActivity") && s.forbidden("signInActivity") {
-			return errorAnswer(http.StatusForbidden, "Authentication_RequestFromNonPremiumTenantOrB2CTenant",
-				"Neither tenant is B2C or tenant doesn't have premium license")
-		}
-		limit := defaultLimits(q)
-		if selects(q, "signInActivity") {
-			limit = min(limit, signInActivityPage)
-		}
-		return s.list(inventory.CollUsers, t.folder[inventory.CollUsers], q, link, limit)
+		return s.users(q, h, link)
 	case path == "/reports/authenticationMethods/userRegistrationDetails":
 		return s.list(inventory.CollRegistrations, t.folder[inventory.CollRegistrations], q, link, defaultLimits(q))
 	case path == "/identity/conditionalAccess/policies":
@@ -70,6 +70,103 @@ func (s *Server) route(version, path string, q url.Values) answer {
 		return s.requirements(segs[1])
 	}
 	return errorAnswer(http.StatusBadRequest, "BadRequest", "Resource not found for the segment '"+segs[0]+"'.")
+}
+
+// unsupportedQuery is Graph's answer to a query a resource does not support.
+func unsupportedQuery(why string) answer {
+	return errorAnswer(http.StatusBadRequest, "Request_UnsupportedQuery", "Unsupported or invalid query filter clause: "+why+".")
+}
+
+// eventual reports whether a request asked for an advanced query
+// (ConsistencyLevel: eventual), which $count needs.
+func eventual(h http.Header) bool {
+	return strings.EqualFold(strings.TrimSpace(h.Get("ConsistencyLevel")), "eventual")
+}
+
+// matchingUsers is the indexes of the users a $filter keeps: every one
+// without a filter, those whose userPrincipalName starts with the prefix
+// (without regard to case, as Graph compares) with one.
+func (s *Server) matchingUsers(q url.Values) ([]int, *answer) {
+	t := s.tenant
+	f := q.Get("$filter")
+	if !q.Has("$filter") {
+		return t.matching("users", len(t.upns), func(int) bool { return true }), nil
+	}
+	prefix, err := userFilter(f)
+	if err != nil {
+		a := unsupportedQuery(err.Error())
+		return nil, &a
+	}
+	prefix = strings.ToLower(prefix)
+	return t.matching("users\x00"+prefix, len(t.upns), func(i int) bool { return strings.HasPrefix(t.upns[i], prefix) }), nil
+}
+
+// signInActivityRefused is Graph's answer to $select=signInActivity in a
+// tenant without an Entra ID P1 licence.
+func (s *Server) signInActivityRefused(q url.Values) *answer {
+	if selects(q, "signInActivity") && s.forbidden("signInActivity") {
+		a := errorAnswer(http.StatusForbidden, "Authentication_RequestFromNonPremiumTenantOrB2CTenant",
+			"Neither tenant is B2C or tenant doesn't have premium license")
+		return &a
+	}
+	return nil
+}
+
+// users serves /users, filtered by startswith(userPrincipalName,'...') if
+// asked, with @odata.count when $count=true comes with ConsistencyLevel:
+// eventual (without it Graph ignores $count=true).
+func (s *Server) users(q url.Values, h http.Header, link string) answer {
+	if s.forbidden(inventory.CollUsers) {
+		return forbiddenAnswer()
+	}
+	if a := s.signInActivityRefused(q); a != nil {
+		return *a
+	}
+	idx, bad := s.matchingUsers(q)
+	if bad != nil {
+		return *bad
+	}
+	limit := defaultLimits(q)
+	if selects(q, "signInActivity") {
+		limit = min(limit, signInActivityPage)
+	}
+	count := -1
+	if strings.EqualFold(q.Get("$count"), "true") && eventual(h) {
+		count = len(idx)
+	}
+	items := s.tenant.folder[inventory.CollUsers]
+	return s.page(inventory.CollUsers, len(idx), func(i int) []byte { return items[idx[i]] }, q, link, limit, count)
+}
+
+// countUsers answers /users/$count: a plain number, for an advanced query
+// only.
+func (s *Server) countUsers(q url.Values, h http.Header) answer {
+	if s.forbidden(inventory.CollUsers) {
+		return forbiddenAnswer()
+	}
+	if !eventual(h) {
+		return errorAnswer(http.StatusBadRequest, "Request_BadRequest", "$count is not currently supported.")
+	}
+	idx, bad := s.matchingUsers(q)
+	if bad != nil {
+		return *bad
+	}
+	return answer{status: http.StatusOK, body: []byte(strconv.Itoa(len(idx))), contentType: "text/plain"}
+}
+
+// user answers /users/{id}.
+func (s *Server) user(id string, q url.Values) answer {
+	if s.forbidden(inventory.CollUsers) {
+		return forbiddenAnswer()
+	}
+	if a := s.signInActivityRefused(q); a != nil {
+		return *a
+	}
+	i, ok := s.tenant.users[id]
+	if !ok {
+		return errorAnswer(http.StatusNotFound, "Request_ResourceNotFound", "Resource '"+id+"' does not exist or one of its queried reference-property objects are not present.")
+	}
+	return answer{status: http.StatusOK, body: s.tenant.folder[inventory.CollUsers][i]}
 }
 
 func forbiddenAnswer() answer {
@@ -107,10 +204,12 @@ func (s *Server) list(collection string, items []json.RawMessage, q url.Values, 
 	if s.forbidden(collection) {
 		return forbiddenAnswer()
 	}
-	return s.page(collection, len(items), func(i int) []byte { return items[i] }, q, link, limit)
+	return s.page(collection, len(items), func(i int) []byte { return items[i] }, q, link, limit, -1)
 }
 
-func (s *Server) page(collection string, total int, item func(int) []byte, q url.Values, link string, limit int) answer {
+// page serves the page $skiptoken points to; count, unless negative, is
+// written as @odata.count.
+func (s *Server) page(collection string, total int, item func(int) []byte, q url.Values, link string, limit, count int) answer {
 	if s.opts.PageSize > 0 {
 		limit = min(limit, s.opts.PageSize)
 	}
@@ -124,7 +223,11 @@ func (s *Server) page(collection string, total int, item func(int) []byte, q url
 	}
 	end := min(offset+limit, total)
 	var b bytes.Buffer
-	b.WriteString(`{"@odata.context":` + strconv.Quote(link+"/$metadata") + `,"value":[`)
+	b.WriteString(`{"@odata.context":` + strconv.Quote(link+"/$metadata"))
+	if count >= 0 {
+		b.WriteString(`,"@odata.count":` + strconv.Itoa(count))
+	}
+	b.WriteString(`,"value":[`)
 	for i := offset; i < end; i++ {
 		if i > offset {
 			b.WriteByte(',')
@@ -160,7 +263,7 @@ func (s *Server) listMembered(collection string, objects []membered, q url.Value
 			return objects[i].withMembers(expandMembers)
 		}
 		return objects[i].object
-	}, q, link, limit)
+	}, q, link, limit, -1)
 }
 
 func (s *Server) listMembers(collection string, objects []membered, index map[string]int, id string, q url.Values, link string) answer {
@@ -172,7 +275,7 @@ func (s *Server) listMembers(collection string, objects []membered, index map[st
 		return errorAnswer(http.StatusNotFound, "Request_ResourceNotFound", "Resource '"+id+"' does not exist or one of its queried reference-property objects are not present.")
 	}
 	members := objects[i].members
-	return s.page(collection, len(members), func(j int) []byte { return members[j] }, q, link, defaultLimits(q))
+	return s.page(collection, len(members), func(j int) []byte { return members[j] }, q, link, defaultLimits(q), -1)
 }
 
 func (s *Server) securityDefaults() answer {
@@ -186,30 +289,43 @@ func (s *Server) securityDefaults() answer {
 	return answer{status: http.StatusOK, body: items[0]}
 }
 
-var signInSince = regexp.MustCompile(`createdDateTime\s+ge\s+([0-9T:.\-+Z]+)`)
-
-// signIns serves the sign-in log, honouring the createdDateTime lower bound
-// of $filter (event types are not filtered: the folder holds both kinds).
+// signIns serves the sign-in log newest first, honouring the filters
+// Graph documents for it: createdDateTime with eq, ge and le, and
+// signInEventTypes/any(...). Without an event-type filter Graph lists
+// interactive sign-ins only; an item that tells neither its event types nor
+// isInteractive is listed either way.
 func (s *Server) signIns(q url.Values, link string) answer {
 	if s.forbidden(inventory.CollSignIns) {
 		return errorAnswer(http.StatusForbidden, "Authentication_RequestFromNonPremiumTenantOrB2CTenant",
 			"Neither tenant is B2C or tenant doesn't have premium license")
 	}
+	f, err := parseSignInFilter(q.Get("$filter"))
+	if err != nil {
+		return errorAnswer(http.StatusBadRequest, "BadRequest", "Invalid filter clause: "+err.Error()+".")
+	}
 	items := s.tenant.signIns
-	if m := signInSince.FindStringSubmatch(q.Get("$filter")); m != nil {
-		since, err := time.Parse(time.RFC3339Nano, m[1])
-		if err != nil {
-			return errorAnswer(http.StatusBadRequest, "BadRequest", "Invalid filter clause: "+m[1]+" is not a date and time.")
-		}
-		kept := make([]timedItem, 0, len(items))
-		for _, it := range items {
-			if it.at.IsZero() || !it.at.Before(since) {
-				kept = append(kept, it)
+	types := f.eventTypes
+	if types == nil {
+		types = []string{"interactiveUser"}
+	}
+	idx := s.tenant.matching("signIns\x00"+q.Get("$filter"), len(items), func(i int) bool {
+		it := &items[i]
+		if !it.at.IsZero() {
+			if !f.from.IsZero() && it.at.Before(f.from) || !f.to.IsZero() && it.at.After(f.to) || !f.eq.IsZero() && !it.at.Equal(f.eq) {
+				return false
 			}
 		}
-		items = kept
-	}
-	return s.page(inventory.CollSignIns, len(items), func(i int) []byte { return items[i].item }, q, link, defaultLimits(q))
+		if it.types == nil {
+			return true
+		}
+		for _, t := range it.types {
+			if slices.Contains(types, t) {
+				return true
+			}
+		}
+		return false
+	})
+	return s.page(inventory.CollSignIns, len(idx), func(i int) []byte { return items[idx[i]].item }, q, link, defaultLimits(q), -1)
 }
 
 // requirements answers /users/{id}/authentication/requirements: the
@@ -219,7 +335,7 @@ func (s *Server) requirements(userID string) answer {
 	if s.forbidden(inventory.CollPerUserMFA) {
 		return forbiddenAnswer()
 	}
-	if !s.tenant.users[userID] {
+	if _, ok := s.tenant.users[userID]; !ok {
 		return errorAnswer(http.StatusNotFound, "Request_ResourceNotFound", "Resource '"+userID+"' does not exist or one of its queried reference-property objects are not present.")
 	}
 	body, ok := s.tenant.perUser[userID]

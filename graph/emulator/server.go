@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/mfaboard/mfaboard/graph/export"
 )
@@ -29,6 +30,9 @@ type Options struct {
 	// (0 = never). The same request is never throttled twice in a row, so a
 	// client that retries gets through.
 	ThrottleEvery int
+	// ThrottleBatches answers every $batch request 429 (Retry-After: 1)
+	// the first time its body comes, and serves it when it comes again.
+	ThrottleBatches bool
 	// BatchThrottleEvery answers every Nth $batch step with a 429 inside the
 	// 200 batch answer, with the step's own Retry-After (0 = never). A step
 	// throttled once goes through on its next attempt.
@@ -50,6 +54,14 @@ type Options struct {
 	// RequireToken, when set, answers 401 to any request without
 	// "Authorization: Bearer <RequireToken>".
 	RequireToken string
+	// StormAfter and StormFor make a 429 storm: once StormAfter requests
+	// have come, every request for StormFor, retries included, is answered
+	// 429 with Retry-After: 1 (StormFor 0: no storm).
+	StormAfter int
+	StormFor   time.Duration
+	// Latency is waited before every answer (a $batch is one answer), as a
+	// round trip to the real Graph costs; 0 answers at once.
+	Latency time.Duration
 }
 
 // Server is a running emulator on a loopback port.
@@ -68,7 +80,9 @@ type Server struct {
 	throttled     int
 	lastThrottled string          // the request last answered 429
 	stepThrottled map[string]bool // batch steps answered 429 on their last attempt
+	batchesSeen   map[string]bool // $batch bodies throttled once (ThrottleBatches)
 	pagesServed   map[string]int
+	stormStart    time.Time
 }
 
 // New starts an emulator serving folder. Close it when done.
@@ -77,6 +91,7 @@ func New(folder export.Folder, opts Options) *Server {
 		opts:          opts,
 		tenant:        newTenant(folder),
 		stepThrottled: map[string]bool{},
+		batchesSeen:   map[string]bool{},
 		pagesServed:   map[string]int{},
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
@@ -110,6 +125,15 @@ func (s *Server) BatchSteps() int {
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.opts.Latency > 0 {
+		t := time.NewTimer(s.opts.Latency)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+	}
 	if s.opts.RequireToken != "" && r.Header.Get("Authorization") != "Bearer "+s.opts.RequireToken {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`)
 		s.count()
@@ -138,7 +162,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusMethodNotAllowed, "BadRequest", "The emulator serves GET requests only.")
 		return
 	}
-	ans := s.route(version, path, r.URL.Query())
+	ans := s.route(version, path, r.URL.Query(), r.Header)
 	s.deliver(w, ans)
 }
 
@@ -153,6 +177,20 @@ func (s *Server) count() int {
 
 func (s *Server) throttle(r *http.Request) bool {
 	n := s.count()
+	if s.opts.StormFor > 0 && n > s.opts.StormAfter {
+		s.mu.Lock()
+		if s.stormStart.IsZero() {
+			s.stormStart = time.Now()
+		}
+		storm := time.Since(s.stormStart) < s.opts.StormFor
+		if storm {
+			s.throttled++
+		}
+		s.mu.Unlock()
+		if storm {
+			return true
+		}
+	}
 	if s.opts.ThrottleEvery <= 0 || n%s.opts.ThrottleEvery != 0 {
 		return false
 	}
@@ -195,9 +233,10 @@ func (s *Server) forbidden(name string) bool {
 
 // answer is what the emulator replies to one Graph request, before faults.
 type answer struct {
-	status     int
-	body       []byte
-	collection string // for page counting; "" when not a page
+	status      int
+	body        []byte
+	collection  string // for page counting; "" when not a page
+	contentType string // "" for Graph's JSON
 }
 
 func errorAnswer(status int, code, message string) answer {
@@ -239,7 +278,11 @@ func (s *Server) deliver(w http.ResponseWriter, a answer) {
 			a.body = a.body[:len(a.body)/2]
 		}
 	}
-	w.Header().Set("Content-Type", "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8")
+	ct := a.contentType
+	if ct == "" {
+		ct = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8"
+	}
+	w.Header().Set("Content-Type", ct)
 	w.WriteHeader(a.status)
 	_, _ = w.Write(a.body)
 }

@@ -3,6 +3,9 @@ package emulator
 import (
 	"bytes"
 	"encoding/json"
+	"sort"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/mfaboard/mfaboard/graph/export"
@@ -18,9 +21,13 @@ type tenant struct {
 	roles   []membered
 	groupBy map[string]int
 	roleBy  map[string]int
-	users   map[string]bool
+	users   map[string]int             // id → index in folder's users
+	upns    []string                   // lower-case userPrincipalName of each user
 	perUser map[string]json.RawMessage // user id → requirements body
-	signIns []timedItem
+	signIns []timedItem                // newest first, as Graph lists them
+
+	mu       sync.Mutex
+	filtered map[string][]int // a filter's matching items, by route and filter
 }
 
 // membered is a group or role: its object without "members", and the
@@ -34,25 +41,32 @@ type membered struct {
 type timedItem struct {
 	at   time.Time // zero when the item has no readable createdDateTime
 	item json.RawMessage
+	// types are its signInEventTypes (or, without them, what isInteractive
+	// says); nil when the item tells neither.
+	types []string
 }
 
 func newTenant(folder export.Folder) *tenant {
 	t := &tenant{
-		folder:  folder,
-		groupBy: map[string]int{},
-		roleBy:  map[string]int{},
-		users:   map[string]bool{},
-		perUser: map[string]json.RawMessage{},
+		folder:   folder,
+		groupBy:  map[string]int{},
+		roleBy:   map[string]int{},
+		users:    map[string]int{},
+		perUser:  map[string]json.RawMessage{},
+		filtered: map[string][]int{},
 	}
 	t.groups = splitMembers(folder[inventory.CollGroups], t.groupBy)
 	t.roles = splitMembers(folder[inventory.CollDirectoryRoles], t.roleBy)
-	for _, u := range folder[inventory.CollUsers] {
+	for i, u := range folder[inventory.CollUsers] {
 		var head struct {
-			ID string `json:"id"`
+			ID  string `json:"id"`
+			UPN string `json:"userPrincipalName"`
 		}
-		if json.Unmarshal(u, &head) == nil {
-			t.users[head.ID] = true
+		_ = json.Unmarshal(u, &head)
+		if head.ID != "" {
+			t.users[head.ID] = i
 		}
+		t.upns = append(t.upns, strings.ToLower(head.UPN))
 	}
 	for _, it := range folder[inventory.CollPerUserMFA] {
 		fields, err := objectFields(it)
@@ -72,13 +86,42 @@ func newTenant(folder export.Folder) *tenant {
 	}
 	for _, it := range folder[inventory.CollSignIns] {
 		var head struct {
-			CreatedDateTime string `json:"createdDateTime"`
+			CreatedDateTime  string   `json:"createdDateTime"`
+			SignInEventTypes []string `json:"signInEventTypes"`
+			IsInteractive    *bool    `json:"isInteractive"`
 		}
 		_ = json.Unmarshal(it, &head)
 		at, _ := time.Parse(time.RFC3339Nano, head.CreatedDateTime)
-		t.signIns = append(t.signIns, timedItem{at: at, item: it})
+		types := head.SignInEventTypes
+		if types == nil && head.IsInteractive != nil {
+			types = []string{"nonInteractiveUser"}
+			if *head.IsInteractive {
+				types = []string{"interactiveUser"}
+			}
+		}
+		t.signIns = append(t.signIns, timedItem{at: at, item: it, types: types})
 	}
+	// Graph lists sign-ins newest first.
+	sort.SliceStable(t.signIns, func(i, j int) bool { return t.signIns[i].at.After(t.signIns[j].at) })
 	return t
+}
+
+// matching returns the indexes of the items a filter keeps, worked out
+// once per route and filter (a sync pages through the same filter).
+func (t *tenant) matching(key string, n int, keep func(int) bool) []int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if idx, ok := t.filtered[key]; ok {
+		return idx
+	}
+	idx := []int{}
+	for i := 0; i < n; i++ {
+		if keep(i) {
+			idx = append(idx, i)
+		}
+	}
+	t.filtered[key] = idx
+	return idx
 }
 
 // splitMembers separates each object's inline members. An item that is not

@@ -200,9 +200,12 @@ func (d *Decoder) addRegistration(raw []byte) *fieldError {
 }
 
 // wirePerUserMFA is one entry of perUserMfaState.json (GRAPH-EXPORT.md).
+// An entry of an account whose state a sync did not ask for, since it could
+// not change the verdict, has notRead (the reason) instead of the state.
 type wirePerUserMFA struct {
 	ID              string  `json:"id"`
 	PerUserMfaState *string `json:"perUserMfaState"`
+	NotRead         *string `json:"notRead"`
 }
 
 func (d *Decoder) addPerUserMFA(raw []byte) *fieldError {
@@ -213,11 +216,18 @@ func (d *Decoder) addPerUserMFA(raw []byte) *fieldError {
 	if w.ID == "" {
 		return badField("id", "is missing: the per-user MFA state cannot be tied to an account")
 	}
-	if w.PerUserMfaState == nil {
+	if w.PerUserMfaState == nil && w.NotRead == nil {
 		return badField("perUserMfaState", "is missing")
 	}
 	if err := checkTexts(&w); err != nil {
 		return err
+	}
+	if w.PerUserMfaState == nil {
+		if d.snap.PerUserMFANotRead == nil {
+			d.snap.PerUserMFANotRead = map[string]string{}
+		}
+		d.snap.PerUserMFANotRead[w.ID] = *w.NotRead
+		return nil
 	}
 	d.snap.PerUserMFA[w.ID] = *w.PerUserMfaState
 	return nil

@@ -64,6 +64,11 @@ func (e *encoder) collection(c string) []json.RawMessage {
 		for _, id := range sortedKeys(s.PerUserMFA) {
 			items = append(items, marshal(map[string]string{"id": id, "perUserMfaState": s.PerUserMFA[id]}))
 		}
+		for _, id := range sortedKeys(s.PerUserMFANotRead) {
+			if _, read := s.PerUserMFA[id]; !read {
+				items = append(items, marshal(map[string]string{"id": id, "notRead": s.PerUserMFANotRead[id]}))
+			}
+		}
 	case inventory.CollPolicies:
 		for _, p := range s.Policies {
 			items = append(items, encodePolicy(p))

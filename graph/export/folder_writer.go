@@ -15,20 +15,25 @@ import (
 
 // FolderWriter is a Sink that writes an export folder (GRAPH-EXPORT.md): each
 // collection to <name>.json as {"value":[...]}, one item a line, and
-// securityDefaults.json as the single policy object. It writes into a
-// hidden folder beside the target and renames it into place at Close, so an
-// export that fails half-way never leaves a folder that looks complete.
+// securityDefaults.json as the single policy object. Collections may
+// interleave (the live client reads them side by side); each is written to
+// its own file as its items come. It writes into a hidden folder beside the
+// target and renames it into place at Close, so an export that fails
+// half-way never leaves a folder that looks complete.
 type FolderWriter struct {
 	dir string // the target
 	tmp string // where the files are written until Close
 
-	current string // collection being written, "" before the first Begin
-	file    *os.File
-	out     *bufio.Writer
-	items   int
-	begun   map[string]bool
+	files   map[string]*collectionFile // by collection, once begun
 	scratch bytes.Buffer
 	done    bool
+}
+
+// collectionFile is one collection's file being written.
+type collectionFile struct {
+	file  *os.File
+	out   *bufio.Writer
+	items int
 }
 
 // NewFolderWriter prepares to write the export folder dir. dir may be new,
@@ -47,7 +52,7 @@ func NewFolderWriter(dir string) (*FolderWriter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create export folder: %w", err)
 	}
-	return &FolderWriter{dir: dir, tmp: tmp, begun: map[string]bool{}}, nil
+	return &FolderWriter{dir: dir, tmp: tmp, files: map[string]*collectionFile{}}, nil
 }
 
 // checkReplaceable refuses a target that is a file or a folder holding
@@ -84,20 +89,17 @@ func (w *FolderWriter) Begin(collection string) error {
 	if !isCollection(collection) {
 		return fmt.Errorf("export: %q is not a collection of the export folder", collection)
 	}
-	if w.begun[collection] {
+	if w.files[collection] != nil {
 		return fmt.Errorf("export: collection %s begun twice", collection)
 	}
-	if err := w.finishFile(); err != nil {
-		return err
-	}
-	w.begun[collection] = true
 	f, err := os.Create(filepath.Join(w.tmp, fileOf(collection)))
 	if err != nil {
 		return fmt.Errorf("export %s: %w", collection, err)
 	}
-	w.file, w.out, w.current, w.items = f, bufio.NewWriterSize(f, 64<<10), collection, 0
+	cf := &collectionFile{file: f, out: bufio.NewWriterSize(f, 64<<10)}
+	w.files[collection] = cf
 	if collection != inventory.CollSecurityDefaults {
-		_, err = w.out.WriteString(`{"value":[`)
+		_, err = cf.out.WriteString(`{"value":[`)
 	}
 	return err
 }
@@ -107,59 +109,63 @@ func (w *FolderWriter) Add(collection string, item json.RawMessage) error {
 	if w.done {
 		return fmt.Errorf("export folder %s: already closed", w.dir)
 	}
-	if collection != w.current {
-		return fmt.Errorf("export: an item of %s came while writing %q (Begin first)", collection, w.current)
+	cf := w.files[collection]
+	if cf == nil {
+		return fmt.Errorf("export: an item of %s came before its Begin (Begin first)", collection)
 	}
 	w.scratch.Reset()
 	if err := json.Compact(&w.scratch, item); err != nil {
-		return fmt.Errorf("export %s: item %d is not valid JSON: %w", collection, w.items, err)
+		return fmt.Errorf("export %s: item %d is not valid JSON: %w", collection, cf.items, err)
 	}
 	if collection == inventory.CollSecurityDefaults {
-		if w.items > 0 {
+		if cf.items > 0 {
 			return fmt.Errorf("export %s: a second policy object; a tenant has one", collection)
 		}
-	} else if w.items > 0 {
-		w.out.WriteString(",\n")
+	} else if cf.items > 0 {
+		cf.out.WriteString(",\n")
 	} else {
-		w.out.WriteString("\n")
+		cf.out.WriteString("\n")
 	}
-	w.items++
-	_, err := w.out.Write(w.scratch.Bytes())
+	cf.items++
+	_, err := cf.out.Write(w.scratch.Bytes())
 	if err != nil {
 		return fmt.Errorf("export %s: %w", collection, err)
 	}
 	return nil
 }
 
-// finishFile closes the collection being written, with its data on disk.
-func (w *FolderWriter) finishFile() error {
-	if w.file == nil {
-		return nil
+// finishFiles closes every collection's file, with its data on disk.
+func (w *FolderWriter) finishFiles() error {
+	var first error
+	for collection, cf := range w.files {
+		if cf.file == nil {
+			continue
+		}
+		var tail string
+		switch {
+		case collection == inventory.CollSecurityDefaults && cf.items == 0:
+			tail = `{"value":[]}` + "\n" // present, but the policy was not read
+		case collection == inventory.CollSecurityDefaults:
+			tail = "\n"
+		case cf.items == 0:
+			tail = "]}\n"
+		default:
+			tail = "\n]}\n"
+		}
+		cf.out.WriteString(tail)
+		err := cf.out.Flush()
+		if err == nil {
+			err = cf.file.Sync()
+		}
+		if cerr := cf.file.Close(); err == nil {
+			err = cerr
+		}
+		cf.file, cf.out = nil, nil
+		if err != nil && first == nil {
+			first = fmt.Errorf("export %s: %w", collection, err)
+		}
 	}
-	var tail string
-	switch {
-	case w.current == inventory.CollSecurityDefaults && w.items == 0:
-		tail = `{"value":[]}` + "\n" // present, but the policy was not read
-	case w.current == inventory.CollSecurityDefaults:
-		tail = "\n"
-	case w.items == 0:
-		tail = "]}\n"
-	default:
-		tail = "\n]}\n"
-	}
-	w.out.WriteString(tail)
-	err := w.out.Flush()
-	if err == nil {
-		err = w.file.Sync()
-	}
-	if cerr := w.file.Close(); err == nil {
-		err = cerr
-	}
-	w.file, w.out = nil, nil
-	if err != nil {
-		return fmt.Errorf("export %s: %w", w.current, err)
-	}
-	return nil
+	return first
 }
 
 // Close finishes the last file and moves the folder into place, replacing a
@@ -168,7 +174,7 @@ func (w *FolderWriter) Close() error {
 	if w.done {
 		return nil
 	}
-	if err := w.finishFile(); err != nil {
+	if err := w.finishFiles(); err != nil {
 		w.Abort()
 		return err
 	}
@@ -204,9 +210,11 @@ func (w *FolderWriter) Abort() {
 		return
 	}
 	w.done = true
-	if w.file != nil {
-		w.file.Close()
-		w.file, w.out = nil, nil
+	for _, cf := range w.files {
+		if cf.file != nil {
+			cf.file.Close()
+			cf.file, cf.out = nil, nil
+		}
 	}
 	os.RemoveAll(w.tmp)
 }

@@ -37,20 +37,55 @@ func TestFolderWriterWritesGraphCollections(t *testing.T) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	for name, want := range map[string]string{
+	assertFiles(t, dir, map[string]string{
 		"users.json":            "{\"value\":[\n{\"id\":\"u1\"},\n{\"id\":\"u2\"}\n]}\n",
 		"rooms.json":            "{\"value\":[]}\n",
 		"securityDefaults.json": "{\"isEnabled\":true}\n",
+	})
+	assertOnlyEntries(t, filepath.Dir(dir), "export")
+}
+
+// The live client reads collections side by side: their items interleave.
+func TestFolderWriterTakesInterleavedCollections(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "export")
+	w, err := NewFolderWriter(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, err := range []error{
+		w.Begin(inventory.CollUsers),
+		w.Begin(inventory.CollSignIns),
+		w.Add(inventory.CollUsers, json.RawMessage(`{"id":"u1"}`)),
+		w.Add(inventory.CollSignIns, json.RawMessage(`{"id":"s1"}`)),
+		w.Begin(inventory.CollSecurityDefaults),
+		w.Add(inventory.CollUsers, json.RawMessage(`{"id":"u2"}`)),
+		w.Add(inventory.CollSecurityDefaults, json.RawMessage(`{"isEnabled":false}`)),
+		w.Add(inventory.CollSignIns, json.RawMessage(`{"id":"s2"}`)),
+		w.Close(),
 	} {
+		if err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+	}
+	assertFiles(t, dir, map[string]string{
+		"users.json":            "{\"value\":[\n{\"id\":\"u1\"},\n{\"id\":\"u2\"}\n]}\n",
+		"signIns.json":          "{\"value\":[\n{\"id\":\"s1\"},\n{\"id\":\"s2\"}\n]}\n",
+		"securityDefaults.json": "{\"isEnabled\":false}\n",
+	})
+}
+
+// assertFiles fails unless each file of dir holds exactly its text.
+func assertFiles(t *testing.T, dir string, want map[string]string) {
+	t.Helper()
+	for name, text := range want {
 		got, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if string(got) != want {
-			t.Errorf("%s = %q, want %q", name, got, want)
+		if string(got) != text {
+			t.Errorf("%s = %q, want %q", name, got, text)
 		}
 	}
-	assertOnlyEntries(t, filepath.Dir(dir), "export")
 }
 
 func TestFolderWriterAbortLeavesThePreviousExport(t *testing.T) {

@@ -43,6 +43,8 @@ func fullSnapshot(t testing.TB) *inventory.Snapshot {
 	s.Registrations["33333333-3333-4333-8333-333333333333"] = inventory.Registration{
 		IsMfaRegistered: true, IsMfaCapable: true, MethodsRegistered: []string{"mobilePhone", "officePhone"}, DefaultMethod: "mobilePhone",
 	}
+	// An account whose per-user state a sync did not ask for.
+	s.PerUserMFANotRead = map[string]string{"33333333-3333-4333-8333-333333333333": "Require MFA for all users enforces MFA"}
 	s.SignIns["44444444-4444-4444-8444-444444444444"] = []inventory.SignInFold{{
 		Day: at(t, "2026-10-20T00:00:00Z"), App: "Microsoft Teams", ClientAppUsed: "Mobile Apps and Desktop clients",
 		Interactive: false, Requirement: "singleFactorAuthentication", Success: true, Count: 7,

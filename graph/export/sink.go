@@ -14,8 +14,10 @@ import (
 // a source (the live client, a folder, the emulator's data) yields them.
 // A source calls Begin once for every collection it has (even an empty one)
 // before that collection's items, so "present but empty" differs from
-// "missing". collection is one of inventory.Collections; for
-// securityDefaults the single item is the policy object itself.
+// "missing". Collections may interleave (the live client reads them side
+// by side), but calls never overlap: a Sink need not be safe for concurrent
+// use. collection is one of inventory.Collections; for securityDefaults the
+// single item is the policy object itself.
 // Implementations: the Decoder (builds a Snapshot), the FolderWriter (writes
 // an export folder), and Tee.
 type Sink interface {
