@@ -13,9 +13,9 @@ import (
 	"github.com/mfaboard/mfaboard/graph/demo"
 	"github.com/mfaboard/mfaboard/graph/export"
 	"github.com/mfaboard/mfaboard/inventory"
-	"github.com/mfaboard/mfaboard/web/deliver"
 	"github.com/mfaboard/mfaboard/inventory/pg"
 	"github.com/mfaboard/mfaboard/web"
+	"github.com/mfaboard/mfaboard/web/deliver"
 )
 
 func cmdServe(ctx context.Context, env *cliEnv, args []string) error {

@@ -28,5 +28,6 @@ func CountVerdicts(ctx context.Context, s *Store, tenantID string) (inventory.Te
 // PrivilegedOpenSQL is the SQL twin of inventory.IsPrivilegedOpen, on cards
 // (alias c).
 var PrivilegedOpenSQL = privilegedOpenSQL
+
 // ValidateSync is the check ApplySync makes of its input before any write.
 var ValidateSync = validateSync
