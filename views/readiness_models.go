@@ -14,7 +14,6 @@ import (
 // links, its own caps on the lists and the chart's SVG units.
 type ReadinessPage struct {
 	Page
-	Synced bool // false when no tenant has been synced yet
 	Report readiness.Report
 	// CanSetDeadline shows the deadline form (security leads); Saved says
 	// the deadline was just changed.

@@ -22,7 +22,7 @@ func (s *Server) readinessShow(c echo.Context) error {
 		return err
 	}
 	return render(c, http.StatusOK, views.Readiness(views.ReadinessPage{
-		Page: viewerPage(c, page(t, "Readiness", "readiness")), Synced: true, Report: readiness.New(*r),
+		Page: viewerPage(c, page(t, "Readiness", "readiness")), Report: readiness.New(*r),
 		CanSetDeadline: inventory.CanChangeSettings(actorOf(c)) == nil, DeadlineSaved: c.QueryParam("saved") != "",
 	}))
 }
