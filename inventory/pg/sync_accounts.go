@@ -20,7 +20,7 @@ var accountColumns = []string{
 	"id", "upn", "display_name", "mail", "user_type", "account_enabled", "on_prem_sync",
 	"created_at_graph", "job_title", "department", "licenses",
 	"last_sign_in", "last_non_interactive_sign_in", "last_successful_sign_in",
-	"registration", "per_user_mfa", "sign_ins",
+	"registration", "per_user_mfa", "sign_ins", "per_user_mfa_not_read",
 }
 
 // syncAccounts copies the snapshot's users into a staging table and merges
@@ -35,7 +35,7 @@ func syncAccounts(ctx context.Context, tx pgx.Tx, runID int64, snap *inventory.S
 			job_title text, department text, licenses text[],
 			last_sign_in timestamptz, last_non_interactive_sign_in timestamptz,
 			last_successful_sign_in timestamptz,
-			registration jsonb, per_user_mfa text, sign_ins jsonb
+			registration jsonb, per_user_mfa text, sign_ins jsonb, per_user_mfa_not_read text
 		) ON COMMIT DROP`)
 	if err != nil {
 		return ch, fmt.Errorf("create staging: %w", err)
@@ -60,11 +60,11 @@ func syncAccounts(ctx context.Context, tx pgx.Tx, runID int64, snap *inventory.S
 			INSERT INTO accounts (tenant_id, id, upn, display_name, mail, user_type, account_enabled,
 				on_prem_sync, created_at_graph, job_title, department, licenses,
 				last_sign_in, last_non_interactive_sign_in, last_successful_sign_in,
-				registration, per_user_mfa, sign_ins, first_seen_run, last_seen_run)
+				registration, per_user_mfa, sign_ins, per_user_mfa_not_read, first_seen_run, last_seen_run)
 			SELECT $1, id, upn, display_name, mail, user_type, account_enabled,
 				on_prem_sync, created_at_graph, job_title, department, licenses,
 				last_sign_in, last_non_interactive_sign_in, last_successful_sign_in,
-				registration, per_user_mfa, sign_ins, $2, $2
+				registration, per_user_mfa, sign_ins, per_user_mfa_not_read, $2, $2
 			FROM staging_accounts
 			ON CONFLICT (tenant_id, id) DO UPDATE SET
 				upn = excluded.upn,
@@ -82,6 +82,7 @@ func syncAccounts(ctx context.Context, tx pgx.Tx, runID int64, snap *inventory.S
 				last_successful_sign_in = excluded.last_successful_sign_in,
 				registration = excluded.registration,
 				per_user_mfa = excluded.per_user_mfa,
+				per_user_mfa_not_read = excluded.per_user_mfa_not_read,
 				sign_ins = excluded.sign_ins,
 				last_seen_run = excluded.last_seen_run,
 				removed_at = NULL
@@ -120,14 +121,17 @@ func accountRow(snap *inventory.Snapshot, u *inventory.User) ([]any, error) {
 		}
 		signIns = b
 	}
-	var perUser any
+	var perUser, notRead any
 	if state, ok := snap.PerUserMFA[u.ID]; ok {
 		perUser = state
+	}
+	if why, ok := snap.PerUserMFANotRead[u.ID]; ok {
+		notRead = why
 	}
 	return []any{
 		u.ID, u.UserPrincipalName, u.DisplayName, u.Mail, u.UserType, u.AccountEnabled,
 		u.OnPremisesSyncEnabled, timeOrNull(u.CreatedDateTime), u.JobTitle, u.Department,
 		nonNil(u.LicenseSKUs), timeOrNull(u.LastSignIn), timeOrNull(u.LastNonInteractiveSignIn),
-		timeOrNull(u.LastSuccessfulSignIn), registration, perUser, signIns,
+		timeOrNull(u.LastSuccessfulSignIn), registration, perUser, signIns, notRead,
 	}, nil
 }
