@@ -57,5 +57,6 @@ func Reassess(ctx context.Context, store ReassessStore, tenantID string, opts Re
 	if err := store.ApplyReassessment(ctx, tenantID, res); err != nil {
 		return Result{}, fmt.Errorf("store the reassessment: %w", err)
 	}
+	keepPlan(ctx, store, tenantID, snap, in, res)
 	return res, nil
 }

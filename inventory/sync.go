@@ -99,6 +99,7 @@ func syncRun(ctx context.Context, store SyncStore, runID int64, src Source, opts
 	if err := store.ApplySync(ctx, runID, snap, kind, res); err != nil {
 		return SyncOutcome{}, fmt.Errorf("store the sync: %w", err)
 	}
+	keepPlan(ctx, store, snap.Tenant.ID, snap, in, res) // still under the tenant's lock
 	return SyncOutcome{Snapshot: snap, Result: res}, nil
 }
 

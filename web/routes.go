@@ -91,6 +91,12 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/settings/delivery", s.deliverySave, lead, posted)
 	e.POST("/settings/delivery/send", s.deliverySendNow, lead, posted)
 
+	// What to fix first (issue 11): every role reads the plan; a lead turns
+	// a fix into work.
+	e.GET("/plan", s.planShow, shows)
+	e.GET("/plan/fixes/:id", s.planFixShow, within)
+	e.POST("/plan/fixes/:id/work", s.planFixWork, lead, posted)
+
 	// Tools: the split planner and the token check.
 	e.GET("/split", s.splitShow, shows)
 	e.GET("/split/moves.csv", s.splitMovesCSV, within)
