@@ -27,15 +27,18 @@ import (
 //
 // The system moves, which no person makes:
 //
-//	sync    remediated → verified            the account is compliant
+//	sync    triage, remediated → verified    the account is compliant (or disabled, from triage)
 //	sync    remediated, verified → planned   the account is at risk or non-compliant (reopen)
-//	sync    (new card) → triage              an account it has just found; a new card, not a move
+//	sync    (new card) → triage              an account it has just found open; a new card, not a move
+//	sync    (new card) → verified            an account it has just found compliant or disabled
 //	expiry  exception_granted → planned      the exception's expiry has passed
 //
 // CanMove checks in this order, so the refusal a person reads is the one that
 // helps: an unknown status (EINVALID); whether the actor may move cards at all
 // (EFORBIDDEN: management, no role); the same status (EINVALID); the graph
-// (EINVALID); then the limits of the engineer's role and ownership (EFORBIDDEN).
+// (EINVALID); then the limits of the engineer's role and ownership (EFORBIDDEN);
+// last, a verify while the last sync found the account open (ECONFLICT:
+// verified means the last sync found it compliant).
 
 // Status is a card's column on the board.
 type Status string
@@ -90,6 +93,19 @@ type Card struct {
 	DueDate            time.Time
 	Version            int64
 	ExceptionRequester string // user id of whoever requested the pending or granted exception
+	// StatusReason is why the card is in its column: the reason given with
+	// the move that put it there (what blocks a blocked card).
+	StatusReason string
+
+	// The account's facts as the last sync (or reassessment) left them,
+	// copied onto the card: the board orders by them (CompareCards), and a
+	// verify is refused by the verdict, naming the account.
+	UserPrincipalName string
+	Compliance        Compliance
+	Markers           []Marker
+	// Cause is the first reason for the verdict, which a refused verify
+	// names; the store reads it for a refusal only.
+	Cause string
 }
 
 type move struct{ from, to Status }
@@ -113,7 +129,7 @@ var boardMoves = map[move]string{
 
 // systemMoves are the moves each system actor makes, by actor id.
 var systemMoves = map[string]map[move]bool{
-	SyncActor.ID:   {{Remediated, Verified}: true, {Remediated, Planned}: true, {Verified, Planned}: true},
+	SyncActor.ID:   {{Triage, Verified}: true, {Remediated, Verified}: true, {Remediated, Planned}: true, {Verified, Planned}: true},
 	ExpiryActor.ID: {{ExceptionGranted, Planned}: true},
 }
 
@@ -133,6 +149,7 @@ const (
 	notAnEdge
 	notEngineersMove
 	notAssigned
+	notCompliantYet
 )
 
 func decideMove(a Actor, c Card, to Status) refusal {
@@ -167,13 +184,15 @@ func decideMove(a Actor, c Card, to Status) refusal {
 	case !edge:
 		return notAnEdge
 	case a.Role == SecurityLead:
-		return allowed
 	case from == ExceptionRequested && c.ExceptionRequester == a.ID:
-		return allowed // the requester withdraws their own request
+		// the requester withdraws their own request
 	case leadOnly != "":
 		return notEngineersMove
 	case c.Assignee != a.ID:
 		return notAssigned
+	}
+	if to == Verified && c.Compliance.Open() {
+		return notCompliantYet
 	}
 	return allowed
 }
@@ -216,6 +235,8 @@ func CanMove(a Actor, c Card, to Status) error {
 		return Errorf(EFORBIDDEN, "%s.", boardMoves[move{from, to}])
 	case notAssigned:
 		return notYours(c, "move")
+	case notCompliantYet:
+		return notVerifiable(c)
 	}
 	return Errorf(EINTERNAL, "The move from %s to %s could not be checked.", from, to)
 }
@@ -256,16 +277,35 @@ func notYours(c Card, doing string) error {
 	return Errorf(EFORBIDDEN, "Engineers can %s only the accounts assigned to them; %s.", doing, whose)
 }
 
-// MovesFor returns the moves to offer a in the UI, in board order: exactly
-// those CanMove allows, without the exception columns, which have their own
-// actions.
+// notVerifiable is the refusal of a verify while the last sync found the
+// account at risk or non-compliant: the account, the verdict and its cause.
+func notVerifiable(c Card) error {
+	found := "the last sync found it " + strings.ToLower(c.Compliance.Label())
+	if cause := strings.TrimRight(strings.TrimSpace(c.Cause), "."); cause != "" {
+		found += " — " + cause
+	}
+	return Errorf(ECONFLICT, "Can't verify %s: %s.", c.who(), found)
+}
+
+// who names the card's account in a sentence.
+func (c Card) who() string {
+	if c.UserPrincipalName == "" {
+		return "this account"
+	}
+	return c.UserPrincipalName
+}
+
+// MovesFor returns the moves to offer a in the UI, in board order: those
+// CanMove allows, without the exception columns, which have their own
+// actions. A verify the verdict refuses is offered all the same: trying it
+// says what still stands in the way, which a missing option would not.
 func MovesFor(a Actor, c Card) []Status {
 	var moves []Status
 	for _, to := range Statuses {
 		if to == ExceptionRequested || to == ExceptionGranted {
 			continue
 		}
-		if decideMove(a, c, to) == allowed {
+		if r := decideMove(a, c, to); r == allowed || r == notCompliantYet {
 			moves = append(moves, to)
 		}
 	}
@@ -274,13 +314,25 @@ func MovesFor(a Actor, c Card) []Status {
 
 // AfterSync says what a sync does to a card given the account's new verdict.
 // A card with no status is an account the sync has just found: it enters
-// triage. Only remediated and verified cards follow the verdict; every other
-// card is a person's work in progress, and the sync leaves it alone.
+// triage when it is open work, and verified when it is compliant or
+// disabled (not applicable), so that the board's open columns hold exactly
+// the accounts readiness counts open. A triage card the sync finds
+// compliant or disabled leaves for verified too. Otherwise only remediated
+// and verified cards follow the verdict; every other card is a person's
+// work in progress, and the sync leaves it alone.
 func AfterSync(c Card, verdict Compliance) (to Status, changed bool, reason string) {
-	if c.Status == "" {
-		return Triage, true, "new account found by the sync"
+	settled, found := verdict == Compliant, "compliant"
+	if verdict == NotApplicable {
+		settled, found = true, "disabled (not applicable)"
 	}
-	if c.Status != Remediated && c.Status != Verified {
+	switch {
+	case c.Status == "" && settled:
+		return Verified, true, "new account found by the sync, " + found
+	case c.Status == "":
+		return Triage, true, "new account found by the sync"
+	case c.Status == Triage && settled:
+		return Verified, true, "the sync found the account " + found
+	case c.Status != Remediated && c.Status != Verified:
 		return c.Status, false, ""
 	}
 	switch verdict {
@@ -340,13 +392,17 @@ type MovePlan struct {
 }
 
 // PlanMove decides a's move of card c to status to, with the reason given:
-// CanMove's refusal, or the plan. Leaving exception_requested withdraws the
+// CanMove's refusal, or the plan. A move to blocked needs its reason (what
+// blocks the work), which the card then shows. Leaving exception_requested withdraws the
 // request when its requester moves it and rejects it otherwise (a security
 // lead); leaving exception_granted revokes the exception, or expires it when
 // the expiry check moves it.
 func PlanMove(a Actor, c Card, to Status, reason string) (MovePlan, error) {
 	if err := CanMove(a, c, to); err != nil {
 		return MovePlan{}, err
+	}
+	if to == Blocked && strings.TrimSpace(reason) == "" {
+		return MovePlan{}, Errorf(EINVALID, "Say what blocks the work on %s: a move to Blocked needs its reason (at most %d characters).", c.who(), MaxReasonLength)
 	}
 	p := MovePlan{AccountID: c.AccountID, From: c.Status, To: to, Version: c.Version, Reason: reason, Action: ActionMove}
 	switch {

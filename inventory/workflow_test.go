@@ -109,7 +109,7 @@ func TestWorkflowMoveMatrix(t *testing.T) {
 			"FFFFFFFF",
 		}},
 		{"sync", SyncActor, boardCard, [8]string{
-			"IFFFFFFF",
+			"IFFFFAFF",
 			"FIFFFFFF",
 			"FFIFFFFF",
 			"FFFIFFFF",
@@ -297,7 +297,14 @@ func TestSyncAfterSync(t *testing.T) {
 		reason  string
 	}{
 		{"", NonCompliant, Triage, "new account found by the sync"},
-		{"", Compliant, Triage, "new account found by the sync"},
+		{"", AtRisk, Triage, "new account found by the sync"},
+		{"", "", Triage, "new account found by the sync"},
+		{"", Compliant, Verified, "new account found by the sync, compliant"},
+		{"", NotApplicable, Verified, "new account found by the sync, disabled (not applicable)"},
+		{Triage, Compliant, Verified, "the sync found the account compliant"},
+		{Triage, NotApplicable, Verified, "the sync found the account disabled (not applicable)"},
+		{Triage, NonCompliant, keep, ""},
+		{Triage, Excepted, keep, ""},
 		{Remediated, Compliant, Verified, "the sync found the account compliant"},
 		{Verified, Compliant, keep, ""},
 		{Remediated, NonCompliant, Planned, "reopened: the sync found the account non-compliant after it was remediated"},
@@ -309,7 +316,6 @@ func TestSyncAfterSync(t *testing.T) {
 		{Remediated, Excepted, keep, ""},
 		{Remediated, NotApplicable, keep, ""},
 		{Remediated, "", keep, ""},
-		{Triage, Compliant, keep, ""},
 		{Planned, Compliant, keep, ""},
 		{InProgress, NonCompliant, keep, ""},
 		{Blocked, AtRisk, keep, ""},

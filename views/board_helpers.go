@@ -48,6 +48,21 @@ func optionValues(opts []Option) string {
 
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
 
+// hasOption reports whether one of opts has the value.
+func hasOption(opts []Option, value string) bool {
+	for _, o := range opts {
+		if o.Value == value {
+			return true
+		}
+	}
+	return false
+}
+
+// foldTitle says what clicking a column's header does.
+func foldTitle(col ColumnView) string {
+	return "Fold or unfold the " + col.Label + " column"
+}
+
 func toneOr(tone, fallback string) string {
 	if tone == "" {
 		return fallback

@@ -36,8 +36,14 @@ type CardView struct {
 	DaysInColumn                int
 	Version                     int64
 	// Moves are the columns the viewer may move this card to (MovesFor);
-	// empty means no move control at all.
-	Moves []Option
+	// empty means no move control at all. After a refusal the one chosen
+	// is Selected, and Reason keeps what was typed.
+	Moves     []Option
+	Reason    string
+	MaxReason int // the longest reason a move takes
+	// StatusReason is why the card is in its column (what blocks a blocked
+	// card).
+	StatusReason string
 	// Selectable shows the bulk-edit checkbox (security leads).
 	Selectable bool
 	// Back is where a plain form post returns to (the board with its filters).
@@ -58,6 +64,8 @@ type ColumnView struct {
 	// FirstURL goes back to the column's first cards when it is paged.
 	FirstURL string
 	Lane     string // the lane key, "" without lanes
+	// Folded shows the column as its header and count only.
+	Folded bool
 }
 
 // LaneView is one swimlane: a category or path and its columns.
@@ -96,6 +104,8 @@ type BulkForm struct {
 	Paths    []Option
 	Moves    []Option
 	Back     string
+	// MaxReason is the longest reason a move takes.
+	MaxReason int
 }
 
 // AccountWork is the account page's workflow part: the card, the actions
@@ -105,6 +115,8 @@ type AccountWork struct {
 	HasCard      bool
 	Status       string
 	StatusLabel  string
+	StatusReason string // why it is in its column (what blocks a blocked card)
+	MaxReason    int    // the longest reason a move takes
 	AssigneeName string
 	Due          time.Time
 	Overdue      bool

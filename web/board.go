@@ -127,6 +127,7 @@ func (s *Server) boardPage(c echo.Context, t inventory.Tenant, q url.Values, not
 		v.Bulk = &views.BulkForm{
 			Action: "/board/bulk", TenantID: t.ID, Matching: v.Total,
 			Users: people, Paths: enumOptions(inventory.Paths, ""), Moves: bulkMoves(), Back: b.self,
+			MaxReason: maxReasonLength,
 		}
 		for _, h := range bq.hiddenFilter() {
 			v.Bulk.Filter = append(v.Bulk.Filter, views.Hidden{Name: h[0], Value: h[1]})

@@ -3,6 +3,7 @@ package web
 import (
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -20,17 +21,47 @@ type boardBuilder struct {
 	bq       boardQuery
 	self     string
 	lead     bool
+	folded   map[inventory.Status]bool
 }
 
 func (s *Server) boardBuilder(c echo.Context, t inventory.Tenant, bq boardQuery) boardBuilder {
 	viewer := actorOf(c)
-	return boardBuilder{viewer: viewer, tenantID: t.ID, bq: bq, self: bq.selfURL(), lead: inventory.CanBulkEdit(viewer) == nil}
+	return boardBuilder{viewer: viewer, tenantID: t.ID, bq: bq, self: bq.selfURL(), lead: inventory.CanBulkEdit(viewer) == nil,
+		folded: foldedColumns(c)}
+}
+
+// foldedCookie names the columns a person folded, as board.js writes it:
+// statuses joined by ".", or "-" for none. Without it, verified is folded:
+// it holds the accounts that need nothing, most of a tenant.
+const foldedCookie = "board_folded"
+
+// defaultFolded are the columns folded until a person chooses.
+var defaultFolded = []inventory.Status{inventory.Verified}
+
+// foldedColumns reads the columns to show folded; an unknown status in the
+// cookie is ignored (it is only a preference).
+func foldedColumns(c echo.Context) map[inventory.Status]bool {
+	out := map[inventory.Status]bool{}
+	ck, err := c.Cookie(foldedCookie)
+	if err != nil {
+		for _, st := range defaultFolded {
+			out[st] = true
+		}
+		return out
+	}
+	for _, name := range strings.Split(ck.Value, ".") {
+		if st, err := inventory.ParseStatus(name); err == nil {
+			out[st] = true
+		}
+	}
+	return out
 }
 
 // column builds one column (of lane laneKey, "" without lanes) that starts
 // offset cards in.
 func (b boardBuilder) column(col pg.BoardColumn, offset int, laneKey string) views.ColumnView {
-	v := views.ColumnView{Status: string(col.Status), Label: col.Status.Label(), Total: col.Total, Offset: offset, Lane: laneKey}
+	v := views.ColumnView{Status: string(col.Status), Label: col.Status.Label(), Total: col.Total, Offset: offset, Lane: laneKey,
+		Folded: b.folded[col.Status]}
 	for _, bc := range col.Cards {
 		v.Cards = append(v.Cards, b.card(bc))
 	}
@@ -70,6 +101,7 @@ func cardView(viewer inventory.Actor, tenantID, back string, selectable bool, bc
 		Compliance: string(bc.Compliance), ComplianceLabel: bc.Compliance.Label(),
 		AssigneeName: bc.AssigneeName, Due: bc.DueDate, Overdue: bc.Overdue, DaysInColumn: bc.DaysInColumn,
 		Version: bc.Version, Selectable: selectable, Back: back,
+		StatusReason: bc.StatusReason, MaxReason: maxReasonLength,
 	}
 	if v.DisplayName == "" {
 		v.DisplayName = bc.UserPrincipalName

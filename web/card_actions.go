@@ -91,6 +91,10 @@ func (s *Server) answer(c echo.Context, on cardRef, after *pg.BoardCard, err err
 			}
 			v := cardView(on.actor, t.ID, back, inventory.CanBulkEdit(on.actor) == nil, *after)
 			v.Notice = notice
+			if err != nil { // a refused move keeps the column chosen and the reason typed
+				v.Moves = selectOne(v.Moves, c.FormValue("to"))
+				v.Reason = c.FormValue("reason")
+			}
 			return render(c, status, views.BoardCard(v))
 		}
 	}

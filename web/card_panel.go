@@ -39,7 +39,8 @@ func (s *Server) accountWork(c echo.Context, t inventory.Tenant, id string, o *i
 		return w, err
 	}
 	w.HasCard = true
-	w.Status, w.StatusLabel = string(card.Status), card.Status.Label()
+	w.Status, w.StatusLabel, w.StatusReason = string(card.Status), card.Status.Label(), card.StatusReason
+	w.MaxReason = maxReasonLength
 	w.AssigneeName, w.Due, w.Version = card.AssigneeName, card.DueDate, card.Version
 	w.Overdue = inventory.Overdue(card.Status, card.DueDate, now)
 	w.Moves = moveOptions(viewer, card)

@@ -42,22 +42,21 @@ const (
 // DefaultBoardPage is how many cards a column shows at first and per "more".
 const DefaultBoardPage = 50
 
-// BoardCard is a card as the board shows it.
+// BoardCard is a card as the board shows it (the card carries the UPN,
+// verdict and markers).
 type BoardCard struct {
 	inventory.Card
-	UserPrincipalName, DisplayName string
-	Category                       inventory.Category
-	Path                           inventory.Path
-	Compliance                     inventory.Compliance
-	Markers                        []inventory.Marker
-	DaysInColumn                   int
-	Overdue                        bool
+	DisplayName  string
+	Category     inventory.Category
+	Path         inventory.Path
+	DaysInColumn int
+	Overdue      bool
 }
 
 // BoardColumn is one column: how many cards match in all, and the page of
-// them from Offset in board order (privileged and break-glass accounts
-// first, then non-compliant, at risk, then by UPN). More says there are
-// cards after the page.
+// them from Offset in board order (inventory.CompareCards: privileged and
+// break-glass accounts still open first, then non-compliant, at risk, then
+// by due date and UPN). More says there are cards after the page.
 type BoardColumn struct {
 	Status inventory.Status
 	Total  int

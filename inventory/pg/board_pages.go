@@ -43,12 +43,12 @@ func (q *boardQuery) pages(ctx context.Context, db querier, cells map[cell]int, 
 			laneCond = " AND " + q.laneExpr + " = k.lane"
 		}
 		parts = append(parts, `
-			SELECT k.lane, k.status, w.account_id, w.rank, w.upn_key
+			SELECT k.lane, k.status, w.account_id, w.rank, w.due_date, w.upn_key
 			FROM unnest(`+arg(walk[0])+`::text[], `+arg(walk[1])+`::text[], `+arg(walk[2])+`::int[]) AS k(lane, status, off)
 			CROSS JOIN LATERAL (
-				SELECT c.account_id, c.rank, c.upn_key FROM cards c
+				SELECT c.account_id, c.rank, c.due_date, c.upn_key FROM cards c
 				WHERE `+q.where+` AND c.status = k.status`+laneCond+`
-				ORDER BY c.rank, c.upn_key, c.account_id
+				ORDER BY `+boardOrder+`
 				LIMIT `+limit+` OFFSET k.off
 			) w`)
 	}
@@ -64,11 +64,11 @@ func (q *boardQuery) pages(ctx context.Context, db querier, cells map[cell]int, 
 			arms = append(arms, arm)
 		}
 		parts = append(parts, `
-			SELECT g.lane, g.status, g.account_id, g.rank, g.upn_key
+			SELECT g.lane, g.status, g.account_id, g.rank, g.due_date, g.upn_key
 			FROM (
-				SELECT `+q.laneExpr+` AS lane, c.status, c.account_id, c.rank, c.upn_key,
+				SELECT `+q.laneExpr+` AS lane, c.status, c.account_id, c.rank, c.due_date, c.upn_key,
 				       row_number() OVER (PARTITION BY `+q.laneExpr+`, c.status
-				                          ORDER BY c.rank, c.upn_key, c.account_id) AS rn
+				                          ORDER BY `+boardOrder+`) AS rn
 				FROM cards c
 				WHERE `+q.where+` AND (`+strings.Join(arms, " OR ")+`)
 			) g
@@ -85,7 +85,7 @@ func (q *boardQuery) pages(ctx context.Context, db querier, cells map[cell]int, 
 		SELECT p.lane, `+boardCardColumns+`
 		FROM picked p
 		JOIN cards c ON c.tenant_id = $1 AND c.account_id = p.account_id`+cardAssignee+`
-		ORDER BY p.lane, p.status, p.rank, p.upn_key, p.account_id`, args...)
+		ORDER BY p.lane, p.status, `+strings.ReplaceAll(boardOrder, "c.", "p."), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -101,6 +101,11 @@ func (q *boardQuery) pages(ctx context.Context, db querier, cells map[cell]int, 
 	}
 	return out, rows.Err()
 }
+
+// boardOrder is inventory.CompareCards on cards (c), as the index
+// cards_column holds it: rank is inventory.BoardRank, and an ascending
+// due_date puts the cards with none last.
+const boardOrder = `c.rank, c.due_date, c.upn_key, c.account_id`
 
 // sortedCells lists cells in a fixed order, so that one board is always
 // one statement (and one plan).
@@ -126,7 +131,7 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // boardCardColumns are what scanBoardCard reads: a card (alias c, its
 // assignee u joined by cardAssignee) and the account's facts copied onto it.
-const boardCardColumns = cardColumns + `, c.upn, c.display_name, c.category, c.path, c.compliance, c.markers`
+const boardCardColumns = cardColumns + `, c.display_name, c.category, c.path`
 
 // scanBoardCard reads a card as the board shows it at now. first are the
 // destinations of the columns selected before boardCardColumns.
@@ -137,14 +142,12 @@ func scanBoardCard(row pgx.Row, now time.Time, first ...any) (BoardCard, error) 
 		due     *time.Time
 		markers []string
 	)
-	err := row.Scan(append(first, &r.AccountID, &r.Status, &r.Assignee, &r.AssigneeName, &due, &r.Version,
-		&r.ExceptionRequester, &r.updatedBy, &r.updatedByName, &r.updatedAt, &r.statusSince,
-		&bc.UserPrincipalName, &bc.DisplayName, &bc.Category, &bc.Path, &bc.Compliance, &markers)...)
-	if err != nil {
+	dest := append(first, r.destinations(&due, &markers)...)
+	if err := row.Scan(append(dest, &bc.DisplayName, &bc.Category, &bc.Path)...); err != nil {
 		return BoardCard{}, err
 	}
-	r.DueDate = timeFromNull(due)
-	bc.Card, bc.Markers = r.Card, toMarkers(markers)
+	r.settle(due, markers)
+	bc.Card = r.Card
 	bc.DaysInColumn = max(0, int(now.Sub(r.statusSince)/(24*time.Hour)))
 	bc.Overdue = inventory.Overdue(bc.Status, bc.DueDate, now)
 	return bc, nil

@@ -65,14 +65,15 @@ func TestBoardColumnsCountAndPageInPriorityOrder(t *testing.T) {
 			}
 		}
 		triage := column(t, b.Columns, inventory.Triage)
-		// Privileged first (non-compliant before compliant), then
-		// non-compliant, at risk (by UPN), the rest.
-		wantEqual(t, "triage in board order", cardIDs(triage), []string{"u-sync", "u-alice", "u-boardroom", "u-bob", "u-scanner", "u-carol"})
-		if triage.Total != 6 || triage.More {
+		// Privileged and open first, then non-compliant, at risk (by UPN).
+		// The compliant and the disabled accounts entered verified.
+		wantEqual(t, "triage in board order", cardIDs(triage), []string{"u-sync", "u-boardroom", "u-bob", "u-scanner"})
+		if triage.Total != 4 || triage.More {
 			t.Fatalf("triage total %d, more %v", triage.Total, triage.More)
 		}
+		wantEqual(t, "verified in board order", cardIDs(column(t, b.Columns, inventory.Verified)), []string{"u-alice", "u-carol"})
 		for _, st := range inventory.Statuses[1:] {
-			if col := column(t, b.Columns, st); col.Total != 0 || len(col.Cards) != 0 {
+			if col := column(t, b.Columns, st); st != inventory.Verified && (col.Total != 0 || len(col.Cards) != 0) {
 				t.Fatalf("%s column %+v, want empty", st, col)
 			}
 		}
@@ -88,10 +89,9 @@ func TestBoardColumnsCountAndPageInPriorityOrder(t *testing.T) {
 			ids    []string
 			more   bool
 		}{
-			{0, []string{"u-sync", "u-alice"}, true},
-			{2, []string{"u-boardroom", "u-bob"}, true},
-			{4, []string{"u-scanner", "u-carol"}, false},
-			{6, nil, false},
+			{0, []string{"u-sync", "u-boardroom"}, true},
+			{2, []string{"u-bob", "u-scanner"}, false},
+			{4, nil, false},
 		} {
 			b, err := store.Board(ctx, pg.BoardFilter{TenantID: tenantID}, 2, map[inventory.Status]int{inventory.Triage: page.offset})
 			if err != nil {
@@ -99,7 +99,7 @@ func TestBoardColumnsCountAndPageInPriorityOrder(t *testing.T) {
 			}
 			col := column(t, b.Columns, inventory.Triage)
 			wantEqual(t, fmt.Sprint("triage from ", page.offset), cardIDs(col), page.ids)
-			if col.More != page.more || col.Total != 6 || col.Offset != page.offset {
+			if col.More != page.more || col.Total != 4 || col.Offset != page.offset {
 				t.Fatalf("page from %d: more %v total %d offset %d", page.offset, col.More, col.Total, col.Offset)
 			}
 		}
@@ -213,9 +213,9 @@ func TestBoardSwimlanes(t *testing.T) {
 		}
 		wantEqual(t, "service accounts in triage", cardIDs(column(t, service.Columns, inventory.Triage)), []string{"u-sync"})
 		wantEqual(t, "service accounts planned", cardIDs(column(t, service.Columns, inventory.Planned)), []string{"u-scanner"})
-		wantEqual(t, "office workers in triage", cardIDs(column(t, b.Lanes[0].Columns, inventory.Triage)), []string{"u-alice", "u-carol"})
+		wantEqual(t, "office workers verified", cardIDs(column(t, b.Lanes[0].Columns, inventory.Verified)), []string{"u-alice", "u-carol"})
 		// The board's own columns carry the totals across lanes.
-		if triage := column(t, b.Columns, inventory.Triage); triage.Total != 5 || len(triage.Cards) != 0 {
+		if triage := column(t, b.Columns, inventory.Triage); triage.Total != 3 || len(triage.Cards) != 0 {
 			t.Fatalf("triage across lanes %+v", triage)
 		}
 		b, err = store.Board(ctx, pg.BoardFilter{TenantID: tenantID, Swimlane: pg.LaneByPath, Compliance: string(inventory.NonCompliant)}, 0, nil)

@@ -168,7 +168,9 @@ func (b *bulkEdit) move(ctx context.Context, to inventory.Status) error {
 		if err != nil {
 			refused = append(refused, c.AccountID)
 			if first == nil {
-				first = err
+				if _, first = planMove(ctx, b.tx, b.tenantID, b.actor, c.Card, to, b.action.Reason); first == nil {
+					first = err
+				}
 			}
 			continue
 		}

@@ -2,6 +2,7 @@ package pg
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -30,7 +31,7 @@ func (s *Store) MoveCard(ctx context.Context, actor inventory.Actor, tenantID, a
 		if err := cur.checkVersion(version); err != nil {
 			return err
 		}
-		plan, err := inventory.PlanMove(actor, cur.Card, to, reason)
+		plan, err := planMove(ctx, tx, tenantID, actor, cur.Card, to, reason)
 		if err != nil {
 			return err
 		}
@@ -46,6 +47,26 @@ func (s *Store) MoveCard(ctx context.Context, actor inventory.Actor, tenantID, a
 		return err
 	})
 	return out, err
+}
+
+// planMove is inventory.PlanMove for a card read by the store. A refusal
+// is planned again with the cause of the account's verdict (the first
+// reason of its assessment) on the card, so that a refused verify names it;
+// only a refusal reads it.
+func planMove(ctx context.Context, tx pgx.Tx, tenantID string, actor inventory.Actor, c inventory.Card, to inventory.Status, reason string) (inventory.MovePlan, error) {
+	plan, refused := inventory.PlanMove(actor, c, to, reason)
+	if refused == nil {
+		return plan, nil
+	}
+	err := tx.QueryRow(ctx, `SELECT coalesce(reasons[1], '') FROM assessments WHERE tenant_id = $1 AND account_id = $2`,
+		tenantID, c.AccountID).Scan(&c.Cause)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return plan, refused
+	case err != nil:
+		return plan, fmt.Errorf("read the cause of %s's verdict: %w", c.AccountID, err)
+	}
+	return inventory.PlanMove(actor, c, to, reason)
 }
 
 // plannedMove is one card's move, planned by inventory.PlanMove, waiting
@@ -83,7 +104,7 @@ func applyMoves(ctx context.Context, tx pgx.Tx, actor inventory.Actor, moves []p
 		),
 		moved AS (
 			UPDATE cards c SET
-				status = m.to_status, status_since = now(), version = c.version + 1,
+				status = m.to_status, status_since = now(), status_reason = m.reason, version = c.version + 1,
 				updated_at = now(), updated_by = $9, updated_by_name = $10,
 				exception_requester = CASE WHEN m.to_status IN ('exception_requested', 'exception_granted')
 				                           THEN c.exception_requester END

@@ -60,24 +60,38 @@ type cardRow struct {
 }
 
 // cardColumns are what scanCard reads of a card (alias c) and its
-// assignee (alias u, joined by cardAssignee).
+// assignee (alias u, joined by cardAssignee). The cause of the verdict is
+// not among them: it lives in the assessment, and only a refusal reads it
+// (planMove).
 const (
 	cardColumns = `c.account_id, c.status, coalesce(c.assignee_id::text, ''),
 	       coalesce(nullif(u.display_name, ''), u.email, ''), c.due_date, c.version,
 	       coalesce(c.exception_requester::text, ''), c.updated_by, c.updated_by_name,
-	       c.updated_at, c.status_since`
+	       c.updated_at, c.status_since, c.status_reason, c.upn, c.compliance, c.markers`
 	cardAssignee = ` LEFT JOIN app_users u ON u.id = c.assignee_id`
 )
 
+// destinations are where a row of cardColumns goes.
+func (c *cardRow) destinations(due **time.Time, markers *[]string) []any {
+	return []any{&c.AccountID, &c.Status, &c.Assignee, &c.AssigneeName, due, &c.Version,
+		&c.ExceptionRequester, &c.updatedBy, &c.updatedByName, &c.updatedAt, &c.statusSince,
+		&c.StatusReason, &c.UserPrincipalName, &c.Compliance, markers}
+}
+
+// settle finishes a card read by destinations.
+func (c *cardRow) settle(due *time.Time, markers []string) {
+	c.DueDate, c.Markers = timeFromNull(due), toMarkers(markers)
+	c.updatedAt, c.statusSince = c.updatedAt.UTC(), c.statusSince.UTC()
+}
+
 func scanCard(row pgx.Row) (cardRow, error) {
 	var (
-		c   cardRow
-		due *time.Time
+		c       cardRow
+		due     *time.Time
+		markers []string
 	)
-	err := row.Scan(&c.AccountID, &c.Status, &c.Assignee, &c.AssigneeName, &due, &c.Version,
-		&c.ExceptionRequester, &c.updatedBy, &c.updatedByName, &c.updatedAt, &c.statusSince)
-	c.DueDate = timeFromNull(due)
-	c.updatedAt, c.statusSince = c.updatedAt.UTC(), c.statusSince.UTC()
+	err := row.Scan(c.destinations(&due, &markers)...)
+	c.settle(due, markers)
 	return c, err
 }
 

@@ -3,6 +3,7 @@ package pg
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -11,17 +12,40 @@ import (
 )
 
 // A sync keeps the board honest, inside its own transaction: every account
-// it has just found gets a card in triage, every card's copy of the
+// it has just found gets a card (in triage when it is open work, in
+// verified when it is compliant or disabled), every card's copy of the
 // account's facts is refreshed, and the cards inventory.AfterSync moves
 // (verified when compliant, reopened when no longer) move, each with an
 // audit event by "sync". All of it is set-based: a handful of statements
-// whatever the tenant's size.
+// whatever the tenant's size, and the SQL's choices are written from the Go
+// rules' own answers.
 
-// cardRankSQL orders a column (cards.rank, see the migration): privileged
-// and break-glass accounts first, then non-compliant, then at risk.
-var cardRankSQL = `(CASE WHEN s.markers && ` + sqlArray(inventory.PrivilegedMarkers) +
-	` THEN 0 ELSE 3 END + CASE s.compliance WHEN '` + string(inventory.NonCompliant) + `' THEN 0 WHEN '` +
-	string(inventory.AtRisk) + `' THEN 1 ELSE 2 END)`
+// cardRankSQL is inventory.BoardRank of an assessment (s), written from
+// the rule's answers for every verdict, privileged or not.
+var cardRankSQL = func() string {
+	arms := map[bool]string{}
+	for _, rc := range inventory.BoardRankCases() {
+		if rc.Compliance == "" {
+			arms[rc.Privileged] += fmt.Sprintf(` ELSE %d END`, rc.Rank)
+			continue
+		}
+		arms[rc.Privileged] += fmt.Sprintf(` WHEN '%s' THEN %d`, rc.Compliance, rc.Rank)
+	}
+	return `(CASE WHEN s.markers && ` + sqlArray(inventory.PrivilegedMarkers) +
+		` THEN CASE s.compliance` + arms[true] + ` ELSE CASE s.compliance` + arms[false] + ` END)`
+}()
+
+// newCardsSQL is inventory.AfterSync for the accounts a sync has just
+// found: by verdict (empty for none), the column the card enters and the
+// event's reason, as rows (n) to join on.
+var newCardsSQL = func() string {
+	var rows []string
+	for _, v := range append(slices.Clone(inventory.Compliances), "") {
+		to, _, reason := inventory.AfterSync(inventory.Card{}, v)
+		rows = append(rows, fmt.Sprintf(`('%s', '%s', '%s')`, v, to, strings.ReplaceAll(reason, "'", "''")))
+	}
+	return `(VALUES ` + strings.Join(rows, ", ") + `) AS n(compliance, status, reason)`
+}()
 
 // cardFacts are the columns of cards copied from the account (a) and its
 // assessment (s), and the values they take.
@@ -32,40 +56,39 @@ var (
 		a.removed_at IS NULL`
 )
 
-// syncFollows are the statuses whose cards follow a sync's verdict: those
-// inventory.AfterSync may move for some verdict. Only those cards are read.
-var syncFollows = func() []string {
-	var out []string
+// syncMoving are the pairs of status and verdict whose cards a sync
+// moves: those inventory.AfterSync changes. Only those cards are read, so a
+// sync reads the cards that move, not every verified one.
+var syncMoving = func() (statuses, verdicts []string) {
 	for _, st := range inventory.Statuses {
-		for _, v := range inventory.Compliances {
+		for _, v := range append(slices.Clone(inventory.Compliances), "") {
 			if _, changed, _ := inventory.AfterSync(inventory.Card{Status: st}, v); changed {
-				out = append(out, string(st))
-				break
+				statuses, verdicts = append(statuses, string(st)), append(verdicts, string(v))
 			}
 		}
 	}
-	return out
-}()
+	return statuses, verdicts
+}
 
 // syncCards brings a tenant's board in step with the accounts and
 // assessments a sync has just written.
 func syncCards(ctx context.Context, tx pgx.Tx, tenantID string) (created, moved int, err error) {
-	status, _, reason := inventory.AfterSync(inventory.Card{}, "")
 	actor := inventory.SyncActor
 	tag, err := tx.Exec(ctx, `
 		WITH created AS (
-			INSERT INTO cards (tenant_id, account_id, status, updated_by, updated_by_name, `+cardFactColumns+`)
-			SELECT a.tenant_id, a.id, $2, $4, $5, `+cardFactValues+`
+			INSERT INTO cards (tenant_id, account_id, status, status_reason, updated_by, updated_by_name, `+cardFactColumns+`)
+			SELECT a.tenant_id, a.id, n.status, n.reason, $2, $3, `+cardFactValues+`
 			FROM accounts a
 			LEFT JOIN assessments s ON s.tenant_id = a.tenant_id AND s.account_id = a.id
+			JOIN `+newCardsSQL+` ON n.compliance = coalesce(s.compliance, '')
 			WHERE a.tenant_id = $1 AND a.removed_at IS NULL
 			  AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.tenant_id = a.tenant_id AND c.account_id = a.id)
 			ORDER BY a.id -- the indexes on account ids fill in order
-			RETURNING tenant_id, account_id
+			RETURNING tenant_id, account_id, status, status_reason
 		)
 		INSERT INTO audit_events (actor_id, actor_name, tenant_id, account_id, action, to_value, reason)
-		SELECT $4, $5, tenant_id, account_id, '`+inventory.ActionCardCreated+`', $2, $3 FROM created`,
-		tenantID, string(status), reason, actor.ID, actor.Name)
+		SELECT $2, $3, tenant_id, account_id, '`+inventory.ActionCardCreated+`', status, status_reason FROM created`,
+		tenantID, actor.ID, actor.Name)
 	if err != nil {
 		return 0, 0, fmt.Errorf("create cards: %w", err)
 	}
@@ -113,11 +136,13 @@ func prefixed(alias, columns string) string {
 // syncMoves reads the cards that follow the verdict and decides their moves
 // with inventory.AfterSync.
 func syncMoves(ctx context.Context, tx pgx.Tx, tenantID string) ([]plannedMove, error) {
+	statuses, verdicts := syncMoving()
 	rows, err := tx.Query(ctx, `
 		SELECT c.account_id, c.status, c.version, coalesce(c.assignee_id::text, ''),
 		       coalesce(c.exception_requester::text, ''), c.compliance
 		FROM cards c
-		WHERE c.tenant_id = $1 AND c.active AND c.status = ANY($2)`, tenantID, syncFollows)
+		WHERE c.tenant_id = $1 AND c.active
+		  AND (c.status, c.compliance) IN (SELECT * FROM unnest($2::text[], $3::text[]))`, tenantID, statuses, verdicts)
 	if err != nil {
 		return nil, fmt.Errorf("read cards: %w", err)
 	}

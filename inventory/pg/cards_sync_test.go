@@ -2,16 +2,12 @@ package pg_test
 
 import (
 	"context"
-	"database/sql"
 	"testing"
 	"time"
-
-	"github.com/pressly/goose/v3"
 
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg"
 	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
-	"github.com/mfaboard/mfaboard/migrations"
 )
 
 // syncVerdicts syncs snap through the real rules, checks they give the
@@ -60,16 +56,24 @@ func TestSyncKeepsTheBoardHonest(t *testing.T) {
 	if first.Counts["cards_created"] != 5 || first.Counts["cards_moved"] != 0 {
 		t.Fatalf("first sync counts %v", first.Counts)
 	}
+	// The open accounts enter triage; Alice (compliant) and Carol
+	// (disabled) enter verified, each by an event of the sync.
+	entered := map[string]inventory.Status{"u-alice": inventory.Verified, "u-carol": inventory.Verified,
+		"u-bob": inventory.Triage, "u-boardroom": inventory.Triage, "u-sync": inventory.Triage}
 	for _, u := range without(snap, "u-scanner").Users {
 		c := card(t, store, u.ID)
-		if c.Status != inventory.Triage || c.Version != 1 {
-			t.Fatalf("%s after its first sync: %+v", u.ID, c)
+		if c.Status != entered[u.ID] || c.Version != 1 {
+			t.Fatalf("%s after its first sync: %+v, want %s", u.ID, c, entered[u.ID])
 		}
 		evs := events(t, store, u.ID)
 		if len(evs) != 1 {
 			t.Fatalf("%s has %d events, want the card's creation", u.ID, len(evs))
 		}
-		wantEvent(t, evs[0], inventory.SyncActor, inventory.ActionCardCreated, "", "triage")
+		wantEvent(t, evs[0], inventory.SyncActor, inventory.ActionCardCreated, "", string(entered[u.ID]))
+		if c.Status == inventory.Verified && evs[0].Reason != "new account found by the sync, compliant" &&
+			evs[0].Reason != "new account found by the sync, disabled (not applicable)" {
+			t.Errorf("%s entered verified with the reason %q", u.ID, evs[0].Reason)
+		}
 	}
 
 	// Bob is remediated and Alice verified, then the next sync judges them.
@@ -130,7 +134,7 @@ func TestBoardLeavesOutAccountsGoneFromTheTenant(t *testing.T) {
 		}
 	}
 	// Its card and history are kept, and it comes back with the account.
-	if c := card(t, store, "u-carol"); c.Status != inventory.Triage {
+	if c := card(t, store, "u-carol"); c.Status != inventory.Verified {
 		t.Fatalf("removed account's card %+v", c)
 	}
 	syncVerdicts(t, store, fixtureSnapshot(), nil)
@@ -146,19 +150,7 @@ func TestBoardLeavesOutAccountsGoneFromTheTenant(t *testing.T) {
 func TestMigrationPutsExistingAccountsOnTheBoard(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	url := pgtest.NewEmptyURL(t)
-	db, err := sql.Open("pgx", url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	provider, err := goose.NewProvider(goose.DialectPostgres, db, migrations.FS, goose.WithDisableGlobalRegistry(true))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := provider.UpTo(ctx, 1); err != nil {
-		t.Fatal(err)
-	}
+	db, url := migratedTo(t, 1)
 	// A tenant stored before the board existed: one account assessed, one
 	// gone from the tenant.
 	if _, err := db.ExecContext(ctx, `
@@ -172,14 +164,7 @@ func TestMigrationPutsExistingAccountsOnTheBoard(t *testing.T) {
 		        'at_risk', now())`); err != nil {
 		t.Fatal(err)
 	}
-	if err := pg.Migrate(ctx, url); err != nil {
-		t.Fatal(err)
-	}
-	store, err := pg.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	store := migrated(t, url)
 	b, err := store.Board(ctx, pg.BoardFilter{TenantID: "t1"}, 0, nil)
 	if err != nil {
 		t.Fatal(err)

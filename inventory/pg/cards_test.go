@@ -77,7 +77,7 @@ func TestMoveCardFollowsTheWorkflow(t *testing.T) {
 		{"engineer may not start another's card", assigned(inventory.Planned), func(tm team) inventory.Actor { return tm.engineer2 }, inventory.InProgress, inventory.EFORBIDDEN},
 		{"engineer marks remediated", assigned(inventory.Planned, inventory.InProgress), func(tm team) inventory.Actor { return tm.engineer }, inventory.Remediated, ""},
 		{"engineer may not verify", assigned(inventory.Planned, inventory.InProgress, inventory.Remediated), func(tm team) inventory.Actor { return tm.engineer }, inventory.Verified, inventory.EFORBIDDEN},
-		{"lead verifies", assigned(inventory.Planned, inventory.InProgress, inventory.Remediated), func(tm team) inventory.Actor { return tm.lead }, inventory.Verified, ""},
+		{"lead may not verify an account the last sync found at risk", assigned(inventory.Planned, inventory.InProgress, inventory.Remediated), func(tm team) inventory.Actor { return tm.lead }, inventory.Verified, inventory.ECONFLICT},
 		{"management moves nothing", assigned(inventory.Planned), func(tm team) inventory.Actor { return tm.manager }, inventory.InProgress, inventory.EFORBIDDEN},
 		{"triage cannot skip to verified", assigned(), func(tm team) inventory.Actor { return tm.lead }, inventory.Verified, inventory.EINVALID},
 		{"nothing goes back to triage", assigned(inventory.Planned), func(tm team) inventory.Actor { return tm.lead }, inventory.Triage, inventory.EINVALID},
@@ -104,7 +104,7 @@ func TestMoveCardFollowsTheWorkflow(t *testing.T) {
 				t.Fatalf("MoveCard: %v", err)
 			}
 			want := before
-			want.Status, want.Version = c.to, before.Version+1
+			want.Status, want.Version, want.StatusReason = c.to, before.Version+1, "because"
 			wantEqual(t, "card returned", got, want)
 			wantEqual(t, "card stored", card(t, store, "u-bob"), want)
 			e := lastEvent(t, store, "u-bob")

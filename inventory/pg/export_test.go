@@ -31,3 +31,7 @@ var PrivilegedOpenSQL = privilegedOpenSQL
 
 // ValidateSync is the check ApplySync makes of its input before any write.
 var ValidateSync = validateSync
+
+// CardRankSQL is the SQL twin of inventory.BoardRank, on assessments
+// (alias s).
+var CardRankSQL = cardRankSQL

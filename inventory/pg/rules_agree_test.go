@@ -396,3 +396,94 @@ func TestRulesAgreeMovePlan(t *testing.T) {
 		}
 	}
 }
+
+// TestRulesAgreeBoardOrder runs the board's order (cardRankSQL into
+// cards.rank, then the columns' ORDER BY, walked and gathered) and
+// inventory.CompareCards (Go) on cards of every verdict, with and without
+// a privileged marker, due or not, whose UPNs differ in case, and checks
+// each column lists them in the same order.
+func TestRulesAgreeBoardOrder(t *testing.T) {
+	store, conn, requester := rulesDB(t)
+	ctx := t.Context()
+	day := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	markerSets := [][]inventory.Marker{nil, {inventory.BreakGlass}, {inventory.LegacyAuth}, {inventory.Privileged, inventory.DirectorySync}}
+	var cards []ruleCard
+	for i := range 60 {
+		c := ruleCard{id: fmt.Sprintf("ord-%02d", i), status: []inventory.Status{inventory.Triage, inventory.Planned}[i%2],
+			compliance: inventory.Compliances[i%len(inventory.Compliances)], markers: markerSets[i/3%len(markerSets)],
+			category: inventory.OfficeWorker, path: inventory.MFAEnrolment}
+		if i%4 != 0 {
+			c.due = day.AddDate(0, 0, (i*7)%5)
+		}
+		cards = append(cards, c)
+	}
+	insertCards(t, conn, requester, cards)
+	// Mixed case: the order ignores it.
+	if _, err := conn.Exec(ctx, `UPDATE cards SET upn = CASE WHEN account_id < 'ord-30' THEN upper(upn) ELSE upn END,
+		upn_key = lower(upn) WHERE tenant_id = $1`, rulesTenant); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := conn.Query(ctx, `SELECT s.account_id, `+pg.CardRankSQL+` FROM assessments s WHERE s.tenant_id = $1`, rulesTenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ranks := map[string]int{}
+	for rows.Next() {
+		var (
+			id   string
+			rank int
+		)
+		if err := rows.Scan(&id, &rank); err != nil {
+			t.Fatal(err)
+		}
+		ranks[id] = rank
+	}
+	if rows.Err() != nil {
+		t.Fatal(rows.Err())
+	}
+	seen := map[int]bool{}
+	for _, c := range cards {
+		want := inventory.BoardRank(c.markers, c.compliance)
+		if ranks[c.id] != want {
+			t.Errorf("%s (%s, markers %v): the SQL ranks it %d, inventory.BoardRank %d", c.id, c.compliance, c.markers, ranks[c.id], want)
+		}
+		seen[want] = true
+	}
+	if len(seen) != 6 {
+		t.Fatalf("the cases reach %d of the 6 ranks", len(seen))
+	}
+	if _, err := conn.Exec(ctx, `UPDATE cards c SET rank = `+pg.CardRankSQL+` FROM assessments s
+		WHERE s.tenant_id = c.tenant_id AND s.account_id = c.account_id`); err != nil {
+		t.Fatal(err)
+	}
+
+	want := map[inventory.Status][]string{}
+	byStatus := map[inventory.Status][]inventory.Card{}
+	for _, c := range cards {
+		byStatus[c.status] = append(byStatus[c.status], inventory.Card{AccountID: c.id, DueDate: c.due,
+			UserPrincipalName: c.id + "@example.com", Compliance: c.compliance, Markers: c.markers})
+	}
+	for st, cs := range byStatus {
+		slices.SortFunc(cs, inventory.CompareCards)
+		for _, c := range cs {
+			want[st] = append(want[st], c.AccountID)
+		}
+	}
+	for _, how := range []string{"walk", "gather"} {
+		restore := pg.ReadBoardBy(how)
+		b, err := store.Board(ctx, pg.BoardFilter{TenantID: rulesTenant}, 100, nil)
+		restore()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, col := range b.Columns {
+			var got []string
+			for _, c := range col.Cards {
+				got = append(got, c.AccountID)
+			}
+			if !slices.Equal(got, want[col.Status]) {
+				t.Errorf("read by %s, %s in the store's order:\n %v\ninventory.CompareCards:\n %v", how, col.Status, got, want[col.Status])
+			}
+		}
+	}
+}

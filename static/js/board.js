@@ -83,8 +83,45 @@
     if (!select) return;
     select.value = col.dataset.status;
     clearHighlights();
+    // A move to Blocked needs its reason: the card's form shows the field
+    // for it (board.css), and the person submits once they have said why.
+    const reason = form.querySelector("input[name=reason]");
+    if (col.dataset.status === "blocked" && reason && reason.value.trim() === "") {
+      reason.focus();
+      return;
+    }
     form.requestSubmit();
   });
+
+  // Folding a column is remembered (the server renders the board folded
+  // the same way next time): the folded statuses, in the cookie
+  // board_folded, "-" for none.
+  document.addEventListener("toggle", function (ev) {
+    const col = ev.target;
+    if (!(col instanceof HTMLDetailsElement) || !col.classList.contains("column")) return;
+    const folded = new Set();
+    document.querySelectorAll("details.column[data-status]").forEach(function (c) {
+      if (c.dataset.lane === col.dataset.lane && !c.open) folded.add(c.dataset.status);
+    });
+    document.cookie = "board_folded=" + (Array.from(folded).join(".") || "-") +
+      "; path=/board; max-age=31536000; samesite=lax";
+  }, true);
+
+  // On a phone the board's filters fold away behind their summary, unless
+  // one is in use.
+  function foldFilters() {
+    const wrap = document.querySelector("details.filters-wrap");
+    if (!wrap || !window.matchMedia("(max-width: 700px)").matches) return;
+    const used = Array.from(wrap.querySelectorAll("select, input[type=search]")).some(function (el) {
+      return el.value !== "" && el.name !== "lane";
+    }) || Array.from(wrap.querySelectorAll("input[type=checkbox]")).some(function (el) { return el.checked; });
+    if (!used) wrap.open = false;
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", foldFilters);
+  } else {
+    foldFilters();
+  }
 
   function adjustCount(col, delta) {
     const badge = col && col.querySelector(".count");

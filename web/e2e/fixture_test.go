@@ -167,12 +167,19 @@ func (o *office) plan(t *testing.T, id, assignee string, due time.Time, steps ..
 		}
 	}
 	for _, to := range steps {
-		if c, err = o.store.MoveCard(ctx, lead, o.tenant, id, to, c.Version, ""); err != nil {
+		reason := ""
+		if to == inventory.Blocked {
+			reason = blockedReason
+		}
+		if c, err = o.store.MoveCard(ctx, lead, o.tenant, id, to, c.Version, reason); err != nil {
 			t.Fatalf("move %s to %s: %v", id, to, err)
 		}
 	}
 	return c
 }
+
+// blockedReason is what blocks the office's blocked card.
+const blockedReason = "Waiting for the replacement phone; the old one was lost."
 
 // accountByUPN finds the one account whose UPN starts with prefix.
 func (o *office) accountByUPN(t *testing.T, prefix string) string {

@@ -33,7 +33,8 @@ const board = `[data-testid="board"]`
 // TestE2EEngineerRemediatesTheirCard: the engineer signs in, moves the card
 // assigned to them from In progress to Remediated with the keyboard on its
 // "Move to…" control, reloads and finds it there; then drags another of
-// their cards to Blocked. Cards that are not theirs offer no move.
+// their cards to Blocked and says what blocks it. Cards that are not theirs
+// offer no move.
 func TestE2EEngineerRemediatesTheirCard(t *testing.T) {
 	o := newOffice(t)
 	b := newBrowser(t, o.srv.URL)
@@ -73,6 +74,11 @@ func TestE2EEngineerRemediatesTheirCard(t *testing.T) {
 	b.do(chromedp.DragAndDrop(
 		chromedp.CSS(card(o.draggedCard)+` .card-upn`),
 		chromedp.CSS(`.column[data-status="blocked"] .column-head`)))
+	// A drop on Blocked asks what blocks the work before it moves the card.
+	reason := card(o.draggedCard) + ` [data-testid="move-reason"]`
+	b.waitFor(reason, "the dropped card to ask for the reason it is blocked")
+	b.do(chromedp.SendKeys(chromedp.CSS(reason), "Waiting for the vendor's call-back."),
+		chromedp.Click(chromedp.CSS(card(o.draggedCard)+` .move-form button[type="submit"]`)))
 	b.waitFor(inColumn(inventory.Blocked, o.draggedCard), "the dragged card to arrive in the Blocked column")
 	b.reload(board)
 	if n := b.count(inColumn(inventory.Blocked, o.draggedCard)); n != 1 {
