@@ -58,6 +58,7 @@ type AccountsList struct {
 	IncludeRemoved bool
 	Rows           []AccountRow
 	Total          int
+	TotalCapped    bool // Total is where counting stopped: "10,000+"
 	Offset, Limit  int
 	// Summary tiles: compliance value → count over the whole tenant.
 	Tiles   []Tile

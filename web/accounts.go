@@ -17,11 +17,18 @@ import (
 // pageSize is how many accounts a list page shows.
 const pageSize = 50
 
-// accountList serves GET /accounts: search, filters, paging.
+// accountCountCap is where the list stops counting the matches of a
+// filter the stored counts cannot answer: "10,000+".
+const accountCountCap = 10_000
+
+// accountList serves GET /accounts: search, filters, paging. A page is
+// found from the key of the row before it (after=) or after it (before=);
+// page= is the page's number as shown, and alone (an old link) the
+// position to read from.
 func (s *Server) accountList(c echo.Context) error {
 	ctx, t := c.Request().Context(), tenantOf(c)
 	q := c.QueryParams()
-	pageNo, err := pageNumber(q.Get("page"))
+	at, err := accountPageOf(q)
 	if err != nil {
 		return err
 	}
@@ -29,11 +36,17 @@ func (s *Server) accountList(c echo.Context) error {
 		TenantID: t.ID, Query: strings.TrimSpace(q.Get("q")),
 		Category: q.Get("category"), Path: q.Get("path"), Compliance: q.Get("compliance"), Marker: q.Get("marker"),
 		IncludeRemoved: q.Get("removed") == "1", Sort: q.Get("sort"),
-		Limit: pageSize, Offset: (pageNo - 1) * pageSize,
+		Limit: pageSize, After: at.after, Before: at.before, CountCap: accountCountCap,
+	}
+	if at.after == "" && at.before == "" {
+		f.Offset = at.offset()
 	}
 	res, err := s.store.ListAccounts(ctx, f)
 	if err != nil {
 		return err
+	}
+	if len(res.Rows) == 0 && f.Offset > 0 {
+		return pastTheEnd(at.number, res)
 	}
 	sum, err := s.store.Summary(ctx, t.ID)
 	if err != nil {
@@ -41,7 +54,8 @@ func (s *Server) accountList(c echo.Context) error {
 	}
 	v := views.AccountsList{
 		Page: pageOf(c, "Accounts", "accounts"), Ready: sum.Ready,
-		Query: f.Query, IncludeRemoved: f.IncludeRemoved, Total: res.Total, Offset: f.Offset, Limit: f.Limit,
+		Query: f.Query, IncludeRemoved: f.IncludeRemoved, Total: res.Total, TotalCapped: res.TotalCapped,
+		Offset: at.offset(), Limit: f.Limit,
 		Filters: []views.Filter{
 			filterOf("category", "category", f.Category, inventory.Categories, sum.ByCategory),
 			filterOf("path", "path", f.Path, inventory.Paths, sum.ByPath),
@@ -53,12 +67,7 @@ func (s *Server) accountList(c echo.Context) error {
 	for _, r := range res.Rows {
 		v.Rows = append(v.Rows, accountRowView(r))
 	}
-	if pageNo > 1 {
-		v.PrevURL = pagedURL("/accounts", q, pageNo-1)
-	}
-	if f.Offset+len(res.Rows) < res.Total {
-		v.NextURL = pagedURL("/accounts", q, pageNo+1)
-	}
+	v.PrevURL, v.NextURL = at.links(q, res)
 	return render(c, http.StatusOK, views.Accounts(v))
 }
 

@@ -37,7 +37,7 @@ func streamAccountLines(ctx context.Context, tx pgx.Tx, f AccountFilter, fn func
 	if _, _, err := accountWhere(f); err != nil {
 		return err
 	}
-	if _, err := accountOrder(f.Sort); err != nil {
+	if _, err := accountOrderKey(f.Sort); err != nil {
 		return err
 	}
 	where, args := lineWhere(f)
@@ -61,10 +61,10 @@ func lineWhere(f AccountFilter) (string, []any) {
 		conds = append(conds, "c.active")
 	}
 	if q := searchText(f.Query); q != "" {
-		// Matched on the accounts, through their trigram index (the
-		// expression of accounts_search_trgm), as the list matches them.
-		add(`c.account_id IN (SELECT a.id FROM accounts a WHERE a.tenant_id = $1
-			AND (a.upn || E'\x1f' || a.display_name || E'\x1f' || a.mail) ILIKE $?)`, "%"+escapeLike(q)+"%")
+		// Matched on the narrow copy through its trigram index, as the
+		// list matches them.
+		add(`c.account_id IN (SELECT x.account_id FROM account_search x WHERE x.tenant_id = $1
+			AND x.search LIKE lower($?))`, searchPattern(q))
 	}
 	if f.Category != "" {
 		add("c.category = $?", f.Category)

@@ -27,27 +27,29 @@ type AccountFilter struct {
 	// IncludeRemoved lists the accounts gone from the tenant as well.
 	IncludeRemoved bool
 	// Sort is one of AccountSorts, "-" in front for descending; "" is "upn".
-	Sort   string
-	Limit  int // 0 means DefaultPageSize; at most MaxPageSize
-	Offset int
+	Sort  string
+	Limit int // 0 means DefaultPageSize; at most MaxPageSize
+	// A page is found by one of: After, the accounts that follow the row
+	// whose AccountPage cursor it is; Before, the accounts that precede
+	// it; or Offset, the accounts from a position on (a page number: it
+	// costs a walk over the narrow index up to it, so it is kept for
+	// links that name a page).
+	After, Before string
+	Offset        int
+	// CountCap, when above 0, stops counting the matches at CountCap: a
+	// total the stored counts cannot give then costs at most CountCap
+	// index entries, and AccountPage.TotalCapped says there are more.
+	CountCap int
 }
 
 // Page sizes of ListAccounts.
 const (
 	DefaultPageSize = 50
 	MaxPageSize     = 1000
+	// MaxOffset is the deepest position a page number reaches (20,000
+	// pages of 50).
+	MaxOffset = 1_000_000
 )
-
-// AccountSorts are the orders ListAccounts knows, each mapped to its SQL.
-// Ties are broken by UPN and id so that pages never overlap.
-var accountSorts = map[string]string{
-	"upn":          "lower(a.upn)",
-	"name":         "lower(a.display_name)",
-	"compliance":   "array_position(" + sqlArray(inventory.Compliances) + ", s.compliance)",
-	"category":     "array_position(" + sqlArray(inventory.Categories) + ", s.category)",
-	"path":         "array_position(" + sqlArray(inventory.Paths) + ", s.path)",
-	"last_sign_in": "greatest(a.last_sign_in, a.last_non_interactive_sign_in)",
-}
 
 // AccountSorts lists the sort keys of AccountFilter.Sort.
 var AccountSorts = []string{"upn", "name", "compliance", "category", "path", "last_sign_in"}
@@ -80,21 +82,43 @@ func (r AccountRow) Removed() bool { return !r.RemovedAt.IsZero() }
 
 // AccountPage is one page of accounts and how many match in all.
 type AccountPage struct {
-	Rows   []AccountRow
-	Total  int
-	Limit  int
-	Offset int
+	Rows []AccountRow
+	// Total is how many accounts match; with TotalCapped, at least that
+	// many (the filter's CountCap).
+	Total       int
+	TotalCapped bool
+	Limit       int
+	Offset      int
+	// First and Last are the cursors of the first and last row (for
+	// Before and After); HasPrev and HasNext say whether a page precedes
+	// or follows this one.
+	First, Last      string
+	HasPrev, HasNext bool
 }
 
 // ListAccounts returns one page of a tenant's accounts matching f, with the
-// number of all matching accounts. An unknown filter value or sort key is
-// EINVALID.
+// number of all matching accounts. It reads the narrow account_search
+// (migration 00011) to choose the page, and the wide rows of the page's
+// accounts only. An unknown filter value or sort key, or a cursor that is
+// not one of ListAccounts' own, is EINVALID.
+//
+// Plans at 100,000 accounts (EXPLAIN (ANALYZE, BUFFERS), warm, on the
+// benchmark tenant; the full plans are beside BenchmarkLists100k in
+// web/perf_lists_test.go):
+//
+//	q=user0 (10,000 match): Bitmap Index Scan on account_search_trgm (rows=10000),
+//	  Heap Blocks: exact=763 of the narrow table, top-N heapsort; 51 loops on
+//	  accounts_pkey and assessments_pkey; shared hit=1197, 13.8 ms
+//	page=1500: Index Only Scan using account_search_upn (rows=75001),
+//	  Heap Fetches: 0, shared hit=2330, 15.0 ms
+//	after=<key>: Index Only Scan using account_search_upn,
+//	  Index Cond: ROW(upn_key, account_id) > ROW(…), rows=51, shared hit=6; 0.8 ms
 func (s *Store) ListAccounts(ctx context.Context, f AccountFilter) (AccountPage, error) {
 	where, args, err := accountWhere(f)
 	if err != nil {
 		return AccountPage{}, err
 	}
-	order, err := accountOrder(f.Sort)
+	key, err := accountOrderKey(f.Sort)
 	if err != nil {
 		return AccountPage{}, err
 	}
@@ -102,127 +126,196 @@ func (s *Store) ListAccounts(ctx context.Context, f AccountFilter) (AccountPage,
 	if limit == 0 {
 		limit = DefaultPageSize
 	}
-	if limit < 0 || limit > MaxPageSize || f.Offset < 0 {
+	if limit < 0 || limit > MaxPageSize || f.Offset < 0 || f.Offset > MaxOffset || f.CountCap < 0 {
 		return AccountPage{}, inventory.Errorf(inventory.EINVALID,
-			"a page holds 1 to %d accounts from an offset of 0 or more", MaxPageSize)
+			"a page holds 1 to %d accounts from a position of 0 to %d", MaxPageSize, MaxOffset)
+	}
+	if f.After != "" && f.Before != "" {
+		return AccountPage{}, inventory.Errorf(inventory.EINVALID, "a page follows one account or precedes one, not both")
 	}
 	page := AccountPage{Limit: limit, Offset: f.Offset}
-	from := ` FROM accounts a
-		LEFT JOIN assessments s ON s.tenant_id = a.tenant_id AND s.account_id = a.id
-		WHERE ` + where
-	pageFrom := from
-	if searchText(f.Query) != "" {
-		// The planner cannot tell how few accounts a search matches; left
-		// alone it walks the UPN index and tests every account until the
-		// page is full. Finding the matches first through the trigram index
-		// and sorting only them is fast whatever it guesses.
-		pageFrom = ` FROM (SELECT a.tenant_id, a.id` + from + ` OFFSET 0) m
-		JOIN accounts a ON a.tenant_id = m.tenant_id AND a.id = m.id
-		LEFT JOIN assessments s ON s.tenant_id = a.tenant_id AND s.account_id = a.id`
+	read := pageRead{key: key, limit: limit, offset: f.Offset}
+	for _, c := range []struct {
+		raw      string
+		backward bool
+	}{{f.After, false}, {f.Before, true}} {
+		if c.raw == "" {
+			continue
+		}
+		if read.at, err = decodeCursor(c.raw, key); err != nil {
+			return AccountPage{}, err
+		}
+		read.backward, read.offset, page.Offset = c.backward, 0, 0
 	}
-	n := len(args)
+	pageSQL, pageArgs := read.sql(f, where, args)
+
 	batch := &pgx.Batch{}
-	// A sort other than by UPN orders every matching row before it can skip
-	// to the page; give it room to do so in memory. The batch runs as one
+	// An order other than by UPN sorts every match before it can take its
+	// page; give it room to do so in memory. The batch runs as one
 	// implicit transaction, which the setting lasts for.
 	batch.Queue(`SELECT set_config('work_mem', '32MB', true)`)
-	batch.Queue(`SELECT count(*)`+from, args...).QueryRow(func(row pgx.Row) error {
-		return row.Scan(&page.Total)
-	})
-	batch.Queue(`
-		SELECT a.id, a.upn, a.display_name, a.mail, a.user_type, a.account_enabled, a.removed_at,
-		       coalesce(s.category, ''), coalesce(s.path, ''), coalesce(s.compliance, ''),
-		       coalesce(s.markers, '{}'), coalesce(s.enforced_by, '{}'), coalesce(s.risk_based, false),
-		       coalesce(s.category_override OR s.path_override, false),
-		       greatest(a.last_sign_in, a.last_non_interactive_sign_in), coalesce(s.reasons[1], '')`+
-		pageFrom+` ORDER BY `+order+` LIMIT $`+strconv.Itoa(n+1)+` OFFSET $`+strconv.Itoa(n+2),
-		append(args, limit, f.Offset)...).Query(func(rows pgx.Rows) error {
+	stored, storedOK := storedTotalKey(f)
+	if storedOK {
+		batch.Queue(`SELECT counts FROM tenant_counts WHERE tenant_id = $1`, f.TenantID).QueryRow(func(row pgx.Row) error {
+			var c verdictCounts
+			if err := row.Scan(&c); err != nil {
+				storedOK = false // a tenant stored before the counts were kept: count
+				return nil
+			}
+			page.Total = stored(c)
+			return nil
+		})
+	}
+	counted := false
+	if !storedOK {
+		counted = true
+		countSQL, countArgs := countQuery(f, where, args)
+		batch.Queue(countSQL, countArgs...).QueryRow(func(row pgx.Row) error {
+			return row.Scan(&page.Total)
+		})
+	}
+	var rows []keyedRow
+	batch.Queue(pageSQL, pageArgs...).Query(func(r pgx.Rows) error {
 		var err error
-		page.Rows, err = pgx.CollectRows(rows, scanAccountRow)
+		rows, err = pgx.CollectRows(r, scanKeyedRow)
 		return err
 	})
 	if err := s.pool.SendBatch(ctx, batch).Close(); err != nil {
 		return AccountPage{}, fmt.Errorf("store: list accounts: %w", err)
 	}
+	if !storedOK && !counted { // the tenant has no stored counts yet
+		countSQL, countArgs := countQuery(f, where, args)
+		if err := s.pool.QueryRow(ctx, countSQL, countArgs...).Scan(&page.Total); err != nil {
+			return AccountPage{}, fmt.Errorf("store: count accounts: %w", err)
+		}
+	}
+	if !storedOK && f.CountCap > 0 && page.Total > f.CountCap {
+		page.Total, page.TotalCapped = f.CountCap, true
+	}
+	read.fill(&page, rows)
 	return page, nil
 }
 
-func scanAccountRow(row pgx.CollectableRow) (AccountRow, error) {
-	var (
-		r                AccountRow
-		removed, lastSig *time.Time
-		markers          []string
-	)
-	err := row.Scan(&r.ID, &r.UserPrincipalName, &r.DisplayName, &r.Mail, &r.UserType, &r.Enabled,
-		&removed, &r.Category, &r.Path, &r.Compliance, &markers, &r.EnforcedBy, &r.RiskBased,
-		&r.Overridden, &lastSig, &r.FirstReason)
-	r.RemovedAt = timeFromNull(removed)
-	r.LastSignIn = timeFromNull(lastSig)
-	r.Markers = toMarkers(markers)
-	r.EnforcedBy = nilIfEmpty(r.EnforcedBy)
-	return r, err
+// countQuery counts the accounts f selects, stopping one past f.CountCap.
+// A search is counted straight from its bitmap scan: the page's matches
+// are a separate statement's.
+func countQuery(f AccountFilter, where string, args []any) (string, []any) {
+	if searchText(f.Query) != "" {
+		where += " AND x.search LIKE lower($2)"
+	}
+	inner := `SELECT 1 FROM account_search x WHERE ` + where
+	if f.CountCap > 0 {
+		inner += ` LIMIT ` + strconv.Itoa(f.CountCap+1)
+	}
+	return `SELECT count(*) FROM (` + inner + `) m`, args
 }
 
-// accountWhere builds the WHERE clause of a filter and its arguments.
+// storedTotalKey says how to read f's total from the tenant's stored
+// counts (summary_counts.go), when it can: no search, the accounts still
+// in the tenant, and at most one filter.
+func storedTotalKey(f AccountFilter) (func(verdictCounts) int, bool) {
+	if searchText(f.Query) != "" || f.IncludeRemoved {
+		return nil, false
+	}
+	var set []func(verdictCounts) int
+	if f.Category != "" {
+		set = append(set, func(c verdictCounts) int { return c.Category[f.Category] })
+	}
+	if f.Path != "" {
+		set = append(set, func(c verdictCounts) int { return c.Path[f.Path] })
+	}
+	if f.Compliance != "" {
+		set = append(set, func(c verdictCounts) int { return c.Compliance[f.Compliance] })
+	}
+	if f.Marker != "" {
+		set = append(set, func(c verdictCounts) int { return c.Marker[f.Marker] })
+	}
+	switch len(set) {
+	case 0:
+		return func(c verdictCounts) int {
+			n := 0
+			for _, v := range c.Compliance {
+				n += v
+			}
+			return n
+		}, true
+	case 1:
+		return set[0], true
+	}
+	return nil, false
+}
+
+// narrowWith is the search's matches, found first through the trigram
+// index: the planner cannot tell how few (or many) accounts a search
+// matches, and left alone it may walk the UPN order testing every account.
+func narrowWith(f AccountFilter) string {
+	if searchText(f.Query) == "" {
+		return ""
+	}
+	return `WITH matches AS MATERIALIZED (
+		SELECT tenant_id, account_id, upn_key, name_key, removed, category, path, compliance
+		FROM account_search WHERE tenant_id = $1 AND search LIKE lower($2)) `
+}
+
+// narrowFrom is the FROM of the narrow rows f reads, as x.
+func narrowFrom(f AccountFilter) string {
+	if searchText(f.Query) == "" {
+		return `FROM account_search x`
+	}
+	return `FROM matches x`
+}
+
+// accountWhere builds the WHERE clause of a filter on the narrow rows (x)
+// and its arguments; a search's pattern is $2, which narrowWith reads.
 func accountWhere(f AccountFilter) (string, []any, error) {
 	if f.TenantID == "" {
 		return "", nil, inventory.Errorf(inventory.EINVALID, "choose a tenant to list its accounts")
 	}
-	conds := []string{"a.tenant_id = $1"}
+	conds := []string{"x.tenant_id = $1"}
 	args := []any{f.TenantID}
 	add := func(cond string, arg any) {
 		args = append(args, arg)
 		conds = append(conds, strings.ReplaceAll(cond, "$?", "$"+strconv.Itoa(len(args))))
 	}
-	if !f.IncludeRemoved {
-		conds = append(conds, "a.removed_at IS NULL")
-	}
 	if q := searchText(f.Query); q != "" {
-		// The expression of the trigram index accounts_search_trgm.
-		add(`(a.upn || E'\x1f' || a.display_name || E'\x1f' || a.mail) ILIKE $?`, "%"+escapeLike(q)+"%")
+		args = append(args, searchPattern(q))
+	}
+	if !f.IncludeRemoved {
+		conds = append(conds, "NOT x.removed")
 	}
 	if f.Category != "" {
 		if !slices.Contains(inventory.Categories, inventory.Category(f.Category)) {
 			return "", nil, inventory.Errorf(inventory.EINVALID, "unknown category %q: use one of %s", f.Category, joinValues(inventory.Categories))
 		}
-		add("s.category = $?", f.Category)
+		add("x.category = $?", f.Category)
 	}
 	if f.Path != "" {
 		if !slices.Contains(inventory.Paths, inventory.Path(f.Path)) {
 			return "", nil, inventory.Errorf(inventory.EINVALID, "unknown path %q: use one of %s", f.Path, joinValues(inventory.Paths))
 		}
-		add("s.path = $?", f.Path)
+		add("x.path = $?", f.Path)
 	}
 	if f.Compliance != "" {
 		if !slices.Contains(inventory.Compliances, inventory.Compliance(f.Compliance)) {
 			return "", nil, inventory.Errorf(inventory.EINVALID, "unknown compliance %q: use one of %s", f.Compliance, joinValues(inventory.Compliances))
 		}
-		add("s.compliance = $?", f.Compliance)
+		add("x.compliance = $?", f.Compliance)
 	}
 	if f.Marker != "" {
 		if !slices.Contains(inventory.Markers, inventory.Marker(f.Marker)) {
 			return "", nil, inventory.Errorf(inventory.EINVALID, "unknown marker %q: use one of %s", f.Marker, joinValues(inventory.Markers))
 		}
-		add("s.markers @> ARRAY[$?::text]", f.Marker)
+		// Through assessments_markers: most markers are rare, and the
+		// narrow copy's markers are in no index (see migration 00011).
+		add("x.account_id IN (SELECT s.account_id FROM assessments s WHERE s.tenant_id = $1 AND s.markers @> ARRAY[$?::text])", f.Marker)
 	}
 	return strings.Join(conds, " AND "), args, nil
 }
 
-func accountOrder(sort string) (string, error) {
-	key, dir := sort, "ASC"
-	if rest, ok := strings.CutPrefix(sort, "-"); ok {
-		key, dir = rest, "DESC"
-	}
-	if key == "" {
-		key = "upn"
-	}
-	expr, ok := accountSorts[key]
-	if !ok {
-		return "", inventory.Errorf(inventory.EINVALID, "unknown sort %q: use one of %s (with - in front for descending)",
-			sort, strings.Join(AccountSorts, ", "))
-	}
-	nulls := "NULLS LAST"
-	return expr + " " + dir + " " + nulls + ", lower(a.upn), a.id", nil
+// searchPattern is the LIKE pattern of a search on account_search.search,
+// lower-cased there by the database (as the trigger lower-cases the text).
+func searchPattern(q string) string {
+	return "%" + escapeLike(q) + "%"
 }
 
 // searchText trims a search and drops control characters, among them the

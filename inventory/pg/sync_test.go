@@ -41,11 +41,11 @@ func TestMigrateIsIdempotent(t *testing.T) {
 	// The search indexes exist where pg_trgm does (it does on the test server).
 	var trigram int
 	if err := store.Pool().QueryRow(ctx,
-		`SELECT count(*) FROM pg_indexes WHERE tablename = 'accounts' AND indexname LIKE '%trgm'`).Scan(&trigram); err != nil {
+		`SELECT count(*) FROM pg_indexes WHERE tablename = 'account_search' AND indexname LIKE '%trgm'`).Scan(&trigram); err != nil {
 		t.Fatal(err)
 	}
 	if trigram != 1 {
-		t.Fatalf("found %d trigram indexes on accounts, want 1", trigram)
+		t.Fatalf("found %d trigram indexes on account_search, want 1", trigram)
 	}
 	// And the store works on the database Migrate made.
 	applySync(t, store, fixtureSnapshot(), "")
