@@ -25,7 +25,7 @@ import (
 // Store is the PostgreSQL store. It is safe for concurrent use.
 type Store struct {
 	pool *pgxpool.Pool
-	runs runLocks // the locks of the runs this store started (run_lock.go)
+	runs runLocks // the locks of the runs this store started (runs.go)
 }
 
 // defaultMaxConns leaves room for a sync (its run's lock connection, its
