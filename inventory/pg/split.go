@@ -3,7 +3,6 @@ package pg
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -44,7 +43,7 @@ func splitPlan(ctx context.Context, tx pgx.Tx, tenantID string) (inventory.Split
 	if err != nil {
 		return inventory.SplitPlan{}, fmt.Errorf("groups: %w", err)
 	}
-	policies, err := splitPolicies(ctx, tx, tenantID)
+	policies, err := tenantRows(ctx, tx, tenantID, `SELECT policy FROM policies WHERE tenant_id = $1 ORDER BY position`, scanPolicy)
 	if err != nil {
 		return inventory.SplitPlan{}, fmt.Errorf("policies: %w", err)
 	}
@@ -154,24 +153,6 @@ func splitGroups(ctx context.Context, tx pgx.Tx, tenantID string, cands []invent
 		}
 	}
 	return groups, nil
-}
-
-// splitPolicies reads the tenant's Conditional Access policies as stored.
-func splitPolicies(ctx context.Context, tx pgx.Tx, tenantID string) ([]inventory.Policy, error) {
-	rows, err := tx.Query(ctx, `SELECT policy FROM policies WHERE tenant_id = $1 ORDER BY position`, tenantID)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (inventory.Policy, error) {
-		var (
-			b []byte
-			p inventory.Policy
-		)
-		if err := row.Scan(&b); err != nil {
-			return p, err
-		}
-		return p, json.Unmarshal(b, &p)
-	})
 }
 
 // productionMatches finds, in every production tenant but tenantID, the
