@@ -30,10 +30,7 @@ type wirePolicy struct {
 // in part could lose an exclusion and cover accounts it does not.
 func (d *Decoder) addPolicy(raw []byte) *fieldError {
 	var w wirePolicy
-	if err := decodeObject(raw, &w, ""); err != nil {
-		return err
-	}
-	if err := checkTexts(&w); err != nil {
+	if err := decodeItem(raw, &w); err != nil {
 		return err
 	}
 	r := policyReader{p: inventory.Policy{ID: w.ID, DisplayName: w.DisplayName, State: w.State}}

@@ -76,3 +76,30 @@ func TestSummaryCountsFollowEveryWrite(t *testing.T) {
 	}
 	check("after a re-assessment")
 }
+
+func TestSummary(t *testing.T) {
+	t.Parallel()
+	store, _ := pgtest.NewStore(t)
+	ctx := context.Background()
+	_, err := store.Summary(ctx, tenantID)
+	wantCode(t, err, inventory.ENOTFOUND)
+	full := fixtureSnapshot()
+	applySync(t, store, full, "")
+	applySync(t, store, without(full, "u-alice"), "")
+
+	v, err := store.Summary(ctx, tenantID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantEqual(t, "compliance", v.Counts, map[inventory.Compliance]int{
+		inventory.NonCompliant: 2, inventory.AtRisk: 2, inventory.NotApplicable: 1, inventory.Compliant: 0, inventory.Excepted: 0})
+	wantEqual(t, "categories", v.ByCategory, map[inventory.Category]int{
+		inventory.OfficeWorker: 1, inventory.ServiceAccount: 2, inventory.RoomDevice: 1, inventory.GuestAccount: 1})
+	wantEqual(t, "paths", v.ByPath, map[inventory.Path]int{inventory.MFAEnrolment: 2, inventory.AppPassword: 1,
+		inventory.SecureAppModel: 1, inventory.TenantSplit: 1, inventory.TechnicalException: 0})
+	wantEqual(t, "markers", v.ByMarker, map[inventory.Marker]int{inventory.Privileged: 1, inventory.DirectorySync: 1,
+		inventory.LegacyAuth: 1, inventory.SMSVoiceOnly: 1, inventory.Disabled: 1, inventory.BreakGlass: 0})
+	if v.Ready || v.DisplayName != "Contoso Partner" || v.Kind != inventory.KindMixed || len(v.Gaps) != 1 || !v.AsOf.Equal(asOf) {
+		t.Fatalf("summary = %+v", v)
+	}
+}

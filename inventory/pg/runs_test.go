@@ -226,3 +226,67 @@ func TestStartRunFailsTheRunOfAStoppedProcess(t *testing.T) {
 		t.Fatalf("run %d after run %d started = %+v, want still running", next, third, r)
 	}
 }
+
+func TestRunsNewestFirst(t *testing.T) {
+	t.Parallel()
+	store, _ := pgtest.NewStore(t)
+	ctx := context.Background()
+	ok1 := applySync(t, store, fixtureSnapshot(), "")
+
+	lost, err := store.StartRun(ctx, pg.SourceGraph) // fails before it knows its tenant
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.FailRun(ctx, lost, errors.New("token expired")); err != nil {
+		t.Fatal(err)
+	}
+	known, err := store.StartRun(ctx, pg.SourceGraph)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.SetRunTenant(ctx, known, tenantID); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.FailRun(ctx, known, errors.New("users: 429 too many requests")); err != nil {
+		t.Fatal(err)
+	}
+	other, err := store.StartRun(ctx, pg.SourceDemo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.SetRunTenant(ctx, other, "another-tenant"); err != nil {
+		t.Fatal(err)
+	}
+	running, err := store.StartRun(ctx, pg.SourceFolder)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	runs, err := store.Runs(ctx, tenantID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for _, r := range runs {
+		ids = append(ids, r.ID)
+	}
+	// The other tenant's run is not listed; runs with no tenant are.
+	wantEqual(t, "tenant runs", ids, []int64{running, known, lost, ok1})
+	if runs[0].Status != pg.RunRunning || !runs[0].FinishedAt.IsZero() {
+		t.Fatalf("running run = %+v", runs[0])
+	}
+	if runs[1].Error != "users: 429 too many requests" || runs[1].TenantID != tenantID || runs[1].Status != pg.RunFailed {
+		t.Fatalf("failed run = %+v", runs[1])
+	}
+	if runs[2].TenantID != "" || runs[2].Error != "token expired" || runs[2].Source != pg.SourceGraph {
+		t.Fatalf("run without tenant = %+v", runs[2])
+	}
+	all, err := store.Runs(ctx, "", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 2 || all[0].ID != running || all[1].ID != other {
+		t.Fatalf("all runs, limit 2 = %+v", all)
+	}
+	wantCode(t, store.SetRunTenant(ctx, lost, tenantID), inventory.ECONFLICT)
+}
