@@ -2,7 +2,6 @@ package export
 
 import (
 	"encoding/json"
-	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
@@ -56,11 +55,7 @@ func fullSnapshot(t testing.TB) *inventory.Snapshot {
 func TestEncodeThenDecodeGivesTheSnapshotBack(t *testing.T) {
 	t.Parallel()
 	want := fullSnapshot(t)
-	d := NewDecoder()
-	if err := EncodeSnapshot(want).Feed(d); err != nil {
-		t.Fatal(err)
-	}
-	got := d.Snapshot()
+	got := throughDecoder(t, want)
 	if len(got.Warnings) != 0 {
 		t.Fatalf("warnings:\n%s", listWarnings(got.Warnings))
 	}
@@ -70,21 +65,7 @@ func TestEncodeThenDecodeGivesTheSnapshotBack(t *testing.T) {
 func TestFolderWriterThenReaderGivesTheSnapshotBack(t *testing.T) {
 	t.Parallel()
 	want := fullSnapshot(t)
-	dir := filepath.Join(t.TempDir(), "export")
-	w, err := NewFolderWriter(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := EncodeSnapshot(want).Feed(w); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	got, err := ReadSnapshot(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := throughFolder(t, want)
 	if len(got.Warnings) != 0 {
 		t.Fatalf("warnings:\n%s", listWarnings(got.Warnings))
 	}
