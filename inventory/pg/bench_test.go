@@ -31,9 +31,7 @@ func syncDemo(tb testing.TB, store *pg.Store, n int) inventory.SyncOutcome {
 // TestDemoTenantRoundTrips stores a whole demo tenant, with every case
 // DOMAIN.md names, and reads back the same snapshot and the same verdict.
 func TestDemoTenantRoundTrips(t *testing.T) {
-	t.Parallel()
-	store, _ := pgtest.NewStore(t)
-	ctx := context.Background()
+	store, ctx := newStore(t)
 	synced := syncDemo(t, store, 300)
 	snap, res := synced.Snapshot, synced.Result
 	got, err := store.LoadSnapshot(ctx, snap.Tenant.ID)

@@ -20,6 +20,15 @@ var asOf = time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC)
 
 func ptr[T any](v T) *T { return &v }
 
+// newStore gives a test its own store, runs the test in parallel with the
+// others, and gives the context its calls use.
+func newStore(t *testing.T) (*pg.Store, context.Context) {
+	t.Helper()
+	t.Parallel()
+	store, _ := pgtest.NewStore(t)
+	return store, context.Background()
+}
+
 // fixtureSnapshot is a small tenant with one of each kind of account and
 // every collection filled, users in UPN order (the order LoadSnapshot
 // returns). The rules find Alice compliant; Bob (no registration) and the

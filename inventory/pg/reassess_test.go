@@ -12,9 +12,7 @@ import (
 )
 
 func TestReassessShowsSettingsAndOverridesAtOnce(t *testing.T) {
-	t.Parallel()
-	store, _ := pgtest.NewStore(t)
-	ctx := context.Background()
+	store, ctx := newStore(t)
 	snap := pgtest.SeedDemo(t, store, 120)
 	tenant := snap.Tenant.ID
 
@@ -231,9 +229,7 @@ func TestReassessCancelledWhileWaitingLeavesNoLock(t *testing.T) {
 }
 
 func TestReassessAfterAnOverride(t *testing.T) {
-	t.Parallel()
-	store, _ := pgtest.NewStore(t)
-	ctx := context.Background()
+	store, ctx := newStore(t)
 	snap := fixtureSnapshot()
 	runID := applySync(t, store, snap, "")
 	o := inventory.Override{Category: inventory.RoomDevice, Path: inventory.TechnicalException,

@@ -228,9 +228,7 @@ func TestStartRunFailsTheRunOfAStoppedProcess(t *testing.T) {
 }
 
 func TestRunsNewestFirst(t *testing.T) {
-	t.Parallel()
-	store, _ := pgtest.NewStore(t)
-	ctx := context.Background()
+	store, ctx := newStore(t)
 	ok1 := applySync(t, store, fixtureSnapshot(), "")
 
 	lost, err := store.StartRun(ctx, pg.SourceGraph) // fails before it knows its tenant

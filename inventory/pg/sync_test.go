@@ -14,9 +14,7 @@ import (
 )
 
 func TestApplySyncThenLoadSnapshotRoundTrips(t *testing.T) {
-	t.Parallel()
-	store, _ := pgtest.NewStore(t)
-	ctx := context.Background()
+	store, ctx := newStore(t)
 	snap := fixtureSnapshot()
 	runID := applySync(t, store, snap, inventory.KindCSP)
 
@@ -61,9 +59,7 @@ func TestApplySyncThenLoadSnapshotRoundTrips(t *testing.T) {
 }
 
 func TestApplySyncKeepsKindUnlessGiven(t *testing.T) {
-	t.Parallel()
-	store, _ := pgtest.NewStore(t)
-	ctx := context.Background()
+	store, ctx := newStore(t)
 	kinds := []struct {
 		given, want inventory.TenantKind
 	}{
@@ -85,9 +81,7 @@ func TestApplySyncKeepsKindUnlessGiven(t *testing.T) {
 }
 
 func TestApplySyncMarksGoneAccountsRemovedAndBack(t *testing.T) {
-	t.Parallel()
-	store, _ := pgtest.NewStore(t)
-	ctx := context.Background()
+	store, ctx := newStore(t)
 	full := fixtureSnapshot()
 	first := applySync(t, store, full, "")
 	second := applySync(t, store, without(full, "u-bob"), "")
@@ -152,9 +146,7 @@ func TestApplySyncMarksGoneAccountsRemovedAndBack(t *testing.T) {
 }
 
 func TestFailedApplySyncLeavesPreviousStateIntact(t *testing.T) {
-	t.Parallel()
-	store, _ := pgtest.NewStore(t)
-	ctx := context.Background()
+	store, ctx := newStore(t)
 	snap := fixtureSnapshot()
 	applySync(t, store, snap, inventory.KindMixed)
 	before := dumpTenant(t, store)
@@ -218,9 +210,7 @@ func (s cancelledBeforeApply) AssessInputs(ctx context.Context, tenantID string,
 }
 
 func TestApplySyncWithCancelledContextWritesNothing(t *testing.T) {
-	t.Parallel()
-	store, _ := pgtest.NewStore(t)
-	ctx := context.Background()
+	store, ctx := newStore(t)
 	applySync(t, store, fixtureSnapshot(), "")
 	before := dumpTenant(t, store)
 	cancelled, cancel := context.WithCancel(ctx)
@@ -238,9 +228,7 @@ func TestApplySyncWithCancelledContextWritesNothing(t *testing.T) {
 }
 
 func TestSyncRefusesBadInput(t *testing.T) {
-	t.Parallel()
-	store, _ := pgtest.NewStore(t)
-	ctx := context.Background()
+	store, ctx := newStore(t)
 	twice := fixtureSnapshot()
 	twice.Users = append(twice.Users, twice.Users[0])
 	nobody := fixtureSnapshot()

@@ -1,19 +1,15 @@
 package pg_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/mfaboard/mfaboard/inventory"
-	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
 )
 
 func TestOverridesSurviveSyncs(t *testing.T) {
-	t.Parallel()
-	store, _ := pgtest.NewStore(t)
-	ctx := context.Background()
+	store, ctx := newStore(t)
 	snap := fixtureSnapshot()
 	applySync(t, store, snap, "")
 
@@ -89,9 +85,7 @@ func TestOverridesSurviveSyncs(t *testing.T) {
 }
 
 func TestTenantSettings(t *testing.T) {
-	t.Parallel()
-	store, _ := pgtest.NewStore(t)
-	ctx := context.Background()
+	store, ctx := newStore(t)
 	_, err := store.TenantSettings(ctx, tenantID)
 	wantCode(t, err, inventory.ENOTFOUND)
 	applySync(t, store, fixtureSnapshot(), inventory.KindCSP)
