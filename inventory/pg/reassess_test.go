@@ -34,14 +34,7 @@ func TestReassessShowsSettingsAndOverridesAtOnce(t *testing.T) {
 	}
 
 	// A CSP-only tenant has nowhere to split rooms to: technical exception.
-	settings, err := store.TenantSettings(ctx, tenant)
-	if err != nil {
-		t.Fatal(err)
-	}
-	settings.Kind = inventory.KindCSP
-	if err := store.SaveTenantSettings(ctx, settingsLead, tenant, settings); err != nil {
-		t.Fatal(err)
-	}
+	setTenantKind(t, store, tenant, inventory.KindCSP)
 	if _, err := inventory.Reassess(ctx, store, tenant, inventory.ReassessOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -131,11 +124,7 @@ func TestReassessWaitsForASyncAndReadsWhatItLeft(t *testing.T) {
 	}
 
 	// A sync in another process holds the tenant's lock.
-	replica := openAs(t, url, "syncing")
-	unlock, err := replica.LockTenantSync(ctx, tenant)
-	if err != nil {
-		t.Fatal(err)
-	}
+	replica, unlock := lockedElsewhere(t, url, tenant)
 	defer unlock()
 	done := make(chan error, 1)
 	var res inventory.Result
@@ -149,14 +138,7 @@ func TestReassessWaitsForASyncAndReadsWhatItLeft(t *testing.T) {
 	// What the sync commits while Reassess waits is what Reassess must
 	// assess: here the tenant becomes CSP-only, where rooms have nowhere to
 	// split to. Nothing is written until the lock is free.
-	settings, err := replica.TenantSettings(ctx, tenant)
-	if err != nil {
-		t.Fatal(err)
-	}
-	settings.Kind = inventory.KindCSP
-	if err := replica.SaveTenantSettings(ctx, settingsLead, tenant, settings); err != nil {
-		t.Fatal(err)
-	}
+	setTenantKind(t, replica, tenant, inventory.KindCSP)
 	waitUntilReassessWaits(t, store, done)
 	if !allPaths(roomPaths(t, store, tenant), inventory.TenantSplit) {
 		t.Fatal("Reassess wrote verdicts while a sync held the tenant lock")
@@ -179,20 +161,9 @@ func TestReassessCancelledWhileWaitingLeavesNoLock(t *testing.T) {
 	store, url := pgtest.NewStore(t)
 	ctx := context.Background()
 	tenant := pgtest.SeedDemo(t, store, 60).Tenant.ID
-	settings, err := store.TenantSettings(ctx, tenant)
-	if err != nil {
-		t.Fatal(err)
-	}
-	settings.Kind = inventory.KindCSP
-	if err := store.SaveTenantSettings(ctx, settingsLead, tenant, settings); err != nil {
-		t.Fatal(err)
-	}
+	setTenantKind(t, store, tenant, inventory.KindCSP)
 
-	replica := openAs(t, url, "syncing")
-	unlock, err := replica.LockTenantSync(ctx, tenant)
-	if err != nil {
-		t.Fatal(err)
-	}
+	replica, unlock := lockedElsewhere(t, url, tenant)
 	defer unlock() // a second call does nothing; a failed test must not hang the cleanup
 	waiting, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -262,4 +233,30 @@ func TestReassessAfterAnOverride(t *testing.T) {
 	res := inventory.Result{Accounts: []inventory.Assessment{*d.Assessment}}
 	res.Accounts[0].UserID = "u-nobody"
 	wantCode(t, store.ApplyReassessment(ctx, tenantID, res), inventory.ENOTFOUND)
+}
+
+// setTenantKind saves the tenant's settings with kind, as a security lead.
+func setTenantKind(t *testing.T, store *pg.Store, tenant string, kind inventory.TenantKind) {
+	t.Helper()
+	ctx := context.Background()
+	settings, err := store.TenantSettings(ctx, tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	settings.Kind = kind
+	if err := store.SaveTenantSettings(ctx, settingsLead, tenant, settings); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// lockedElsewhere holds the tenant's sync lock from another process's
+// store, as a running sync does, until unlock.
+func lockedElsewhere(t *testing.T, url, tenant string) (replica *pg.Store, unlock func()) {
+	t.Helper()
+	replica = openAs(t, url, "syncing")
+	unlock, err := replica.LockTenantSync(context.Background(), tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return replica, unlock
 }
