@@ -29,13 +29,13 @@ func TestFailedSignInKeepsNoTypedText(t *testing.T) {
 		{"email": {" " + typed + " "}, "password": {typed}},
 	} {
 		for _, accept := range []map[string]string{browser, api} {
-			if resp, _ := do(t, webtest.NewClient(t), http.MethodPost, srv.URL+"/login", form, accept); resp.StatusCode != http.StatusUnauthorized {
+			if resp, _ := send(t, webtest.NewClient(t), http.MethodPost, srv.URL+"/login", form, accept); resp.StatusCode != http.StatusUnauthorized {
 				t.Fatalf("sign-in with an address that is nobody's: %d, want 401", resp.StatusCode)
 			}
 		}
 	}
 	// A known address with a wrong password is recorded against the account.
-	do(t, webtest.NewClient(t), http.MethodPost, srv.URL+"/login", url.Values{"email": {strings.ToUpper(u.Email)}, "password": {"not the password"}}, browser)
+	send(t, webtest.NewClient(t), http.MethodPost, srv.URL+"/login", url.Values{"email": {strings.ToUpper(u.Email)}, "password": {"not the password"}}, browser)
 
 	var traces int
 	err := store.Pool().QueryRow(t.Context(), `
@@ -97,16 +97,16 @@ func TestSessionTokensAreStoredHashed(t *testing.T) {
 		t.Fatalf("%d sessions stored, %d of them with the cookie's token in clear; want some, none", rows, clear)
 	}
 	// The session still works, and sign-out still ends it.
-	resp, body := do(t, c, http.MethodGet, srv.URL+"/runs", nil, browser)
+	resp, body := send(t, c, http.MethodGet, srv.URL+"/runs", nil, browser)
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, u.DisplayName) {
 		t.Fatalf("signed-in GET /runs: %d", resp.StatusCode)
 	}
-	if resp, _ := do(t, c, http.MethodPost, srv.URL+"/logout", nil, browser); resp.StatusCode != http.StatusSeeOther {
+	if resp, _ := send(t, c, http.MethodPost, srv.URL+"/logout", nil, browser); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("sign out: %d", resp.StatusCode)
 	}
 	replay := webtest.NewClient(t)
 	replay.Jar.SetCookies(srvURL, []*http.Cookie{{Name: "mfaboard_session", Value: token, Path: "/"}})
-	if resp, _ := do(t, replay, http.MethodGet, srv.URL+"/runs", nil, api); resp.StatusCode != http.StatusUnauthorized {
+	if resp, _ := send(t, replay, http.MethodGet, srv.URL+"/runs", nil, api); resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("the token after sign-out: %d, want 401", resp.StatusCode)
 	}
 	if err := store.Pool().QueryRow(t.Context(), `SELECT count(*) FROM sessions`).Scan(&rows); err != nil || rows != 0 {

@@ -34,7 +34,7 @@ func clientFrom(t *testing.T, ip string) *http.Client {
 
 func signIn(t *testing.T, c *http.Client, srvURL, email, password string) (*http.Response, string) {
 	t.Helper()
-	return do(t, c, http.MethodPost, srvURL+"/login", url.Values{"email": {email}, "password": {password}}, browser)
+	return send(t, c, http.MethodPost, srvURL+"/login", url.Values{"email": {email}, "password": {password}}, browser)
 }
 
 // Strangers guessing at one account from many addresses slow down their
@@ -66,7 +66,7 @@ func TestSignInThrottleNeverLocksTheOwnerOut(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("the owner from a clean address: %d, want 303 (signed in)\n%s", resp.StatusCode, body)
 	}
-	if resp, _ := do(t, owner, http.MethodGet, srv.URL+"/users", nil, browser); resp.StatusCode != http.StatusOK {
+	if resp, _ := send(t, owner, http.MethodGet, srv.URL+"/users", nil, browser); resp.StatusCode != http.StatusOK {
 		t.Fatalf("the owner's session: GET /users %d", resp.StatusCode)
 	}
 
