@@ -23,44 +23,34 @@ import (
 // ExceptionRequest.Validate at now.
 func (s *Store) RequestException(ctx context.Context, actor inventory.Actor, tenantID, accountID string, r inventory.ExceptionRequest, version int64, now time.Time) (inventory.Card, error) {
 	r = r.Trimmed()
-	var out inventory.Card
-	err := s.inTx(ctx, "request exception", func(tx pgx.Tx) error {
-		cur, err := lockCard(ctx, tx, tenantID, accountID)
-		if err != nil {
-			return err
-		}
-		if err := cur.checkVersion(version); err != nil {
-			return err
-		}
+	return s.onCard(ctx, "request exception", tenantID, accountID, version, func(tx pgx.Tx, cur cardRow) (inventory.Card, error) {
 		if err := inventory.CanRequestException(actor, cur.Card); err != nil {
-			return err
+			return inventory.Card{}, err
 		}
 		if err := r.Validate(now); err != nil {
-			return err
+			return inventory.Card{}, err
 		}
 		var id int64
-		err = tx.QueryRow(ctx, `
+		err := tx.QueryRow(ctx, `
 			INSERT INTO exceptions (tenant_id, account_id, requested_by, requested_by_name, justification,
 			                        compensating_controls, expiry_requested)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)
 			RETURNING id`, tenantID, accountID, actor.ID, actor.Name, r.Justification,
 			r.CompensatingControls, r.Expiry).Scan(&id)
 		if err != nil {
-			return fmt.Errorf("insert exception: %w", err)
+			return inventory.Card{}, fmt.Errorf("insert exception: %w", err)
 		}
 		after, err := updateCard(ctx, tx, actor, tenantID, accountID,
 			`status = 'exception_requested', status_since = now(), exception_requester = $5::uuid`, actor.ID)
 		if err != nil {
-			return err
+			return inventory.Card{}, err
 		}
-		out = after.Card
-		return insertEvent(ctx, tx, AuditEvent{ActorID: actor.ID, ActorName: actor.Name, TenantID: tenantID,
+		return after.Card, insertEvent(ctx, tx, AuditEvent{ActorID: actor.ID, ActorName: actor.Name, TenantID: tenantID,
 			AccountID: accountID, Action: inventory.ActionExceptionRequested, From: string(cur.Status),
 			To: string(inventory.ExceptionRequested), Reason: r.Justification,
 			Details: map[string]any{"exception_id": id, "compensating_controls": r.CompensatingControls,
 				"expiry": r.Expiry.UTC().Format(time.RFC3339)}})
 	})
-	return out, err
 }
 
 // DecideException grants or rejects the exception requested on an account,
@@ -79,34 +69,26 @@ func (s *Store) DecideException(ctx context.Context, actor inventory.Actor, tena
 	if grant {
 		decision, to, action = inventory.ExceptionStateGranted, inventory.ExceptionGranted, inventory.ActionExceptionGranted
 	}
-	var out inventory.Card
-	err = s.inTx(ctx, "decide exception", func(tx pgx.Tx) error {
-		cur, err := lockCard(ctx, tx, tenantID, accountID)
-		if err != nil {
-			return err
-		}
-		if err := cur.checkVersion(version); err != nil {
-			return err
-		}
+	return s.onCard(ctx, "decide exception", tenantID, accountID, version, func(tx pgx.Tx, cur cardRow) (inventory.Card, error) {
 		if err := inventory.CanDecideException(actor, cur.Card); err != nil {
-			return err
+			return inventory.Card{}, err
 		}
 		var (
 			id     int64
 			expiry time.Time
 		)
-		err = tx.QueryRow(ctx, `
+		err := tx.QueryRow(ctx, `
 			SELECT id, expiry_requested FROM exceptions
 			WHERE tenant_id = $1 AND account_id = $2 AND status = 'requested'
 			FOR UPDATE`, tenantID, accountID).Scan(&id, &expiry)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return inventory.Errorf(inventory.EINVALID, "The exception request of this account is not on record; move it back to planned and request it again.")
+			return inventory.Card{}, inventory.Errorf(inventory.EINVALID, "The exception request of this account is not on record; move it back to planned and request it again.")
 		}
 		if err != nil {
-			return fmt.Errorf("read request: %w", err)
+			return inventory.Card{}, fmt.Errorf("read request: %w", err)
 		}
 		if grant && !expiry.After(time.Now()) {
-			return inventory.Errorf(inventory.EINVALID, "The expiry requested, %s, has passed: reject this request and ask for a new one.",
+			return inventory.Card{}, inventory.Errorf(inventory.EINVALID, "The expiry requested, %s, has passed: reject this request and ask for a new one.",
 				expiry.UTC().Format("2 Jan 2006"))
 		}
 		_, err = tx.Exec(ctx, `
@@ -114,7 +96,7 @@ func (s *Store) DecideException(ctx context.Context, actor inventory.Actor, tena
 			       decision_note = $5
 			WHERE id = $1`, id, decision, actor.ID, actor.Name, note)
 		if err != nil {
-			return fmt.Errorf("decide: %w", err)
+			return inventory.Card{}, fmt.Errorf("decide: %w", err)
 		}
 		set := `status = $5, status_since = now()`
 		if !grant {
@@ -122,14 +104,12 @@ func (s *Store) DecideException(ctx context.Context, actor inventory.Actor, tena
 		}
 		after, err := updateCard(ctx, tx, actor, tenantID, accountID, set, string(to))
 		if err != nil {
-			return err
+			return inventory.Card{}, err
 		}
-		out = after.Card
-		return insertEvent(ctx, tx, AuditEvent{ActorID: actor.ID, ActorName: actor.Name, TenantID: tenantID,
+		return after.Card, insertEvent(ctx, tx, AuditEvent{ActorID: actor.ID, ActorName: actor.Name, TenantID: tenantID,
 			AccountID: accountID, Action: action, From: string(cur.Status), To: string(to), Reason: note,
 			Details: map[string]any{"exception_id": id, "expiry": expiry.UTC().Format(time.RFC3339)}})
 	})
-	return out, err
 }
 
 // ExpireExceptions reopens, in every tenant, the accounts whose granted
