@@ -162,12 +162,7 @@ func TestDecodeRefusesItemsTheRulesCannotTrust(t *testing.T) {
 					break
 				}
 			}
-			if err == nil || !strings.Contains(err.Error(), tc.says) {
-				t.Fatalf("err = %v, want one containing %q", err, tc.says)
-			}
-			if inventory.ErrorCode(err) != inventory.EINVALID {
-				t.Errorf("code = %s, want invalid", inventory.ErrorCode(err))
-			}
+			wantInvalid(t, err, tc.says)
 		})
 	}
 }

@@ -290,3 +290,15 @@ func throughDecoder(t *testing.T, snap *inventory.Snapshot) *inventory.Snapshot 
 	}
 	return d.Snapshot()
 }
+
+// wantInvalid fails the test unless err is wrong input (EINVALID: exit 2)
+// whose sentence says says.
+func wantInvalid(t *testing.T, err error, says string) {
+	t.Helper()
+	if err == nil || !strings.Contains(err.Error(), says) {
+		t.Fatalf("err = %v, want one containing %q", err, says)
+	}
+	if inventory.ErrorCode(err) != inventory.EINVALID {
+		t.Errorf("code = %s, want invalid (exit 2)", inventory.ErrorCode(err))
+	}
+}
