@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -31,53 +32,23 @@ func writeAssessments(ctx context.Context, tx pgx.Tx, tenantID string, runID int
 // stageAssessments copies verdicts into staging_assessments, a temporary
 // table dropped at commit.
 func stageAssessments(ctx context.Context, tx pgx.Tx, as []inventory.Assessment) error {
-	_, err := tx.Exec(ctx, `
-		CREATE TEMP TABLE staging_assessments (
+	return stageRows(ctx, tx, "staging_assessments", `
 			account_id text, category text, auto_category text, category_override boolean,
 			category_reason text, markers text[], marker_reasons jsonb, path text, auto_path text,
 			path_override boolean, path_reason text, compliance text, enforced_by text[],
-			risk_based boolean, reasons text[], dated text[]
-		) ON COMMIT DROP`)
-	if err != nil {
-		return fmt.Errorf("create staging: %w", err)
-	}
-	_, err = tx.CopyFrom(ctx, pgx.Identifier{"staging_assessments"}, assessmentColumns,
-		pgx.CopyFromSlice(len(as), func(i int) ([]any, error) { return assessmentRow(&as[i]) }))
-	if err != nil {
-		return fmt.Errorf("copy: %w", err)
-	}
-	return nil
+			risk_based boolean, reasons text[], dated text[]`,
+		assessmentColumns, len(as), func(i int) ([]any, error) { return assessmentRow(&as[i]) })
 }
 
 // mergeAssessments moves the staged verdicts into assessments.
 func mergeAssessments(ctx context.Context, tx pgx.Tx, tenantID string, runID int64, asOf time.Time) error {
+	verdict := assessmentColumns[1:] // after account_id
+	cols := strings.Join(verdict, ", ")
 	_, err := tx.Exec(ctx, `
-		INSERT INTO assessments (tenant_id, account_id, run_id, category, auto_category,
-			category_override, category_reason, markers, marker_reasons, path, auto_path,
-			path_override, path_reason, compliance, enforced_by, risk_based, reasons, dated,
-			assessed_at)
-		SELECT $1, account_id, $2, category, auto_category, category_override, category_reason,
-			markers, marker_reasons, path, auto_path, path_override, path_reason, compliance,
-			enforced_by, risk_based, reasons, dated, coalesce($3, now())
+		INSERT INTO assessments (tenant_id, account_id, run_id, `+cols+`, assessed_at)
+		SELECT $1, account_id, $2, `+cols+`, coalesce($3, now())
 		FROM staging_assessments
-		ON CONFLICT (tenant_id, account_id) DO UPDATE SET
-			run_id = excluded.run_id,
-			category = excluded.category,
-			auto_category = excluded.auto_category,
-			category_override = excluded.category_override,
-			category_reason = excluded.category_reason,
-			markers = excluded.markers,
-			marker_reasons = excluded.marker_reasons,
-			path = excluded.path,
-			auto_path = excluded.auto_path,
-			path_override = excluded.path_override,
-			path_reason = excluded.path_reason,
-			compliance = excluded.compliance,
-			enforced_by = excluded.enforced_by,
-			risk_based = excluded.risk_based,
-			reasons = excluded.reasons,
-			dated = excluded.dated,
-			assessed_at = excluded.assessed_at`,
+		ON CONFLICT (tenant_id, account_id) DO UPDATE SET `+fromExcluded(verdict, "run_id", "assessed_at"),
 		tenantID, runID, timeOrNull(asOf))
 	if err != nil {
 		return fmt.Errorf("merge: %w", err)
