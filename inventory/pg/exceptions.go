@@ -266,3 +266,22 @@ func (s *Store) exceptionRows(ctx context.Context, what, whereOrder string, args
 	}
 	return list, nil
 }
+
+// onCard runs change on one card in one transaction: the card locked
+// (lockCard) and at the version the person saw (checkVersion, EVERSION
+// otherwise). It returns the card change leaves.
+func (s *Store) onCard(ctx context.Context, what, tenantID, accountID string, version int64, change func(tx pgx.Tx, cur cardRow) (inventory.Card, error)) (inventory.Card, error) {
+	var out inventory.Card
+	err := s.inTx(ctx, what, func(tx pgx.Tx) error {
+		cur, err := lockCard(ctx, tx, tenantID, accountID)
+		if err != nil {
+			return err
+		}
+		if err := cur.checkVersion(version); err != nil {
+			return err
+		}
+		out, err = change(tx, cur)
+		return err
+	})
+	return out, err
+}

@@ -6,7 +6,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/mfaboard/mfaboard/inventory"
@@ -134,23 +133,4 @@ func dropSession(conn *pgxpool.Conn) {
 	defer cancel()
 	_ = conn.Conn().Close(ctx)
 	conn.Release()
-}
-
-// onCard runs change on one card in one transaction: the card locked
-// (lockCard) and at the version the person saw (checkVersion, EVERSION
-// otherwise). It returns the card change leaves.
-func (s *Store) onCard(ctx context.Context, what, tenantID, accountID string, version int64, change func(tx pgx.Tx, cur cardRow) (inventory.Card, error)) (inventory.Card, error) {
-	var out inventory.Card
-	err := s.inTx(ctx, what, func(tx pgx.Tx) error {
-		cur, err := lockCard(ctx, tx, tenantID, accountID)
-		if err != nil {
-			return err
-		}
-		if err := cur.checkVersion(version); err != nil {
-			return err
-		}
-		out, err = change(tx, cur)
-		return err
-	})
-	return out, err
 }
