@@ -238,18 +238,14 @@ func (s *Store) ExceptionHistory(ctx context.Context, tenantID, accountID string
 }
 
 func (s *Store) exceptionRows(ctx context.Context, what, whereOrder string, args ...any) ([]ExceptionRow, error) {
-	rows, err := s.pool.Query(ctx, `
+	list, err := queryRows(ctx, s.pool, `
 		SELECT e.id, e.account_id, coalesce(a.upn, ''), coalesce(a.display_name, ''), e.status,
 		       e.justification, e.compensating_controls, e.requested_by_name, e.requested_by::text,
 		       e.decided_by_name, coalesce(e.decided_by::text, ''), e.decision_note, e.requested_at,
 		       e.expiry_requested, e.decided_at, e.ended_at
 		FROM exceptions e
 		LEFT JOIN accounts a ON a.tenant_id = e.tenant_id AND a.id = e.account_id
-		`+whereOrder, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: %s: %w", what, err)
-	}
-	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ExceptionRow, error) {
+		`+whereOrder, args, func(row pgx.CollectableRow) (ExceptionRow, error) {
 		var (
 			r              ExceptionRow
 			decided, ended *time.Time

@@ -132,17 +132,13 @@ func (s *Store) Runs(ctx context.Context, tenantID string, limit int) ([]Run, er
 	if limit <= 0 {
 		limit = defaultRunLimit
 	}
-	rows, err := s.pool.Query(ctx, `
+	runs, err := queryRows(ctx, s.pool, `
 		SELECT id, coalesce(tenant_id, ''), source, started_at, finished_at, status,
 		       counts, warnings, coalesce(error, ''), verdict
 		FROM sync_runs
 		WHERE $1 = '' OR tenant_id = $1 OR tenant_id IS NULL
 		ORDER BY started_at DESC, id DESC
-		LIMIT $2`, tenantID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: runs: %w", err)
-	}
-	runs, err := pgx.CollectRows(rows, scanRun)
+		LIMIT $2`, []any{tenantID, limit}, scanRun)
 	if err != nil {
 		return nil, fmt.Errorf("store: runs: %w", err)
 	}
@@ -272,14 +268,10 @@ func (s *Store) FailAbandonedRuns(ctx context.Context) ([]int64, error) {
 	// and is dropped when the statement's transaction ends. A run that
 	// finishes between the scan and the lock is skipped too: the row is
 	// re-checked against status = 'running' after its update.
-	rows, err := s.pool.Query(ctx, `
+	ids, err := queryRows(ctx, s.pool, `
 		UPDATE sync_runs SET status = 'failed', finished_at = now(), error = $2
 		WHERE status = 'running' AND pg_try_advisory_xact_lock($1, hashint8(id))
-		RETURNING id`, runLockSpace, AbandonedRunError)
-	if err != nil {
-		return nil, fmt.Errorf("store: fail abandoned runs: %w", err)
-	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		RETURNING id`, []any{runLockSpace, AbandonedRunError}, pgx.RowTo[int64])
 	if err != nil {
 		return nil, fmt.Errorf("store: fail abandoned runs: %w", err)
 	}

@@ -200,9 +200,9 @@ func loadRooms(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory.
 // the order it gives them, each made by scan; no rows is a nil slice, as a
 // snapshot without that collection has.
 func tenantRows[T any](ctx context.Context, tx pgx.Tx, tenantID, query string, scan pgx.RowToFunc[T]) ([]T, error) {
-	rows, err := tx.Query(ctx, query, tenantID)
-	if err != nil {
+	out, err := queryRows(ctx, tx, query, []any{tenantID}, scan)
+	if len(out) == 0 {
 		return nil, err
 	}
-	return pgx.AppendRows([]T(nil), rows, scan)
+	return out, err
 }

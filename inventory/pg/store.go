@@ -9,12 +9,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver goose runs on
 	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
-	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver goose runs on
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 
@@ -95,4 +95,15 @@ func Migrate(ctx context.Context, databaseURL string) (err error) {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
 	return nil
+}
+
+// queryRows runs sql with args and makes a T of every row with scan: the
+// rows are read and closed before it returns, and no rows is an empty
+// slice.
+func queryRows[T any](ctx context.Context, q querier, sql string, args []any, scan pgx.RowToFunc[T]) ([]T, error) {
+	rows, err := q.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, scan)
 }
