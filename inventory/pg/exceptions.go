@@ -171,25 +171,17 @@ func (s *Store) Exceptions(ctx context.Context, tenantID string) (map[string]inv
 }
 
 func grantedExceptions(ctx context.Context, q querier, tenantID string) (map[string]inventory.Exception, error) {
-	rows, err := q.Query(ctx, `
+	out, err := byAccount(ctx, q, `
 		SELECT account_id, expiry_requested FROM exceptions WHERE tenant_id = $1 AND status = 'granted'`,
-		tenantID)
+		[]any{tenantID}, func(row pgx.CollectableRow) (string, inventory.Exception, error) {
+			var (
+				id     string
+				expiry time.Time
+			)
+			err := row.Scan(&id, &expiry)
+			return id, inventory.Exception{Granted: true, Expiry: expiry.UTC()}, err
+		})
 	if err != nil {
-		return nil, fmt.Errorf("store: exceptions: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]inventory.Exception{}
-	for rows.Next() {
-		var (
-			id     string
-			expiry time.Time
-		)
-		if err := rows.Scan(&id, &expiry); err != nil {
-			return nil, fmt.Errorf("store: exceptions: %w", err)
-		}
-		out[id] = inventory.Exception{Granted: true, Expiry: expiry.UTC()}
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: exceptions: %w", err)
 	}
 	return out, nil

@@ -107,3 +107,24 @@ func queryRows[T any](ctx context.Context, q querier, sql string, args []any, sc
 	}
 	return pgx.CollectRows(rows, scan)
 }
+
+// byAccount reads rows into a map by account id: scan gives each row's
+// account id and value.
+func byAccount[T any](ctx context.Context, q querier, sql string, args []any, scan func(row pgx.CollectableRow) (string, T, error)) (map[string]T, error) {
+	type entry struct {
+		id string
+		v  T
+	}
+	entries, err := queryRows(ctx, q, sql, args, func(row pgx.CollectableRow) (entry, error) {
+		id, v, err := scan(row)
+		return entry{id, v}, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]T, len(entries))
+	for _, e := range entries {
+		out[e.id] = e.v
+	}
+	return out, nil
+}
