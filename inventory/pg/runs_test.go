@@ -122,13 +122,7 @@ func TestFailAbandonedRunsFailsOnlyRunsWhoseProcessDied(t *testing.T) {
 	finished := applySync(t, store, fixtureSnapshot(), "")
 
 	doomed := openAs(t, url, "doomed")
-	dead, err := doomed.StartRun(ctx, pg.SourceGraph)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := doomed.SetRunTenant(ctx, dead, tenantID); err != nil {
-		t.Fatal(err)
-	}
+	dead := startRun(t, doomed, pg.SourceGraph, tenantID)
 	// A sync live in another process: its source is still being read.
 	replica := openAs(t, url, "replica")
 	src := &gatedSource{snap: fixtureSnapshot(), reading: make(chan struct{}), release: make(chan struct{})}
@@ -139,10 +133,7 @@ func TestFailAbandonedRunsFailsOnlyRunsWhoseProcessDied(t *testing.T) {
 	}()
 	<-src.reading
 	elsewhere := newestRun(t, store).ID
-	here, err := store.StartRun(ctx, pg.SourceDemo) // live, in the sweeping process
-	if err != nil {
-		t.Fatal(err)
-	}
+	here := startRun(t, store, pg.SourceDemo, "") // live, in the sweeping process
 
 	// While every process lives, nothing is abandoned.
 	failed, err := store.FailAbandonedRuns(ctx)
@@ -198,19 +189,12 @@ func TestFailAbandonedRunsFailsOnlyRunsWhoseProcessDied(t *testing.T) {
 func TestStartRunFailsTheRunOfAStoppedProcess(t *testing.T) {
 	t.Parallel()
 	store, url := pgtest.NewStore(t)
-	ctx := context.Background()
 	stopped := openAs(t, url, "stopped")
-	left, err := stopped.StartRun(ctx, pg.SourceGraph)
-	if err != nil {
-		t.Fatal(err)
-	}
+	left := startRun(t, stopped, pg.SourceGraph, "")
 	stopped.Close() // the process exits mid-sync, without FailRun
 	waitSessionsGone(t, url, "stopped")
 
-	next, err := store.StartRun(ctx, pg.SourceGraph)
-	if err != nil {
-		t.Fatal(err)
-	}
+	next := startRun(t, store, pg.SourceGraph, "")
 	if r := runByID(t, store, left); r.Status != pg.RunFailed || r.Error != pg.AbandonedRunError {
 		t.Fatalf("run left by a stopped process = %+v, want failed with %q", r, pg.AbandonedRunError)
 	}
@@ -218,10 +202,7 @@ func TestStartRunFailsTheRunOfAStoppedProcess(t *testing.T) {
 		t.Fatalf("new run = %+v, want running", r)
 	}
 	// A run of this store is not failed by this store's own next run.
-	third, err := store.StartRun(ctx, pg.SourceGraph)
-	if err != nil {
-		t.Fatal(err)
-	}
+	third := startRun(t, store, pg.SourceGraph, "")
 	if r := runByID(t, store, next); r.Status != pg.RunRunning {
 		t.Fatalf("run %d after run %d started = %+v, want still running", next, third, r)
 	}
@@ -231,34 +212,12 @@ func TestRunsNewestFirst(t *testing.T) {
 	store, ctx := newStore(t)
 	ok1 := applySync(t, store, fixtureSnapshot(), "")
 
-	lost, err := store.StartRun(ctx, pg.SourceGraph) // fails before it knows its tenant
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := store.FailRun(ctx, lost, errors.New("token expired")); err != nil {
-		t.Fatal(err)
-	}
-	known, err := store.StartRun(ctx, pg.SourceGraph)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := store.SetRunTenant(ctx, known, tenantID); err != nil {
-		t.Fatal(err)
-	}
-	if err := store.FailRun(ctx, known, errors.New("users: 429 too many requests")); err != nil {
-		t.Fatal(err)
-	}
-	other, err := store.StartRun(ctx, pg.SourceDemo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := store.SetRunTenant(ctx, other, "another-tenant"); err != nil {
-		t.Fatal(err)
-	}
-	running, err := store.StartRun(ctx, pg.SourceFolder)
-	if err != nil {
-		t.Fatal(err)
-	}
+	lost := startRun(t, store, pg.SourceGraph, "") // fails before it knows its tenant
+	failRun(t, store, lost, "token expired")
+	known := startRun(t, store, pg.SourceGraph, tenantID)
+	failRun(t, store, known, "users: 429 too many requests")
+	other := startRun(t, store, pg.SourceDemo, "another-tenant")
+	running := startRun(t, store, pg.SourceFolder, "")
 
 	runs, err := store.Runs(ctx, tenantID, 0)
 	if err != nil {
@@ -287,4 +246,28 @@ func TestRunsNewestFirst(t *testing.T) {
 		t.Fatalf("all runs, limit 2 = %+v", all)
 	}
 	wantCode(t, store.SetRunTenant(ctx, lost, tenantID), inventory.ECONFLICT)
+}
+
+// startRun starts a sync run of source in store, of tenant unless it is "".
+func startRun(t *testing.T, store *pg.Store, source, tenant string) int64 {
+	t.Helper()
+	ctx := context.Background()
+	id, err := store.StartRun(ctx, source)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tenant != "" {
+		if err := store.SetRunTenant(ctx, id, tenant); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return id
+}
+
+// failRun records run id as failed with cause.
+func failRun(t *testing.T, store *pg.Store, id int64, cause string) {
+	t.Helper()
+	if err := store.FailRun(context.Background(), id, errors.New(cause)); err != nil {
+		t.Fatal(err)
+	}
 }
