@@ -24,9 +24,17 @@ func ptr[T any](v T) *T { return &v }
 // others, and gives the context its calls use.
 func newStore(t *testing.T) (*pg.Store, context.Context) {
 	t.Helper()
+	store, _, ctx := newStoreAt(t)
+	return store, ctx
+}
+
+// newStoreAt is newStore with the database's URL, for a test that opens a
+// second store on it, as another process would.
+func newStoreAt(t *testing.T) (*pg.Store, string, context.Context) {
+	t.Helper()
 	t.Parallel()
-	store, _ := pgtest.NewStore(t)
-	return store, context.Background()
+	store, url := pgtest.NewStore(t)
+	return store, url, context.Background()
 }
 
 // fixtureSnapshot is a small tenant with one of each kind of account and

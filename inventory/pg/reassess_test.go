@@ -115,9 +115,7 @@ func waitUntilReassessWaits(t *testing.T, store *pg.Store, done <-chan error) {
 }
 
 func TestReassessWaitsForASyncAndReadsWhatItLeft(t *testing.T) {
-	t.Parallel()
-	store, url := pgtest.NewStore(t)
-	ctx := context.Background()
+	store, url, ctx := newStoreAt(t)
 	tenant := pgtest.SeedDemo(t, store, 120).Tenant.ID
 	if !allPaths(roomPaths(t, store, tenant), inventory.TenantSplit) {
 		t.Fatal("room devices of a mixed tenant are not all tenant_split")
@@ -157,9 +155,7 @@ func TestReassessWaitsForASyncAndReadsWhatItLeft(t *testing.T) {
 }
 
 func TestReassessCancelledWhileWaitingLeavesNoLock(t *testing.T) {
-	t.Parallel()
-	store, url := pgtest.NewStore(t)
-	ctx := context.Background()
+	store, url, ctx := newStoreAt(t)
 	tenant := pgtest.SeedDemo(t, store, 60).Tenant.ID
 	setTenantKind(t, store, tenant, inventory.KindCSP)
 

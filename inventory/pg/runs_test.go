@@ -116,9 +116,7 @@ func (g *gatedSource) Read(ctx context.Context) (*inventory.Snapshot, error) {
 }
 
 func TestFailAbandonedRunsFailsOnlyRunsWhoseProcessDied(t *testing.T) {
-	t.Parallel()
-	store, url := pgtest.NewStore(t)
-	ctx := context.Background()
+	store, url, ctx := newStoreAt(t)
 	finished := applySync(t, store, fixtureSnapshot(), "")
 
 	doomed := openAs(t, url, "doomed")

@@ -10,7 +10,6 @@ import (
 
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg"
-	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
 )
 
 func TestApplySyncThenLoadSnapshotRoundTrips(t *testing.T) {
@@ -323,9 +322,7 @@ func TestApplySyncRefusesAResultOfAnotherSnapshot(t *testing.T) {
 }
 
 func TestLockTenantSync(t *testing.T) {
-	t.Parallel()
-	store, url := pgtest.NewStore(t)
-	ctx := context.Background()
+	store, url, ctx := newStoreAt(t)
 	unlockA, err := store.LockTenantSync(ctx, "tenant-a")
 	if err != nil {
 		t.Fatal(err)
