@@ -10,9 +10,7 @@ import (
 )
 
 func TestListAccounts(t *testing.T) {
-	store, ctx := newStore(t)
-	full := fixtureSnapshot()
-	applySync(t, store, full, "")
+	store, ctx, full := syncedFixture(t)
 	applySync(t, store, without(full, "u-carol"), "") // carol leaves
 
 	cases := []struct {

@@ -28,6 +28,15 @@ func newStore(t *testing.T) (*pg.Store, context.Context) {
 	return store, ctx
 }
 
+// syncedFixture is newStore with the fixture tenant synced into it once.
+func syncedFixture(t *testing.T) (*pg.Store, context.Context, *inventory.Snapshot) {
+	t.Helper()
+	store, ctx := newStore(t)
+	snap := fixtureSnapshot()
+	applySync(t, store, snap, "")
+	return store, ctx, snap
+}
+
 // newStoreAt is newStore with the database's URL, for a test that opens a
 // second store on it, as another process would.
 func newStoreAt(t *testing.T) (*pg.Store, string, context.Context) {

@@ -293,9 +293,7 @@ func TestStreamAccountLinesHonoursTheListsFilters(t *testing.T) {
 // An account gone from the tenant is streamed only when the list would show
 // it, and in the list's place.
 func TestStreamAccountLinesOfRemovedAccounts(t *testing.T) {
-	store, ctx := newStore(t)
-	full := fixtureSnapshot()
-	applySync(t, store, full, "")
+	store, ctx, full := syncedFixture(t)
 	applySync(t, store, without(full, "u-carol"), "")
 	for _, f := range []pg.AccountFilter{
 		{TenantID: tenantID},

@@ -9,9 +9,7 @@ import (
 )
 
 func TestOverridesSurviveSyncs(t *testing.T) {
-	store, ctx := newStore(t)
-	snap := fixtureSnapshot()
-	applySync(t, store, snap, "")
+	store, ctx, snap := syncedFixture(t)
 
 	at := time.Date(2026, 11, 3, 10, 0, 0, 0, time.UTC)
 	scanner := inventory.Override{Category: inventory.RoomDevice, Path: inventory.TechnicalException,
