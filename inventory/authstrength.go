@@ -76,3 +76,49 @@ func strengthName(s *AuthStrength) string {
 	}
 	return "(unnamed authentication strength)"
 }
+
+// multiFactorModes are the authentication method modes that are
+// multi-factor on their own; every other mode alone (password, sms, voice,
+// email, an OATH code, federatedSingleFactor, x509CertificateSingleFactor,
+// qrCodePin, a mode Graph adds later) is a single factor.
+var multiFactorModes = map[string]bool{
+	"windowshelloforbusiness":     true,
+	"fido2":                       true,
+	"x509certificatemultifactor":  true,
+	"devicebasedpush":             true,
+	"temporaryaccesspassonetime":  true,
+	"temporaryaccesspassmultiuse": true,
+	"federatedmultifactor":        true,
+}
+
+// StrengthGrantsMFA applies DOMAIN.md §3 to an authentication strength: it
+// grants an MFA claim when Graph says it satisfies "mfa", or, where Graph
+// does not say, when every allowed combination is multi-factor (two modes,
+// or one mode that is multi-factor on its own). When it does not, single
+// is the first single-factor combination it allows ("" when Graph says it
+// satisfies something else and none looks single-factor).
+func StrengthGrantsMFA(s *AuthStrength) (ok bool, single string) {
+	for _, combo := range s.AllowedCombinations {
+		if !comboMultiFactor(combo) {
+			single = strings.TrimSpace(combo)
+			break
+		}
+	}
+	if req := strings.TrimSpace(s.RequirementsSatisfied); req != "" {
+		return strings.EqualFold(req, "mfa"), single
+	}
+	return single == "", single
+}
+
+// comboMultiFactor: an empty combination allows nothing, so it lets no
+// sign-in through without MFA.
+func comboMultiFactor(combo string) bool {
+	atoms, only := 0, ""
+	for _, a := range strings.Split(combo, ",") {
+		if a = strings.ToLower(strings.TrimSpace(a)); a != "" {
+			atoms++
+			only = a
+		}
+	}
+	return atoms != 1 || multiFactorModes[only]
+}

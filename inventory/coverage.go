@@ -159,7 +159,7 @@ func (r *policyRule) excludes(a *Account, explain bool) (bool, []Cause) {
 		return true, nil
 	}
 	if x.hasUser(a) && add(Cause{Kind: CauseExcluded, ViaKind: "user", Via: a.UserPrincipalName,
-		Text: r.ref + " excludes this account by name", summary: "excludes by name"}) {
+		Text: "excluded from " + r.ref + " by name", summary: "excludes by name"}) {
 		return true, nil
 	}
 	if a.Guest != NotGuest && x.allGuests && add(Cause{Kind: CauseExcluded, ViaKind: "guests", Via: "GuestsOrExternalUsers",
@@ -174,8 +174,7 @@ func (r *policyRule) excludes(a *Account, explain bool) (bool, []Cause) {
 		if !explain {
 			return true, nil
 		}
-		add(Cause{Kind: CauseExcluded, ViaKind: "group", Via: g.name,
-			Text: "excluded through " + describeChain(a.Groups.chain(g.idx)) + ", which " + r.ref + " excludes"})
+		add(Cause{Kind: CauseExcluded, ViaKind: "group", Via: g.name, Text: r.excludedByGroup(a.Groups.chain(g.idx))})
 	}
 	for _, role := range x.roles {
 		if !slices.Contains(a.RoleTemplateIDs, role.id) {
@@ -185,7 +184,7 @@ func (r *policyRule) excludes(a *Account, explain bool) (bool, []Cause) {
 			return true, nil
 		}
 		add(Cause{Kind: CauseExcluded, ViaKind: "role", Via: role.name,
-			Text: "excluded through role *" + role.name + "*, which " + r.ref + " excludes"})
+			Text: "excluded from " + r.ref + " by role *" + role.name + "*"})
 	}
 	if g := x.guests; g != nil && a.Guest != NotGuest && g.kinds[strings.ToLower(string(a.Guest))] {
 		text := r.ref + " excludes " + string(a.Guest) + " accounts of every external tenant"
@@ -205,4 +204,19 @@ func (r *policyRule) excludes(a *Account, explain bool) (bool, []Cause) {
 		}
 	}
 	return len(causes) > 0, causes
+}
+
+// excludedByGroup words an exclusion the way a fix reads it, the policy and
+// the group it names first: "excluded from policy *CA001* by group *MFA
+// Exclusions* (through group *Contractors EU*)". chain runs from the
+// account's own group up to the excluded one.
+func (r *policyRule) excludedByGroup(chain []string) string {
+	if len(chain) == 0 {
+		return "excluded from " + r.ref + " by a group"
+	}
+	text := "excluded from " + r.ref + " by group *" + chain[len(chain)-1] + "*"
+	if len(chain) > 1 {
+		text += " (through " + describeChain(chain[:len(chain)-1]) + ")"
+	}
+	return text
 }

@@ -50,9 +50,35 @@ func (r *policyRule) grantCauses(p *Policy) []Cause {
 		}
 		return []Cause{r.cause(CauseGrant, "accepts "+strings.Join(others, " or ")+" instead of MFA "+op, "a sign-in can pass without MFA")}
 	}
+	if c := r.weakStrength(p.AuthStrength, hasMFA, and); c != nil {
+		return []Cause{*c}
+	}
 	// With OR between plain MFA and a strength, plain MFA is enough.
 	if p.AuthStrength != nil && !(hasMFA && !and) {
 		r.strength = p.AuthStrength
 	}
 	return nil
+}
+
+// weakStrength is the cause when the grant's authentication strength lets a
+// sign-in through without an MFA claim (DOMAIN.md §3); nil when there is
+// no strength, it grants MFA, or plain MFA is required beside it (AND).
+func (r *policyRule) weakStrength(s *AuthStrength, hasMFA, and bool) *Cause {
+	if s == nil || (hasMFA && and) {
+		return nil
+	}
+	ok, single := StrengthGrantsMFA(s)
+	if ok {
+		return nil
+	}
+	verb := "requires"
+	if hasMFA {
+		verb = "accepts, instead of MFA (OR),"
+	}
+	what := "which Entra says does not satisfy MFA (it satisfies " + quote(s.RequirementsSatisfied) + ")"
+	if single != "" {
+		what = "which allows the single-factor combination " + quote(single)
+	}
+	c := r.cause(CauseGrant, verb+" the authentication strength *"+strengthName(s)+"*, "+what, "a sign-in can pass without MFA")
+	return &c
 }

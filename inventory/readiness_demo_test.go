@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mfaboard/mfaboard/graph/demo"
 	"github.com/mfaboard/mfaboard/inventory"
 )
 
@@ -15,9 +14,8 @@ import (
 // open are the ones it counted.
 func TestReadinessMatchesTheAssessment(t *testing.T) {
 	t.Parallel()
-	asOf := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
-	snap := demo.Generate(demo.Options{Users: 2000, Seed: 11, AsOf: asOf})
-	res := inventory.Assess(snap, inventory.Inputs{Settings: inventory.DefaultSettings(inventory.KindMixed), AsOf: asOf})
+	asOf := demoAsOf
+	res := assessDemo(2000, 11)
 
 	r := inventory.NewReadiness(res.Tenant, nil, time.Time{}, asOf)
 	for _, a := range res.Accounts {

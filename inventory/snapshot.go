@@ -164,6 +164,9 @@ type AuthStrength struct {
 	ID                  string
 	DisplayName         string
 	AllowedCombinations []string // e.g. "fido2", "password,microsoftAuthenticatorPush"
+	// RequirementsSatisfied is what Graph says the strength grants ("mfa",
+	// "none"), "" when the field was absent (StrengthGrantsMFA).
+	RequirementsSatisfied string
 }
 
 // NamedLocation is one named location (for reasons).

@@ -91,15 +91,17 @@ func (r *run) verdict(u *User, acc *Account, reg *Registration, m *markerSet, ev
 				unmet = nil
 				break
 			}
-			unmet = append(unmet, fmt.Sprintf("policy *%s* requires the authentication strength *%s*, which its registered methods (%s) cannot meet",
-				c.Policy, strengthName(c.AuthStrength), orNone(methods)))
+			unmet = append(unmet, fmt.Sprintf("no registered method meets the authentication strength *%s* that policy *%s* requires (registered: %s)",
+				strengthName(c.AuthStrength), c.Policy, orNone(methods)))
 		}
 		atRisk = append(atRisk, unmet...)
 	}
 	atRisk = append(atRisk, singleFactorReasons(ev, r)...)
 	if len(atRisk) > 0 {
+		// The cause first (issue 11): what enforces MFA is why the account
+		// is not non-compliant, not why it is at risk.
 		v.compliance = AtRisk
-		v.reasons = append([]string{"MFA is enforced by " + strings.Join(shown, ", ")}, atRisk...)
+		v.reasons = append(atRisk, "MFA is enforced by "+strings.Join(shown, ", "))
 		return v
 	}
 	v.compliance = Compliant
@@ -120,30 +122,30 @@ func registrationGap(r *run, reg *Registration) string {
 	case reg == nil && !present(r.snap, CollRegistrations):
 		return "registration details were not available, so MFA registration is unknown"
 	case reg == nil:
-		return "no registration details"
+		return "not registered for MFA: no registration details"
 	case !reg.IsMfaRegistered:
-		return "not registered for MFA (isMfaRegistered is false)"
+		return "not registered for MFA"
 	}
 	return ""
 }
 
-// singleFactorReasons: evidence beats policy theory.
+// singleFactorReasons: evidence beats policy theory. Each reads "signed in
+// without MFA on 16 Nov (IMAP4) to Office 365 Exchange Online".
 func singleFactorReasons(ev *evidence, r *run) []string {
 	out := make([]string, 0, len(ev.singleFactor))
 	for _, s := range ev.singleFactor {
+		when := "on " + day(s.last, r.asOf)
+		if s.count != 1 {
+			when = fmt.Sprintf("%d times, last on %s", s.count, day(s.last, r.asOf))
+		}
+		if s.client != "" {
+			when += " (" + s.client + ")"
+		}
 		app := s.app
 		if app == "" {
 			app = "an application"
 		}
-		via := ""
-		if s.client != "" {
-			via = " via " + s.client
-		}
-		if s.count == 1 {
-			out = append(out, fmt.Sprintf("signed in to %s without MFA on %s%s", app, day(s.last, r.asOf), via))
-			continue
-		}
-		out = append(out, fmt.Sprintf("signed in to %s without MFA %d times, last on %s%s", app, s.count, day(s.last, r.asOf), via))
+		out = append(out, "signed in without MFA "+when+" to "+app)
 	}
 	return out
 }
@@ -171,11 +173,17 @@ func (r *run) notEnforced(u *User, acc *Account, m *markerSet, perUser string) (
 		}
 	}
 	r.coverages = covs
+	// The causes that keep an MFA policy from covering lead (issue 11):
+	// exclusions, then states (report-only, disabled), then the rest; what
+	// the policies that never asked for MFA do (block, a compliant device
+	// alone) comes after the word on the missing policy.
 	reasons := make([]string, 0, texts+5)
-	for _, c := range covs {
-		for _, cause := range c.Causes {
-			reasons = append(reasons, cause.Text)
-		}
+	for _, pass := range []func(intent bool, k CauseKind) bool{
+		func(intent bool, k CauseKind) bool { return intent && k == CauseExcluded },
+		func(intent bool, k CauseKind) bool { return intent && k.isState() },
+		func(intent bool, k CauseKind) bool { return intent && k != CauseExcluded && !k.isState() },
+	} {
+		reasons = r.appendCauses(reasons, covs, pass)
 	}
 	switch {
 	case !present(r.snap, CollPolicies):
@@ -189,6 +197,7 @@ func (r *run) notEnforced(u *User, acc *Account, m *markerSet, perUser string) (
 	case notIncluding > 0:
 		reasons = append(reasons, "not included by "+strings.Join(firstNotIncluding, ", "))
 	}
+	reasons = r.appendCauses(reasons, covs, func(intent bool, _ CauseKind) bool { return !intent })
 	sd := r.snap.SecurityDefaults
 	switch {
 	case sd == nil:
@@ -207,4 +216,17 @@ func (r *run) notEnforced(u *User, acc *Account, m *markerSet, perUser string) (
 		reasons = append(reasons, "per-user MFA state "+quote(r.snap.PerUserMFA[u.ID])+" is not one mfaboard knows: not counted")
 	}
 	return reasons, covs
+}
+
+// appendCauses adds, in policy order, the causes of covs (one per rule of
+// the run) that pick takes.
+func (r *run) appendCauses(reasons []string, covs []Coverage, pick func(mfaIntent bool, k CauseKind) bool) []string {
+	for i, c := range covs {
+		for _, cause := range c.Causes {
+			if pick(r.rules[i].mfaIntent, cause.Kind) {
+				reasons = append(reasons, cause.Text)
+			}
+		}
+	}
+	return reasons
 }

@@ -118,6 +118,7 @@ type AccountDetail struct {
 	Methods            []string
 	DefaultMethod      string
 	PerUserMFA         string
+	PerUserMFANotRead  string // why the sync did not ask for the state, "" when it did
 	LastSignIn         time.Time
 	LastNonInteractive time.Time
 	Licenses           []string

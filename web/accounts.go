@@ -107,7 +107,7 @@ func accountDetailView(p views.Page, d pg.AccountDetail) views.AccountDetail {
 		AutoPathLabel: a.AutoPath.Label(), PathOverride: a.PathOverride,
 		Compliance: string(a.Compliance), ComplianceLabel: a.Compliance.Label(),
 		EnforcedBy: a.EnforcedBy, RiskBased: a.RiskBased, Reasons: a.Reasons,
-		PerUserMFA: d.PerUserMFA, LastSignIn: u.LastSignIn, LastNonInteractive: u.LastNonInteractiveSignIn,
+		PerUserMFA: d.PerUserMFA, PerUserMFANotRead: d.PerUserMFANotRead, LastSignIn: u.LastSignIn, LastNonInteractive: u.LastNonInteractiveSignIn,
 		Licenses: u.LicenseSKUs, Groups: refNames(d.Groups), Roles: refNames(d.Roles),
 	}
 	if v.DisplayName == "" {

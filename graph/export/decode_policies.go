@@ -204,6 +204,9 @@ func (r *policyReader) grant(raw json.RawMessage) *fieldError {
 				"id":                  intoString(&s.ID),
 				"displayName":         intoString(&s.DisplayName),
 				"allowedCombinations": intoList(&s.AllowedCombinations),
+
+				// Whether the strength grants MFA (DOMAIN.md §3); "" when absent.
+				"requirementsSatisfied": intoString(&s.RequirementsSatisfied),
 			}, nil)
 		},
 	}, &p.OtherGrants)

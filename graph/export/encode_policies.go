@@ -143,11 +143,15 @@ func encodeGrant(p inventory.Policy) map[string]any {
 		"authenticationStrength": nil,
 	}
 	if s := p.AuthStrength; s != nil {
-		g["authenticationStrength"] = map[string]any{
+		strength := map[string]any{
 			"id": s.ID, "createdDateTime": nil, "modifiedDateTime": nil, "displayName": s.DisplayName,
-			"description": nil, "policyType": "builtIn", "requirementsSatisfied": "mfa",
+			"description": nil, "policyType": "builtIn",
 			"allowedCombinations": list(s.AllowedCombinations),
 		}
+		if s.RequirementsSatisfied != "" { // absent stays absent: DOMAIN.md §3 tells the two apart
+			strength["requirementsSatisfied"] = s.RequirementsSatisfied
+		}
+		g["authenticationStrength"] = strength
 	}
 	for _, other := range p.OtherGrants {
 		kind, value, named := strings.Cut(other, ":")

@@ -106,7 +106,7 @@ func fixtureSnapshot(t testing.TB) *inventory.Snapshot {
 				SignInRiskLevels:    []string{"high", "medium"}, UserRiskLevels: []string{"high"},
 				HasGrant: true, GrantOperator: "OR",
 				AuthStrength: &inventory.AuthStrength{
-					ID: "00000000-0000-0000-0000-000000000004", DisplayName: "Phishing-resistant MFA",
+					ID: "00000000-0000-0000-0000-000000000004", DisplayName: "Phishing-resistant MFA", RequirementsSatisfied: "mfa",
 					AllowedCombinations: []string{"windowsHelloForBusiness", "fido2", "x509CertificateMultiFactor"},
 				},
 				OtherGrants: []string{"customAuthenticationFactors:RSA SecurID", "termsOfUse:7a3b0000-0000-4000-8000-00000000000a"},

@@ -32,7 +32,7 @@ func fullSnapshot(t testing.TB) *inventory.Snapshot {
 			"clientApplications", "devices.includeDeviceStates", "servicePrincipalRiskLevels", "somethingNew", "users.includeAgents",
 		},
 		HasGrant: true, GrantOperator: "AND", BuiltInControls: []string{"mfa", "compliantDevice", "someNewControl"},
-		AuthStrength: &inventory.AuthStrength{ID: "as1", DisplayName: "Passwordless", AllowedCombinations: []string{"fido2", "password,microsoftAuthenticatorPush"}},
+		AuthStrength: &inventory.AuthStrength{ID: "as1", DisplayName: "Passwordless", RequirementsSatisfied: "mfa", AllowedCombinations: []string{"fido2", "password,microsoftAuthenticatorPush"}},
 		OtherGrants:  []string{"customAuthenticationFactors:Duo", "someNewGrant", "termsOfUse:tou1", "termsOfUse:tou2"},
 	})
 	s.NamedLocations = append(s.NamedLocations,

@@ -20,7 +20,10 @@ type AccountDetail struct {
 	Registration *inventory.Registration
 	// PerUserMFA is the per-user MFA state as written, "" when not known.
 	PerUserMFA string
-	SignIns    []inventory.SignInFold
+	// PerUserMFANotRead says why the sync did not ask for the state ("CA001
+	// enforces MFA"), "" when it asked.
+	PerUserMFANotRead string
+	SignIns           []inventory.SignInFold
 	// Groups the account is a direct member of, and roles it holds, by name.
 	Groups []ObjectRef
 	Roles  []ObjectRef
@@ -90,18 +93,19 @@ func loadAccountFacts(ctx context.Context, tx pgx.Tx, tenantID, id string, d *Ac
 		created, last, lastNI, ok *time.Time
 		removed                   *time.Time
 		registration, signIns     []byte
-		perUser                   *string
+		perUser, notRead          *string
 	)
 	err := tx.QueryRow(ctx, `
 		SELECT id, upn, display_name, mail, user_type, account_enabled, on_prem_sync,
 		       created_at_graph, job_title, department, licenses,
 		       last_sign_in, last_non_interactive_sign_in, last_successful_sign_in,
-		       registration, per_user_mfa, sign_ins, first_seen_run, last_seen_run, removed_at
+		       registration, per_user_mfa, sign_ins, first_seen_run, last_seen_run, removed_at,
+		       per_user_mfa_not_read
 		FROM accounts WHERE tenant_id = $1 AND id = $2`, tenantID, id).
 		Scan(&u.ID, &u.UserPrincipalName, &u.DisplayName, &u.Mail, &u.UserType, &u.AccountEnabled,
 			&u.OnPremisesSyncEnabled, &created, &u.JobTitle, &u.Department, &u.LicenseSKUs,
 			&last, &lastNI, &ok, &registration, &perUser, &signIns,
-			&d.FirstSeenRun, &d.LastSeenRun, &removed)
+			&d.FirstSeenRun, &d.LastSeenRun, &removed, &notRead)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return accountNotFound(tenantID, id)
 	}
@@ -116,6 +120,9 @@ func loadAccountFacts(ctx context.Context, tx pgx.Tx, tenantID, id string, d *Ac
 	d.RemovedAt = timeFromNull(removed)
 	if perUser != nil {
 		d.PerUserMFA = *perUser
+	}
+	if notRead != nil {
+		d.PerUserMFANotRead = *notRead
 	}
 	if d.Registration, err = decodeRegistration(registration); err != nil {
 		return fmt.Errorf("store: account: registration: %w", err)

@@ -65,7 +65,7 @@ func TestListAccounts(t *testing.T) {
 	}
 	row := page.Rows[0]
 	if row.Category != inventory.ServiceAccount || row.Path != inventory.SecureAppModel ||
-		row.Compliance != inventory.NonCompliant || row.FirstReason != "excluded through group *ServiceAccounts*, which policy *Require MFA* excludes" ||
+		row.Compliance != inventory.NonCompliant || row.FirstReason != "excluded from policy *Require MFA* by group *ServiceAccounts*" ||
 		len(row.Markers) != 2 || row.Markers[1] != inventory.DirectorySync || !row.Enabled || row.Removed() {
 		t.Fatalf("row = %+v", row)
 	}

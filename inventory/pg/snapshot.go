@@ -85,7 +85,7 @@ func loadUsers(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory.
 		SELECT id, upn, display_name, mail, user_type, account_enabled, on_prem_sync,
 		       created_at_graph, job_title, department, licenses,
 		       last_sign_in, last_non_interactive_sign_in, last_successful_sign_in,
-		       registration, per_user_mfa, sign_ins
+		       registration, per_user_mfa, sign_ins, per_user_mfa_not_read
 		FROM accounts
 		WHERE tenant_id = $1 AND removed_at IS NULL
 		ORDER BY lower(upn), id`, tenantID)
@@ -99,11 +99,11 @@ func loadUsers(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory.
 			created, last, lastNI *time.Time
 			lastOK                *time.Time
 			registration, signIns []byte
-			perUser               *string
+			perUser, notRead      *string
 		)
 		if err := rows.Scan(&u.ID, &u.UserPrincipalName, &u.DisplayName, &u.Mail, &u.UserType,
 			&u.AccountEnabled, &u.OnPremisesSyncEnabled, &created, &u.JobTitle, &u.Department,
-			&u.LicenseSKUs, &last, &lastNI, &lastOK, &registration, &perUser, &signIns); err != nil {
+			&u.LicenseSKUs, &last, &lastNI, &lastOK, &registration, &perUser, &signIns, &notRead); err != nil {
 			return err
 		}
 		u.CreatedDateTime = timeFromNull(created)
@@ -120,6 +120,12 @@ func loadUsers(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory.
 		}
 		if perUser != nil {
 			snap.PerUserMFA[u.ID] = *perUser
+		}
+		if notRead != nil {
+			if snap.PerUserMFANotRead == nil {
+				snap.PerUserMFANotRead = map[string]string{}
+			}
+			snap.PerUserMFANotRead[u.ID] = *notRead
 		}
 		if signIns != nil {
 			folds, err := decodeSignIns(signIns)

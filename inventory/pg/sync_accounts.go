@@ -21,7 +21,7 @@ var accountColumns = []string{
 	"id", "upn", "display_name", "mail", "user_type", "account_enabled", "on_prem_sync",
 	"created_at_graph", "job_title", "department", "licenses",
 	"last_sign_in", "last_non_interactive_sign_in", "last_successful_sign_in",
-	"registration", "per_user_mfa", "sign_ins",
+	"registration", "per_user_mfa", "sign_ins", "per_user_mfa_not_read",
 }
 
 // syncAccounts copies the snapshot's users into a staging table and merges
@@ -35,7 +35,7 @@ func syncAccounts(ctx context.Context, tx pgx.Tx, runID int64, snap *inventory.S
 			job_title text, department text, licenses text[],
 			last_sign_in timestamptz, last_non_interactive_sign_in timestamptz,
 			last_successful_sign_in timestamptz,
-			registration jsonb, per_user_mfa text, sign_ins jsonb`,
+			registration jsonb, per_user_mfa text, sign_ins jsonb, per_user_mfa_not_read text`,
 		accountColumns, len(snap.Users), func(i int) ([]any, error) { return accountRow(snap, &snap.Users[i]) })
 	if err != nil {
 		return ch, err
@@ -92,14 +92,17 @@ func accountRow(snap *inventory.Snapshot, u *inventory.User) ([]any, error) {
 		}
 		signIns = b
 	}
-	var perUser any
+	var perUser, notRead any
 	if state, ok := snap.PerUserMFA[u.ID]; ok {
 		perUser = state
+	}
+	if why, ok := snap.PerUserMFANotRead[u.ID]; ok {
+		notRead = why
 	}
 	return []any{
 		u.ID, u.UserPrincipalName, u.DisplayName, u.Mail, u.UserType, u.AccountEnabled,
 		u.OnPremisesSyncEnabled, timeOrNull(u.CreatedDateTime), u.JobTitle, u.Department,
 		nonNil(u.LicenseSKUs), timeOrNull(u.LastSignIn), timeOrNull(u.LastNonInteractiveSignIn),
-		timeOrNull(u.LastSuccessfulSignIn), registration, perUser, signIns,
+		timeOrNull(u.LastSuccessfulSignIn), registration, perUser, signIns, notRead,
 	}, nil
 }

@@ -52,7 +52,7 @@ func account(i int) inventory.AccountLine {
 		a.Reasons = []string{"excluded by group ServiceAccounts in policy CA001 Require MFA for all users", "policy CA007 is report-only"}
 	case i%17 == 1 || i == 6:
 		a.Compliance = inventory.AtRisk
-		a.Reasons = []string{"MFA is enforced by CA001 Require MFA for all users", "not registered for MFA (isMfaRegistered is false)"}
+		a.Reasons = []string{"not registered for MFA", "MFA is enforced by CA001 Require MFA for all users"}
 	case i%250 == 2:
 		a.Compliance, a.EnforcedBy = inventory.Excepted, nil
 		a.ExceptionExpiry = fixtureNow.AddDate(0, 6, 0)

@@ -89,11 +89,16 @@ func (d *doc) privilegedOpen(m readiness.Report) {
 		if a.Late {
 			due += "\noverdue"
 		}
+		// The verdict with its first reason, the cause, as on the page.
+		verdict := a.Compliance.Label()
+		if a.Reason != "" {
+			verdict += "\n" + strings.ReplaceAll(a.Reason, "*", "")
+		}
 		rows = append(rows, []string{twoLines(a.UserPrincipalName, a.DisplayName), readiness.MarkerWords(a.Markers),
-			a.Compliance.Label(), a.Path.Label(), work, due})
+			verdict, a.Path.Label(), work, due})
 	}
-	d.table([]column{{"Account", 54, "L"}, {"Markers", 28, "L"}, {"Verdict", 22, "L"},
-		{"Path", 28, "L"}, {"Status", 28, "L"}, {"Due", 20, "L"}}, rows)
+	d.table([]column{{"Account", 46, "L"}, {"Markers", 22, "L"}, {"Verdict and cause", 44, "L"},
+		{"Path", 24, "L"}, {"Status", 24, "L"}, {"Due", 20, "L"}}, rows)
 	d.more(len(m.Privileged), pdfPrivileged, "accounts")
 }
 
