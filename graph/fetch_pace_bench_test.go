@@ -1,22 +1,17 @@
 package graph_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"os"
-	"os/exec"
 	"runtime"
 	"runtime/debug"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/mfaboard/mfaboard/graph"
-	"github.com/mfaboard/mfaboard/graph/demo"
 	"github.com/mfaboard/mfaboard/graph/emulator"
 	"github.com/mfaboard/mfaboard/graph/export"
 )
@@ -51,99 +46,21 @@ func BenchmarkFetchPaced(b *testing.B) {
 	}
 }
 
-// benchEmulatorEnv makes the test binary serve a generated tenant
-// ("<users>:<latency>") instead of running tests.
-const benchEmulatorEnv = "MFABOARD_GRAPH_BENCH_EMULATOR"
-
 func TestMain(m *testing.M) {
-	if spec := os.Getenv(benchEmulatorEnv); spec != "" {
-		serveBenchEmulator(spec)
-		return
-	}
+	emulator.ServeChild()
 	os.Exit(m.Run())
 }
 
-// serveBenchEmulator prints the emulator's URL, then answers each "stats"
-// line on stdin with "<requests> <steps>", until stdin closes.
-func serveBenchEmulator(spec string) {
-	n, lat, _ := strings.Cut(spec, ":")
-	users, err1 := strconv.Atoi(n)
-	latency, err2 := time.ParseDuration(lat)
-	if err1 != nil || err2 != nil {
-		fmt.Fprintln(os.Stderr, "bad emulator spec:", spec)
-		os.Exit(2)
-	}
-	snap := demo.Generate(demo.Options{Users: users, Groups: users / 50, Seed: 9, AsOf: assessedAt})
-	emu := emulator.New(export.EncodeSnapshot(snap), emulator.Options{Latency: latency, RequireToken: testToken})
-	snap = nil
-	runtime.GC()
-	fmt.Println(emu.URL)
-	in := bufio.NewScanner(os.Stdin)
-	for in.Scan() {
-		if in.Text() == "stats" {
-			fmt.Println(emu.Requests(), emu.BatchSteps())
-		}
-	}
-	emu.Close()
-}
-
-// benchEmulator is the emulator child of a benchmark.
-type benchEmulator struct {
-	url string
-	in  io.WriteCloser
-	out *bufio.Reader
-}
-
-func startBenchEmulator(b *testing.B, users int, latency time.Duration) *benchEmulator {
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%d:%s", benchEmulatorEnv, users, latency))
-	in, err := cmd.StdinPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { in.Close(); _ = cmd.Wait() })
-	e := &benchEmulator{in: in, out: bufio.NewReader(out)}
-	line, err := e.out.ReadString('\n')
-	if err != nil {
-		b.Fatalf("emulator child: %v", err)
-	}
-	e.url = strings.TrimSpace(line)
-	return e
-}
-
-// stats asks the child how many requests and batch steps it answered.
-func (e *benchEmulator) stats(b *testing.B) (requests, steps int) {
-	if _, err := io.WriteString(e.in, "stats\n"); err != nil {
-		b.Fatal(err)
-	}
-	line, err := e.out.ReadString('\n')
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := fmt.Sscan(line, &requests, &steps); err != nil {
-		b.Fatalf("emulator stats %q: %v", line, err)
-	}
-	return requests, steps
-}
-
 func benchmarkPaced(b *testing.B, users int, latency time.Duration) {
-	emu := startBenchEmulator(b, users, latency)
-	c, err := graph.NewClient(context.Background(), graph.Config{BaseURL: emu.url, AccessToken: testToken})
+	emu := emulator.StartChild(b, emulator.ChildSpec{Users: users, AsOf: assessedAt, Latency: latency, Token: testToken})
+	c, err := graph.NewClient(context.Background(), graph.Config{BaseURL: emu.URL, AccessToken: testToken})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(320 << 20)) // as mfaboard's main does
 	runtime.GC()
 	resetPeakRSS(b)
-	requests, steps := emu.stats(b)
+	requests, steps := emu.Stats(b)
 	var last graph.Progress
 	ended := map[string]time.Duration{} // when each collection was read
 	progress := func(p graph.Progress) {
@@ -174,7 +91,7 @@ func benchmarkPaced(b *testing.B, users int, latency time.Duration) {
 	for _, c := range last.Collections {
 		b.Logf("%-26s %7d items %5d requests, read at %5.1f s  %s", c.Collection, c.Items, c.Requests, ended[c.Collection].Seconds(), c.Note)
 	}
-	r, s := emu.stats(b)
+	r, s := emu.Stats(b)
 	b.ReportMetric(float64(r-requests)/float64(b.N), "requests/op")
 	b.ReportMetric(float64(s-steps)/float64(b.N), "steps/op")
 	b.ReportMetric(float64(peak)/1024, "peak-RSS-MB")

@@ -9,10 +9,10 @@ import (
 	"net/url"
 	"strings"
 
+	abs "github.com/microsoft/kiota-abstractions-go"
 	"golang.org/x/sync/errgroup"
 
-	abs "github.com/microsoft/kiota-abstractions-go"
-
+	"github.com/mfaboard/mfaboard/graph/export"
 	"github.com/mfaboard/mfaboard/inventory"
 )
 
@@ -136,7 +136,7 @@ type memberPage struct {
 type memberListing struct {
 	at     int
 	id     string
-	fields []field
+	fields []export.Field
 }
 
 // newMemberPage checks every object of a page before any listing starts,
@@ -146,7 +146,7 @@ func newMemberPage(items []json.RawMessage) (*memberPage, []memberListing, error
 	p := &memberPage{done: make(chan struct{}), out: make([]json.RawMessage, len(items)), notes: make([]*inventory.Warning, len(items))}
 	var todo []memberListing
 	for i, it := range items {
-		fields, err := objectFields(it)
+		fields, err := export.ObjectFields(it)
 		if err != nil {
 			return nil, nil, fmt.Errorf("an object of the list is not a JSON object: %w", err)
 		}
@@ -243,61 +243,23 @@ func (f *fetcher) restOfMembers(ctx context.Context, a batchAnswer) ([]json.RawM
 
 // membersInline finds an object's id and whether its inline members are
 // known to be all of them (fewer than Graph's expand cut).
-func membersInline(fields []field) (id string, complete bool) {
+func membersInline(fields []export.Field) (id string, complete bool) {
 	var members []json.RawMessage
 	present := false
 	for _, fl := range fields {
-		switch fl.key {
+		switch fl.Key {
 		case "id":
-			_ = json.Unmarshal(fl.value, &id)
+			_ = json.Unmarshal(fl.Value, &id)
 		case "members":
-			present = json.Unmarshal(fl.value, &members) == nil
+			present = json.Unmarshal(fl.Value, &members) == nil
 		}
 	}
 	return id, present && len(members) < expandLimit
 }
 
-// field is one key of a JSON object with its value exactly as Graph wrote
-// it.
-type field struct {
-	key   string
-	value json.RawMessage
-}
-
-// objectFields reads a JSON object's keys in order, keeping each value's
-// bytes as written, so an object can be rewritten without touching what it
-// holds.
-func objectFields(raw []byte) ([]field, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return nil, fmt.Errorf("found %v where an object should start", tok)
-	}
-	var out []field
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, err
-		}
-		key, _ := tok.(string)
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return nil, err
-		}
-		out = append(out, field{key: key, value: v})
-	}
-	if _, err := dec.Token(); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
 // withMembers writes the object again with members set to the whole list;
 // the annotations of the cut list ("members@odata.context") go with it.
-func withMembers(fields []field, members []json.RawMessage) json.RawMessage {
+func withMembers(fields []export.Field, members []json.RawMessage) json.RawMessage {
 	var list bytes.Buffer
 	list.WriteByte('[')
 	for i, m := range members {
@@ -307,37 +269,20 @@ func withMembers(fields []field, members []json.RawMessage) json.RawMessage {
 		list.Write(m)
 	}
 	list.WriteByte(']')
-	out := make([]field, 0, len(fields)+1)
+	out := make([]export.Field, 0, len(fields)+1)
 	wrote := false
 	for _, fl := range fields {
 		switch {
-		case fl.key == "members":
-			out = append(out, field{key: "members", value: list.Bytes()})
+		case fl.Key == "members":
+			out = append(out, export.Field{Key: "members", Value: list.Bytes()})
 			wrote = true
-		case strings.HasPrefix(fl.key, "members@"):
+		case strings.HasPrefix(fl.Key, "members@"):
 		default:
 			out = append(out, fl)
 		}
 	}
 	if !wrote {
-		out = append(out, field{key: "members", value: list.Bytes()})
+		out = append(out, export.Field{Key: "members", Value: list.Bytes()})
 	}
-	return encodeFields(out)
-}
-
-// encodeFields writes fields as a JSON object, values as they are.
-func encodeFields(fields []field) json.RawMessage {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, fl := range fields {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		k, _ := json.Marshal(fl.key)
-		b.Write(k)
-		b.WriteByte(':')
-		b.Write(fl.value)
-	}
-	b.WriteByte('}')
-	return b.Bytes()
+	return export.EncodeFields(out)
 }

@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/mfaboard/mfaboard/graph/export"
 	"github.com/mfaboard/mfaboard/inventory"
 )
 
@@ -140,16 +141,16 @@ func (c *Client) requirements(ctx context.Context, userIDs []string) ([]json.Raw
 // requirementItem is the perUserMfaState.json item of one account: its id,
 // then the fields of Graph's answer as written (annotations left out).
 func requirementItem(userID string, body json.RawMessage) (json.RawMessage, error) {
-	fields, err := objectFields(body)
+	fields, err := export.ObjectFields(body)
 	if err != nil {
 		return nil, fmt.Errorf("per-user MFA state of user %s is not a JSON object: %w", userID, err)
 	}
 	id, _ := json.Marshal(userID)
-	kept := []field{{key: "id", value: id}}
+	kept := []export.Field{{Key: "id", Value: id}}
 	for _, fl := range fields {
-		if fl.key != "id" && !strings.HasPrefix(fl.key, "@odata.") {
+		if fl.Key != "id" && !strings.HasPrefix(fl.Key, "@odata.") {
 			kept = append(kept, fl)
 		}
 	}
-	return encodeFields(kept), nil
+	return export.EncodeFields(kept), nil
 }

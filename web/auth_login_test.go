@@ -3,7 +3,6 @@ package web_test
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -29,32 +28,6 @@ func authServer(t *testing.T, cfg web.Config) (*httptest.Server, *pg.Store) {
 	return srv, store
 }
 
-// do sends a request and returns the response with its body read.
-func do(t *testing.T, c *http.Client, method, u string, form url.Values, header map[string]string) (*http.Response, string) {
-	t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req, err := http.NewRequest(method, u, body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp, string(b)
-}
-
 var browser = map[string]string{"Accept": "text/html,application/xhtml+xml"}
 var api = map[string]string{"Accept": "application/json"}
 
@@ -64,11 +37,11 @@ func TestSignInAndSessionCookie(t *testing.T) {
 	u := webtest.CreateUser(t, store, inventory.Engineer)
 	c := webtest.NewClient(t)
 
-	resp, body := do(t, c, http.MethodGet, srv.URL+"/login?next=/runs", nil, browser)
+	resp, body := send(t, c, http.MethodGet, srv.URL+"/login?next=/runs", nil, browser)
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `name="next" value="/runs"`) || strings.Contains(body, "Sign in with Microsoft") {
 		t.Fatalf("GET /login: %d\n%s", resp.StatusCode, body)
 	}
-	resp, _ = do(t, c, http.MethodPost, srv.URL+"/login",
+	resp, _ = send(t, c, http.MethodPost, srv.URL+"/login",
 		url.Values{"email": {strings.ToUpper(u.Email)}, "password": {webtest.Password}, "next": {"/runs"}}, browser)
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/runs" {
 		t.Fatalf("sign in: %d to %q, want 303 to /runs", resp.StatusCode, resp.Header.Get("Location"))
@@ -96,7 +69,7 @@ func TestSignInAndSessionCookie(t *testing.T) {
 	// Without TLS the cookie is not Secure (it would never be sent back).
 	plain, plainStore := authServer(t, web.Config{})
 	pu := webtest.CreateUser(t, plainStore, inventory.Engineer)
-	resp, _ = do(t, webtest.NewClient(t), http.MethodPost, plain.URL+"/login", url.Values{"email": {pu.Email}, "password": {webtest.Password}}, browser)
+	resp, _ = send(t, webtest.NewClient(t), http.MethodPost, plain.URL+"/login", url.Values{"email": {pu.Email}, "password": {webtest.Password}}, browser)
 	if sc := resp.Header.Get("Set-Cookie"); !strings.Contains(sc, "mfaboard_session=") || strings.Contains(sc, "Secure") || !strings.Contains(sc, "HttpOnly") {
 		t.Fatalf("plain-HTTP cookie %q: want HttpOnly and not Secure", sc)
 	}
@@ -111,7 +84,7 @@ func TestSignInRenewsTheSessionToken(t *testing.T) {
 	u := webtest.CreateUser(t, store, inventory.Engineer)
 	c := webtest.NewClient(t)
 	srvURL, _ := url.Parse(srv.URL)
-	resp, _ := do(t, c, http.MethodGet, srv.URL+"/auth/oidc/start", nil, browser)
+	resp, _ := send(t, c, http.MethodGet, srv.URL+"/auth/oidc/start", nil, browser)
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("OIDC start: %d", resp.StatusCode)
 	}
@@ -119,7 +92,7 @@ func TestSignInRenewsTheSessionToken(t *testing.T) {
 	if before == "" {
 		t.Fatal("no session before sign-in")
 	}
-	resp, _ = do(t, c, http.MethodPost, srv.URL+"/login", url.Values{"email": {u.Email}, "password": {webtest.Password}}, browser)
+	resp, _ = send(t, c, http.MethodPost, srv.URL+"/login", url.Values{"email": {u.Email}, "password": {webtest.Password}}, browser)
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("sign in: %d", resp.StatusCode)
 	}
@@ -128,7 +101,7 @@ func TestSignInRenewsTheSessionToken(t *testing.T) {
 	}
 	fixated := webtest.NewClient(t)
 	fixated.Jar.SetCookies(srvURL, []*http.Cookie{{Name: "mfaboard_session", Value: before, Path: "/"}})
-	if resp, _ := do(t, fixated, http.MethodGet, srv.URL+"/runs", nil, api); resp.StatusCode != http.StatusUnauthorized {
+	if resp, _ := send(t, fixated, http.MethodGet, srv.URL+"/runs", nil, api); resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("the pre-sign-in token is signed in: %d", resp.StatusCode)
 	}
 }
@@ -159,7 +132,7 @@ func TestSignInRefusals(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := webtest.NewClient(t)
-			resp, body := do(t, c, http.MethodPost, srv.URL+"/login", url.Values{"email": {tc.email}, "password": {tc.password}}, browser)
+			resp, body := send(t, c, http.MethodPost, srv.URL+"/login", url.Values{"email": {tc.email}, "password": {tc.password}}, browser)
 			if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, sentence) || strings.Contains(resp.Header.Get("Set-Cookie"), "mfaboard_session=") {
 				t.Fatalf("%d, cookie %q\n%s", resp.StatusCode, resp.Header.Get("Set-Cookie"), body)
 			}
@@ -167,14 +140,14 @@ func TestSignInRefusals(t *testing.T) {
 			if !strings.Contains(body, `value="`+strings.ToLower(tc.email)+`"`) || strings.Contains(body, tc.password) {
 				t.Fatalf("form not refilled as it should be:\n%s", body)
 			}
-			resp, body = do(t, c, http.MethodPost, srv.URL+"/login", url.Values{"email": {tc.email}, "password": {tc.password}}, api)
+			resp, body = send(t, c, http.MethodPost, srv.URL+"/login", url.Values{"email": {tc.email}, "password": {tc.password}}, api)
 			var got map[string]string
 			if resp.StatusCode != http.StatusUnauthorized || json.Unmarshal([]byte(body), &got) != nil || !strings.HasPrefix(got["error"], sentence) {
 				t.Fatalf("API client: %d %s", resp.StatusCode, body)
 			}
 		})
 	}
-	resp, body := do(t, webtest.NewClient(t), http.MethodPost, srv.URL+"/login", url.Values{"email": {u.Email}}, browser)
+	resp, body := send(t, webtest.NewClient(t), http.MethodPost, srv.URL+"/login", url.Values{"email": {u.Email}}, browser)
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Enter your e-mail and your password.") {
 		t.Fatalf("empty password: %d\n%s", resp.StatusCode, body)
 	}
@@ -189,17 +162,17 @@ func TestSignInRateLimited(t *testing.T) {
 	// Ten failures are answered; the eleventh attempt is refused before the
 	// password is even checked, right or wrong.
 	for i := range 10 {
-		resp, _ := do(t, c, http.MethodPost, srv.URL+"/login", url.Values{"email": {u.Email}, "password": {"wrong password " + string(rune('a'+i))}}, browser)
+		resp, _ := send(t, c, http.MethodPost, srv.URL+"/login", url.Values{"email": {u.Email}, "password": {"wrong password " + string(rune('a'+i))}}, browser)
 		if resp.StatusCode != http.StatusUnauthorized {
 			t.Fatalf("failure %d: status %d, want 401", i+1, resp.StatusCode)
 		}
 	}
-	resp, body := do(t, c, http.MethodPost, srv.URL+"/login", url.Values{"email": {u.Email}, "password": {webtest.Password}}, browser)
+	resp, body := send(t, c, http.MethodPost, srv.URL+"/login", url.Values{"email": {u.Email}, "password": {webtest.Password}}, browser)
 	if resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, "Too many failed sign-ins. Wait a minute") || resp.Header.Get("Retry-After") == "" {
 		t.Fatalf("11th attempt: %d (Retry-After %q)\n%s", resp.StatusCode, resp.Header.Get("Retry-After"), body)
 	}
 	// The same address is refused for another e-mail too (per-address limit).
-	resp, _ = do(t, c, http.MethodPost, srv.URL+"/login", url.Values{"email": {other.Email}, "password": {webtest.Password}}, api)
+	resp, _ = send(t, c, http.MethodPost, srv.URL+"/login", url.Values{"email": {other.Email}, "password": {webtest.Password}}, api)
 	if resp.StatusCode != http.StatusTooManyRequests {
 		t.Fatalf("other e-mail from the same address: %d, want 429", resp.StatusCode)
 	}
@@ -209,13 +182,13 @@ func TestSignOutEndsTheSession(t *testing.T) {
 	t.Parallel()
 	srv, store := authServer(t, web.Config{})
 	c, u := webtest.LoginUser(t, srv, store, inventory.Management)
-	resp, body := do(t, c, http.MethodGet, srv.URL+"/runs", nil, browser)
+	resp, body := send(t, c, http.MethodGet, srv.URL+"/runs", nil, browser)
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, u.DisplayName) || !strings.Contains(body, `action="/logout"`) {
 		t.Fatalf("signed in /runs: %d, want the page with who is signed in and a sign-out button\n%s", resp.StatusCode, body)
 	}
 	srvURL, _ := url.Parse(srv.URL)
 	stolen := c.Jar.Cookies(srvURL)
-	resp, _ = do(t, c, http.MethodPost, srv.URL+"/logout", nil, browser)
+	resp, _ = send(t, c, http.MethodPost, srv.URL+"/logout", nil, browser)
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login" {
 		t.Fatalf("sign out: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
@@ -225,7 +198,7 @@ func TestSignOutEndsTheSession(t *testing.T) {
 	// Replaying the old cookie gets nowhere: the session is gone from the store.
 	replay := webtest.NewClient(t)
 	replay.Jar.SetCookies(srvURL, stolen)
-	resp, _ = do(t, replay, http.MethodGet, srv.URL+"/runs", nil, browser)
+	resp, _ = send(t, replay, http.MethodGet, srv.URL+"/runs", nil, browser)
 	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
 		t.Fatalf("old cookie after sign-out: %d to %q, want 303 to /login", resp.StatusCode, resp.Header.Get("Location"))
 	}
@@ -244,21 +217,21 @@ func TestAnonymousRequests(t *testing.T) {
 		{"/users", "/login?next=%2Fusers"},
 		{"/", "/login"},
 	} {
-		resp, _ := do(t, c, http.MethodGet, srv.URL+tc.path, nil, browser)
+		resp, _ := send(t, c, http.MethodGet, srv.URL+tc.path, nil, browser)
 		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != tc.wantLocation {
 			t.Errorf("browser GET %s: %d to %q, want 303 to %q", tc.path, resp.StatusCode, resp.Header.Get("Location"), tc.wantLocation)
 		}
-		resp, body := do(t, c, http.MethodGet, srv.URL+tc.path, nil, api)
+		resp, body := send(t, c, http.MethodGet, srv.URL+tc.path, nil, api)
 		if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, `"error":"Sign in to use mfaboard`) {
 			t.Errorf("API GET %s: %d %s, want 401 JSON", tc.path, resp.StatusCode, body)
 		}
 	}
-	resp, _ := do(t, c, http.MethodGet, srv.URL+"/accounts", nil, map[string]string{"HX-Request": "true", "Accept": "text/html"})
+	resp, _ := send(t, c, http.MethodGet, srv.URL+"/accounts", nil, map[string]string{"HX-Request": "true", "Accept": "text/html"})
 	if resp.StatusCode != http.StatusUnauthorized || resp.Header.Get("HX-Redirect") != "/login?next=%2Faccounts" {
 		t.Errorf("htmx GET: %d HX-Redirect %q", resp.StatusCode, resp.Header.Get("HX-Redirect"))
 	}
 	for _, path := range []string{"/login", "/healthz", "/static/css/app.css"} {
-		if resp, _ := do(t, c, http.MethodGet, srv.URL+path, nil, browser); resp.StatusCode != http.StatusOK {
+		if resp, _ := send(t, c, http.MethodGet, srv.URL+path, nil, browser); resp.StatusCode != http.StatusOK {
 			t.Errorf("public %s: %d, want 200", path, resp.StatusCode)
 		}
 	}
@@ -273,12 +246,12 @@ func TestSignInRefusesOpenRedirects(t *testing.T) {
 		"javascript:alert(1)", "evil.example", "/%0d%0aSet-Cookie:x=1", "/login?next=https://evil.example",
 	} {
 		c := webtest.NewClient(t)
-		resp, _ := do(t, c, http.MethodPost, srv.URL+"/login", url.Values{"email": {u.Email}, "password": {webtest.Password}, "next": {next}}, browser)
+		resp, _ := send(t, c, http.MethodPost, srv.URL+"/login", url.Values{"email": {u.Email}, "password": {webtest.Password}, "next": {next}}, browser)
 		if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/" {
 			t.Errorf("next=%q: %d to %q, want 303 to /", next, resp.StatusCode, loc)
 		}
 		// Signed in, GET /login?next= goes on, and only on this site.
-		resp, _ = do(t, c, http.MethodGet, srv.URL+"/login?next="+url.QueryEscape(next), nil, browser)
+		resp, _ = send(t, c, http.MethodGet, srv.URL+"/login?next="+url.QueryEscape(next), nil, browser)
 		if loc := resp.Header.Get("Location"); loc != "/" {
 			t.Errorf("GET /login?next=%q signed in: to %q, want /", next, loc)
 		}
@@ -290,7 +263,7 @@ func TestCrossSitePostRefused(t *testing.T) {
 	srv, store := authServer(t, web.Config{})
 	c := webtest.Login(t, srv, store, inventory.SecurityLead)
 	form := url.Values{"email": {"new@test.local"}, "role": {"engineer"}, "password": {webtest.Password}}
-	resp, body := do(t, c, http.MethodPost, srv.URL+"/users", form,
+	resp, body := send(t, c, http.MethodPost, srv.URL+"/users", form,
 		map[string]string{"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site", "Accept": "text/html"})
 	if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "came from another site") {
 		t.Fatalf("cross-site POST: %d\n%s", resp.StatusCode, body)
@@ -299,7 +272,7 @@ func TestCrossSitePostRefused(t *testing.T) {
 		t.Fatalf("the cross-site POST created the user: %v", err)
 	}
 	// The same form from the site itself works.
-	resp, _ = do(t, c, http.MethodPost, srv.URL+"/users", form, map[string]string{"Sec-Fetch-Site": "same-origin", "Accept": "text/html"})
+	resp, _ = send(t, c, http.MethodPost, srv.URL+"/users", form, map[string]string{"Sec-Fetch-Site": "same-origin", "Accept": "text/html"})
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("same-origin POST: %d", resp.StatusCode)
 	}
@@ -309,14 +282,14 @@ func TestSignInsAndUserChangesAreRecorded(t *testing.T) {
 	t.Parallel()
 	srv, store := authServer(t, web.Config{})
 	lead, me := webtest.LoginUser(t, srv, store, inventory.SecurityLead)
-	do(t, webtest.NewClient(t), http.MethodPost, srv.URL+"/login", url.Values{"email": {"ghost@test.local"}, "password": {"a guessed password"}}, browser)
-	do(t, lead, http.MethodPost, srv.URL+"/users", url.Values{"email": {"new@test.local"}, "role": {"management"}, "password": {webtest.Password}}, browser)
+	send(t, webtest.NewClient(t), http.MethodPost, srv.URL+"/login", url.Values{"email": {"ghost@test.local"}, "password": {"a guessed password"}}, browser)
+	send(t, lead, http.MethodPost, srv.URL+"/users", url.Values{"email": {"new@test.local"}, "role": {"management"}, "password": {webtest.Password}}, browser)
 	added, _, err := store.UserByEmail(t.Context(), "new@test.local")
 	if err != nil {
 		t.Fatal(err)
 	}
-	do(t, lead, http.MethodPost, srv.URL+"/users/"+added.ID+"/role", url.Values{"role": {"engineer"}}, browser)
-	do(t, lead, http.MethodPost, srv.URL+"/logout", nil, browser)
+	send(t, lead, http.MethodPost, srv.URL+"/users/"+added.ID+"/role", url.Values{"role": {"engineer"}}, browser)
+	send(t, lead, http.MethodPost, srv.URL+"/logout", nil, browser)
 
 	events, _, err := store.Audit(t.Context(), pg.AuditFilter{})
 	if err != nil {

@@ -157,11 +157,11 @@ func oidcApp(t *testing.T, provider *testProvider, groups map[string]inventory.R
 // returns the callback URL the provider sends it back to.
 func startOIDC(t *testing.T, c *http.Client, app string, next string) string {
 	t.Helper()
-	resp, body := do(t, c, http.MethodGet, app+"/auth/oidc/start?next="+url.QueryEscape(next), nil, browser)
+	resp, body := send(t, c, http.MethodGet, app+"/auth/oidc/start?next="+url.QueryEscape(next), nil, browser)
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("start: %d\n%s", resp.StatusCode, body)
 	}
-	resp, body = do(t, c, http.MethodGet, resp.Header.Get("Location"), nil, browser)
+	resp, body = send(t, c, http.MethodGet, resp.Header.Get("Location"), nil, browser)
 	if resp.StatusCode != http.StatusFound {
 		t.Fatalf("provider authorize: %d %s", resp.StatusCode, body)
 	}
@@ -173,7 +173,7 @@ func TestOIDCSignIn(t *testing.T) {
 	provider := newTestProvider(t)
 	app, store := oidcApp(t, provider, map[string]inventory.Role{"group-eng": inventory.Engineer, "group-mgmt": inventory.Management})
 
-	_, body := do(t, webtest.NewClient(t), http.MethodGet, app.URL+"/login?next=/runs", nil, browser)
+	_, body := send(t, webtest.NewClient(t), http.MethodGet, app.URL+"/login?next=/runs", nil, browser)
 	if !strings.Contains(body, "Sign in with Microsoft") || !strings.Contains(body, `href="/auth/oidc/start?next=%2Fruns"`) {
 		t.Fatalf("login page without the Microsoft button:\n%s", body)
 	}
@@ -190,11 +190,11 @@ func TestOIDCSignIn(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			provider.signInNext(tc.claims, false)
 			c := webtest.NewClient(t)
-			resp, body := do(t, c, http.MethodGet, startOIDC(t, c, app.URL, "/runs"), nil, browser)
+			resp, body := send(t, c, http.MethodGet, startOIDC(t, c, app.URL, "/runs"), nil, browser)
 			if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/runs" {
 				t.Fatalf("callback: %d to %q\n%s", resp.StatusCode, resp.Header.Get("Location"), body)
 			}
-			if resp, _ := do(t, c, http.MethodGet, app.URL+"/runs", nil, browser); resp.StatusCode != http.StatusOK {
+			if resp, _ := send(t, c, http.MethodGet, app.URL+"/runs", nil, browser); resp.StatusCode != http.StatusOK {
 				t.Fatalf("signed in with OIDC, /runs: %d", resp.StatusCode)
 			}
 			users, _ := store.Users(t.Context())
@@ -211,7 +211,7 @@ func TestOIDCSignIn(t *testing.T) {
 			if tc.role == inventory.SecurityLead {
 				wantUsers = http.StatusOK
 			}
-			if resp, _ := do(t, c, http.MethodGet, app.URL+"/users", nil, browser); resp.StatusCode != wantUsers {
+			if resp, _ := send(t, c, http.MethodGet, app.URL+"/users", nil, browser); resp.StatusCode != wantUsers {
 				t.Fatalf("/users as %s: %d, want %d", tc.role, resp.StatusCode, wantUsers)
 			}
 		})
@@ -231,7 +231,7 @@ func TestOIDCRefusals(t *testing.T) {
 		q := back.Query()
 		q.Set("state", "forged-"+q.Get("state"))
 		back.RawQuery = q.Encode()
-		resp, body := do(t, c, http.MethodGet, back.String(), nil, browser)
+		resp, body := send(t, c, http.MethodGet, back.String(), nil, browser)
 		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "could not be checked") {
 			t.Fatalf("forged state: %d\n%s", resp.StatusCode, body)
 		}
@@ -239,7 +239,7 @@ func TestOIDCRefusals(t *testing.T) {
 	t.Run("callback from another browser", func(t *testing.T) {
 		provider.signInNext(good, false)
 		back := startOIDC(t, webtest.NewClient(t), app.URL, "/")
-		resp, _ := do(t, webtest.NewClient(t), http.MethodGet, back, nil, browser)
+		resp, _ := send(t, webtest.NewClient(t), http.MethodGet, back, nil, browser)
 		if resp.StatusCode != http.StatusBadRequest {
 			t.Fatalf("callback without the session that started it: %d, want 400", resp.StatusCode)
 		}
@@ -247,11 +247,11 @@ func TestOIDCRefusals(t *testing.T) {
 	t.Run("bad nonce", func(t *testing.T) {
 		provider.signInNext(good, true)
 		c := webtest.NewClient(t)
-		resp, body := do(t, c, http.MethodGet, startOIDC(t, c, app.URL, "/"), nil, browser)
+		resp, body := send(t, c, http.MethodGet, startOIDC(t, c, app.URL, "/"), nil, browser)
 		if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "nonce did not match") {
 			t.Fatalf("wrong nonce: %d\n%s", resp.StatusCode, body)
 		}
-		if resp, _ := do(t, c, http.MethodGet, app.URL+"/runs", nil, api); resp.StatusCode != http.StatusUnauthorized {
+		if resp, _ := send(t, c, http.MethodGet, app.URL+"/runs", nil, api); resp.StatusCode != http.StatusUnauthorized {
 			t.Fatalf("signed in despite the nonce: %d", resp.StatusCode)
 		}
 	})
@@ -259,17 +259,17 @@ func TestOIDCRefusals(t *testing.T) {
 		provider.signInNext(good, false)
 		c := webtest.NewClient(t)
 		back := startOIDC(t, c, app.URL, "/")
-		if resp, _ := do(t, c, http.MethodGet, back, nil, browser); resp.StatusCode != http.StatusSeeOther {
+		if resp, _ := send(t, c, http.MethodGet, back, nil, browser); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("first callback: %d", resp.StatusCode)
 		}
-		if resp, _ := do(t, c, http.MethodGet, back, nil, browser); resp.StatusCode != http.StatusBadRequest {
+		if resp, _ := send(t, c, http.MethodGet, back, nil, browser); resp.StatusCode != http.StatusBadRequest {
 			t.Fatalf("replayed callback: %d, want 400", resp.StatusCode)
 		}
 	})
 	t.Run("no e-mail", func(t *testing.T) {
 		provider.signInNext(map[string]any{"sub": "s-anon", "preferred_username": "not-an-address", "roles": []string{"Engineer"}}, false)
 		c := webtest.NewClient(t)
-		resp, body := do(t, c, http.MethodGet, startOIDC(t, c, app.URL, "/"), nil, browser)
+		resp, body := send(t, c, http.MethodGet, startOIDC(t, c, app.URL, "/"), nil, browser)
 		if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "sent no e-mail address") {
 			t.Fatalf("no e-mail: %d\n%s", resp.StatusCode, body)
 		}
@@ -277,7 +277,7 @@ func TestOIDCRefusals(t *testing.T) {
 	t.Run("no role", func(t *testing.T) {
 		provider.signInNext(map[string]any{"sub": "s-none", "email": "none@partner.com", "roles": []string{"Reader"}}, false)
 		c := webtest.NewClient(t)
-		resp, body := do(t, c, http.MethodGet, startOIDC(t, c, app.URL, "/"), nil, browser)
+		resp, body := send(t, c, http.MethodGet, startOIDC(t, c, app.URL, "/"), nil, browser)
 		if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "has no mfaboard role") {
 			t.Fatalf("no role: %d\n%s", resp.StatusCode, body)
 		}
@@ -286,7 +286,7 @@ func TestOIDCRefusals(t *testing.T) {
 		local := webtest.CreateUser(t, store, inventory.SecurityLead)
 		provider.signInNext(map[string]any{"sub": "s-mallory", "email": local.Email, "roles": []string{"SecurityLead"}}, false)
 		c := webtest.NewClient(t)
-		resp, _ := do(t, c, http.MethodGet, startOIDC(t, c, app.URL, "/"), nil, browser)
+		resp, _ := send(t, c, http.MethodGet, startOIDC(t, c, app.URL, "/"), nil, browser)
 		if resp.StatusCode != http.StatusBadRequest {
 			t.Fatalf("takeover by e-mail claim: %d, want 400", resp.StatusCode)
 		}
@@ -301,7 +301,7 @@ func TestOIDCRefusals(t *testing.T) {
 		}
 		provider.signInNext(map[string]any{"sub": "s-off", "email": "off@partner.com", "roles": []string{"Engineer"}}, false)
 		c := webtest.NewClient(t)
-		resp, body := do(t, c, http.MethodGet, startOIDC(t, c, app.URL, "/"), nil, browser)
+		resp, body := send(t, c, http.MethodGet, startOIDC(t, c, app.URL, "/"), nil, browser)
 		if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "disabled") {
 			t.Fatalf("disabled: %d\n%s", resp.StatusCode, body)
 		}

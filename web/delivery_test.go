@@ -67,12 +67,12 @@ func TestDeliverySettingsAndSendNow(t *testing.T) {
 	// Management and engineers read, and change nothing.
 	for _, role := range []inventory.Role{inventory.Management, inventory.Engineer} {
 		c := webtest.Login(t, srv, store, role)
-		resp, body := do(t, c, http.MethodGet, srv.URL+"/settings/delivery", nil, browser)
+		resp, body := send(t, c, http.MethodGet, srv.URL+"/settings/delivery", nil, browser)
 		if resp.StatusCode != http.StatusOK || !strings.Contains(body, "<fieldset disabled>") || strings.Contains(body, `data-testid="delivery-send"`) {
 			t.Fatalf("%s GET: %d\n%s", role, resp.StatusCode, body)
 		}
 		for _, path := range []string{"/settings/delivery", "/settings/delivery/send"} {
-			resp, body := do(t, c, http.MethodPost, srv.URL+path, form, browser)
+			resp, body := send(t, c, http.MethodPost, srv.URL+path, form, browser)
 			if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "Only a security lead can do this") {
 				t.Errorf("%s POST %s: %d", role, path, resp.StatusCode)
 			}
@@ -83,7 +83,7 @@ func TestDeliverySettingsAndSendNow(t *testing.T) {
 	}
 
 	lead := webtest.Login(t, srv, store, inventory.SecurityLead)
-	resp, _ := do(t, lead, http.MethodPost, srv.URL+"/settings/delivery", form, browser)
+	resp, _ := send(t, lead, http.MethodPost, srv.URL+"/settings/delivery", form, browser)
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/settings/delivery?tenant="+snap.Tenant.ID+"&saved=1" {
 		t.Fatalf("save: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
@@ -95,7 +95,7 @@ func TestDeliverySettingsAndSendNow(t *testing.T) {
 		len(st.Mail.To) != 2 || st.Webhook != hookSrv.URL+webhookSecret {
 		t.Fatalf("stored: %+v", st.Schedule)
 	}
-	_, body := do(t, lead, http.MethodGet, srv.URL+"/settings/delivery?saved=1", nil, browser)
+	_, body := send(t, lead, http.MethodGet, srv.URL+"/settings/delivery?saved=1", nil, browser)
 	for _, want := range []string{"Saved.", "every Tuesday at 09:00 (Europe/Amsterdam)", "Posting to Slack at <strong>127.0.0.1</strong>",
 		"It is not set on this server", "MFABOARD_SMTP_PASSWORD", "Next report"} {
 		if !strings.Contains(body, want) {
@@ -111,7 +111,7 @@ func TestDeliverySettingsAndSendNow(t *testing.T) {
 	keep := cloneForm(form)
 	keep.Set("webhook_url", "")
 	keep.Set("hour", "10")
-	if resp, _ := do(t, lead, http.MethodPost, srv.URL+"/settings/delivery", keep, browser); resp.StatusCode != http.StatusSeeOther {
+	if resp, _ := send(t, lead, http.MethodPost, srv.URL+"/settings/delivery", keep, browser); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save without a webhook URL: %d", resp.StatusCode)
 	}
 	if st, _ := store.DeliverySettings(context.Background(), snap.Tenant.ID); st.Webhook != hookSrv.URL+webhookSecret || st.Schedule.Hour != 10 {
@@ -120,7 +120,7 @@ func TestDeliverySettingsAndSendNow(t *testing.T) {
 	bad := cloneForm(form)
 	bad.Set("smtp_to", "ceo@partner.example\nnot-an-address")
 	bad.Set("webhook_url", "https://hooks.slack.com/services/T/B/NEWSECRETPATH")
-	resp, body = do(t, lead, http.MethodPost, srv.URL+"/settings/delivery", bad, browser)
+	resp, body = send(t, lead, http.MethodPost, srv.URL+"/settings/delivery", bad, browser)
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, `The recipient &#34;not-an-address&#34; is not an e-mail address`) ||
 		!strings.Contains(body, "not-an-address</textarea>") || strings.Contains(body, "NEWSECRETPATH") {
 		t.Fatalf("refusal: %d\n%s", resp.StatusCode, body)
@@ -131,7 +131,7 @@ func TestDeliverySettingsAndSendNow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, _ = do(t, lead, http.MethodPost, srv.URL+"/settings/delivery/send", url.Values{"tenant": {snap.Tenant.ID}}, browser)
+	resp, _ = send(t, lead, http.MethodPost, srv.URL+"/settings/delivery/send", url.Values{"tenant": {snap.Tenant.ID}}, browser)
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/settings/delivery?tenant="+snap.Tenant.ID+"&sent=1" {
 		t.Fatalf("send now: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
@@ -150,7 +150,7 @@ func TestDeliverySettingsAndSendNow(t *testing.T) {
 	if posts := hook.posts(); len(posts) != 1 || !strings.Contains(posts[0], r.Headline()) {
 		t.Errorf("the channel got %v", posts)
 	}
-	_, body = do(t, lead, http.MethodGet, srv.URL+"/settings/delivery?sent=1", nil, browser)
+	_, body = send(t, lead, http.MethodGet, srv.URL+"/settings/delivery?sent=1", nil, browser)
 	if !strings.Contains(body, "Sent: e-mailed the PDF to 2 recipient(s); posted the summary to Slack (127.0.0.1).") {
 		t.Errorf("the page does not say what was sent:\n%s", body)
 	}
@@ -159,7 +159,7 @@ func TestDeliverySettingsAndSendNow(t *testing.T) {
 	stop := cloneForm(form)
 	stop.Set("webhook_url", "")
 	stop.Set("webhook_remove", "on")
-	do(t, lead, http.MethodPost, srv.URL+"/settings/delivery", stop, browser)
+	send(t, lead, http.MethodPost, srv.URL+"/settings/delivery", stop, browser)
 	if st, _ := store.DeliverySettings(context.Background(), snap.Tenant.ID); st.Webhook != "" {
 		t.Fatal("the webhook was not removed")
 	}
@@ -202,7 +202,7 @@ func TestDeliveryPageSaysWhetherThePasswordIsSet(t *testing.T) {
 		srv, store := authServer(t, web.Config{SMTPPassword: tc.password})
 		syncSnapshot(t, store, demo.Generate(demo.Options{Users: 20, Seed: 3, AsOf: time.Now().UTC()}), inventory.KindMixed)
 		lead := webtest.Login(t, srv, store, inventory.SecurityLead)
-		resp, body := do(t, lead, http.MethodGet, srv.URL+"/settings/delivery", nil, browser)
+		resp, body := send(t, lead, http.MethodGet, srv.URL+"/settings/delivery", nil, browser)
 		if resp.StatusCode != http.StatusOK || !strings.Contains(body, tc.says) || !strings.Contains(body, deliver.PasswordEnv) ||
 			strings.Contains(body, password) {
 			t.Errorf("password %q: %d, want %q and the variable's name but never the password\n%s", tc.password, resp.StatusCode, tc.says, excerpt(body))
@@ -229,7 +229,7 @@ func TestDeliveryRefusesAMissingPort(t *testing.T) {
 	for _, port := range []string{"", "0", "70000", "five"} {
 		form := url.Values{"tenant": {snap.Tenant.ID}, "schedule": {"weekly"}, "weekday": {"1"}, "hour": {"8"}, "time_zone": {"UTC"},
 			"smtp_host": {""}, "smtp_port": {port}, "webhook_url": {"https://hooks.slack.com/services/T/B/SECRET"}}
-		resp, body := do(t, lead, http.MethodPost, srv.URL+"/settings/delivery", form, browser)
+		resp, body := send(t, lead, http.MethodPost, srv.URL+"/settings/delivery", form, browser)
 		if resp.StatusCode != http.StatusBadRequest || !says(body, "The SMTP port must be a number from 1 to 65535") || strings.Contains(body, "SECRET") {
 			t.Errorf("port %q: %d, want 400 with the sentence\n%s", port, resp.StatusCode, excerpt(body))
 		}
@@ -240,7 +240,7 @@ func TestDeliveryRefusesAMissingPort(t *testing.T) {
 	// Recipients without a server: the same one rule, the same kind of answer.
 	form := url.Values{"tenant": {snap.Tenant.ID}, "schedule": {"weekly"}, "weekday": {"1"}, "hour": {"8"}, "time_zone": {"UTC"},
 		"smtp_port": {"587"}, "smtp_to": {"ceo@partner.example"}}
-	if resp, body := do(t, lead, http.MethodPost, srv.URL+"/settings/delivery", form, browser); resp.StatusCode != http.StatusBadRequest ||
+	if resp, body := send(t, lead, http.MethodPost, srv.URL+"/settings/delivery", form, browser); resp.StatusCode != http.StatusBadRequest ||
 		!says(body, "The e-mail has recipients but no SMTP server") {
 		t.Errorf("recipients without a server: %d\n%s", resp.StatusCode, excerpt(body))
 	}

@@ -97,7 +97,7 @@ func TestSplitPlannerAndTenantSwitcher(t *testing.T) {
 	}
 
 	// Switch: the choice holds on every page of the session.
-	resp, _ := do(t, c, http.MethodPost, srv.URL+"/tenant", url.Values{"tenant": {mixed.Tenant.ID}, "next": {"/split"}}, browser)
+	resp, _ := send(t, c, http.MethodPost, srv.URL+"/tenant", url.Values{"tenant": {mixed.Tenant.ID}, "next": {"/split"}}, browser)
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/split" {
 		t.Fatalf("switch: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
@@ -128,12 +128,12 @@ func TestSplitPlannerAndTenantSwitcher(t *testing.T) {
 	}
 
 	// Refusals and safe returns.
-	resp, body := do(t, c, http.MethodPost, srv.URL+"/tenant", url.Values{"tenant": {"nope"}, "next": {"/split"}}, browser)
+	resp, body := send(t, c, http.MethodPost, srv.URL+"/tenant", url.Values{"tenant": {"nope"}, "next": {"/split"}}, browser)
 	if resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "That tenant is not in the database") {
 		t.Errorf("unknown tenant: %d", resp.StatusCode)
 	}
 	for next, want := range map[string]string{"//evil.example/x": "/", "/accounts/p1": "/accounts", "/board?q=x": "/board?q=x", "": "/"} {
-		resp, _ := do(t, c, http.MethodPost, srv.URL+"/tenant", url.Values{"tenant": {mixed.Tenant.ID}, "next": {next}}, browser)
+		resp, _ := send(t, c, http.MethodPost, srv.URL+"/tenant", url.Values{"tenant": {mixed.Tenant.ID}, "next": {next}}, browser)
 		if got := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || got != want {
 			t.Errorf("switch with next %q: %d to %q, want %q", next, resp.StatusCode, got, want)
 		}
@@ -150,7 +150,7 @@ func TestSplitMoveListCSV(t *testing.T) {
 	syncSnapshot(t, store, prod, inventory.KindProduction)
 	c := webtest.Login(t, srv, store, inventory.Management)
 
-	resp, body := do(t, c, http.MethodGet, srv.URL+"/split/moves.csv?tenant="+url.QueryEscape(mixed.Tenant.ID), nil, browser)
+	resp, body := send(t, c, http.MethodGet, srv.URL+"/split/moves.csv?tenant="+url.QueryEscape(mixed.Tenant.ID), nil, browser)
 	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") ||
 		!strings.Contains(resp.Header.Get("Content-Disposition"), "attachment") {
 		t.Fatalf("CSV: %d %q %q", resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Content-Disposition"))
@@ -183,7 +183,7 @@ func TestSplitMoveListCSV(t *testing.T) {
 
 func getDoc(t *testing.T, c *http.Client, u string) *goquery.Document {
 	t.Helper()
-	resp, body := do(t, c, http.MethodGet, u, nil, browser)
+	resp, body := send(t, c, http.MethodGet, u, nil, browser)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET %s: %d\n%s", u, resp.StatusCode, body)
 	}

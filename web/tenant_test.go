@@ -218,7 +218,7 @@ func TestBeforeTheFirstSync(t *testing.T) {
 		{"/split/moves.csv", "", http.StatusNotFound},
 		{"/settings", "", http.StatusNotFound},
 	} {
-		resp, body := do(t, lead, http.MethodGet, srv.URL+tc.path, nil, browser)
+		resp, body := send(t, lead, http.MethodGet, srv.URL+tc.path, nil, browser)
 		doc, err := goquery.NewDocumentFromReader(strings.NewReader(body))
 		if err != nil {
 			t.Fatal(err)
@@ -241,12 +241,12 @@ func TestBeforeTheFirstSync(t *testing.T) {
 			t.Errorf("GET %s marks %q in the nav, want %q", tc.path, nav, want)
 		}
 	}
-	resp, body := do(t, lead, http.MethodGet, srv.URL+"/accounts.csv", nil, api)
+	resp, body := send(t, lead, http.MethodGet, srv.URL+"/accounts.csv", nil, api)
 	if resp.StatusCode != http.StatusNotFound || !says(body, views.NoTenantYet) {
 		t.Errorf("an API client's export: %d %s", resp.StatusCode, body)
 	}
 	for _, path := range []string{"/runs", "/audit", "/audit.csv", "/tools/token"} {
-		if resp, body := do(t, lead, http.MethodGet, srv.URL+path, nil, browser); resp.StatusCode != http.StatusOK || says(body, views.NoTenantYet) {
+		if resp, body := send(t, lead, http.MethodGet, srv.URL+path, nil, browser); resp.StatusCode != http.StatusOK || says(body, views.NoTenantYet) {
 			t.Errorf("GET %s: %d, want the page itself\n%s", path, resp.StatusCode, excerpt(body))
 		}
 	}

@@ -45,19 +45,19 @@ func TestTokenCheckPage(t *testing.T) {
 	secrets = append(secrets, garbage)
 
 	// No session: sent to sign in, nothing decoded.
-	resp, _ := do(t, webtest.NewClient(t), http.MethodPost, srv.URL+"/tools/token", url.Values{"token": {withMFA}}, browser)
+	resp, _ := send(t, webtest.NewClient(t), http.MethodPost, srv.URL+"/tools/token", url.Values{"token": {withMFA}}, browser)
 	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
 		t.Fatalf("anonymous POST: %d to %q, want 303 to /login", resp.StatusCode, resp.Header.Get("Location"))
 	}
 
 	for _, role := range []inventory.Role{inventory.SecurityLead, inventory.Engineer, inventory.Management} {
 		c := webtest.Login(t, srv, store, role)
-		resp, body := do(t, c, http.MethodGet, srv.URL+"/tools/token", nil, browser)
+		resp, body := send(t, c, http.MethodGet, srv.URL+"/tools/token", nil, browser)
 		if resp.StatusCode != http.StatusOK || !strings.Contains(body, `data-testid="token-form"`) || !strings.Contains(body, `href="/tools/token" aria-current="page"`) {
 			t.Fatalf("%s GET: %d\n%s", role, resp.StatusCode, body)
 		}
 
-		resp, body = do(t, c, http.MethodPost, srv.URL+"/tools/token", url.Values{"token": {"Bearer " + withMFA}}, browser)
+		resp, body = send(t, c, http.MethodPost, srv.URL+"/tools/token", url.Values{"token": {"Bearer " + withMFA}}, browser)
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("%s with MFA: %d\n%s", role, resp.StatusCode, body)
 		}
@@ -84,14 +84,14 @@ func TestTokenCheckPage(t *testing.T) {
 			t.Errorf("%s: the textarea is not empty after a check", role)
 		}
 
-		resp, body = do(t, c, http.MethodPost, srv.URL+"/tools/token", url.Values{"token": {withoutMFA}}, browser)
+		resp, body = send(t, c, http.MethodPost, srv.URL+"/tools/token", url.Values{"token": {withoutMFA}}, browser)
 		if resp.StatusCode != http.StatusOK || !strings.Contains(body, "No MFA claim: amr is [pwd]") ||
 			!strings.Contains(body, `class="verdict bad"`) || !strings.Contains(body, "MS-Enforce-MFA: true") {
 			t.Errorf("%s without MFA: %d\n%s", role, resp.StatusCode, body)
 		}
 		assertNoSecret(t, "the answer", body, secrets)
 
-		resp, body = do(t, c, http.MethodPost, srv.URL+"/tools/token", url.Values{"token": {garbage}}, browser)
+		resp, body = send(t, c, http.MethodPost, srv.URL+"/tools/token", url.Values{"token": {garbage}}, browser)
 		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "this is not a JWT: a token has three parts separated by dots") ||
 			resp.Header.Get("Cache-Control") != "no-store" {
 			t.Errorf("%s garbage: %d %q\n%s", role, resp.StatusCode, resp.Header.Get("Cache-Control"), body)
@@ -102,19 +102,19 @@ func TestTokenCheckPage(t *testing.T) {
 	c := webtest.Login(t, srv, store, inventory.Engineer)
 	// Longer than any token, within the body limit: the decoder's sentence.
 	long := strings.Repeat(garbage, 2000)
-	resp, body := do(t, c, http.MethodPost, srv.URL+"/tools/token", url.Values{"token": {long}}, browser)
+	resp, body := send(t, c, http.MethodPost, srv.URL+"/tools/token", url.Values{"token": {long}}, browser)
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "far longer than any access token") {
 		t.Errorf("a long paste: %d\n%s", resp.StatusCode, body)
 	}
 	assertNoSecret(t, "the refusal of a long paste", body, secrets)
 	// Over the body limit: refused before anything reads it, and not echoed.
-	resp, body = do(t, c, http.MethodPost, srv.URL+"/tools/token", url.Values{"token": {strings.Repeat(garbage, 25000)}}, browser)
+	resp, body = send(t, c, http.MethodPost, srv.URL+"/tools/token", url.Values{"token": {strings.Repeat(garbage, 25000)}}, browser)
 	if resp.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Errorf("over the body limit: %d, want 413", resp.StatusCode)
 	}
 	assertNoSecret(t, "the refusal of a huge body", body, secrets)
 	// An API client gets JSON, still without the input.
-	resp, body = do(t, c, http.MethodPost, srv.URL+"/tools/token", url.Values{"token": {garbage}}, api)
+	resp, body = send(t, c, http.MethodPost, srv.URL+"/tools/token", url.Values{"token": {garbage}}, api)
 	if resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("API client garbage: %d", resp.StatusCode)
 	}
@@ -142,10 +142,10 @@ func TestTokenCheckKeepsNothing(t *testing.T) {
 	srv, store := authServer(t, web.Config{})
 	c := webtest.Login(t, srv, store, inventory.Management)
 	tok := partnerCenterToken(t, "pwd", "mfa")
-	if resp, _ := do(t, c, http.MethodPost, srv.URL+"/tools/token", url.Values{"token": {tok}}, browser); resp.StatusCode != http.StatusOK {
+	if resp, _ := send(t, c, http.MethodPost, srv.URL+"/tools/token", url.Values{"token": {tok}}, browser); resp.StatusCode != http.StatusOK {
 		t.Fatalf("check: %d", resp.StatusCode)
 	}
-	resp, body := do(t, c, http.MethodGet, srv.URL+"/tools/token", nil, browser)
+	resp, body := send(t, c, http.MethodGet, srv.URL+"/tools/token", nil, browser)
 	if resp.StatusCode != http.StatusOK || strings.Contains(body, "token-result") || strings.Contains(body, "ada@contoso.onmicrosoft.com") {
 		t.Fatalf("the next visit shows the last check:\n%s", body)
 	}

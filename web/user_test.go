@@ -27,7 +27,7 @@ func TestUserRoutesAreForSecurityLeads(t *testing.T) {
 			{http.MethodPost, "/users/" + target.ID + "/role", url.Values{"role": {"security_lead"}}},
 			{http.MethodPost, "/users/" + target.ID + "/disable", url.Values{"disabled": {"true"}}},
 		} {
-			resp, body := do(t, c, r.method, srv.URL+r.path, r.form, browser)
+			resp, body := send(t, c, r.method, srv.URL+r.path, r.form, browser)
 			if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "Only a security lead can do this") {
 				t.Errorf("%s %s %s: %d, want 403 with a sentence\n%s", role, r.method, r.path, resp.StatusCode, body)
 			}
@@ -47,18 +47,18 @@ func TestUserManagementByALead(t *testing.T) {
 	srv, store := authServer(t, web.Config{})
 	lead, me := webtest.LoginUser(t, srv, store, inventory.SecurityLead)
 
-	resp, body := do(t, lead, http.MethodGet, srv.URL+"/users", nil, browser)
+	resp, body := send(t, lead, http.MethodGet, srv.URL+"/users", nil, browser)
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, me.Email) || !strings.Contains(body, `data-testid="whoami"`) {
 		t.Fatalf("GET /users: %d\n%s", resp.StatusCode, body)
 	}
 
 	// Add a user, who can then sign in.
 	form := url.Values{"email": {"Eli@Test.local"}, "name": {"Eli"}, "role": {"engineer"}, "password": {"twelve chars ok"}}
-	resp, _ = do(t, lead, http.MethodPost, srv.URL+"/users", form, browser)
+	resp, _ = send(t, lead, http.MethodPost, srv.URL+"/users", form, browser)
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/users" {
 		t.Fatalf("add user: %d", resp.StatusCode)
 	}
-	_, body = do(t, lead, http.MethodGet, srv.URL+"/users", nil, browser)
+	_, body = send(t, lead, http.MethodGet, srv.URL+"/users", nil, browser)
 	if !strings.Contains(body, "eli@test.local is added as engineer.") {
 		t.Fatalf("no notice after adding:\n%s", body)
 	}
@@ -79,46 +79,46 @@ func TestUserManagementByALead(t *testing.T) {
 		{"unknown role", url.Values{"email": {"new@test.local"}, "role": {"admin"}, "password": {"twelve chars ok"}}, "Unknown role"},
 		{"bad e-mail", url.Values{"email": {"not an address"}, "role": {"engineer"}, "password": {"twelve chars ok"}}, "is not an e-mail address"},
 	} {
-		resp, body := do(t, lead, http.MethodPost, srv.URL+"/users", tc.form, browser)
+		resp, body := send(t, lead, http.MethodPost, srv.URL+"/users", tc.form, browser)
 		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, tc.sentence) {
 			t.Errorf("%s: %d, want 400 with %q\n%s", tc.name, resp.StatusCode, tc.sentence, body)
 		}
 	}
 
 	// Reset Eli's password: Eli's session ends, the old password no longer works.
-	resp, _ = do(t, lead, http.MethodPost, srv.URL+"/users/"+added.ID+"/reset-password", url.Values{"password": {"another good password"}}, browser)
+	resp, _ = send(t, lead, http.MethodPost, srv.URL+"/users/"+added.ID+"/reset-password", url.Values{"password": {"another good password"}}, browser)
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("reset password: %d", resp.StatusCode)
 	}
-	if resp, _ := do(t, eli, http.MethodGet, srv.URL+"/runs", nil, browser); resp.StatusCode != http.StatusSeeOther {
+	if resp, _ := send(t, eli, http.MethodGet, srv.URL+"/runs", nil, browser); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("Eli's session after the reset: %d, want 303 to /login", resp.StatusCode)
 	}
-	if resp, _ := do(t, webtest.NewClient(t), http.MethodPost, srv.URL+"/login", url.Values{"email": {"eli@test.local"}, "password": {"twelve chars ok"}}, browser); resp.StatusCode != http.StatusUnauthorized {
+	if resp, _ := send(t, webtest.NewClient(t), http.MethodPost, srv.URL+"/login", url.Values{"email": {"eli@test.local"}, "password": {"twelve chars ok"}}, browser); resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("old password after reset: %d, want 401", resp.StatusCode)
 	}
 	eli = webtest.SignedInClient(t, srv.URL, "eli@test.local", "another good password")
 
 	// Promote Eli: the very next request sees the new role.
-	if resp, _ := do(t, eli, http.MethodGet, srv.URL+"/users", nil, browser); resp.StatusCode != http.StatusForbidden {
+	if resp, _ := send(t, eli, http.MethodGet, srv.URL+"/users", nil, browser); resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("engineer on /users: %d", resp.StatusCode)
 	}
-	resp, _ = do(t, lead, http.MethodPost, srv.URL+"/users/"+added.ID+"/role", url.Values{"role": {"security_lead"}}, browser)
+	resp, _ = send(t, lead, http.MethodPost, srv.URL+"/users/"+added.ID+"/role", url.Values{"role": {"security_lead"}}, browser)
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("role change: %d", resp.StatusCode)
 	}
-	if resp, _ := do(t, eli, http.MethodGet, srv.URL+"/users", nil, browser); resp.StatusCode != http.StatusOK {
+	if resp, _ := send(t, eli, http.MethodGet, srv.URL+"/users", nil, browser); resp.StatusCode != http.StatusOK {
 		t.Fatalf("promoted Eli on /users: %d, want 200", resp.StatusCode)
 	}
 
 	// Disable Eli: the session ends at once and sign-in is refused.
-	resp, _ = do(t, lead, http.MethodPost, srv.URL+"/users/"+added.ID+"/disable", url.Values{"disabled": {"true"}}, browser)
+	resp, _ = send(t, lead, http.MethodPost, srv.URL+"/users/"+added.ID+"/disable", url.Values{"disabled": {"true"}}, browser)
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("disable: %d", resp.StatusCode)
 	}
-	if resp, _ := do(t, eli, http.MethodGet, srv.URL+"/runs", nil, api); resp.StatusCode != http.StatusUnauthorized {
+	if resp, _ := send(t, eli, http.MethodGet, srv.URL+"/runs", nil, api); resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("disabled Eli's session: %d, want 401", resp.StatusCode)
 	}
-	if resp, _ := do(t, webtest.NewClient(t), http.MethodPost, srv.URL+"/login", url.Values{"email": {"eli@test.local"}, "password": {"another good password"}}, browser); resp.StatusCode != http.StatusUnauthorized {
+	if resp, _ := send(t, webtest.NewClient(t), http.MethodPost, srv.URL+"/login", url.Values{"email": {"eli@test.local"}, "password": {"another good password"}}, browser); resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("disabled Eli signs in: %d, want 401", resp.StatusCode)
 	}
 
@@ -131,7 +131,7 @@ func TestUserManagementByALead(t *testing.T) {
 		if r.path == "/role" {
 			field = "role"
 		}
-		resp, body := do(t, lead, http.MethodPost, srv.URL+"/users/"+me.ID+r.path, url.Values{field: {r.value}}, browser)
+		resp, body := send(t, lead, http.MethodPost, srv.URL+"/users/"+me.ID+r.path, url.Values{field: {r.value}}, browser)
 		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, r.sentence) {
 			t.Errorf("last lead %s: %d, want 400 with %q\n%s", r.path, resp.StatusCode, r.sentence, body)
 		}
@@ -141,16 +141,16 @@ func TestUserManagementByALead(t *testing.T) {
 	}
 
 	// A lead resetting their own password stays signed in.
-	resp, _ = do(t, lead, http.MethodPost, srv.URL+"/users/"+me.ID+"/reset-password", url.Values{"password": {"my own new password"}}, browser)
+	resp, _ = send(t, lead, http.MethodPost, srv.URL+"/users/"+me.ID+"/reset-password", url.Values{"password": {"my own new password"}}, browser)
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("own reset: %d", resp.StatusCode)
 	}
-	if resp, _ := do(t, lead, http.MethodGet, srv.URL+"/users", nil, browser); resp.StatusCode != http.StatusOK {
+	if resp, _ := send(t, lead, http.MethodGet, srv.URL+"/users", nil, browser); resp.StatusCode != http.StatusOK {
 		t.Fatalf("lead after resetting their own password: %d, want 200", resp.StatusCode)
 	}
 
 	// Unknown users are 404.
-	resp, body = do(t, lead, http.MethodPost, srv.URL+"/users/00000000-0000-0000-0000-000000000000/role", url.Values{"role": {"engineer"}}, api)
+	resp, body = send(t, lead, http.MethodPost, srv.URL+"/users/00000000-0000-0000-0000-000000000000/role", url.Values{"role": {"engineer"}}, api)
 	if resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "There is no user with id") {
 		t.Fatalf("unknown user: %d %s", resp.StatusCode, body)
 	}

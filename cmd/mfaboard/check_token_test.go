@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/mfaboard/mfaboard/graph/token/tokentest"
 	"github.com/mfaboard/mfaboard/web/webtest"
 )
 
@@ -40,15 +40,7 @@ func accessToken(t *testing.T, amr []string, extra jwt.MapClaims) string {
 	for k, v := range extra {
 		c[k] = v
 	}
-	key := make([]byte, 32)
-	if _, err := rand.Read(key); err != nil {
-		t.Fatal(err)
-	}
-	s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return tokentest.Signed(t, c)
 }
 
 func TestCheckTokenExitCodes(t *testing.T) {

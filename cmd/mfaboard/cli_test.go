@@ -32,10 +32,11 @@ func demoFolder(users int) (export.Folder, *inventory.Snapshot) {
 }
 
 // useDatabase points the CLI at a fresh migrated database and returns a
-// store on it for assertions.
-func useDatabase(t *testing.T) *pg.Store {
-	store, url := pgtest.NewStore(t)
-	setEnv(t, "DATABASE_URL", url)
+// store on it for assertions; a fuzz target's database serves all its
+// inputs.
+func useDatabase(tb testing.TB) *pg.Store {
+	store, url := pgtest.NewStore(tb)
+	setEnv(tb, "DATABASE_URL", url)
 	return store
 }
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -42,22 +41,10 @@ func cmdCheckToken(ctx context.Context, env *cliEnv, args []string) error {
 // parseTokenFlags is parseFlags without quoting stray arguments: the stray
 // argument is most likely the token itself.
 func parseTokenFlags(fs *flag.FlagSet, args []string) error {
-	out := fs.Output()
-	fs.SetOutput(io.Discard)
-	err := fs.Parse(args)
-	fs.SetOutput(out)
-	if errors.Is(err, flag.ErrHelp) {
-		fs.Usage()
-		return err
-	}
-	if err != nil {
-		return usagef("%v (see 'mfaboard check-token -h')", err)
-	}
-	if fs.NArg() > 0 {
+	return parseFlagsRefusing(fs, args, func([]string) error {
 		return usagef("the token is not taken as an argument, which would leave it in your shell history: " +
 			"pipe it in (mfaboard check-token < token.txt) or use --token-file F")
-	}
-	return nil
+	})
 }
 
 // readToken reads at most one token's worth of input. The read runs aside so

@@ -23,7 +23,7 @@ func FuzzSyncFrom(f *testing.F) {
 	f.Add(uint8(4), `{"value":[{"id":"t1","displayName":"Fabrikam\u001b[2J"}]}`)
 	f.Add(uint8(0), `{"value":[`)
 
-	store := useDatabaseF(f)
+	store := useDatabase(f)
 	files := []string{"users.json", "groups.json", "signIns.json", "conditionalAccessPolicies.json", "organization.json"}
 	f.Fuzz(func(t *testing.T, which uint8, content string) {
 		dir := t.TempDir()

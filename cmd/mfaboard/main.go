@@ -169,6 +169,14 @@ func newFlags(env *cliEnv, name, synopsis string) *flag.FlagSet {
 
 // parseFlags parses and refuses stray arguments.
 func parseFlags(fs *flag.FlagSet, args []string) error {
+	return parseFlagsRefusing(fs, args, func(stray []string) error {
+		return usagef("unexpected argument %q (see 'mfaboard %s -h')", strings.Join(stray, " "), fs.Name())
+	})
+}
+
+// parseFlagsRefusing parses args into fs, -h printing the usage, and
+// refuses stray arguments with the error refuse makes of them.
+func parseFlagsRefusing(fs *flag.FlagSet, args []string, refuse func(stray []string) error) error {
 	out := fs.Output()
 	fs.SetOutput(io.Discard)
 	err := fs.Parse(args)
@@ -181,7 +189,7 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		return usagef("%v (see 'mfaboard %s -h')", err, fs.Name())
 	}
 	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q (see 'mfaboard %s -h')", strings.Join(fs.Args(), " "), fs.Name())
+		return refuse(fs.Args())
 	}
 	return nil
 }

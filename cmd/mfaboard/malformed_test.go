@@ -15,7 +15,6 @@ import (
 	"github.com/mfaboard/mfaboard/graph/export"
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg"
-	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
 )
 
 // A hand-edited export folder never yields verdicts better than its data:
@@ -301,14 +300,6 @@ func editRaw(t *testing.T, items []json.RawMessage, edit func(map[string]any) bo
 		t.Fatal("no item was edited: the case tests nothing")
 	}
 	return out
-}
-
-// useDatabaseF is useDatabase for a fuzz target: one database for all its
-// inputs.
-func useDatabaseF(f *testing.F) *pg.Store {
-	store, url := pgtest.NewStore(f)
-	setEnv(f, "DATABASE_URL", url)
-	return store
 }
 
 // everyTenantState is storedState for every tenant in the database.

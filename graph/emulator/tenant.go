@@ -69,20 +69,20 @@ func newTenant(folder export.Folder) *tenant {
 		t.upns = append(t.upns, strings.ToLower(head.UPN))
 	}
 	for _, it := range folder[inventory.CollPerUserMFA] {
-		fields, err := objectFields(it)
+		fields, err := export.ObjectFields(it)
 		if err != nil {
 			continue
 		}
 		var id string
-		var rest []field
+		var rest []export.Field
 		for _, f := range fields {
-			if f.key == "id" {
-				_ = json.Unmarshal(f.value, &id)
+			if f.Key == "id" {
+				_ = json.Unmarshal(f.Value, &id)
 				continue
 			}
 			rest = append(rest, f)
 		}
-		t.perUser[id] = encodeObject(rest)
+		t.perUser[id] = export.EncodeFields(rest)
 	}
 	for _, it := range folder[inventory.CollSignIns] {
 		var head struct {
@@ -130,20 +130,20 @@ func splitMembers(items []json.RawMessage, index map[string]int) []membered {
 	out := make([]membered, 0, len(items))
 	for _, it := range items {
 		m := membered{object: it}
-		if fields, err := objectFields(it); err == nil {
-			var rest []field
+		if fields, err := export.ObjectFields(it); err == nil {
+			var rest []export.Field
 			for _, f := range fields {
-				switch f.key {
+				switch f.Key {
 				case "id":
-					_ = json.Unmarshal(f.value, &m.id)
+					_ = json.Unmarshal(f.Value, &m.id)
 					rest = append(rest, f)
 				case "members":
-					_ = json.Unmarshal(f.value, &m.members)
+					_ = json.Unmarshal(f.Value, &m.members)
 				default:
 					rest = append(rest, f)
 				}
 			}
-			m.object = encodeObject(rest)
+			m.object = export.EncodeFields(rest)
 		}
 		index[m.id] = len(out)
 		out = append(out, m)
@@ -178,58 +178,3 @@ func (m membered) withMembers(limit int) json.RawMessage {
 	b.WriteString("]}")
 	return b.Bytes()
 }
-
-// field is one key of a JSON object with its value exactly as written.
-type field struct {
-	key   string
-	value json.RawMessage
-}
-
-// objectFields reads a JSON object's keys in order, keeping each value's
-// bytes as written.
-func objectFields(raw []byte) ([]field, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return nil, errNotObject
-	}
-	var out []field
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, err
-		}
-		key, _ := tok.(string)
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return nil, err
-		}
-		out = append(out, field{key: key, value: v})
-	}
-	return out, nil
-}
-
-func encodeObject(fields []field) []byte {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, f := range fields {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		k, _ := json.Marshal(f.key)
-		b.Write(k)
-		b.WriteByte(':')
-		b.Write(f.value)
-	}
-	b.WriteByte('}')
-	return b.Bytes()
-}
-
-type emulatorError string
-
-func (e emulatorError) Error() string { return string(e) }
-
-const errNotObject = emulatorError("not a JSON object")

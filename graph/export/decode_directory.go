@@ -24,10 +24,7 @@ type wireNamedLocation struct {
 
 func (d *Decoder) addNamedLocation(raw []byte) *fieldError {
 	var w wireNamedLocation
-	if err := decodeObject(raw, &w, ""); err != nil {
-		return err
-	}
-	if err := checkTexts(&w); err != nil {
+	if err := decodeItem(raw, &w); err != nil {
 		return err
 	}
 	d.snap.NamedLocations = append(d.snap.NamedLocations, inventory.NamedLocation{
@@ -60,10 +57,7 @@ type wireSecurityDefaults struct {
 
 func (d *Decoder) addSecurityDefaults(raw []byte) *fieldError {
 	var w wireSecurityDefaults
-	if err := decodeObject(raw, &w, ""); err != nil {
-		return err
-	}
-	if err := checkTexts(&w); err != nil {
+	if err := decodeItem(raw, &w); err != nil {
 		return err
 	}
 	if w.IsEnabled == nil {
@@ -94,20 +88,14 @@ func memberIDs(members []wireMember) *fieldError {
 type wireDirectoryRole struct {
 	ID             string       `json:"id"`
 	DisplayName    string       `json:"displayName"`
-	RoleTemplateID string       `json:"roleTemplateId"`
+	RoleTemplateID string       `json:"roleTemplateId" required:"the role cannot be identified"`
 	Members        []wireMember `json:"members"`
 }
 
 func (d *Decoder) addDirectoryRole(raw []byte) *fieldError {
 	var w wireDirectoryRole
-	if err := decodeObject(raw, &w, ""); err != nil {
+	if err := decodeItem(raw, &w); err != nil {
 		return err
-	}
-	if err := checkTexts(&w); err != nil {
-		return err
-	}
-	if w.RoleTemplateID == "" {
-		return badField("roleTemplateId", "is missing: the role cannot be identified")
 	}
 	r := inventory.DirectoryRole{ID: w.ID, TemplateID: w.RoleTemplateID, DisplayName: w.DisplayName}
 	if err := memberIDs(w.Members); err != nil {
@@ -121,21 +109,15 @@ func (d *Decoder) addDirectoryRole(raw []byte) *fieldError {
 }
 
 type wireGroup struct {
-	ID          string       `json:"id"`
+	ID          string       `json:"id" required:"policies name groups by id"`
 	DisplayName string       `json:"displayName"`
 	Members     []wireMember `json:"members"`
 }
 
 func (d *Decoder) addGroup(raw []byte) *fieldError {
 	var w wireGroup
-	if err := decodeObject(raw, &w, ""); err != nil {
+	if err := decodeItem(raw, &w); err != nil {
 		return err
-	}
-	if err := checkTexts(&w); err != nil {
-		return err
-	}
-	if w.ID == "" {
-		return badField("id", "is missing: policies name groups by id")
 	}
 	if err := memberIDs(w.Members); err != nil {
 		return err
@@ -165,10 +147,7 @@ type wireRoom struct {
 
 func (d *Decoder) addRoom(raw []byte) *fieldError {
 	var w wireRoom
-	if err := decodeObject(raw, &w, ""); err != nil {
-		return err
-	}
-	if err := checkTexts(&w); err != nil {
+	if err := decodeItem(raw, &w); err != nil {
 		return err
 	}
 	d.snap.Rooms = append(d.snap.Rooms, inventory.Room{ID: w.ID, DisplayName: w.DisplayName, EmailAddress: w.EmailAddress})

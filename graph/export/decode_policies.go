@@ -3,6 +3,7 @@ package export
 import (
 	"encoding/json"
 	"sort"
+	"strings"
 
 	"github.com/mfaboard/mfaboard/inventory"
 )
@@ -30,10 +31,7 @@ type wirePolicy struct {
 // in part could lose an exclusion and cover accounts it does not.
 func (d *Decoder) addPolicy(raw []byte) *fieldError {
 	var w wirePolicy
-	if err := decodeObject(raw, &w, ""); err != nil {
-		return err
-	}
-	if err := checkTexts(&w); err != nil {
+	if err := decodeItem(raw, &w); err != nil {
 		return err
 	}
 	r := policyReader{p: inventory.Policy{ID: w.ID, DisplayName: w.DisplayName, State: w.State}}
@@ -66,26 +64,8 @@ func (r *policyReader) conditions(raw json.RawMessage) *fieldError {
 	err := readObject(raw, "conditions", "", map[string]fieldReader{
 		"users":        r.users,
 		"applications": r.applications,
-		"locations": func(raw json.RawMessage, path string) *fieldError {
-			if isEmptyJSON(raw) {
-				return nil
-			}
-			p.HasLocations = true
-			return readObject(raw, path, "locations.", map[string]fieldReader{
-				"includeLocations": intoList(&p.IncludeLocations),
-				"excludeLocations": intoList(&p.ExcludeLocations),
-			}, &p.OtherConditions)
-		},
-		"platforms": func(raw json.RawMessage, path string) *fieldError {
-			if isEmptyJSON(raw) {
-				return nil
-			}
-			p.HasPlatforms = true
-			return readObject(raw, path, "platforms.", map[string]fieldReader{
-				"includePlatforms": intoList(&p.IncludePlatforms),
-				"excludePlatforms": intoList(&p.ExcludePlatforms),
-			}, &p.OtherConditions)
-		},
+		"locations":    r.includeExclude(&p.HasLocations, "locations", &p.IncludeLocations, &p.ExcludeLocations),
+		"platforms":    r.includeExclude(&p.HasPlatforms, "platforms", &p.IncludePlatforms, &p.ExcludePlatforms),
 		"devices": func(raw json.RawMessage, path string) *fieldError {
 			return readObject(raw, path, "devices.", map[string]fieldReader{
 				"deviceFilter": func(raw json.RawMessage, path string) *fieldError {
@@ -104,6 +84,23 @@ func (r *policyReader) conditions(raw json.RawMessage) *fieldError {
 	}, &p.OtherConditions)
 	sort.Strings(p.OtherConditions)
 	return err
+}
+
+// includeExclude reads a condition made of two lists, include<Name> and
+// exclude<Name> (locations, platforms): a condition that is set at all
+// narrows the policy, so set records it.
+func (r *policyReader) includeExclude(set *bool, name string, include, exclude *[]string) fieldReader {
+	key := strings.ToUpper(name[:1]) + name[1:]
+	return func(raw json.RawMessage, path string) *fieldError {
+		if isEmptyJSON(raw) {
+			return nil
+		}
+		*set = true
+		return readObject(raw, path, name+".", map[string]fieldReader{
+			"include" + key: intoList(include),
+			"exclude" + key: intoList(exclude),
+		}, &r.p.OtherConditions)
+	}
 }
 
 func (r *policyReader) users(raw json.RawMessage, path string) *fieldError {

@@ -10,7 +10,7 @@ import (
 // Events carry much more (device, location, applied policies); it is read
 // past, and no event is kept once folded.
 type wireSignIn struct {
-	UserID                    string    `json:"userId"`
+	UserID                    string    `json:"userId" required:"the event cannot be tied to an account"`
 	CreatedDateTime           graphTime `json:"createdDateTime"`
 	AppDisplayName            string    `json:"appDisplayName"`
 	ClientAppUsed             string    `json:"clientAppUsed"`
@@ -23,13 +23,7 @@ type wireSignIn struct {
 
 func (d *Decoder) addSignIn(raw []byte) *fieldError {
 	var w wireSignIn
-	if err := decodeObject(raw, &w, ""); err != nil {
-		return err
-	}
-	if w.UserID == "" {
-		return badField("userId", "is missing: the event cannot be tied to an account")
-	}
-	if err := checkTexts(&w); err != nil {
+	if err := decodeItem(raw, &w); err != nil {
 		return err
 	}
 	if err := w.CreatedDateTime.check("createdDateTime"); err != nil {

@@ -20,10 +20,7 @@ type wireOrganization struct {
 
 func (d *Decoder) addOrganization(raw []byte) *fieldError {
 	var w wireOrganization
-	if err := decodeObject(raw, &w, ""); err != nil {
-		return err
-	}
-	if err := checkTexts(&w); err != nil {
+	if err := decodeItem(raw, &w); err != nil {
 		return err
 	}
 	if d.orgSeen {
@@ -51,7 +48,7 @@ func (d *Decoder) addOrganization(raw []byte) *fieldError {
 // the ones only shown on the account page stay raw and are read leniently
 // (displayOnly), since they can never change a verdict.
 type wireUser struct {
-	ID                string `json:"id"`
+	ID                string `json:"id" required:"an account without an id cannot be assessed"`
 	DisplayName       string `json:"displayName"`
 	UserPrincipalName string `json:"userPrincipalName"`
 	Mail              string `json:"mail"`
@@ -72,13 +69,7 @@ type wireUser struct {
 
 func (d *Decoder) addUser(raw []byte) *fieldError {
 	var w wireUser
-	if err := decodeObject(raw, &w, ""); err != nil {
-		return err
-	}
-	if w.ID == "" {
-		return badField("id", "is missing: an account without an id cannot be assessed")
-	}
-	if err := checkTexts(&w); err != nil {
+	if err := decodeItem(raw, &w); err != nil {
 		return err
 	}
 	u := inventory.User{
@@ -170,7 +161,7 @@ type dateField struct {
 
 // wireRegistration is one row of userRegistrationDetails.
 type wireRegistration struct {
-	ID                string   `json:"id"`
+	ID                string   `json:"id" required:"the registration cannot be tied to an account"`
 	IsMfaRegistered   bool     `json:"isMfaRegistered"`
 	IsMfaCapable      bool     `json:"isMfaCapable"`
 	IsAdmin           bool     `json:"isAdmin"`
@@ -180,13 +171,7 @@ type wireRegistration struct {
 
 func (d *Decoder) addRegistration(raw []byte) *fieldError {
 	var w wireRegistration
-	if err := decodeObject(raw, &w, ""); err != nil {
-		return err
-	}
-	if w.ID == "" {
-		return badField("id", "is missing: the registration cannot be tied to an account")
-	}
-	if err := checkTexts(&w); err != nil {
+	if err := decodeItem(raw, &w); err != nil {
 		return err
 	}
 	d.snap.Registrations[w.ID] = inventory.Registration{
@@ -203,24 +188,18 @@ func (d *Decoder) addRegistration(raw []byte) *fieldError {
 // An entry of an account whose state a sync did not ask for, since it could
 // not change the verdict, has notRead (the reason) instead of the state.
 type wirePerUserMFA struct {
-	ID              string  `json:"id"`
+	ID              string  `json:"id" required:"the per-user MFA state cannot be tied to an account"`
 	PerUserMfaState *string `json:"perUserMfaState"`
 	NotRead         *string `json:"notRead"`
 }
 
 func (d *Decoder) addPerUserMFA(raw []byte) *fieldError {
 	var w wirePerUserMFA
-	if err := decodeObject(raw, &w, ""); err != nil {
+	if err := decodeItem(raw, &w); err != nil {
 		return err
-	}
-	if w.ID == "" {
-		return badField("id", "is missing: the per-user MFA state cannot be tied to an account")
 	}
 	if w.PerUserMfaState == nil && w.NotRead == nil {
 		return badField("perUserMfaState", "is missing")
-	}
-	if err := checkTexts(&w); err != nil {
-		return err
 	}
 	if w.PerUserMfaState == nil {
 		if d.snap.PerUserMFANotRead == nil {

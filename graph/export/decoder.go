@@ -78,10 +78,9 @@ func (d *Decoder) Begin(collection string) error {
 // error for a collection name no source should send, and an EINVALID
 // inventory.Error for an item the rules cannot trust (see Decoder).
 func (d *Decoder) Add(collection string, item json.RawMessage) error {
-	if !isCollection(collection) {
-		return fmt.Errorf("decode: %q is not a collection of the export folder", collection)
+	if err := d.Begin(collection); err != nil {
+		return err
 	}
-	d.snap.Present[collection] = true
 	d.curCollection, d.curIndex, d.curItem = collection, d.next[collection], item
 	d.next[collection]++
 

@@ -122,6 +122,12 @@ func TestDecodeRefusesItemsTheRulesCannotTrust(t *testing.T) {
 		{"last sign-in not a date", inventory.CollUsers, []string{`{"id":"u1","signInActivity":{"lastSignInDateTime":"last Tuesday"}}`},
 			`signInActivity.lastSignInDateTime must be a date-time such as 2026-11-02T08:15:00Z, found "last Tuesday"`},
 		{"user without id", inventory.CollUsers, []string{`{"userPrincipalName":"noid@x.nl"}`}, "users.json: item 1 (value[0]): id is missing"},
+		{"role without template", inventory.CollDirectoryRoles, []string{`{"id":"r1","displayName":"Global Administrator","members":[]}`},
+			"roleTemplateId is missing: the role cannot be identified"},
+		{"registration without id", inventory.CollRegistrations, []string{`{"isMfaRegistered":true}`},
+			"id is missing: the registration cannot be tied to an account"},
+		{"per-user MFA without id", inventory.CollPerUserMFA, []string{`{"perUserMfaState":"enforced"}`},
+			"id is missing: the per-user MFA state cannot be tied to an account"},
 		{"user not an object", inventory.CollUsers, []string{`{"id":"u1"}`, `"not an account"`}, "users.json: item 2 (value[1]): must be a JSON object, found a string"},
 		{"user null", inventory.CollUsers, []string{`null`}, "must be a JSON object, found null"},
 		{"NUL in a display name", inventory.CollUsers, []string{`{"id":"u1","displayName":"Ann\u0000a"}`},
@@ -156,12 +162,7 @@ func TestDecodeRefusesItemsTheRulesCannotTrust(t *testing.T) {
 					break
 				}
 			}
-			if err == nil || !strings.Contains(err.Error(), tc.says) {
-				t.Fatalf("err = %v, want one containing %q", err, tc.says)
-			}
-			if inventory.ErrorCode(err) != inventory.EINVALID {
-				t.Errorf("code = %s, want invalid", inventory.ErrorCode(err))
-			}
+			wantInvalid(t, err, tc.says)
 		})
 	}
 }

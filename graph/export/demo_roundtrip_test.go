@@ -1,7 +1,6 @@
 package export
 
 import (
-	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
@@ -23,31 +22,13 @@ func TestDemoTenantRoundTrips(t *testing.T) {
 		// build empty lists. That is the only liberty the comparison takes.
 		emptyListsToNil(reflect.ValueOf(want).Elem())
 
-		d := NewDecoder()
-		if err := EncodeSnapshot(want).Feed(d); err != nil {
-			t.Fatal(err)
-		}
-		got := d.Snapshot()
+		got := throughDecoder(t, want)
 		if len(got.Warnings) != 0 {
 			t.Fatalf("seed %d: warnings:\n%s", opts.Seed, listWarnings(got.Warnings))
 		}
 		assertSnapshotsEqual(t, got, want)
 
-		dir := filepath.Join(t.TempDir(), "demo")
-		w, err := NewFolderWriter(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := EncodeSnapshot(want).Feed(w); err != nil {
-			t.Fatal(err)
-		}
-		if err := w.Close(); err != nil {
-			t.Fatal(err)
-		}
-		fromFolder, err := ReadSnapshot(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
+		fromFolder := throughFolder(t, want)
 		if !reflect.DeepEqual(fromFolder, got) {
 			t.Errorf("seed %d: the folder reads back differently from the decoded encoding", opts.Seed)
 			assertSnapshotsEqual(t, fromFolder, got)

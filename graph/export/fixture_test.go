@@ -2,6 +2,7 @@ package export
 
 import (
 	"fmt"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -256,4 +257,48 @@ func diffValues(path string, g, w reflect.Value, diffs *[]string) {
 		return
 	}
 	*diffs = append(*diffs, fmt.Sprintf("%s:\n got  %#v\n want %#v", path, g.Interface(), w.Interface()))
+}
+
+// throughFolder writes snap into a new export folder with the folder writer
+// and reads the folder back, as sync --from does.
+func throughFolder(t *testing.T, snap *inventory.Snapshot) *inventory.Snapshot {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "export")
+	w, err := NewFolderWriter(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := EncodeSnapshot(snap).Feed(w); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadSnapshot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+// throughDecoder encodes snap as Graph JSON and decodes it again.
+func throughDecoder(t *testing.T, snap *inventory.Snapshot) *inventory.Snapshot {
+	t.Helper()
+	d := NewDecoder()
+	if err := EncodeSnapshot(snap).Feed(d); err != nil {
+		t.Fatal(err)
+	}
+	return d.Snapshot()
+}
+
+// wantInvalid fails the test unless err is wrong input (EINVALID: exit 2)
+// whose sentence says says.
+func wantInvalid(t *testing.T, err error, says string) {
+	t.Helper()
+	if err == nil || !strings.Contains(err.Error(), says) {
+		t.Fatalf("err = %v, want one containing %q", err, says)
+	}
+	if inventory.ErrorCode(err) != inventory.EINVALID {
+		t.Errorf("code = %s, want invalid (exit 2)", inventory.ErrorCode(err))
+	}
 }

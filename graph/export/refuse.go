@@ -28,6 +28,27 @@ func checkText(path, s string) *fieldError {
 	return nil
 }
 
+// decodeItem reads one item of a collection into its wire struct (a
+// pointer), then refuses it when a field tagged `required:"why"` is empty,
+// the sentence saying why the field matters, or when a text is not one
+// Graph writes (checkTexts). The required fields are checked first: an item
+// that cannot be tied to anything is refused for that, whatever else is
+// wrong with it. Each collection's own rules follow in its add method.
+func decodeItem(raw []byte, into any) *fieldError {
+	if err := decodeObject(raw, into, ""); err != nil {
+		return err
+	}
+	v := reflect.ValueOf(into).Elem()
+	for i := range v.NumField() {
+		f := v.Type().Field(i)
+		if why, ok := f.Tag.Lookup("required"); ok && v.Field(i).String() == "" {
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			return badField(name, "is missing: %s", why)
+		}
+	}
+	return checkTexts(into)
+}
+
 // checkTexts applies checkText to every string a decoded wire struct holds
 // (strings, lists of strings, nested structs and lists of them), naming
 // each by its JSON path. Raw members are left to their own readers.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/mfaboard/mfaboard/graph/token/tokentest"
 	"github.com/mfaboard/mfaboard/inventory"
 )
 
@@ -42,7 +43,7 @@ func FuzzDecode(f *testing.F) {
 		c := jwt.MapClaims{"tid": "t", "upn": upn, "amr": amr, "exp": exp}
 		var s string
 		if sign {
-			s = signed(t, c)
+			s = tokentest.Signed(t, c)
 		} else {
 			s = unsigned(t, c)
 		}

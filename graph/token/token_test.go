@@ -1,7 +1,6 @@
 package token
 
 import (
-	"crypto/rand"
 	"encoding/base64"
 	"slices"
 	"strings"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/mfaboard/mfaboard/graph/token/tokentest"
 	"github.com/mfaboard/mfaboard/inventory"
 )
 
@@ -50,20 +50,6 @@ func appOnlyClaims() jwt.MapClaims {
 	}
 }
 
-// signed signs with a throwaway HMAC key: the decoder must not care who signed.
-func signed(t testing.TB, c jwt.MapClaims) string {
-	t.Helper()
-	key := make([]byte, 32)
-	if _, err := rand.Read(key); err != nil {
-		t.Fatal(err)
-	}
-	s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 func unsigned(t testing.TB, c jwt.MapClaims) string {
 	t.Helper()
 	s, err := jwt.NewWithClaims(jwt.SigningMethodNone, c).SignedString(jwt.UnsafeAllowNoneSignatureType)
@@ -97,27 +83,27 @@ func TestTokenDecodeReadsTheMFAClaim(t *testing.T) {
 		verdict string
 		advice  string // one advice line must contain this; "" means no advice at all
 	}{
-		{"signed with pwd and mfa", func(t *testing.T) string { return signed(t, userClaims("pwd", "mfa")) },
+		{"signed with pwd and mfa", func(t *testing.T) string { return tokentest.Signed(t, userClaims("pwd", "mfa")) },
 			true, false, false, "ada@contoso.onmicrosoft.com", []string{"pwd", "mfa"}, "MFA claim present: amr contains mfa", ""},
 		{"unsigned alg none with mfa", func(t *testing.T) string { return unsigned(t, userClaims("pwd", "mfa")) },
 			true, false, false, "ada@contoso.onmicrosoft.com", []string{"pwd", "mfa"}, "Partner Center will accept this token", ""},
-		{"v2 claims and upper-case MFA", func(t *testing.T) string { return signed(t, v2) },
+		{"v2 claims and upper-case MFA", func(t *testing.T) string { return tokentest.Signed(t, v2) },
 			true, false, false, "grace@contoso.com", []string{"pwd", "MFA"}, "MFA claim present", ""},
-		{"password only", func(t *testing.T) string { return signed(t, userClaims("pwd")) },
+		{"password only", func(t *testing.T) string { return tokentest.Signed(t, userClaims("pwd")) },
 			false, false, false, "ada@contoso.onmicrosoft.com", []string{"pwd"}, "No MFA claim: amr is [pwd]", "Conditional Access"},
 		{"no amr at all", func(t *testing.T) string { return unsigned(t, userClaims()) },
 			false, false, false, "ada@contoso.onmicrosoft.com", nil, "No MFA claim: the token has no amr claim", "MS-Enforce-MFA: true"},
-		{"app-only", func(t *testing.T) string { return signed(t, appOnlyClaims()) },
+		{"app-only", func(t *testing.T) string { return tokentest.Signed(t, appOnlyClaims()) },
 			false, true, false, "0a0b0c0d-0000-4000-8000-000000000003", nil, "app-only token", "idtyp=app"},
-		{"expired but with mfa", func(t *testing.T) string { return signed(t, expired) },
+		{"expired but with mfa", func(t *testing.T) string { return tokentest.Signed(t, expired) },
 			true, false, true, "ada@contoso.onmicrosoft.com", []string{"pwd", "mfa"}, "expired at 2025-03-10 11:59 UTC", ""},
-		{"Bearer prefix", func(t *testing.T) string { return "Bearer " + signed(t, userClaims("mfa")) },
+		{"Bearer prefix", func(t *testing.T) string { return "Bearer " + tokentest.Signed(t, userClaims("mfa")) },
 			true, false, false, "ada@contoso.onmicrosoft.com", []string{"mfa"}, "MFA claim present", ""},
 		{"whole header line with newline", func(t *testing.T) string {
-			return "  Authorization: bearer " + signed(t, userClaims("pwd", "rsa")) + "\r\n"
+			return "  Authorization: bearer " + tokentest.Signed(t, userClaims("pwd", "rsa")) + "\r\n"
 		}, false, false, false, "ada@contoso.onmicrosoft.com", []string{"pwd", "rsa"}, "amr is [pwd rsa]", "Secure Application Model"},
 		{"wrapped by a terminal", func(t *testing.T) string {
-			s := signed(t, userClaims("mfa"))
+			s := tokentest.Signed(t, userClaims("mfa"))
 			return s[:40] + "\n" + s[40:90] + "\n" + s[90:]
 		}, true, false, false, "ada@contoso.onmicrosoft.com", []string{"mfa"}, "MFA claim present", ""},
 	}
@@ -151,7 +137,7 @@ func TestTokenDecodeReadsTheMFAClaim(t *testing.T) {
 
 func TestTokenDecodeShowsTheClaims(t *testing.T) {
 	t.Parallel()
-	k, err := DecodeAt(signed(t, userClaims("pwd", "mfa")), now)
+	k, err := DecodeAt(tokentest.Signed(t, userClaims("pwd", "mfa")), now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +151,7 @@ func TestTokenDecodeShowsTheClaims(t *testing.T) {
 	if !k.IssuedAt.Equal(now.Add(-30*time.Minute)) || !k.NotBefore.Equal(now.Add(-30*time.Minute)) || !k.Expires.Equal(now.Add(30*time.Minute)) {
 		t.Errorf("times: iat %v nbf %v exp %v", k.IssuedAt, k.NotBefore, k.Expires)
 	}
-	app, err := DecodeAt(signed(t, appOnlyClaims()), now)
+	app, err := DecodeAt(tokentest.Signed(t, appOnlyClaims()), now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,12 +165,12 @@ func TestTokenAppOnlyWithoutIdtyp(t *testing.T) {
 	t.Parallel()
 	c := appOnlyClaims()
 	delete(c, "idtyp")
-	k, err := DecodeAt(signed(t, c), now)
+	k, err := DecodeAt(tokentest.Signed(t, c), now)
 	if err != nil || !k.AppOnly {
 		t.Fatalf("AppOnly=%v err=%v", k.AppOnly, err)
 	}
 	c["upn"] = "someone@contoso.com"
-	if k, _ := DecodeAt(signed(t, c), now); k.AppOnly {
+	if k, _ := DecodeAt(tokentest.Signed(t, c), now); k.AppOnly {
 		t.Fatal("a token naming a user was taken for app-only")
 	}
 }

@@ -1,7 +1,6 @@
 package pg_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -11,11 +10,7 @@ import (
 )
 
 func TestListAccounts(t *testing.T) {
-	t.Parallel()
-	store, _ := pgtest.NewStore(t)
-	ctx := context.Background()
-	full := fixtureSnapshot()
-	applySync(t, store, full, "")
+	store, ctx, full := syncedFixture(t)
 	applySync(t, store, without(full, "u-carol"), "") // carol leaves
 
 	cases := []struct {
@@ -77,9 +72,7 @@ func TestListAccounts(t *testing.T) {
 }
 
 func TestListAccountsRefusesUnknownValues(t *testing.T) {
-	t.Parallel()
-	store, _ := pgtest.NewStore(t)
-	ctx := context.Background()
+	store, ctx := newStore(t)
 	cases := []struct {
 		f    pg.AccountFilter
 		says string
@@ -104,9 +97,7 @@ func TestListAccountsRefusesUnknownValues(t *testing.T) {
 }
 
 func TestAccountDetail(t *testing.T) {
-	t.Parallel()
-	store, _ := pgtest.NewStore(t)
-	ctx := context.Background()
+	store, ctx := newStore(t)
 	snap := fixtureSnapshot()
 	synced := pgtest.Sync(t, store, snap, inventory.SyncOptions{Now: asOf})
 	runID := synced.RunID

@@ -149,11 +149,7 @@ func (s *Store) RecordDeliverySent(ctx context.Context, actor inventory.Actor, t
 
 // EnabledDeliveries returns the settings of every tenant with delivery on.
 func (s *Store) EnabledDeliveries(ctx context.Context) ([]inventory.DeliverySettings, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+deliveryColumns+` FROM delivery_settings WHERE enabled ORDER BY tenant_id`)
-	if err != nil {
-		return nil, fmt.Errorf("store: enabled deliveries: %w", err)
-	}
-	all, err := pgx.CollectRows(rows, scanDelivery)
+	all, err := queryRows(ctx, s.pool, `SELECT `+deliveryColumns+` FROM delivery_settings WHERE enabled ORDER BY tenant_id`, nil, scanDelivery)
 	if err != nil {
 		return nil, fmt.Errorf("store: enabled deliveries: %w", err)
 	}

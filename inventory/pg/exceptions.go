@@ -23,44 +23,34 @@ import (
 // ExceptionRequest.Validate at now.
 func (s *Store) RequestException(ctx context.Context, actor inventory.Actor, tenantID, accountID string, r inventory.ExceptionRequest, version int64, now time.Time) (inventory.Card, error) {
 	r = r.Trimmed()
-	var out inventory.Card
-	err := s.inTx(ctx, "request exception", func(tx pgx.Tx) error {
-		cur, err := lockCard(ctx, tx, tenantID, accountID)
-		if err != nil {
-			return err
-		}
-		if err := cur.checkVersion(version); err != nil {
-			return err
-		}
+	return s.onCard(ctx, "request exception", tenantID, accountID, version, func(tx pgx.Tx, cur cardRow) (inventory.Card, error) {
 		if err := inventory.CanRequestException(actor, cur.Card); err != nil {
-			return err
+			return inventory.Card{}, err
 		}
 		if err := r.Validate(now); err != nil {
-			return err
+			return inventory.Card{}, err
 		}
 		var id int64
-		err = tx.QueryRow(ctx, `
+		err := tx.QueryRow(ctx, `
 			INSERT INTO exceptions (tenant_id, account_id, requested_by, requested_by_name, justification,
 			                        compensating_controls, expiry_requested)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)
 			RETURNING id`, tenantID, accountID, actor.ID, actor.Name, r.Justification,
 			r.CompensatingControls, r.Expiry).Scan(&id)
 		if err != nil {
-			return fmt.Errorf("insert exception: %w", err)
+			return inventory.Card{}, fmt.Errorf("insert exception: %w", err)
 		}
 		after, err := updateCard(ctx, tx, actor, tenantID, accountID,
 			`status = 'exception_requested', status_since = now(), exception_requester = $5::uuid`, actor.ID)
 		if err != nil {
-			return err
+			return inventory.Card{}, err
 		}
-		out = after.Card
-		return insertEvent(ctx, tx, AuditEvent{ActorID: actor.ID, ActorName: actor.Name, TenantID: tenantID,
+		return after.Card, insertEvent(ctx, tx, AuditEvent{ActorID: actor.ID, ActorName: actor.Name, TenantID: tenantID,
 			AccountID: accountID, Action: inventory.ActionExceptionRequested, From: string(cur.Status),
 			To: string(inventory.ExceptionRequested), Reason: r.Justification,
 			Details: map[string]any{"exception_id": id, "compensating_controls": r.CompensatingControls,
 				"expiry": r.Expiry.UTC().Format(time.RFC3339)}})
 	})
-	return out, err
 }
 
 // DecideException grants or rejects the exception requested on an account,
@@ -79,34 +69,26 @@ func (s *Store) DecideException(ctx context.Context, actor inventory.Actor, tena
 	if grant {
 		decision, to, action = inventory.ExceptionStateGranted, inventory.ExceptionGranted, inventory.ActionExceptionGranted
 	}
-	var out inventory.Card
-	err = s.inTx(ctx, "decide exception", func(tx pgx.Tx) error {
-		cur, err := lockCard(ctx, tx, tenantID, accountID)
-		if err != nil {
-			return err
-		}
-		if err := cur.checkVersion(version); err != nil {
-			return err
-		}
+	return s.onCard(ctx, "decide exception", tenantID, accountID, version, func(tx pgx.Tx, cur cardRow) (inventory.Card, error) {
 		if err := inventory.CanDecideException(actor, cur.Card); err != nil {
-			return err
+			return inventory.Card{}, err
 		}
 		var (
 			id     int64
 			expiry time.Time
 		)
-		err = tx.QueryRow(ctx, `
+		err := tx.QueryRow(ctx, `
 			SELECT id, expiry_requested FROM exceptions
 			WHERE tenant_id = $1 AND account_id = $2 AND status = 'requested'
 			FOR UPDATE`, tenantID, accountID).Scan(&id, &expiry)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return inventory.Errorf(inventory.EINVALID, "The exception request of this account is not on record; move it back to planned and request it again.")
+			return inventory.Card{}, inventory.Errorf(inventory.EINVALID, "The exception request of this account is not on record; move it back to planned and request it again.")
 		}
 		if err != nil {
-			return fmt.Errorf("read request: %w", err)
+			return inventory.Card{}, fmt.Errorf("read request: %w", err)
 		}
 		if grant && !expiry.After(time.Now()) {
-			return inventory.Errorf(inventory.EINVALID, "The expiry requested, %s, has passed: reject this request and ask for a new one.",
+			return inventory.Card{}, inventory.Errorf(inventory.EINVALID, "The expiry requested, %s, has passed: reject this request and ask for a new one.",
 				expiry.UTC().Format("2 Jan 2006"))
 		}
 		_, err = tx.Exec(ctx, `
@@ -114,7 +96,7 @@ func (s *Store) DecideException(ctx context.Context, actor inventory.Actor, tena
 			       decision_note = $5
 			WHERE id = $1`, id, decision, actor.ID, actor.Name, note)
 		if err != nil {
-			return fmt.Errorf("decide: %w", err)
+			return inventory.Card{}, fmt.Errorf("decide: %w", err)
 		}
 		set := `status = $5, status_since = now()`
 		if !grant {
@@ -122,14 +104,12 @@ func (s *Store) DecideException(ctx context.Context, actor inventory.Actor, tena
 		}
 		after, err := updateCard(ctx, tx, actor, tenantID, accountID, set, string(to))
 		if err != nil {
-			return err
+			return inventory.Card{}, err
 		}
-		out = after.Card
-		return insertEvent(ctx, tx, AuditEvent{ActorID: actor.ID, ActorName: actor.Name, TenantID: tenantID,
+		return after.Card, insertEvent(ctx, tx, AuditEvent{ActorID: actor.ID, ActorName: actor.Name, TenantID: tenantID,
 			AccountID: accountID, Action: action, From: string(cur.Status), To: string(to), Reason: note,
 			Details: map[string]any{"exception_id": id, "expiry": expiry.UTC().Format(time.RFC3339)}})
 	})
-	return out, err
 }
 
 // ExpireExceptions reopens, in every tenant, the accounts whose granted
@@ -180,4 +160,116 @@ func (s *Store) ExpireExceptions(ctx context.Context, now time.Time) (int, error
 		return err
 	})
 	return n, err
+}
+
+// Exceptions returns a tenant's granted exceptions by account id, ready for
+// inventory.Inputs.Exceptions. One whose expiry has passed but which
+// ExpireExceptions has not closed yet is included: the rules do not count
+// it (inventory.Assess checks the expiry against its own AsOf).
+func (s *Store) Exceptions(ctx context.Context, tenantID string) (map[string]inventory.Exception, error) {
+	return grantedExceptions(ctx, s.pool, tenantID)
+}
+
+func grantedExceptions(ctx context.Context, q querier, tenantID string) (map[string]inventory.Exception, error) {
+	out, err := byAccount(ctx, q, `
+		SELECT account_id, expiry_requested FROM exceptions WHERE tenant_id = $1 AND status = 'granted'`,
+		[]any{tenantID}, func(row pgx.CollectableRow) (string, inventory.Exception, error) {
+			var (
+				id     string
+				expiry time.Time
+			)
+			err := row.Scan(&id, &expiry)
+			return id, inventory.Exception{Granted: true, Expiry: expiry.UTC()}, err
+		})
+	if err != nil {
+		return nil, fmt.Errorf("store: exceptions: %w", err)
+	}
+	return out, nil
+}
+
+// ExceptionRow is one exception request as the exceptions page and the
+// account page list it. Names are as they were when the person acted.
+type ExceptionRow struct {
+	ID                           int64
+	AccountID, UserPrincipalName string
+	DisplayName                  string
+	Status                       string // one of inventory's ExceptionState* values
+	Justification                string
+	CompensatingControls         string
+	RequestedBy, RequestedByID   string
+	DecidedBy, DecidedByID       string // "" until decided
+	DecisionNote                 string
+	RequestedAt, Expiry          time.Time
+	DecidedAt, EndedAt           time.Time // zero until decided, ended
+}
+
+// OpenExceptions returns a tenant's requests waiting for a decision (oldest
+// first) and then its granted exceptions (soonest expiry first).
+func (s *Store) OpenExceptions(ctx context.Context, tenantID string) ([]ExceptionRow, error) {
+	return s.exceptionRows(ctx, "open exceptions", `
+		WHERE e.tenant_id = $1 AND e.status IN ('requested', 'granted')
+		ORDER BY e.status = 'granted', CASE WHEN e.status = 'requested' THEN e.requested_at END,
+		         e.expiry_requested, e.id`, tenantID)
+}
+
+// ExpiringExceptions returns a tenant's granted exceptions that expire
+// before now+within, soonest first; those already past their expiry but not
+// yet closed by ExpireExceptions come first.
+func (s *Store) ExpiringExceptions(ctx context.Context, tenantID string, within time.Duration, now time.Time) ([]ExceptionRow, error) {
+	return s.exceptionRows(ctx, "expiring exceptions", `
+		WHERE e.tenant_id = $1 AND e.status = 'granted' AND e.expiry_requested < $2
+		ORDER BY e.expiry_requested, e.id`, tenantID, now.Add(within))
+}
+
+// ExceptionHistory returns every exception ever requested for an account,
+// newest first.
+func (s *Store) ExceptionHistory(ctx context.Context, tenantID, accountID string) ([]ExceptionRow, error) {
+	return s.exceptionRows(ctx, "exception history", `
+		WHERE e.tenant_id = $1 AND e.account_id = $2
+		ORDER BY e.requested_at DESC, e.id DESC`, tenantID, accountID)
+}
+
+func (s *Store) exceptionRows(ctx context.Context, what, whereOrder string, args ...any) ([]ExceptionRow, error) {
+	list, err := queryRows(ctx, s.pool, `
+		SELECT e.id, e.account_id, coalesce(a.upn, ''), coalesce(a.display_name, ''), e.status,
+		       e.justification, e.compensating_controls, e.requested_by_name, e.requested_by::text,
+		       e.decided_by_name, coalesce(e.decided_by::text, ''), e.decision_note, e.requested_at,
+		       e.expiry_requested, e.decided_at, e.ended_at
+		FROM exceptions e
+		LEFT JOIN accounts a ON a.tenant_id = e.tenant_id AND a.id = e.account_id
+		`+whereOrder, args, func(row pgx.CollectableRow) (ExceptionRow, error) {
+		var (
+			r              ExceptionRow
+			decided, ended *time.Time
+		)
+		err := row.Scan(&r.ID, &r.AccountID, &r.UserPrincipalName, &r.DisplayName, &r.Status,
+			&r.Justification, &r.CompensatingControls, &r.RequestedBy, &r.RequestedByID,
+			&r.DecidedBy, &r.DecidedByID, &r.DecisionNote, &r.RequestedAt, &r.Expiry, &decided, &ended)
+		r.RequestedAt, r.Expiry = r.RequestedAt.UTC(), r.Expiry.UTC()
+		r.DecidedAt, r.EndedAt = timeFromNull(decided), timeFromNull(ended)
+		return r, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: %s: %w", what, err)
+	}
+	return list, nil
+}
+
+// onCard runs change on one card in one transaction: the card locked
+// (lockCard) and at the version the person saw (checkVersion, EVERSION
+// otherwise). It returns the card change leaves.
+func (s *Store) onCard(ctx context.Context, what, tenantID, accountID string, version int64, change func(tx pgx.Tx, cur cardRow) (inventory.Card, error)) (inventory.Card, error) {
+	var out inventory.Card
+	err := s.inTx(ctx, what, func(tx pgx.Tx) error {
+		cur, err := lockCard(ctx, tx, tenantID, accountID)
+		if err != nil {
+			return err
+		}
+		if err := cur.checkVersion(version); err != nil {
+			return err
+		}
+		out, err = change(tx, cur)
+		return err
+	})
+	return out, err
 }

@@ -20,6 +20,32 @@ var asOf = time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC)
 
 func ptr[T any](v T) *T { return &v }
 
+// newStore gives a test its own store, runs the test in parallel with the
+// others, and gives the context its calls use.
+func newStore(t *testing.T) (*pg.Store, context.Context) {
+	t.Helper()
+	store, _, ctx := newStoreAt(t)
+	return store, ctx
+}
+
+// syncedFixture is newStore with the fixture tenant synced into it once.
+func syncedFixture(t *testing.T) (*pg.Store, context.Context, *inventory.Snapshot) {
+	t.Helper()
+	store, ctx := newStore(t)
+	snap := fixtureSnapshot()
+	applySync(t, store, snap, "")
+	return store, ctx, snap
+}
+
+// newStoreAt is newStore with the database's URL, for a test that opens a
+// second store on it, as another process would.
+func newStoreAt(t *testing.T) (*pg.Store, string, context.Context) {
+	t.Helper()
+	t.Parallel()
+	store, url := pgtest.NewStore(t)
+	return store, url, context.Background()
+}
+
 // fixtureSnapshot is a small tenant with one of each kind of account and
 // every collection filled, users in UPN order (the order LoadSnapshot
 // returns). The rules find Alice compliant; Bob (no registration) and the

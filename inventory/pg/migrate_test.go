@@ -74,3 +74,41 @@ func TestMigrateGivesTheReadinessIndexToEveryDatabase(t *testing.T) {
 		}
 	})
 }
+
+func TestMigrateIsIdempotent(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url := pgtest.NewEmptyURL(t)
+	for i := range 2 {
+		if err := pg.Migrate(ctx, url); err != nil {
+			t.Fatalf("Migrate #%d: %v", i+1, err)
+		}
+	}
+	store, err := pg.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	var applied int
+	if err := store.Pool().QueryRow(ctx, `SELECT count(*) FROM goose_db_version WHERE version_id > 0`).Scan(&applied); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := migrationFiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if applied != len(entries) {
+		t.Fatalf("goose recorded %d migrations, the folder has %d", applied, len(entries))
+	}
+	// The search indexes exist where pg_trgm does (it does on the test server).
+	var trigram int
+	if err := store.Pool().QueryRow(ctx,
+		`SELECT count(*) FROM pg_indexes WHERE tablename = 'account_search' AND indexname LIKE '%trgm'`).Scan(&trigram); err != nil {
+		t.Fatal(err)
+	}
+	if trigram != 1 {
+		t.Fatalf("found %d trigram indexes on account_search, want 1", trigram)
+	}
+	// And the store works on the database Migrate made.
+	applySync(t, store, fixtureSnapshot(), "")
+}

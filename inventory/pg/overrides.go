@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/mfaboard/mfaboard/inventory"
 )
 
@@ -16,26 +18,18 @@ func (s *Store) Overrides(ctx context.Context, tenantID string) (map[string]inve
 }
 
 func overridesOf(ctx context.Context, q querier, tenantID string) (map[string]inventory.Override, error) {
-	rows, err := q.Query(ctx, `
+	out, err := byAccount(ctx, q, `
 		SELECT account_id, coalesce(category, ''), coalesce(path, ''), author, reason, created_at
-		FROM overrides WHERE tenant_id = $1`, tenantID)
-	if err != nil {
-		return nil, fmt.Errorf("store: overrides: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]inventory.Override{}
-	for rows.Next() {
+		FROM overrides WHERE tenant_id = $1`, []any{tenantID}, func(row pgx.CollectableRow) (string, inventory.Override, error) {
 		var (
 			id string
 			o  inventory.Override
 		)
-		if err := rows.Scan(&id, &o.Category, &o.Path, &o.Author, &o.Reason, &o.At); err != nil {
-			return nil, fmt.Errorf("store: overrides: %w", err)
-		}
+		err := row.Scan(&id, &o.Category, &o.Path, &o.Author, &o.Reason, &o.At)
 		o.At = o.At.UTC()
-		out[id] = o
-	}
-	if err := rows.Err(); err != nil {
+		return id, o, err
+	})
+	if err != nil {
 		return nil, fmt.Errorf("store: overrides: %w", err)
 	}
 	return out, nil

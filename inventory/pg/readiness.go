@@ -165,16 +165,12 @@ func readinessTenant(ctx context.Context, tx pgx.Tx, tenantID string) (inventory
 // exceptionRegister lists the exceptions requested or granted; Finish
 // orders them.
 func exceptionRegister(ctx context.Context, tx pgx.Tx, tenantID string) ([]inventory.ExceptionLine, error) {
-	rows, err := tx.Query(ctx, `
+	return queryRows(ctx, tx, `
 		SELECT coalesce(a.upn, e.account_id), coalesce(a.display_name, ''), e.status, e.justification,
 		       e.compensating_controls, e.decided_by_name, e.expiry_requested
 		FROM exceptions e
 		LEFT JOIN accounts a ON a.tenant_id = e.tenant_id AND a.id = e.account_id
-		WHERE e.tenant_id = $1 AND e.status IN ('requested', 'granted')`, tenantID)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (inventory.ExceptionLine, error) {
+		WHERE e.tenant_id = $1 AND e.status IN ('requested', 'granted')`, []any{tenantID}, func(row pgx.CollectableRow) (inventory.ExceptionLine, error) {
 		var l inventory.ExceptionLine
 		err := row.Scan(&l.UserPrincipalName, &l.DisplayName, &l.Status, &l.Justification,
 			&l.CompensatingControls, &l.DecidedBy, &l.Expiry)

@@ -74,9 +74,7 @@ func workedDemo(t *testing.T, store *pg.Store, n int, now time.Time) (string, te
 // the rules run again on the stored tenant give the same verdict, the same
 // cross-tabulations and the same privileged accounts still open.
 func TestReadinessEqualsTheAssessmentOfTheStoredTenant(t *testing.T) {
-	t.Parallel()
-	store, _ := pgtest.NewStore(t)
-	ctx := context.Background()
+	store, ctx := newStore(t)
 	now := time.Now().UTC()
 	tenant, tm, excepted := workedDemo(t, store, 1500, now)
 
@@ -213,9 +211,7 @@ func TestReadinessProjectsFromTheStoredTrend(t *testing.T) {
 }
 
 func TestStreamAccountLinesHonoursTheListsFilters(t *testing.T) {
-	t.Parallel()
-	store, _ := pgtest.NewStore(t)
-	ctx := context.Background()
+	store, ctx := newStore(t)
 	now := time.Now().UTC()
 	tenant, tm, excepted := workedDemo(t, store, 400, now)
 
@@ -297,11 +293,7 @@ func TestStreamAccountLinesHonoursTheListsFilters(t *testing.T) {
 // An account gone from the tenant is streamed only when the list would show
 // it, and in the list's place.
 func TestStreamAccountLinesOfRemovedAccounts(t *testing.T) {
-	t.Parallel()
-	store, _ := pgtest.NewStore(t)
-	ctx := context.Background()
-	full := fixtureSnapshot()
-	applySync(t, store, full, "")
+	store, ctx, full := syncedFixture(t)
 	applySync(t, store, without(full, "u-carol"), "")
 	for _, f := range []pg.AccountFilter{
 		{TenantID: tenantID},

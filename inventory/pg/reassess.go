@@ -34,7 +34,7 @@ func assessInputs(ctx context.Context, q querier, tenantID string, kind inventor
 	if err != nil {
 		return inventory.Inputs{}, "", err
 	}
-	exceptions, err := exceptionsForAssessment(ctx, q, tenantID)
+	exceptions, err := grantedExceptions(ctx, q, tenantID)
 	if err != nil {
 		return inventory.Inputs{}, "", err
 	}

@@ -2,6 +2,7 @@ package pg_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -11,9 +12,7 @@ import (
 )
 
 func TestReassessShowsSettingsAndOverridesAtOnce(t *testing.T) {
-	t.Parallel()
-	store, _ := pgtest.NewStore(t)
-	ctx := context.Background()
+	store, ctx := newStore(t)
 	snap := pgtest.SeedDemo(t, store, 120)
 	tenant := snap.Tenant.ID
 
@@ -35,14 +34,7 @@ func TestReassessShowsSettingsAndOverridesAtOnce(t *testing.T) {
 	}
 
 	// A CSP-only tenant has nowhere to split rooms to: technical exception.
-	settings, err := store.TenantSettings(ctx, tenant)
-	if err != nil {
-		t.Fatal(err)
-	}
-	settings.Kind = inventory.KindCSP
-	if err := store.SaveTenantSettings(ctx, settingsLead, tenant, settings); err != nil {
-		t.Fatal(err)
-	}
+	setTenantKind(t, store, tenant, inventory.KindCSP)
 	if _, err := inventory.Reassess(ctx, store, tenant, inventory.ReassessOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -67,4 +59,200 @@ func TestReassessShowsSettingsAndOverridesAtOnce(t *testing.T) {
 	if d.Assessment == nil || d.Assessment.Category != inventory.ServiceAccount || !d.Assessment.CategoryOverride || d.Assessment.AutoCategory != inventory.RoomDevice {
 		t.Fatalf("override not applied: %+v", d.Assessment)
 	}
+}
+
+// roomPaths returns the path of every room device of the tenant.
+func roomPaths(t *testing.T, store *pg.Store, tenant string) []inventory.Path {
+	t.Helper()
+	page, err := store.ListAccounts(context.Background(), pg.AccountFilter{TenantID: tenant, Category: string(inventory.RoomDevice), Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Rows) == 0 {
+		t.Fatal("the demo tenant has no room devices")
+	}
+	out := make([]inventory.Path, len(page.Rows))
+	for i, r := range page.Rows {
+		out[i] = r.Path
+	}
+	return out
+}
+
+func allPaths(paths []inventory.Path, want inventory.Path) bool {
+	for _, p := range paths {
+		if p != want {
+			return false
+		}
+	}
+	return true
+}
+
+// waitUntilReassessWaits returns once a session that holds no lock has
+// asked for a tenant lock, which is Reassess waiting for it; it fails the
+// test if Reassess returns first.
+func waitUntilReassessWaits(t *testing.T, store *pg.Store, done <-chan error) {
+	t.Helper()
+	for range 600 {
+		select {
+		case err := <-done:
+			t.Fatalf("Reassess finished (err %v) while a sync held the tenant lock", err)
+		default:
+		}
+		var waiting int
+		err := store.Pool().QueryRow(context.Background(), `
+			SELECT count(*) FROM pg_stat_activity a
+			WHERE a.datname = current_database() AND a.query LIKE '%pg_try_advisory_lock%'
+			  AND NOT EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.locktype = 'advisory' AND l.granted)`).Scan(&waiting)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if waiting > 0 {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatal("Reassess never asked for the tenant lock")
+}
+
+func TestReassessWaitsForASyncAndReadsWhatItLeft(t *testing.T) {
+	store, url, ctx := newStoreAt(t)
+	tenant := pgtest.SeedDemo(t, store, 120).Tenant.ID
+	if !allPaths(roomPaths(t, store, tenant), inventory.TenantSplit) {
+		t.Fatal("room devices of a mixed tenant are not all tenant_split")
+	}
+
+	// A sync in another process holds the tenant's lock.
+	replica, unlock := lockedElsewhere(t, url, tenant)
+	defer unlock()
+	done := make(chan error, 1)
+	var res inventory.Result
+	go func() {
+		var err error
+		res, err = inventory.Reassess(ctx, store, tenant, inventory.ReassessOptions{})
+		done <- err
+	}()
+	waitUntilReassessWaits(t, store, done)
+
+	// What the sync commits while Reassess waits is what Reassess must
+	// assess: here the tenant becomes CSP-only, where rooms have nowhere to
+	// split to. Nothing is written until the lock is free.
+	setTenantKind(t, replica, tenant, inventory.KindCSP)
+	waitUntilReassessWaits(t, store, done)
+	if !allPaths(roomPaths(t, store, tenant), inventory.TenantSplit) {
+		t.Fatal("Reassess wrote verdicts while a sync held the tenant lock")
+	}
+
+	unlock()
+	if err := <-done; err != nil {
+		t.Fatalf("Reassess after the sync: %v", err)
+	}
+	if !allPaths(roomPaths(t, store, tenant), inventory.TechnicalException) {
+		t.Fatal("Reassess stored verdicts drawn from before the sync it waited for")
+	}
+	if len(res.Accounts) == 0 {
+		t.Fatal("Reassess returned no verdicts")
+	}
+}
+
+func TestReassessCancelledWhileWaitingLeavesNoLock(t *testing.T) {
+	store, url, ctx := newStoreAt(t)
+	tenant := pgtest.SeedDemo(t, store, 60).Tenant.ID
+	setTenantKind(t, store, tenant, inventory.KindCSP)
+
+	replica, unlock := lockedElsewhere(t, url, tenant)
+	defer unlock() // a second call does nothing; a failed test must not hang the cleanup
+	waiting, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, err := inventory.Reassess(waiting, store, tenant, inventory.ReassessOptions{})
+		done <- err
+	}()
+	waitUntilReassessWaits(t, store, done)
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("Reassess after its context was cancelled: %v, want context.Canceled", err)
+	}
+	unlock()
+
+	// Nothing was written, and the next sync takes the lock at once.
+	if !allPaths(roomPaths(t, store, tenant), inventory.TenantSplit) {
+		t.Fatal("a cancelled Reassess wrote verdicts")
+	}
+	again, err := replica.LockTenantSync(ctx, tenant)
+	if err != nil {
+		t.Fatalf("a sync after a cancelled Reassess: %v", err)
+	}
+	again()
+	var held int
+	if err := store.Pool().QueryRow(ctx, `
+		SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+		WHERE l.locktype = 'advisory' AND l.granted AND d.datname = current_database()`).Scan(&held); err != nil {
+		t.Fatal(err)
+	}
+	if held != 0 {
+		t.Fatalf("%d advisory locks still held after a cancelled Reassess", held)
+	}
+}
+
+func TestReassessAfterAnOverride(t *testing.T) {
+	store, ctx := newStore(t)
+	snap := fixtureSnapshot()
+	runID := applySync(t, store, snap, "")
+	o := inventory.Override{Category: inventory.RoomDevice, Path: inventory.TechnicalException,
+		Author: "lead@partner.com", Reason: "it is the Surface Hub's mail relay"}
+	if err := store.SetOverride(ctx, tenantID, "u-scanner", o); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := inventory.Reassess(ctx, store, tenantID, inventory.ReassessOptions{Now: asOf}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := store.Account(ctx, tenantID, "u-scanner")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Assessment.Category != inventory.RoomDevice || !d.Assessment.CategoryOverride ||
+		d.Assessment.AutoCategory != inventory.ServiceAccount || d.Assessment.Path != inventory.TechnicalException {
+		t.Fatalf("assessment after the reassessment = %+v", d.Assessment)
+	}
+	var filed int64
+	if err := store.Pool().QueryRow(ctx, `SELECT run_id FROM assessments WHERE account_id = 'u-scanner'`).Scan(&filed); err != nil {
+		t.Fatal(err)
+	}
+	if filed != runID {
+		t.Fatalf("reassessed verdict filed under run %d, want the last sync %d", filed, runID)
+	}
+	_, err = inventory.Reassess(ctx, store, "other-tenant", inventory.ReassessOptions{})
+	wantCode(t, err, inventory.ENOTFOUND)
+	// The store refuses a verdict on an account the tenant does not have,
+	// whoever calls it: a reassessment of the stored tenant never makes one.
+	res := inventory.Result{Accounts: []inventory.Assessment{*d.Assessment}}
+	res.Accounts[0].UserID = "u-nobody"
+	wantCode(t, store.ApplyReassessment(ctx, tenantID, res), inventory.ENOTFOUND)
+}
+
+// setTenantKind saves the tenant's settings with kind, as a security lead.
+func setTenantKind(t *testing.T, store *pg.Store, tenant string, kind inventory.TenantKind) {
+	t.Helper()
+	ctx := context.Background()
+	settings, err := store.TenantSettings(ctx, tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	settings.Kind = kind
+	if err := store.SaveTenantSettings(ctx, settingsLead, tenant, settings); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// lockedElsewhere holds the tenant's sync lock from another process's
+// store, as a running sync does, until unlock.
+func lockedElsewhere(t *testing.T, url, tenant string) (replica *pg.Store, unlock func()) {
+	t.Helper()
+	replica = openAs(t, url, "syncing")
+	unlock, err := replica.LockTenantSync(context.Background(), tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return replica, unlock
 }

@@ -139,32 +139,27 @@ func loadUsers(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory.
 	return rows.Err()
 }
 
-func loadPolicies(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory.Snapshot) error {
-	rows, err := tx.Query(ctx, `SELECT policy FROM policies WHERE tenant_id = $1 ORDER BY position`, tenantID)
-	if err != nil {
-		return err
-	}
-	snap.Policies, err = pgx.AppendRows(snap.Policies, rows, func(row pgx.CollectableRow) (inventory.Policy, error) {
-		var (
-			b []byte
-			p inventory.Policy
-		)
-		if err := row.Scan(&b); err != nil {
-			return p, err
-		}
-		return p, json.Unmarshal(b, &p)
-	})
+func loadPolicies(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory.Snapshot) (err error) {
+	snap.Policies, err = tenantRows(ctx, tx, tenantID, `SELECT policy FROM policies WHERE tenant_id = $1 ORDER BY position`, scanPolicy)
 	return err
 }
 
-func loadNamedLocations(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory.Snapshot) error {
-	rows, err := tx.Query(ctx, `
-		SELECT id, display_name, is_trusted, kind FROM named_locations
-		WHERE tenant_id = $1 ORDER BY position`, tenantID)
-	if err != nil {
-		return err
+// scanPolicy reads a policy as stored: the JSON of inventory.Policy.
+func scanPolicy(row pgx.CollectableRow) (inventory.Policy, error) {
+	var (
+		b []byte
+		p inventory.Policy
+	)
+	if err := row.Scan(&b); err != nil {
+		return p, err
 	}
-	snap.NamedLocations, err = pgx.AppendRows(snap.NamedLocations, rows, func(row pgx.CollectableRow) (inventory.NamedLocation, error) {
+	return p, json.Unmarshal(b, &p)
+}
+
+func loadNamedLocations(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory.Snapshot) (err error) {
+	snap.NamedLocations, err = tenantRows(ctx, tx, tenantID, `
+		SELECT id, display_name, is_trusted, kind FROM named_locations
+		WHERE tenant_id = $1 ORDER BY position`, func(row pgx.CollectableRow) (inventory.NamedLocation, error) {
 		var l inventory.NamedLocation
 		err := row.Scan(&l.ID, &l.DisplayName, &l.IsTrusted, &l.Kind)
 		return l, err
@@ -172,14 +167,10 @@ func loadNamedLocations(ctx context.Context, tx pgx.Tx, tenantID string, snap *i
 	return err
 }
 
-func loadGroups(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory.Snapshot) error {
-	rows, err := tx.Query(ctx, `
+func loadGroups(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory.Snapshot) (err error) {
+	snap.Groups, err = tenantRows(ctx, tx, tenantID, `
 		SELECT id, display_name, member_user_ids, member_group_ids FROM groups
-		WHERE tenant_id = $1 ORDER BY position`, tenantID)
-	if err != nil {
-		return err
-	}
-	snap.Groups, err = pgx.AppendRows(snap.Groups, rows, func(row pgx.CollectableRow) (inventory.Group, error) {
+		WHERE tenant_id = $1 ORDER BY position`, func(row pgx.CollectableRow) (inventory.Group, error) {
 		var g inventory.Group
 		err := row.Scan(&g.ID, &g.DisplayName, &g.MemberUserIDs, &g.MemberGroupIDs)
 		g.MemberUserIDs, g.MemberGroupIDs = nilIfEmpty(g.MemberUserIDs), nilIfEmpty(g.MemberGroupIDs)
@@ -188,14 +179,10 @@ func loadGroups(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory
 	return err
 }
 
-func loadRoles(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory.Snapshot) error {
-	rows, err := tx.Query(ctx, `
+func loadRoles(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory.Snapshot) (err error) {
+	snap.Roles, err = tenantRows(ctx, tx, tenantID, `
 		SELECT id, template_id, display_name, member_ids FROM directory_roles
-		WHERE tenant_id = $1 ORDER BY position`, tenantID)
-	if err != nil {
-		return err
-	}
-	snap.Roles, err = pgx.AppendRows(snap.Roles, rows, func(row pgx.CollectableRow) (inventory.DirectoryRole, error) {
+		WHERE tenant_id = $1 ORDER BY position`, func(row pgx.CollectableRow) (inventory.DirectoryRole, error) {
 		var r inventory.DirectoryRole
 		err := row.Scan(&r.ID, &r.TemplateID, &r.DisplayName, &r.MemberIDs)
 		r.MemberIDs = nilIfEmpty(r.MemberIDs)
@@ -204,17 +191,24 @@ func loadRoles(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory.
 	return err
 }
 
-func loadRooms(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory.Snapshot) error {
-	rows, err := tx.Query(ctx, `
+func loadRooms(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory.Snapshot) (err error) {
+	snap.Rooms, err = tenantRows(ctx, tx, tenantID, `
 		SELECT id, display_name, email_address FROM rooms
-		WHERE tenant_id = $1 ORDER BY position`, tenantID)
-	if err != nil {
-		return err
-	}
-	snap.Rooms, err = pgx.AppendRows(snap.Rooms, rows, func(row pgx.CollectableRow) (inventory.Room, error) {
+		WHERE tenant_id = $1 ORDER BY position`, func(row pgx.CollectableRow) (inventory.Room, error) {
 		var r inventory.Room
 		err := row.Scan(&r.ID, &r.DisplayName, &r.EmailAddress)
 		return r, err
 	})
 	return err
+}
+
+// tenantRows reads the rows of query, which takes the tenant id as $1, in
+// the order it gives them, each made by scan; no rows is a nil slice, as a
+// snapshot without that collection has.
+func tenantRows[T any](ctx context.Context, tx pgx.Tx, tenantID, query string, scan pgx.RowToFunc[T]) ([]T, error) {
+	out, err := queryRows(ctx, tx, query, []any{tenantID}, scan)
+	if len(out) == 0 {
+		return nil, err
+	}
+	return out, err
 }

@@ -3,7 +3,6 @@ package pg
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -44,7 +43,7 @@ func splitPlan(ctx context.Context, tx pgx.Tx, tenantID string) (inventory.Split
 	if err != nil {
 		return inventory.SplitPlan{}, fmt.Errorf("groups: %w", err)
 	}
-	policies, err := splitPolicies(ctx, tx, tenantID)
+	policies, err := tenantRows(ctx, tx, tenantID, `SELECT policy FROM policies WHERE tenant_id = $1 ORDER BY position`, scanPolicy)
 	if err != nil {
 		return inventory.SplitPlan{}, fmt.Errorf("policies: %w", err)
 	}
@@ -81,14 +80,10 @@ func splitCandidates(ctx context.Context, tx pgx.Tx, tenantID string) ([]invento
 	}); err != nil || len(ids) == 0 {
 		return nil, err
 	}
-	rows, err = tx.Query(ctx, `
+	return queryRows(ctx, tx, `
 		SELECT id, upn, display_name, mail, account_enabled, licenses FROM accounts
 		WHERE tenant_id = $1 AND id = ANY($2::text[]) AND removed_at IS NULL
-		ORDER BY lower(upn), id`, tenantID, ids)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (inventory.SplitCandidate, error) {
+		ORDER BY lower(upn), id`, []any{tenantID, ids}, func(row pgx.CollectableRow) (inventory.SplitCandidate, error) {
 		var c inventory.SplitCandidate
 		err := row.Scan(&c.ID, &c.UserPrincipalName, &c.DisplayName, &c.Mail, &c.Enabled, &c.SKUs)
 		c.SKUs = nilIfEmpty(c.SKUs)
@@ -104,14 +99,10 @@ func splitCandidates(ctx context.Context, tx pgx.Tx, tenantID string) ([]invento
 // @>) compares element by element, which costs seconds on a group of
 // 100,000 members.
 func splitGroups(ctx context.Context, tx pgx.Tx, tenantID string, cands []inventory.SplitCandidate) ([]inventory.Group, error) {
-	rows, err := tx.Query(ctx, `
+	groups, err := queryRows(ctx, tx, `
 		SELECT id, display_name, member_group_ids FROM groups
 		WHERE tenant_id = $1
-		ORDER BY lower(display_name), id`, tenantID)
-	if err != nil {
-		return nil, err
-	}
-	groups, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (inventory.Group, error) {
+		ORDER BY lower(display_name), id`, []any{tenantID}, func(row pgx.CollectableRow) (inventory.Group, error) {
 		var g inventory.Group
 		err := row.Scan(&g.ID, &g.DisplayName, &g.MemberGroupIDs)
 		g.MemberGroupIDs = nilIfEmpty(g.MemberGroupIDs)
@@ -125,7 +116,7 @@ func splitGroups(ctx context.Context, tx pgx.Tx, tenantID string, cands []invent
 	for i, c := range cands {
 		ids[i], at[c.ID] = c.ID, i
 	}
-	rows, err = tx.Query(ctx, `
+	rows, err := tx.Query(ctx, `
 		SELECT g.id, c.id
 		FROM groups g
 		CROSS JOIN LATERAL unnest(g.member_user_ids) AS m (id)
@@ -154,24 +145,6 @@ func splitGroups(ctx context.Context, tx pgx.Tx, tenantID string, cands []invent
 		}
 	}
 	return groups, nil
-}
-
-// splitPolicies reads the tenant's Conditional Access policies as stored.
-func splitPolicies(ctx context.Context, tx pgx.Tx, tenantID string) ([]inventory.Policy, error) {
-	rows, err := tx.Query(ctx, `SELECT policy FROM policies WHERE tenant_id = $1 ORDER BY position`, tenantID)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (inventory.Policy, error) {
-		var (
-			b []byte
-			p inventory.Policy
-		)
-		if err := row.Scan(&b); err != nil {
-			return p, err
-		}
-		return p, json.Unmarshal(b, &p)
-	})
 }
 
 // productionMatches finds, in every production tenant but tenantID, the

@@ -54,9 +54,7 @@ func splitCandidatesOf(snap *inventory.Snapshot, res inventory.Result) []invento
 }
 
 func TestSplitPlanFromTheStore(t *testing.T) {
-	t.Parallel()
-	store, _ := pgtest.NewStore(t)
-	ctx := context.Background()
+	store, ctx := newStore(t)
 	now := time.Now().UTC().Truncate(time.Hour)
 	mixed := demo.Generate(demo.Options{Users: 400, Seed: 7, AsOf: now})
 	res := syncAssessed(t, store, mixed, inventory.KindMixed, now)

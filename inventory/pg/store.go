@@ -9,12 +9,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver goose runs on
 	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
-	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver goose runs on
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 
@@ -25,7 +25,7 @@ import (
 // Store is the PostgreSQL store. It is safe for concurrent use.
 type Store struct {
 	pool *pgxpool.Pool
-	runs runLocks // the locks of the runs this store started (run_lock.go)
+	runs runLocks // the locks of the runs this store started (runs.go)
 }
 
 // defaultMaxConns leaves room for a sync (its run's lock connection, its
@@ -95,4 +95,36 @@ func Migrate(ctx context.Context, databaseURL string) (err error) {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
 	return nil
+}
+
+// queryRows runs sql with args and makes a T of every row with scan: the
+// rows are read and closed before it returns, and no rows is an empty
+// slice.
+func queryRows[T any](ctx context.Context, q querier, sql string, args []any, scan pgx.RowToFunc[T]) ([]T, error) {
+	rows, err := q.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, scan)
+}
+
+// byAccount reads rows into a map by account id: scan gives each row's
+// account id and value.
+func byAccount[T any](ctx context.Context, q querier, sql string, args []any, scan func(row pgx.CollectableRow) (string, T, error)) (map[string]T, error) {
+	type entry struct {
+		id string
+		v  T
+	}
+	entries, err := queryRows(ctx, q, sql, args, func(row pgx.CollectableRow) (entry, error) {
+		id, v, err := scan(row)
+		return entry{id, v}, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]T, len(entries))
+	for _, e := range entries {
+		out[e.id] = e.v
+	}
+	return out, nil
 }

@@ -3,6 +3,7 @@ package pg
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -28,24 +29,16 @@ var accountColumns = []string{
 // the tenant this run did not see.
 func syncAccounts(ctx context.Context, tx pgx.Tx, runID int64, snap *inventory.Snapshot) (accountChanges, error) {
 	var ch accountChanges
-	_, err := tx.Exec(ctx, `
-		CREATE TEMP TABLE staging_accounts (
+	err := stageRows(ctx, tx, "staging_accounts", `
 			id text, upn text, display_name text, mail text, user_type text,
 			account_enabled boolean, on_prem_sync boolean, created_at_graph timestamptz,
 			job_title text, department text, licenses text[],
 			last_sign_in timestamptz, last_non_interactive_sign_in timestamptz,
 			last_successful_sign_in timestamptz,
-			registration jsonb, per_user_mfa text, sign_ins jsonb, per_user_mfa_not_read text
-		) ON COMMIT DROP`)
+			registration jsonb, per_user_mfa text, sign_ins jsonb, per_user_mfa_not_read text`,
+		accountColumns, len(snap.Users), func(i int) ([]any, error) { return accountRow(snap, &snap.Users[i]) })
 	if err != nil {
-		return ch, fmt.Errorf("create staging: %w", err)
-	}
-	_, err = tx.CopyFrom(ctx, pgx.Identifier{"staging_accounts"}, accountColumns,
-		pgx.CopyFromSlice(len(snap.Users), func(i int) ([]any, error) {
-			return accountRow(snap, &snap.Users[i])
-		}))
-	if err != nil {
-		return ch, fmt.Errorf("copy: %w", err)
+		return ch, err
 	}
 	err = tx.QueryRow(ctx, `
 		SELECT count(*) FROM accounts a
@@ -55,36 +48,14 @@ func syncAccounts(ctx context.Context, tx pgx.Tx, runID int64, snap *inventory.S
 	if err != nil {
 		return ch, fmt.Errorf("count returning: %w", err)
 	}
+	cols := strings.Join(accountColumns, ", ")
 	err = tx.QueryRow(ctx, `
 		WITH merged AS (
-			INSERT INTO accounts (tenant_id, id, upn, display_name, mail, user_type, account_enabled,
-				on_prem_sync, created_at_graph, job_title, department, licenses,
-				last_sign_in, last_non_interactive_sign_in, last_successful_sign_in,
-				registration, per_user_mfa, sign_ins, per_user_mfa_not_read, first_seen_run, last_seen_run)
-			SELECT $1, id, upn, display_name, mail, user_type, account_enabled,
-				on_prem_sync, created_at_graph, job_title, department, licenses,
-				last_sign_in, last_non_interactive_sign_in, last_successful_sign_in,
-				registration, per_user_mfa, sign_ins, per_user_mfa_not_read, $2, $2
+			INSERT INTO accounts (tenant_id, `+cols+`, first_seen_run, last_seen_run)
+			SELECT $1, `+cols+`, $2, $2
 			FROM staging_accounts
 			ON CONFLICT (tenant_id, id) DO UPDATE SET
-				upn = excluded.upn,
-				display_name = excluded.display_name,
-				mail = excluded.mail,
-				user_type = excluded.user_type,
-				account_enabled = excluded.account_enabled,
-				on_prem_sync = excluded.on_prem_sync,
-				created_at_graph = excluded.created_at_graph,
-				job_title = excluded.job_title,
-				department = excluded.department,
-				licenses = excluded.licenses,
-				last_sign_in = excluded.last_sign_in,
-				last_non_interactive_sign_in = excluded.last_non_interactive_sign_in,
-				last_successful_sign_in = excluded.last_successful_sign_in,
-				registration = excluded.registration,
-				per_user_mfa = excluded.per_user_mfa,
-				per_user_mfa_not_read = excluded.per_user_mfa_not_read,
-				sign_ins = excluded.sign_ins,
-				last_seen_run = excluded.last_seen_run,
+				`+fromExcluded(accountColumns[1:], "last_seen_run")+`,
 				removed_at = NULL
 			RETURNING first_seen_run
 		)

@@ -10,51 +10,10 @@ import (
 
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg"
-	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
 )
 
-func TestMigrateIsIdempotent(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	url := pgtest.NewEmptyURL(t)
-	for i := range 2 {
-		if err := pg.Migrate(ctx, url); err != nil {
-			t.Fatalf("Migrate #%d: %v", i+1, err)
-		}
-	}
-	store, err := pg.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	var applied int
-	if err := store.Pool().QueryRow(ctx, `SELECT count(*) FROM goose_db_version WHERE version_id > 0`).Scan(&applied); err != nil {
-		t.Fatal(err)
-	}
-	entries, err := migrationFiles()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if applied != len(entries) {
-		t.Fatalf("goose recorded %d migrations, the folder has %d", applied, len(entries))
-	}
-	// The search indexes exist where pg_trgm does (it does on the test server).
-	var trigram int
-	if err := store.Pool().QueryRow(ctx,
-		`SELECT count(*) FROM pg_indexes WHERE tablename = 'account_search' AND indexname LIKE '%trgm'`).Scan(&trigram); err != nil {
-		t.Fatal(err)
-	}
-	if trigram != 1 {
-		t.Fatalf("found %d trigram indexes on account_search, want 1", trigram)
-	}
-	// And the store works on the database Migrate made.
-	applySync(t, store, fixtureSnapshot(), "")
-}
-
 func TestApplySyncThenLoadSnapshotRoundTrips(t *testing.T) {
-	t.Parallel()
-	store, _ := pgtest.NewStore(t)
-	ctx := context.Background()
+	store, ctx := newStore(t)
 	snap := fixtureSnapshot()
 	runID := applySync(t, store, snap, inventory.KindCSP)
 
@@ -99,9 +58,7 @@ func TestApplySyncThenLoadSnapshotRoundTrips(t *testing.T) {
 }
 
 func TestApplySyncKeepsKindUnlessGiven(t *testing.T) {
-	t.Parallel()
-	store, _ := pgtest.NewStore(t)
-	ctx := context.Background()
+	store, ctx := newStore(t)
 	kinds := []struct {
 		given, want inventory.TenantKind
 	}{
@@ -123,9 +80,7 @@ func TestApplySyncKeepsKindUnlessGiven(t *testing.T) {
 }
 
 func TestApplySyncMarksGoneAccountsRemovedAndBack(t *testing.T) {
-	t.Parallel()
-	store, _ := pgtest.NewStore(t)
-	ctx := context.Background()
+	store, ctx := newStore(t)
 	full := fixtureSnapshot()
 	first := applySync(t, store, full, "")
 	second := applySync(t, store, without(full, "u-bob"), "")
@@ -190,9 +145,7 @@ func TestApplySyncMarksGoneAccountsRemovedAndBack(t *testing.T) {
 }
 
 func TestFailedApplySyncLeavesPreviousStateIntact(t *testing.T) {
-	t.Parallel()
-	store, _ := pgtest.NewStore(t)
-	ctx := context.Background()
+	store, ctx := newStore(t)
 	snap := fixtureSnapshot()
 	applySync(t, store, snap, inventory.KindMixed)
 	before := dumpTenant(t, store)
@@ -256,9 +209,7 @@ func (s cancelledBeforeApply) AssessInputs(ctx context.Context, tenantID string,
 }
 
 func TestApplySyncWithCancelledContextWritesNothing(t *testing.T) {
-	t.Parallel()
-	store, _ := pgtest.NewStore(t)
-	ctx := context.Background()
+	store, ctx := newStore(t)
 	applySync(t, store, fixtureSnapshot(), "")
 	before := dumpTenant(t, store)
 	cancelled, cancel := context.WithCancel(ctx)
@@ -276,9 +227,7 @@ func TestApplySyncWithCancelledContextWritesNothing(t *testing.T) {
 }
 
 func TestSyncRefusesBadInput(t *testing.T) {
-	t.Parallel()
-	store, _ := pgtest.NewStore(t)
-	ctx := context.Background()
+	store, ctx := newStore(t)
 	twice := fixtureSnapshot()
 	twice.Users = append(twice.Users, twice.Users[0])
 	nobody := fixtureSnapshot()
@@ -373,9 +322,7 @@ func TestApplySyncRefusesAResultOfAnotherSnapshot(t *testing.T) {
 }
 
 func TestLockTenantSync(t *testing.T) {
-	t.Parallel()
-	store, url := pgtest.NewStore(t)
-	ctx := context.Background()
+	store, url, ctx := newStoreAt(t)
 	unlockA, err := store.LockTenantSync(ctx, "tenant-a")
 	if err != nil {
 		t.Fatal(err)

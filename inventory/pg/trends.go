@@ -88,15 +88,11 @@ func (s *Store) Trend(ctx context.Context, tenantID string, since time.Time) ([]
 }
 
 func trend(ctx context.Context, q querier, tenantID string, since time.Time) ([]inventory.TrendPoint, error) {
-	rows, err := q.Query(ctx, `
+	return queryRows(ctx, q, `
 		SELECT day, non_compliant, at_risk, excepted, compliant, not_applicable, applicable
 		FROM tenant_counts_daily
 		WHERE tenant_id = $1 AND day >= $2::date
-		ORDER BY day`, tenantID, civilDate(since))
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (inventory.TrendPoint, error) {
+		ORDER BY day`, []any{tenantID, civilDate(since)}, func(row pgx.CollectableRow) (inventory.TrendPoint, error) {
 		var (
 			p                  inventory.TrendPoint
 			nc, ar, ex, ok, na int

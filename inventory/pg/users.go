@@ -135,11 +135,7 @@ func (s *Store) UserByID(ctx context.Context, id string) (User, error) {
 
 // Users returns every user, enabled ones first, by e-mail.
 func (s *Store) Users(ctx context.Context) ([]User, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+userColumns+` FROM app_users ORDER BY disabled, lower(email)`)
-	if err != nil {
-		return nil, fmt.Errorf("store: users: %w", err)
-	}
-	users, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (User, error) { return scanUser(row) })
+	users, err := queryRows(ctx, s.pool, `SELECT `+userColumns+` FROM app_users ORDER BY disabled, lower(email)`, nil, func(row pgx.CollectableRow) (User, error) { return scanUser(row) })
 	if err != nil {
 		return nil, fmt.Errorf("store: users: %w", err)
 	}
@@ -242,12 +238,8 @@ func (s *Store) changeUser(ctx context.Context, actor inventory.Actor, id string
 			return noSuchUser(id)
 		}
 		if removesLead {
-			rows, err := tx.Query(ctx, `
-				SELECT id::text FROM app_users WHERE role = 'security_lead' AND NOT disabled ORDER BY id FOR UPDATE`)
-			if err != nil {
-				return err
-			}
-			leads, err := pgx.CollectRows(rows, pgx.RowTo[string])
+			leads, err := queryRows(ctx, tx, `
+				SELECT id::text FROM app_users WHERE role = 'security_lead' AND NOT disabled ORDER BY id FOR UPDATE`, nil, pgx.RowTo[string])
 			if err != nil {
 				return err
 			}

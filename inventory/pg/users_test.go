@@ -27,9 +27,7 @@ func mustCreateUser(t *testing.T, store *pg.Store, email string, role inventory.
 }
 
 func TestUserCreateAndFind(t *testing.T) {
-	t.Parallel()
-	store, _ := pgtest.NewStore(t)
-	ctx := context.Background()
+	store, ctx := newStore(t)
 	u, err := store.CreateUser(ctx, inventory.CLIActor, "  Dana.Lead@Partner.COM ", "Dana Lead", inventory.SecurityLead, fakeHash)
 	if err != nil {
 		t.Fatal(err)
@@ -80,9 +78,7 @@ func TestUserCreateAndFind(t *testing.T) {
 }
 
 func TestUserPasswordRoleAndDisable(t *testing.T) {
-	t.Parallel()
-	store, _ := pgtest.NewStore(t)
-	ctx := context.Background()
+	store, ctx := newStore(t)
 	lead := mustCreateUser(t, store, "lead@partner.com", inventory.SecurityLead)
 	eng := mustCreateUser(t, store, "eng@partner.com", inventory.Engineer)
 	me := inventory.Actor{ID: lead.ID, Name: lead.Name(), Role: lead.Role, Address: "192.0.2.7"}
@@ -206,9 +202,7 @@ func TestUserManagementIsTheLeadsOrTheCommandLines(t *testing.T) {
 
 // Two leads demoting each other at once: one must stay a lead.
 func TestUserLastLeadUnderRace(t *testing.T) {
-	t.Parallel()
-	store, _ := pgtest.NewStore(t)
-	ctx := context.Background()
+	store, ctx := newStore(t)
 	a := mustCreateUser(t, store, "a@partner.com", inventory.SecurityLead)
 	b := mustCreateUser(t, store, "b@partner.com", inventory.SecurityLead)
 	var wg sync.WaitGroup
@@ -235,9 +229,7 @@ func TestUserLastLeadUnderRace(t *testing.T) {
 }
 
 func TestUserUpsertOIDC(t *testing.T) {
-	t.Parallel()
-	store, _ := pgtest.NewStore(t)
-	ctx := context.Background()
+	store, ctx := newStore(t)
 	u, err := store.UpsertOIDCUser(ctx, "sub-1", "Eve@Partner.com", "Eve", inventory.Engineer)
 	if err != nil {
 		t.Fatal(err)

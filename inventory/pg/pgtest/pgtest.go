@@ -9,7 +9,9 @@ package pgtest
 
 import (
 	"context"
+	"io/fs"
 	"os"
+	"strings"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver pgtestdb connects with
@@ -35,7 +37,26 @@ func Config() pgtestdb.Config {
 
 // Migrator migrates template databases with the project's migrations.
 func Migrator() pgtestdb.Migrator {
-	return goosemigrator.New(".", goosemigrator.WithFS(migrations.FS))
+	return namedMigrator{goosemigrator.New(".", goosemigrator.WithFS(migrations.FS))}
+}
+
+// namedMigrator adds the migrations' file names to the template's hash.
+// goosemigrator hashes the files' contents only, but goose's version is the
+// number in the name: without the names, a migration renumbered before it
+// lands (00011 → 00008) would reuse a template whose goose table records the
+// old number, and every later migrate would refuse the "missing" one.
+type namedMigrator struct{ pgtestdb.Migrator }
+
+func (m namedMigrator) Hash() (string, error) {
+	contents, err := m.Migrator.Hash()
+	if err != nil {
+		return "", err
+	}
+	names, err := fs.Glob(migrations.FS, "*.sql")
+	if err != nil {
+		return "", err
+	}
+	return contents + " " + strings.Join(names, " "), nil
 }
 
 // NewURL returns the URL of a fresh, migrated database, dropped when the

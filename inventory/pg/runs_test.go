@@ -116,19 +116,11 @@ func (g *gatedSource) Read(ctx context.Context) (*inventory.Snapshot, error) {
 }
 
 func TestFailAbandonedRunsFailsOnlyRunsWhoseProcessDied(t *testing.T) {
-	t.Parallel()
-	store, url := pgtest.NewStore(t)
-	ctx := context.Background()
+	store, url, ctx := newStoreAt(t)
 	finished := applySync(t, store, fixtureSnapshot(), "")
 
 	doomed := openAs(t, url, "doomed")
-	dead, err := doomed.StartRun(ctx, pg.SourceGraph)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := doomed.SetRunTenant(ctx, dead, tenantID); err != nil {
-		t.Fatal(err)
-	}
+	dead := startRun(t, doomed, pg.SourceGraph, tenantID)
 	// A sync live in another process: its source is still being read.
 	replica := openAs(t, url, "replica")
 	src := &gatedSource{snap: fixtureSnapshot(), reading: make(chan struct{}), release: make(chan struct{})}
@@ -139,10 +131,7 @@ func TestFailAbandonedRunsFailsOnlyRunsWhoseProcessDied(t *testing.T) {
 	}()
 	<-src.reading
 	elsewhere := newestRun(t, store).ID
-	here, err := store.StartRun(ctx, pg.SourceDemo) // live, in the sweeping process
-	if err != nil {
-		t.Fatal(err)
-	}
+	here := startRun(t, store, pg.SourceDemo, "") // live, in the sweeping process
 
 	// While every process lives, nothing is abandoned.
 	failed, err := store.FailAbandonedRuns(ctx)
@@ -198,19 +187,12 @@ func TestFailAbandonedRunsFailsOnlyRunsWhoseProcessDied(t *testing.T) {
 func TestStartRunFailsTheRunOfAStoppedProcess(t *testing.T) {
 	t.Parallel()
 	store, url := pgtest.NewStore(t)
-	ctx := context.Background()
 	stopped := openAs(t, url, "stopped")
-	left, err := stopped.StartRun(ctx, pg.SourceGraph)
-	if err != nil {
-		t.Fatal(err)
-	}
+	left := startRun(t, stopped, pg.SourceGraph, "")
 	stopped.Close() // the process exits mid-sync, without FailRun
 	waitSessionsGone(t, url, "stopped")
 
-	next, err := store.StartRun(ctx, pg.SourceGraph)
-	if err != nil {
-		t.Fatal(err)
-	}
+	next := startRun(t, store, pg.SourceGraph, "")
 	if r := runByID(t, store, left); r.Status != pg.RunFailed || r.Error != pg.AbandonedRunError {
 		t.Fatalf("run left by a stopped process = %+v, want failed with %q", r, pg.AbandonedRunError)
 	}
@@ -218,11 +200,72 @@ func TestStartRunFailsTheRunOfAStoppedProcess(t *testing.T) {
 		t.Fatalf("new run = %+v, want running", r)
 	}
 	// A run of this store is not failed by this store's own next run.
-	third, err := store.StartRun(ctx, pg.SourceGraph)
+	third := startRun(t, store, pg.SourceGraph, "")
+	if r := runByID(t, store, next); r.Status != pg.RunRunning {
+		t.Fatalf("run %d after run %d started = %+v, want still running", next, third, r)
+	}
+}
+
+func TestRunsNewestFirst(t *testing.T) {
+	store, ctx := newStore(t)
+	ok1 := applySync(t, store, fixtureSnapshot(), "")
+
+	lost := startRun(t, store, pg.SourceGraph, "") // fails before it knows its tenant
+	failRun(t, store, lost, "token expired")
+	known := startRun(t, store, pg.SourceGraph, tenantID)
+	failRun(t, store, known, "users: 429 too many requests")
+	other := startRun(t, store, pg.SourceDemo, "another-tenant")
+	running := startRun(t, store, pg.SourceFolder, "")
+
+	runs, err := store.Runs(ctx, tenantID, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := runByID(t, store, next); r.Status != pg.RunRunning {
-		t.Fatalf("run %d after run %d started = %+v, want still running", next, third, r)
+	var ids []int64
+	for _, r := range runs {
+		ids = append(ids, r.ID)
+	}
+	// The other tenant's run is not listed; runs with no tenant are.
+	wantEqual(t, "tenant runs", ids, []int64{running, known, lost, ok1})
+	if runs[0].Status != pg.RunRunning || !runs[0].FinishedAt.IsZero() {
+		t.Fatalf("running run = %+v", runs[0])
+	}
+	if runs[1].Error != "users: 429 too many requests" || runs[1].TenantID != tenantID || runs[1].Status != pg.RunFailed {
+		t.Fatalf("failed run = %+v", runs[1])
+	}
+	if runs[2].TenantID != "" || runs[2].Error != "token expired" || runs[2].Source != pg.SourceGraph {
+		t.Fatalf("run without tenant = %+v", runs[2])
+	}
+	all, err := store.Runs(ctx, "", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 2 || all[0].ID != running || all[1].ID != other {
+		t.Fatalf("all runs, limit 2 = %+v", all)
+	}
+	wantCode(t, store.SetRunTenant(ctx, lost, tenantID), inventory.ECONFLICT)
+}
+
+// startRun starts a sync run of source in store, of tenant unless it is "".
+func startRun(t *testing.T, store *pg.Store, source, tenant string) int64 {
+	t.Helper()
+	ctx := context.Background()
+	id, err := store.StartRun(ctx, source)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tenant != "" {
+		if err := store.SetRunTenant(ctx, id, tenant); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return id
+}
+
+// failRun records run id as failed with cause.
+func failRun(t *testing.T, store *pg.Store, id int64, cause string) {
+	t.Helper()
+	if err := store.FailRun(context.Background(), id, errors.New(cause)); err != nil {
+		t.Fatal(err)
 	}
 }
