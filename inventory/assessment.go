@@ -193,4 +193,7 @@ type Gap struct {
 type Result struct {
 	Tenant   TenantVerdict
 	Accounts []Assessment // in the order of Snapshot.Users
+	// Changes are what moved since the last sync (ChangesSince); a sync
+	// fills them in, Assess leaves them nil.
+	Changes []Change
 }

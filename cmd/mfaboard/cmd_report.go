@@ -38,15 +38,11 @@ func cmdReport(ctx context.Context, env *cliEnv, args []string) error {
 		return usagef("unknown --format %q: use pdf, xlsx or csv", *format)
 	}
 
-	store, closeAll, err := openStore(ctx, env)
+	store, tenantID, closeAll, err := openTenantStore(ctx, env, *tenant)
 	if err != nil {
 		return err
 	}
 	defer closeAll()
-	tenantID, err := reportTenant(ctx, store, *tenant)
-	if err != nil {
-		return err
-	}
 	now := time.Now().UTC()
 	write := func(w io.Writer) error {
 		switch *format {
@@ -75,6 +71,20 @@ func cmdReport(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	fmt.Fprintf(env.stdout, "wrote the readiness %s of tenant %s to %s\n", strings.ToUpper(*format), tenantID, *out)
 	return nil
+}
+
+// openTenantStore opens the store and finds the tenant a command reads
+// (reportTenant); closeAll is set only when err is nil.
+func openTenantStore(ctx context.Context, env *cliEnv, id string) (store *pg.Store, tenantID string, closeAll func(), err error) {
+	store, closeAll, err = openStore(ctx, env)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	if tenantID, err = reportTenant(ctx, store, id); err != nil {
+		closeAll()
+		return nil, "", nil, err
+	}
+	return store, tenantID, closeAll, nil
 }
 
 // reportTenant is the tenant to report on: the one named, or the only one.

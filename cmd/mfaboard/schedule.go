@@ -41,6 +41,7 @@ func (w *graphSyncWorker) Work(ctx context.Context, _ *river.Job[graphSyncArgs])
 		return err
 	}
 	w.env.log.Info("scheduled sync finished", "run", out.RunID, "accounts", len(out.Snapshot.Users), "elapsed", out.Elapsed.Round(time.Millisecond))
+	alertRegressions(ctx, w.env, w.store, out) // change_alert.go
 	return nil
 }
 

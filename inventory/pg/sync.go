@@ -61,6 +61,9 @@ func (s *Store) ApplySync(ctx context.Context, runID int64, snap *inventory.Snap
 		return fmt.Errorf("store: apply sync: assessments: %w", err)
 	}
 	counts["assessments"] = len(res.Accounts)
+	if err := recordChanges(ctx, tx, runID, snap.Tenant.ID, res.Changes); err != nil { // changes.go
+		return err
+	}
 	if err := storeCounts(ctx, tx, snap.Tenant.ID, countsOf(res.Accounts)); err != nil {
 		return fmt.Errorf("store: apply sync: %w", err)
 	}
