@@ -100,6 +100,7 @@ func (s *Server) routes(e *echo.Echo) {
 
 	// Tools: the split planner and the token check.
 	e.GET("/split", s.splitShow, shows)
+	e.GET("/integrations", s.integrationsShow, shows)
 	e.GET("/split/moves.csv", s.splitMovesCSV, within)
 	e.GET("/tools/token", s.tokenShow, framed)
 	e.POST("/tools/token", s.tokenCheck, framed)
