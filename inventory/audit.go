@@ -42,4 +42,7 @@ const (
 	// A sync's alert of accounts that lost coverage: how many in To, the
 	// sync run in the detail "run", the outcome in Reason.
 	ActionChangeAlert = "change alert sent"
+	// A sync started from the dashboard: the job's id in the details
+	// "job_id", or "already queued" in Reason when one was waiting.
+	ActionSyncRequested = "sync_requested"
 )

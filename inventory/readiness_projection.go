@@ -102,14 +102,15 @@ func burnDown(points []TrendPoint) (perDay float64, ok bool) {
 	return sxy / sxx, true
 }
 
-// weeklyPace writes a weekly burn-down as "−12 open accounts".
+// weeklyPace writes a weekly burn-down as "12 fewer open accounts", the
+// way a person says it (not "−12 open accounts").
 func weeklyPace(perWeek float64) string {
 	var n string
 	switch {
 	case perWeek >= 9.95:
 		n = strconv.FormatFloat(math.Round(perWeek), 'f', 0, 64)
 	case perWeek < 0.05:
-		return "fewer than 0.1 open accounts closed" // "−0" would read as no progress
+		return "fewer than 0.1 open accounts closed" // "0 fewer" would read as no progress
 	default:
 		n = strings.TrimSuffix(strconv.FormatFloat(perWeek, 'f', 1, 64), ".0")
 	}
@@ -117,7 +118,7 @@ func weeklyPace(perWeek float64) string {
 	if n == "1" {
 		noun = "open account"
 	}
-	return "\u2212" + n + " " + noun
+	return n + " fewer " + noun
 }
 
 // fromDeadline says how far a day lies from the deadline, days after it when

@@ -33,20 +33,20 @@ func TestProjectionOfCompletion(t *testing.T) {
 			trend:    burn(start, 7, 168, 156, 144, 132, 120),
 			deadline: date(2027, time.March, 21), now: date(2026, time.November, 29),
 			want: Projection{Date: date(2027, time.February, 7), OK: true, BeforeDeadline: true,
-				Note: "at the recent pace (\u221212 open accounts a week) the tenant is ready around 7 Feb 2027, 6 weeks before the deadline"},
+				Note: "at the recent pace (12 fewer open accounts a week) the tenant is ready around 7 Feb 2027, 6 weeks before the deadline"},
 		},
 		{
 			name:     "steady burn-down after the deadline",
 			trend:    burn(start, 7, 168, 156, 144, 132, 120),
 			deadline: date(2027, time.February, 1), now: date(2026, time.November, 29),
 			want: Projection{Date: date(2027, time.February, 7), OK: true,
-				Note: "at the recent pace (\u221212 open accounts a week) the tenant is ready around 7 Feb 2027, 6 days after the deadline"},
+				Note: "at the recent pace (12 fewer open accounts a week) the tenant is ready around 7 Feb 2027, 6 days after the deadline"},
 		},
 		{
 			name:  "no deadline set",
 			trend: burn(start, 7, 168, 156, 144, 132, 120), now: date(2026, time.November, 29),
 			want: Projection{Date: date(2027, time.February, 7), OK: true,
-				Note: "at the recent pace (\u221212 open accounts a week) the tenant is ready around 7 Feb 2027"},
+				Note: "at the recent pace (12 fewer open accounts a week) the tenant is ready around 7 Feb 2027"},
 		},
 		{
 			// The big clean-up of early October is older than 4 weeks: only
@@ -56,7 +56,7 @@ func TestProjectionOfCompletion(t *testing.T) {
 				burn(start, 1, 58, 57, 56, 55, 54, 53, 52, 51, 50, 49, 48, 47, 46, 45, 44, 43, 42, 41, 40, 39, 38, 37, 36, 35, 34, 33, 32, 31, 30)...),
 			deadline: date(2026, time.December, 30), now: date(2026, time.November, 29),
 			want: Projection{Date: date(2026, time.December, 29), OK: true, BeforeDeadline: true,
-				Note: "at the recent pace (\u22127 open accounts a week) the tenant is ready around 29 Dec 2026, 1 day before the deadline"},
+				Note: "at the recent pace (7 fewer open accounts a week) the tenant is ready around 29 Dec 2026, 1 day before the deadline"},
 		},
 		{
 			name:  "no progress",
@@ -93,7 +93,7 @@ func TestProjectionOfCompletion(t *testing.T) {
 		{
 			name:  "a pace too slow to mean anything",
 			trend: burn(start, 14, 5000, 4998, 4998), now: date(2026, time.November, 29),
-			want: Projection{Note: "at the recent pace (\u22120.5 open accounts a week) the tenant would need more than ten years: " +
+			want: Projection{Note: "at the recent pace (0.5 fewer open accounts a week) the tenant would need more than ten years: " +
 				"no completion date can be projected"},
 		},
 		{
@@ -101,7 +101,7 @@ func TestProjectionOfCompletion(t *testing.T) {
 			trend: []TrendPoint{burn(start, 7, 120)[0], burn(start.AddDate(0, 0, -28), 7, 168)[0], burn(start.AddDate(0, 0, -14), 7, 144)[0]},
 			now:   start,
 			want: Projection{Date: date(2027, time.January, 10), OK: true,
-				Note: "at the recent pace (\u221212 open accounts a week) the tenant is ready around 10 Jan 2027"},
+				Note: "at the recent pace (12 fewer open accounts a week) the tenant is ready around 10 Jan 2027"},
 		},
 	}
 	for _, tt := range tests {
@@ -127,7 +127,7 @@ func TestProjectionCountsAtRisk(t *testing.T) {
 		trend = append(trend, TrendPoint{Day: start.AddDate(0, 0, 7*i), Counts: map[Compliance]int{NonCompliant: n / 2, AtRisk: n / 2}})
 	}
 	got := ProjectCompletion(trend, time.Time{}, start.AddDate(0, 0, 14))
-	if !got.OK || !got.Date.Equal(date(2026, time.December, 6)) || !strings.Contains(got.Note, "\u22124 open accounts a week") {
+	if !got.OK || !got.Date.Equal(date(2026, time.December, 6)) || !strings.Contains(got.Note, "4 fewer open accounts a week") {
 		t.Errorf("ProjectCompletion() = %+v, want 6 Dec 2026 at 4 a week", got)
 	}
 }

@@ -22,6 +22,18 @@ type Page struct {
 	// switcher comes back to.
 	Tenants []TenantOption
 	Here    string
+	// Banner, when set, is shown on top of every page: the last sync
+	// failed or is stale. OpenRequests is the count of exception requests
+	// waiting for a decision, shown to leads in the nav.
+	Banner       *Banner
+	OpenRequests int
+}
+
+// Banner is a sentence every page shows until its cause is gone.
+type Banner struct {
+	Text, Tone string // tone: "bad", "warn"
+	// Action is a link the viewer may follow about it ("" for none).
+	ActionText, ActionHref string
 }
 
 // RoleLabel is the signed-in person's role in words.

@@ -26,11 +26,11 @@ func (s *Server) auditList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := views.AuditPage{
+	v := views.AuditSearch{Search: f.Search, AuditPage: views.AuditPage{
 		Page: pageOf(c, "Audit trail", "audit"), Account: f.AccountID, Actor: f.ActorID, Action: f.Action,
 		From: aq.From, To: aq.To, Actors: actors, Actions: actionOptions(f.Action),
 		Total: total, Offset: f.Offset, CSVURL: "/audit.csv",
-	}
+	}}
 	if len(aq.Values) > 0 {
 		v.CSVURL += "?" + aq.Values.Encode()
 	}

@@ -23,13 +23,22 @@ type auditQuery struct {
 	Values   url.Values // the filter alone, for links
 }
 
-// parseAuditQuery reads the filters: account, actor, action and a date
-// range whose end day is included.
+// maxAuditSearch is the longest search the audit page takes: a UPN is at
+// most 113 characters.
+const maxAuditSearch = 200
+
+// parseAuditQuery reads the filters: account (its id, as the account
+// page links it), q (a UPN, a name or an id: the search box), actor,
+// action and a date range whose end day is included.
 func parseAuditQuery(q url.Values, tenantID string) (auditQuery, error) {
 	aq := auditQuery{Page: 1, Values: url.Values{}}
 	f := pg.AuditFilter{
 		TenantID: tenantID, AccountID: strings.TrimSpace(q.Get("account")),
 		ActorID: strings.TrimSpace(q.Get("actor")), Action: strings.TrimSpace(q.Get("action")),
+		Search: strings.TrimSpace(q.Get("q")),
+	}
+	if n := len([]rune(f.Search)); n > maxAuditSearch {
+		return aq, inventory.Errorf(inventory.EINVALID, "A search can be at most %d characters; this one has %d.", maxAuditSearch, n)
 	}
 	var err error
 	aq.From, aq.To = strings.TrimSpace(q.Get("from")), strings.TrimSpace(q.Get("to"))
@@ -49,7 +58,7 @@ func parseAuditQuery(q url.Values, tenantID string) (auditQuery, error) {
 	if aq.Page, err = pageNumber(q.Get("page")); err != nil {
 		return aq, err
 	}
-	for _, k := range []string{"tenant", "account", "actor", "action", "from", "to"} {
+	for _, k := range []string{"tenant", "account", "q", "actor", "action", "from", "to"} {
 		if v := strings.TrimSpace(q.Get(k)); v != "" {
 			aq.Values.Set(k, v)
 		}

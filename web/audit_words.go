@@ -28,6 +28,7 @@ var actionLabels = map[string]string{
 	inventory.ActionExceptionWithdrawn: "Exception withdrawn",
 	inventory.ActionExceptionRevoked:   "Exception revoked",
 	inventory.ActionExceptionExpired:   "Exception expired",
+	inventory.ActionSyncRequested:      "Sync started",
 	// Recorded by the sign-in, user and settings pages (web/auth_audit.go).
 	actionSignIn:          "Signed in",
 	actionSignInFailed:    "Sign-in refused",

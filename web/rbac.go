@@ -68,5 +68,5 @@ func viewerPage(c echo.Context, p views.Page) views.Page {
 	if a := actorOf(c); a.ID != "" {
 		p.User, p.Role = a.Name, string(a.Role)
 	}
-	return withTenantSwitch(c, p)
+	return withShell(c, withTenantSwitch(c, p))
 }

@@ -37,7 +37,7 @@ func (s *Server) routes(e *echo.Echo) {
 	assets, _ := fs.Sub(static.FS, ".")
 	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", cacheForever(http.FileServerFS(filesOnly{assets})))))
 	e.GET("/healthz", s.health)
-	e.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/accounts") })
+	e.GET("/", s.landing) // where the person's work is (auth_login_landing.go)
 
 	// Signing in and out (public), and user management.
 	e.GET("/login", s.loginShow)
@@ -62,6 +62,13 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/runs", s.runList, framed)
 	e.GET("/changes", s.changesShow, shows) // what changed since the last sync: changes.go
 
+	// A sync started by a lead, and its progress (sync_*.go); an engineer's
+	// own cards.
+	e.GET("/sync", s.syncShow, framed)
+	e.GET("/sync/status", s.syncStatus, framed)
+	e.POST("/sync", s.syncStart)
+	e.GET("/work", s.myWork, shows)
+
 	// The workflow board (DOMAIN.md §4). Every card action is a plain form
 	// POST answered with a redirect back (PRG), or an htmx request answered
 	// with the fragment it targets (card_respond.go).
@@ -76,6 +83,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/accounts/:id/exception", s.onCard(s.exceptionRequest), posted)
 	e.POST("/accounts/:id/exception/decide", s.onCard(s.exceptionDecide), posted)
 	e.GET("/exceptions", s.exceptionList, shows)
+	e.POST("/exceptions/:id/decide", s.exceptionDecideInPlace, posted)
 	e.GET("/audit", s.auditList, framed)
 	e.GET("/audit.csv", s.auditCSV, framed)
 

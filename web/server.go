@@ -32,6 +32,11 @@ type Config struct {
 	// SMTPPassword signs the report's e-mail in to its SMTP server when it
 	// has a user name; cmd reads it from deliver.PasswordEnv. Never stored.
 	SMTPPassword string
+	// Sync starts a sync from the dashboard (sync_start.go); nil: this
+	// server cannot, and the sync page says so. SyncEvery is the schedule's
+	// interval (0: none): the banner calls a last sync stale after twice it.
+	Sync      SyncQueue
+	SyncEvery time.Duration
 }
 
 // Server holds the handlers' dependencies.
@@ -46,6 +51,9 @@ type Server struct {
 	oidc        *oidcClient      // nil: no OIDC provider configured
 
 	smtpPassword string // for "send now" (Config.SMTPPassword)
+
+	sync       SyncQueue     // nil: no sync from the dashboard (Config.Sync)
+	staleAfter time.Duration // a last sync older than this is stale (sync_banner.go)
 }
 
 // New builds the router.
@@ -58,7 +66,8 @@ func New(cfg Config) *Server {
 	}
 	s := &Server{store: cfg.Store, log: cfg.Logger, echo: echo.New(),
 		sessions: newSessions(cfg.Store, cfg.TLS, cfg.Logger), signInLimit: newAttemptLimiter(signInBurst, signInEvery),
-		accountHold: newAccountThrottle(), smtpPassword: cfg.SMTPPassword}
+		accountHold: newAccountThrottle(), smtpPassword: cfg.SMTPPassword,
+		sync: cfg.Sync, staleAfter: staleAfter(cfg.SyncEvery)}
 	if cfg.OIDC != nil {
 		s.oidc = &oidcClient{cfg: *cfg.OIDC}
 	}
@@ -81,6 +90,7 @@ func New(cfg Config) *Server {
 	e.Use(middleware.BodyLimit("1M"))
 	e.Use(crossOriginProtection())
 	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: 30 * time.Second}))
+	e.Use(s.shell)
 	s.useAuth(e)
 
 	s.routes(e)

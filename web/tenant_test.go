@@ -210,7 +210,7 @@ func TestBeforeTheFirstSync(t *testing.T) {
 		{"/readiness", "readiness", http.StatusOK},
 		{"/split", "split", http.StatusOK},
 		{"/changes", "changes", http.StatusOK},
-		{"/settings/delivery", "", http.StatusOK}, // settings has no link in the nav
+		{"/settings/delivery", "settings", http.StatusOK}, // delivery is in settings, under "More"
 		{"/accounts/u-1", "", http.StatusNotFound},
 		{"/accounts.csv", "", http.StatusNotFound},
 		{"/board/column?status=triage&offset=50", "", http.StatusNotFound},

@@ -71,8 +71,8 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 			return err
 		}
 	}
-	var client *graph.Client // nil: no scheduled Graph sync
-	if cfg := graphConfig(env.getenv); cfg.HasCredentials() && *every > 0 {
+	var client *graph.Client // nil: no Graph sync, scheduled or started by a lead
+	if cfg := graphConfig(env.getenv); cfg.HasCredentials() {
 		if gf.url != "" {
 			cfg.BaseURL = gf.url
 		}
@@ -83,18 +83,26 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 		if client, err = graph.NewClient(ctx, cfg); err != nil {
 			return err
 		}
-		env.log.Info("scheduled Graph sync on", "every", every.String())
+		if *every > 0 {
+			env.log.Info("scheduled Graph sync on", "every", every.String())
+		}
 	}
 	// The job queue runs in every serve: the daily trend snapshot and the
-	// scheduled delivery always, the Graph sync when it is on.
-	stop, err := startScheduler(ctx, env, store, client, *every)
+	// scheduled delivery always, the Graph sync when there are credentials.
+	rc, stop, err := startJobQueue(ctx, env, store, client, *every)
 	if err != nil {
 		return err
 	}
 	defer stop()
+	queue, scheduled := &syncQueue{why: noGraphSentence}, time.Duration(0) // sync_queue.go: a lead's "Sync now"
+	if client != nil {
+		queue.rc, scheduled = rc, *every
+	} else if *demoFlag {
+		queue.why = demoSentence
+	}
 
 	handler := web.New(web.Config{Store: store, Logger: env.log, Version: fmt.Sprint(time.Now().Unix()), TLS: *secure, OIDC: oidcCfg,
-		SMTPPassword: env.getenv(deliver.PasswordEnv)})
+		SMTPPassword: env.getenv(deliver.PasswordEnv), Sync: queue, SyncEvery: scheduled})
 	defer handler.Close()
 	srv := &http.Server{Handler: handler,
 		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second}

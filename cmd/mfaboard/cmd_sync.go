@@ -69,11 +69,18 @@ func (g *graphFlags) client(ctx context.Context, env *cliEnv) (*graph.Client, er
 	return graph.NewClient(ctx, cfg)
 }
 
-// graphSource reads live Graph, printing its progress on stderr.
-func graphSource(env *cliEnv, c *graph.Client, now time.Time) export.Source {
+// graphSource reads live Graph, printing its progress on stderr and telling
+// it to also (the sync page's recorder) as well.
+func graphSource(env *cliEnv, c *graph.Client, now time.Time, also ...func(graph.Progress)) export.Source {
 	return export.Source{SourceName: "graph", Feed: func(ctx context.Context, sink export.Sink) ([]inventory.Warning, error) {
-		report, done := progressPrinter(env)
+		show, done := progressPrinter(env)
 		defer done()
+		report := func(p graph.Progress) {
+			show(p)
+			for _, f := range also {
+				f(p)
+			}
+		}
 		return c.Fetch(ctx, sink, graph.FetchOptions{Now: now, SignInWindow: 30 * 24 * time.Hour, Progress: report})
 	}}
 }

@@ -6,9 +6,11 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/mfaboard/mfaboard/graph"
 	"github.com/mfaboard/mfaboard/inventory"
@@ -21,9 +23,14 @@ type graphSyncArgs struct{}
 
 func (graphSyncArgs) Kind() string { return "graph_sync" }
 
-// InsertOpts makes a pending sync unique: a slow tenant never piles up runs.
+// InsertOpts makes a pending sync unique: a slow tenant never piles up
+// runs. The states leave out completed (River's default keeps it), else a
+// finished sync would refuse the next one until River cleans it out a day
+// later, the schedule's and a person's alike.
 func (graphSyncArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+	return river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
+		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
+		rivertype.JobStateRetryable, rivertype.JobStateScheduled}}}
 }
 
 type graphSyncWorker struct {
@@ -35,7 +42,9 @@ type graphSyncWorker struct {
 
 func (w *graphSyncWorker) Work(ctx context.Context, _ *river.Job[graphSyncArgs]) error {
 	now := time.Now().UTC()
-	out, err := inventory.Sync(ctx, w.store, graphSource(w.env, w.client, now), inventory.SyncOptions{Now: now})
+	progress := newProgressRecorder(w.store, w.env) // for the sync page: sync_queue.go
+	out, err := inventory.Sync(ctx, progress.store(), graphSource(w.env, w.client, now, progress.report), inventory.SyncOptions{Now: now})
+	progress.flush()
 	if err != nil {
 		w.env.log.Error("scheduled sync failed; the stored tenant is unchanged", "run", out.RunID, "err", err)
 		return err
@@ -48,18 +57,25 @@ func (w *graphSyncWorker) Work(ctx context.Context, _ *river.Job[graphSyncArgs])
 // Timeout bounds one sync; a 100,000-account tenant takes minutes, not hours.
 func (w *graphSyncWorker) Timeout(*river.Job[graphSyncArgs]) time.Duration { return 2 * time.Hour }
 
-// startScheduler migrates River's tables and starts the job queue that
-// every serve runs: the daily trend snapshot and the scheduled delivery
-// always, and, when client is set (Graph credentials), a sync every
-// interval and once at start.
+// startScheduler starts the job queue (startJobQueue) for a caller that
+// does not start syncs by hand.
 func startScheduler(ctx context.Context, env *cliEnv, store *pg.Store, client *graph.Client, every time.Duration) (stop func(), err error) {
+	_, stop, err = startJobQueue(ctx, env, store, client, every)
+	return stop, err
+}
+
+// startJobQueue migrates River's tables and starts the job queue that
+// every serve runs: the daily trend snapshot and the scheduled delivery
+// always, and, when client is set (Graph credentials), the sync job, run
+// every interval (0: only when a lead starts one) and once at start.
+func startJobQueue(ctx context.Context, env *cliEnv, store *pg.Store, client *graph.Client, every time.Duration) (rc *river.Client[pgx.Tx], stop func(), err error) {
 	driver := riverpgxv5.New(store.Pool())
 	migrator, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: quietLogger(env.log)})
 	if err != nil {
-		return nil, fmt.Errorf("job queue: %w", err)
+		return nil, nil, fmt.Errorf("job queue: %w", err)
 	}
 	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
-		return nil, fmt.Errorf("job queue migrations: %w", err)
+		return nil, nil, fmt.Errorf("job queue migrations: %w", err)
 	}
 	workers := river.NewWorkers()
 	var periodic []*river.PeriodicJob
@@ -69,23 +85,25 @@ func startScheduler(ctx context.Context, env *cliEnv, store *pg.Store, client *g
 	periodic = append(periodic, deliveryPeriodicJob())
 	if client != nil {
 		river.AddWorker(workers, &graphSyncWorker{store: store, client: client, env: env})
+	}
+	if client != nil && every > 0 {
 		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(every),
 			func() (river.JobArgs, *river.InsertOpts) { return graphSyncArgs{}, nil },
 			&river.PeriodicJobOpts{RunOnStart: true}))
 	}
-	rc, err := river.NewClient(driver, &river.Config{
+	rc, err = river.NewClient(driver, &river.Config{
 		Logger:       quietLogger(env.log),
 		Queues:       map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 1}},
 		Workers:      workers,
 		PeriodicJobs: periodic,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("job queue: %w", err)
+		return nil, nil, fmt.Errorf("job queue: %w", err)
 	}
 	if err := rc.Start(ctx); err != nil {
-		return nil, fmt.Errorf("start the job queue: %w", err)
+		return nil, nil, fmt.Errorf("start the job queue: %w", err)
 	}
-	return func() {
+	return rc, func() {
 		stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		_ = rc.Stop(stopCtx)

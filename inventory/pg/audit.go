@@ -37,7 +37,10 @@ type AuditFilter struct {
 	// tenant (sign-ins, user management), which belong to every tenant's
 	// record; with AccountID only that account's events.
 	TenantID, AccountID, ActorID, Action string
-	From, To                             time.Time // From inclusive, To exclusive
+	// Search finds the events of the accounts whose UPN or name holds it
+	// (or whose id it is), and of the people so named.
+	Search   string
+	From, To time.Time // From inclusive, To exclusive
 	// Limit 0 is DefaultPageSize for Audit and everything for StreamAudit.
 	Limit, Offset int
 }
@@ -187,6 +190,13 @@ func auditWhere(f AuditFilter) (string, []any) {
 	}
 	if f.Action != "" {
 		add("e.action = $?", f.Action)
+	}
+	if f.Search != "" {
+		args = append(args, f.Search)
+		exact := "$" + strconv.Itoa(len(args))
+		add(`(e.account_id = `+exact+` OR e.actor_name ILIKE $? OR e.details->>'email' ILIKE $? OR EXISTS (
+			SELECT 1 FROM accounts s WHERE s.tenant_id = e.tenant_id AND s.id = e.account_id
+			AND (s.upn ILIKE $? OR s.display_name ILIKE $?)))`, "%"+escapeLike(f.Search)+"%")
 	}
 	if !f.From.IsZero() {
 		add("e.at >= $?", f.From)

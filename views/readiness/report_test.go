@@ -42,7 +42,7 @@ func TestReportVerdict(t *testing.T) {
 		{name: "not ready", all: counts{inventory.NonCompliant: 23, inventory.AtRisk: 54, inventory.Compliant: 812, inventory.Excepted: 3, inventory.NotApplicable: 40},
 			priv: counts{inventory.NonCompliant: 2, inventory.AtRisk: 1, inventory.Compliant: 40}, tenantName: "Contoso", finish: true,
 			tone: ToneBad, headline: "Not ready: 23 accounts are non-compliant and 54 at risk (3 of them privileged)",
-			when: "At the recent pace (\u221210 open accounts a week) the tenant is ready around",
+			when: "At the recent pace (10 fewer open accounts a week) the tenant is ready around",
 			summary: []string{"Non-compliant 23 (2.6%), At risk 54 (6.1%), Excepted 3 (0.3%), Compliant 812 (91.0%) of 892 applicable accounts.",
 				"Privileged accounts: 3 of 43 still non-compliant or at risk.", "Enforcement deadline: Wednesday 31 March 2027.",
 				"As of 20 Nov 2026 09:30 UTC."}},
