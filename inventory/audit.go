@@ -45,4 +45,8 @@ const (
 	// A sync started from the dashboard: the job's id in the details
 	// "job_id", or "already queued" in Reason when one was waiting.
 	ActionSyncRequested = "sync_requested"
+	// A question to Microsoft's What-If engine (whatif.go): From is
+	// mfaboard's verdict, To whether Microsoft agrees, Reason the
+	// disagreements in words.
+	ActionWhatIf = "whatif"
 )

@@ -139,6 +139,7 @@ type AccountDetail struct {
 	Roles              []string
 	SignIns            []SignInLine
 	OnPremSync         bool
+	WhatIf             WhatIfPanel // Microsoft's second opinion (whatif.templ)
 }
 
 // DatedFact is one of Microsoft's dated changes shown beside an account.

@@ -21,6 +21,9 @@ type ReadinessPage struct {
 	// Lost and Gained count the accounts the last sync found had lost or
 	// gained coverage since the one before (changes_models.go).
 	Lost, Gained int
+	// WhatIf counts the accounts whose newest What-If answer disagrees
+	// with mfaboard (whatif.templ).
+	WhatIf WhatIfCount
 }
 
 // The page's lists are capped; the rest are a link away, and the PDF and

@@ -97,7 +97,11 @@ func (s *Server) renderAccount(c echo.Context, t inventory.Tenant, id string, st
 	if title == "" {
 		title = d.User.UserPrincipalName
 	}
-	return render(c, status, views.Account(accountDetailView(pageOf(c, title, "accounts"), d), w))
+	v := accountDetailView(pageOf(c, title, "accounts"), d)
+	if v.WhatIf, err = s.whatIfPanel(c, t, id, v.ComplianceLabel); err != nil {
+		return err
+	}
+	return render(c, status, views.Account(v, w))
 }
 
 func accountDetailView(p views.Page, d pg.AccountDetail) views.AccountDetail {

@@ -39,6 +39,8 @@ var actionLabels = map[string]string{
 	actionUserEnabled:     "User enabled",
 	actionPasswordChanged: "Password reset",
 	"settings":            "Settings changed",
+	// Recorded by a lead's question to Microsoft (web/whatif.go, mfaboard whatif).
+	inventory.ActionWhatIf: "Asked Microsoft (What-If)",
 }
 
 // actionLabel names an action; an unknown one is shown as recorded.

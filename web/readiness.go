@@ -28,6 +28,9 @@ func (s *Server) readinessShow(c echo.Context) error {
 	if v.Lost, v.Gained, err = s.store.LastSyncChanges(c.Request().Context(), t.ID); err != nil { // changes.go
 		return err
 	}
+	if v.WhatIf, err = s.whatIfCount(c, t.ID); err != nil { // whatif.go
+		return err
+	}
 	return render(c, http.StatusOK, views.Readiness(v))
 }
 

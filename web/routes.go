@@ -82,6 +82,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/accounts/:id/override", s.onCard(s.cardOverride), posted)
 	e.POST("/accounts/:id/exception", s.onCard(s.exceptionRequest), posted)
 	e.POST("/accounts/:id/exception/decide", s.onCard(s.exceptionDecide), posted)
+	e.POST("/accounts/:id/whatif", s.whatIfAsk, lead, posted) // Microsoft's second opinion
 	e.GET("/exceptions", s.exceptionList, shows)
 	e.POST("/exceptions/:id/decide", s.exceptionDecideInPlace, posted)
 	e.GET("/audit", s.auditList, framed)

@@ -37,6 +37,9 @@ type Config struct {
 	// interval (0: none): the banner calls a last sync stale after twice it.
 	Sync      SyncQueue
 	SyncEvery time.Duration
+	// WhatIf reaches Microsoft's What-If engine; nil: Graph is not
+	// configured, and the account page says so instead of a button.
+	WhatIf WhatIfGraph
 }
 
 // Server holds the handlers' dependencies.
@@ -54,6 +57,7 @@ type Server struct {
 
 	sync       SyncQueue     // nil: no sync from the dashboard (Config.Sync)
 	staleAfter time.Duration // a last sync older than this is stale (sync_banner.go)
+	whatIf     WhatIfGraph
 }
 
 // New builds the router.
@@ -67,7 +71,7 @@ func New(cfg Config) *Server {
 	s := &Server{store: cfg.Store, log: cfg.Logger, echo: echo.New(),
 		sessions: newSessions(cfg.Store, cfg.TLS, cfg.Logger), signInLimit: newAttemptLimiter(signInBurst, signInEvery),
 		accountHold: newAccountThrottle(), smtpPassword: cfg.SMTPPassword,
-		sync: cfg.Sync, staleAfter: staleAfter(cfg.SyncEvery)}
+		sync: cfg.Sync, staleAfter: staleAfter(cfg.SyncEvery), whatIf: cfg.WhatIf}
 	if cfg.OIDC != nil {
 		s.oidc = &oidcClient{cfg: *cfg.OIDC}
 	}

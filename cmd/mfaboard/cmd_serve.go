@@ -101,8 +101,12 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 		queue.why = demoSentence
 	}
 
+	whatIf, err := whatIfGraph(ctx, env, gf.url)
+	if err != nil {
+		return err
+	}
 	handler := web.New(web.Config{Store: store, Logger: env.log, Version: fmt.Sprint(time.Now().Unix()), TLS: *secure, OIDC: oidcCfg,
-		SMTPPassword: env.getenv(deliver.PasswordEnv), Sync: queue, SyncEvery: scheduled})
+		SMTPPassword: env.getenv(deliver.PasswordEnv), Sync: queue, SyncEvery: scheduled, WhatIf: whatIf})
 	defer handler.Close()
 	srv := &http.Server{Handler: handler,
 		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second}

@@ -158,6 +158,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveBatch(w, r)
 		return
 	}
+	if path == "/identity/conditionalAccess/evaluate" {
+		s.serveEvaluate(w, r) // evaluate.go
+		return
+	}
 	if r.Method != http.MethodGet {
 		writeError(w, http.StatusMethodNotAllowed, "BadRequest", "The emulator serves GET requests only.")
 		return
