@@ -1,7 +1,6 @@
 package pg_test
 
 import (
-	"context"
 	"errors"
 	"testing"
 	"time"
@@ -11,9 +10,7 @@ import (
 )
 
 func TestAuditFiltersAndStream(t *testing.T) {
-	t.Parallel()
-	store, tm := newBoard(t)
-	ctx := context.Background()
+	store, tm, ctx := newBoard(t)
 	start := time.Now().Add(-time.Minute)
 	if err := store.RecordEvent(ctx, pg.AuditEvent{ActorID: tm.lead.ID, ActorName: tm.lead.Name, Action: "sign_in",
 		Details: map[string]any{"method": "password"}}); err != nil {

@@ -1,7 +1,6 @@
 package pg_test
 
 import (
-	"context"
 	"fmt"
 	"reflect"
 	"testing"
@@ -49,8 +48,7 @@ func bothWays(t *testing.T, test func(t *testing.T)) {
 }
 
 func TestBoardColumnsCountAndPageInPriorityOrder(t *testing.T) {
-	store, _ := newBoard(t)
-	ctx := context.Background()
+	store, _, ctx := newBoardAlone(t)
 	bothWays(t, func(t *testing.T) {
 		b, err := store.Board(ctx, pg.BoardFilter{TenantID: tenantID}, 0, nil)
 		if err != nil {
@@ -107,8 +105,7 @@ func TestBoardColumnsCountAndPageInPriorityOrder(t *testing.T) {
 }
 
 func TestBoardFilters(t *testing.T) {
-	store, tm := newBoard(t)
-	ctx := context.Background()
+	store, tm, ctx := newBoardAlone(t)
 	now := time.Now().UTC()
 	yesterday, tomorrow := now.AddDate(0, 0, -1), now.AddDate(0, 0, 1)
 	due := func(id string, day time.Time) {
@@ -194,8 +191,7 @@ func TestBoardFilters(t *testing.T) {
 }
 
 func TestBoardSwimlanes(t *testing.T) {
-	store, tm := newBoard(t)
-	ctx := context.Background()
+	store, tm, ctx := newBoardAlone(t)
 	walk(t, store, tm.lead, "u-scanner", inventory.Planned)
 	bothWays(t, func(t *testing.T) {
 		b, err := store.Board(ctx, pg.BoardFilter{TenantID: tenantID, Swimlane: pg.LaneByCategory}, 0, nil)
@@ -245,8 +241,7 @@ func joinIDs(ids []string) string {
 // and a card the store returned after a change, put on the account's facts
 // (BoardCard.With), is the card read afresh.
 func TestBoardCardIsTheBoardsCard(t *testing.T) {
-	store, tm := newBoard(t)
-	ctx := context.Background()
+	store, tm, ctx := newBoardAlone(t)
 	c := assign(t, store, tm.lead, "u-bob", tm.engineer.ID)
 	c = walk(t, store, tm.lead, "u-bob", inventory.Planned)
 	c, err := store.SetDueDate(ctx, tm.lead, tenantID, "u-bob", time.Now().AddDate(0, 0, -3), c.Version)

@@ -24,9 +24,7 @@ import (
 // one card among many refuses a bulk verify whole. Alice, compliant, is
 // verified.
 func TestVerifyIsRefusedWhileTheLastSyncFoundTheAccountOpen(t *testing.T) {
-	t.Parallel()
-	store, tm := newBoard(t)
-	ctx := context.Background()
+	store, tm, ctx := newBoard(t)
 	before := walk(t, store, tm.lead, "u-boardroom", inventory.Planned, inventory.InProgress, inventory.Remediated)
 	nEvents := len(events(t, store, "u-boardroom"))
 	_, err2 := store.MoveCard(ctx, tm.lead, tenantID, "u-boardroom", inventory.Verified, before.Version, "")
@@ -64,9 +62,7 @@ func TestVerifyIsRefusedWhileTheLastSyncFoundTheAccountOpen(t *testing.T) {
 // reason (or with one too long) is refused; with one, the card and the
 // board show it, and the next move replaces it.
 func TestBlockedNeedsItsReasonAndTheCardKeepsIt(t *testing.T) {
-	t.Parallel()
-	store, tm := newBoard(t)
-	ctx := context.Background()
+	store, tm, ctx := newBoard(t)
 	assign(t, store, tm.lead, "u-bob", tm.engineer.ID)
 	c := walk(t, store, tm.lead, "u-bob", inventory.Planned, inventory.InProgress)
 	for _, reason := range []string{"", "  ", strings.Repeat("x", inventory.MaxReasonLength+1)} {
@@ -152,8 +148,7 @@ func TestSyncVerifiesCompliantCardsLeftInTriage(t *testing.T) {
 // date comes first and cards with none last, on the walked and the
 // gathered reading alike.
 func TestBoardOrdersBySeverityThenDueDate(t *testing.T) {
-	store, tm := newBoard(t)
-	ctx := context.Background()
+	store, tm, ctx := newBoardAlone(t)
 	// Bob and the scanner are both at risk (rank 3): Bob by UPN first,
 	// until the scanner is due.
 	c := card(t, store, "u-scanner")

@@ -1,7 +1,6 @@
 package pg_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -11,9 +10,7 @@ import (
 )
 
 func TestBulkEditsInOneTransaction(t *testing.T) {
-	t.Parallel()
-	store, tm := newBoard(t)
-	ctx := context.Background()
+	store, tm, ctx := newBoard(t)
 	ptrTo := func(s string) *string { return &s }
 	status := func(s inventory.Status) *inventory.Status { return &s }
 

@@ -13,9 +13,7 @@ import (
 )
 
 func TestAuditTrailRefusesUpdateDeleteAndTruncate(t *testing.T) {
-	t.Parallel()
-	store, tm := newBoard(t)
-	ctx := context.Background()
+	store, tm, ctx := newBoard(t)
 	if err := store.RecordEvent(ctx, pg.AuditEvent{ActorID: tm.lead.ID, ActorName: tm.lead.Name, Action: "sign_in"}); err != nil {
 		t.Fatal(err)
 	}
@@ -48,9 +46,7 @@ func TestAuditTrailRefusesUpdateDeleteAndTruncate(t *testing.T) {
 }
 
 func TestRecordEventNeedsActorAndAction(t *testing.T) {
-	t.Parallel()
-	store, tm := newBoard(t)
-	ctx := context.Background()
+	store, tm, ctx := newBoard(t)
 	wantCode(t, store.RecordEvent(ctx, pg.AuditEvent{Action: "sign_in"}), inventory.EINVALID)
 	wantCode(t, store.RecordEvent(ctx, pg.AuditEvent{ActorID: tm.lead.ID}), inventory.EINVALID)
 }
@@ -85,8 +81,7 @@ func TestMoveCardFollowsTheWorkflow(t *testing.T) {
 		{"unknown status", assigned(), func(tm team) inventory.Actor { return tm.lead }, "done", inventory.EINVALID},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			t.Parallel() // each on a board of its own
-			store, tm := newBoard(t)
+			store, tm, _ := newBoard(t) // each on a board of its own
 			c.setup(t, store, tm)
 			actor := c.actor(tm)
 			before := card(t, store, "u-bob")
@@ -117,9 +112,7 @@ func TestMoveCardFollowsTheWorkflow(t *testing.T) {
 }
 
 func TestMoveCardOnAStaleVersionIsAConflict(t *testing.T) {
-	t.Parallel()
-	store, tm := newBoard(t)
-	ctx := context.Background()
+	store, tm, ctx := newBoard(t)
 	opened := card(t, store, "u-bob")
 	if _, err := store.MoveCard(ctx, tm.lead, tenantID, "u-bob", inventory.Planned, opened.Version, ""); err != nil {
 		t.Fatal(err)
@@ -148,8 +141,7 @@ func TestMoveCardOnAStaleVersionIsAConflict(t *testing.T) {
 }
 
 func TestTwoMovesOnOneVersionOneWins(t *testing.T) {
-	t.Parallel()
-	store, tm := newBoard(t)
+	store, tm, _ := newBoard(t)
 	opened := card(t, store, "u-scanner")
 	var (
 		wg   sync.WaitGroup
@@ -192,9 +184,7 @@ func TestTwoMovesOnOneVersionOneWins(t *testing.T) {
 }
 
 func TestAssignAndDueDate(t *testing.T) {
-	t.Parallel()
-	store, tm := newBoard(t)
-	ctx := context.Background()
+	store, tm, ctx := newBoard(t)
 	c := card(t, store, "u-bob")
 
 	_, err := store.Assign(ctx, tm.engineer, tenantID, "u-bob", tm.engineer.ID, c.Version)
@@ -252,9 +242,7 @@ func TestAssignAndDueDate(t *testing.T) {
 }
 
 func TestCommentGoesOnTheTimeline(t *testing.T) {
-	t.Parallel()
-	store, tm := newBoard(t)
-	ctx := context.Background()
+	store, tm, ctx := newBoard(t)
 	if err := store.Comment(ctx, tm.engineer, tenantID, "u-bob", "  Called Bob; he will enrol tomorrow.  "); err != nil {
 		t.Fatal(err)
 	}
@@ -271,9 +259,7 @@ func TestCommentGoesOnTheTimeline(t *testing.T) {
 }
 
 func TestSetOverrideAsRecordsWhoAndWhy(t *testing.T) {
-	t.Parallel()
-	store, tm := newBoard(t)
-	ctx := context.Background()
+	store, tm, ctx := newBoard(t)
 	o := inventory.Override{Path: inventory.TechnicalException, Reason: "a Teams Room that cannot do MFA"}
 	wantCode(t, store.SetOverrideAs(ctx, tm.engineer, tenantID, "u-boardroom", o), inventory.EFORBIDDEN)
 	if err := store.SetOverrideAs(ctx, tm.lead, tenantID, "u-boardroom", o); err != nil {
