@@ -15,6 +15,34 @@ import (
 	"github.com/mfaboard/mfaboard/inventory/pg"
 )
 
+// job is the scaffold of serve's periodic River jobs: A names the job
+// (Kind) and says how it is queued (InsertOpts); work is what one run does,
+// bounded by timeout.
+type job[A river.JobArgs] struct {
+	river.WorkerDefaults[A]
+	timeout time.Duration
+	work    func(ctx context.Context) error
+}
+
+func (j *job[A]) Work(ctx context.Context, _ *river.Job[A]) error { return j.work(ctx) }
+
+func (j *job[A]) Timeout(*river.Job[A]) time.Duration { return j.timeout }
+
+// periodically adds j to workers and returns the periodic job that
+// enqueues it once at start and then every interval.
+func periodically[A river.JobArgs](workers *river.Workers, j *job[A], every time.Duration) *river.PeriodicJob {
+	river.AddWorker(workers, j)
+	return river.NewPeriodicJob(river.PeriodicInterval(every),
+		func() (river.JobArgs, *river.InsertOpts) { var args A; return args, nil },
+		&river.PeriodicJobOpts{RunOnStart: true})
+}
+
+// queuedOnce is how every job is queued: never two of a kind pending (a
+// slow one never piles up runs), tried up to attempts times.
+func queuedOnce(attempts int) river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: attempts, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
 // graphSyncArgs is the scheduled sync job. Jobs live in PostgreSQL (River),
 // so with several replicas each scheduled sync runs once, on one of them.
 type graphSyncArgs struct{}
@@ -22,30 +50,22 @@ type graphSyncArgs struct{}
 func (graphSyncArgs) Kind() string { return "graph_sync" }
 
 // InsertOpts makes a pending sync unique: a slow tenant never piles up runs.
-func (graphSyncArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByArgs: true}}
-}
+func (graphSyncArgs) InsertOpts() river.InsertOpts { return queuedOnce(3) }
 
-type graphSyncWorker struct {
-	river.WorkerDefaults[graphSyncArgs]
-	store  *pg.Store
-	client *graph.Client
-	env    *cliEnv
+// graphSyncJob syncs the tenant from Graph; a 100,000-account tenant takes
+// minutes, not hours (bounded by 2 hours).
+func graphSyncJob(store *pg.Store, client *graph.Client, env *cliEnv) *job[graphSyncArgs] {
+	return &job[graphSyncArgs]{timeout: 2 * time.Hour, work: func(ctx context.Context) error {
+		now := time.Now().UTC()
+		out, err := inventory.Sync(ctx, store, graphSource(env, client, now), inventory.SyncOptions{Now: now})
+		if err != nil {
+			env.log.Error("scheduled sync failed; the stored tenant is unchanged", "run", out.RunID, "err", err)
+			return err
+		}
+		env.log.Info("scheduled sync finished", "run", out.RunID, "accounts", len(out.Snapshot.Users), "elapsed", out.Elapsed.Round(time.Millisecond))
+		return nil
+	}}
 }
-
-func (w *graphSyncWorker) Work(ctx context.Context, _ *river.Job[graphSyncArgs]) error {
-	now := time.Now().UTC()
-	out, err := inventory.Sync(ctx, w.store, graphSource(w.env, w.client, now), inventory.SyncOptions{Now: now})
-	if err != nil {
-		w.env.log.Error("scheduled sync failed; the stored tenant is unchanged", "run", out.RunID, "err", err)
-		return err
-	}
-	w.env.log.Info("scheduled sync finished", "run", out.RunID, "accounts", len(out.Snapshot.Users), "elapsed", out.Elapsed.Round(time.Millisecond))
-	return nil
-}
-
-// Timeout bounds one sync; a 100,000-account tenant takes minutes, not hours.
-func (w *graphSyncWorker) Timeout(*river.Job[graphSyncArgs]) time.Duration { return 2 * time.Hour }
 
 // startScheduler migrates River's tables and starts the job queue that
 // every serve runs: the daily trend snapshot and the scheduled delivery
@@ -61,16 +81,12 @@ func startScheduler(ctx context.Context, env *cliEnv, store *pg.Store, client *g
 		return nil, fmt.Errorf("job queue migrations: %w", err)
 	}
 	workers := river.NewWorkers()
-	var periodic []*river.PeriodicJob
-	river.AddWorker(workers, &trendSnapshotWorker{store: store, env: env}) // readiness trend: trend_job.go
-	periodic = append(periodic, trendSnapshotPeriodicJob())
-	river.AddWorker(workers, &deliveryWorker{store: store, env: env}) // scheduled delivery: delivery_job.go
-	periodic = append(periodic, deliveryPeriodicJob())
+	periodic := []*river.PeriodicJob{
+		periodically(workers, trendSnapshotJob(store, env), trendSnapshotEvery), // readiness trend: trend_job.go
+		periodically(workers, deliveryJob(store, env), deliveryCheckEvery),      // scheduled delivery: delivery_job.go
+	}
 	if client != nil {
-		river.AddWorker(workers, &graphSyncWorker{store: store, client: client, env: env})
-		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(every),
-			func() (river.JobArgs, *river.InsertOpts) { return graphSyncArgs{}, nil },
-			&river.PeriodicJobOpts{RunOnStart: true}))
+		periodic = append(periodic, periodically(workers, graphSyncJob(store, client, env), every))
 	}
 	rc, err := river.NewClient(driver, &river.Config{
 		Logger:       quietLogger(env.log),
