@@ -204,5 +204,13 @@ func (o *office) status(t *testing.T, id string) inventory.Status {
 	return c.Status
 }
 
+// wantStatus fails t unless the database has card id in want.
+func (o *office) wantStatus(t *testing.T, which, id string, want inventory.Status) {
+	t.Helper()
+	if got := o.status(t, id); got != want {
+		t.Errorf("%s: the database has the card in %s, want %s", which, got, want)
+	}
+}
+
 // accountPath is the account page of id.
 func accountPath(id string) string { return "/accounts/" + id }
