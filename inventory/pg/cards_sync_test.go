@@ -213,14 +213,7 @@ func TestReassessMovesTheBoardAndRecordsTheTrend(t *testing.T) {
 	walk(t, store, tm.lead, "u-scanner", inventory.Planned, inventory.InProgress, inventory.Remediated)
 	reassess := func(window time.Duration, now time.Time) inventory.Result {
 		t.Helper()
-		st, err := store.TenantSettings(ctx, tenantID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		st.Window = window
-		if err := store.SaveTenantSettings(ctx, settingsLead, tenantID, st); err != nil {
-			t.Fatal(err)
-		}
+		changeSettings(t, store, tenantID, func(st *inventory.Settings) { st.Window = window })
 		res, err := inventory.Reassess(ctx, store, tenantID, inventory.ReassessOptions{Now: now})
 		if err != nil {
 			t.Fatal(err)

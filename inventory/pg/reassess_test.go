@@ -235,12 +235,19 @@ func TestReassessAfterAnOverride(t *testing.T) {
 // setTenantKind saves the tenant's settings with kind, as a security lead.
 func setTenantKind(t *testing.T, store *pg.Store, tenant string, kind inventory.TenantKind) {
 	t.Helper()
+	changeSettings(t, store, tenant, func(st *inventory.Settings) { st.Kind = kind })
+}
+
+// changeSettings saves the tenant's settings as change leaves them, as a
+// security lead.
+func changeSettings(t *testing.T, store *pg.Store, tenant string, change func(*inventory.Settings)) {
+	t.Helper()
 	ctx := context.Background()
 	settings, err := store.TenantSettings(ctx, tenant)
 	if err != nil {
 		t.Fatal(err)
 	}
-	settings.Kind = kind
+	change(&settings)
 	if err := store.SaveTenantSettings(ctx, settingsLead, tenant, settings); err != nil {
 		t.Fatal(err)
 	}
