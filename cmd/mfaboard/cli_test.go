@@ -41,6 +41,27 @@ func useDatabase(tb testing.TB) *pg.Store {
 	return store
 }
 
+// liveTenant starts a parallel test of a live Graph sync: its database and
+// token, and an emulator serving a demo tenant of users accounts with opts.
+func liveTenant(t *testing.T, users int, opts emulator.Options) (*pg.Store, *emulator.Server, *inventory.Snapshot) {
+	t.Helper()
+	t.Parallel()
+	store := useDatabase(t)
+	useToken(t)
+	folder, snap := demoFolder(users)
+	emu := emulator.New(folder, opts)
+	t.Cleanup(emu.Close)
+	return store, emu, snap
+}
+
+// syncFrom runs a sync from emu's Graph, failing t unless it succeeds.
+func syncFrom(t *testing.T, emu *emulator.Server) {
+	t.Helper()
+	if code, out, errOut := runCLI(t, "sync", "--graph-url", emu.URL); code != exitOK {
+		t.Fatalf("sync exit %d: %s %s", code, out, errOut)
+	}
+}
+
 func useToken(t *testing.T) {
 	for _, k := range []string{"GRAPH_TENANT_ID", "GRAPH_CLIENT_ID", "GRAPH_CLIENT_SECRET", "GRAPH_CLIENT_CERTIFICATE", "GRAPH_BASE_URL"} {
 		setEnv(t, k, "")
@@ -95,12 +116,7 @@ func getenvOf(tb testing.TB) func(string) string {
 }
 
 func TestSyncFromGraphEmulatorThroughThrottling(t *testing.T) {
-	t.Parallel()
-	store := useDatabase(t)
-	useToken(t)
-	folder, snap := demoFolder(400)
-	emu := emulator.New(folder, emulator.Options{ThrottleEvery: 7, BatchThrottleEvery: 11, RequireToken: "test-token"})
-	defer emu.Close()
+	store, emu, snap := liveTenant(t, 400, emulator.Options{ThrottleEvery: 7, BatchThrottleEvery: 11, RequireToken: "test-token"})
 
 	code, out, errOut := runCLI(t, "sync", "--graph-url", emu.URL, "--tenant-kind", "csp")
 	if code != exitOK {
@@ -130,16 +146,9 @@ func TestSyncFromGraphEmulatorThroughThrottling(t *testing.T) {
 }
 
 func TestSyncCutMidPaginationKeepsPreviousState(t *testing.T) {
-	t.Parallel()
-	store := useDatabase(t)
-	useToken(t)
+	store, good, snap := liveTenant(t, 300, emulator.Options{})
 	ctx := context.Background()
-	folder, snap := demoFolder(300)
-	good := emulator.New(folder, emulator.Options{})
-	defer good.Close()
-	if code, out, errOut := runCLI(t, "sync", "--graph-url", good.URL); code != exitOK {
-		t.Fatalf("first sync exit %d: %s %s", code, out, errOut)
-	}
+	syncFrom(t, good)
 	before, err := store.ListAccounts(ctx, pg.AccountFilter{TenantID: snap.Tenant.ID, Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
@@ -147,6 +156,7 @@ func TestSyncCutMidPaginationKeepsPreviousState(t *testing.T) {
 
 	// The second tenant state lacks half the users; the connection drops on
 	// the users' second page, so none of it may land.
+	folder := export.EncodeSnapshot(snap)
 	smaller := export.Folder{}
 	for k, v := range folder {
 		smaller[k] = v
@@ -233,12 +243,7 @@ func TestSyncFromFolderAndAssessAgree(t *testing.T) {
 }
 
 func TestResyncOfSameDataChangesNoVerdict(t *testing.T) {
-	t.Parallel()
-	store := useDatabase(t)
-	useToken(t)
-	folder, snap := demoFolder(200)
-	emu := emulator.New(folder, emulator.Options{})
-	defer emu.Close()
+	store, emu, snap := liveTenant(t, 200, emulator.Options{})
 	ctx := context.Background()
 	verdicts := func() map[string]inventory.Compliance {
 		page, err := store.ListAccounts(ctx, pg.AccountFilter{TenantID: snap.Tenant.ID, Limit: 1000})
@@ -561,15 +566,8 @@ func lastLine(s string) string {
 // A live Graph sync that meets an item of the wrong type fails the run,
 // records why, and leaves the stored tenant as the last good sync left it.
 func TestLiveSyncRefusesWhatItCannotTrust(t *testing.T) {
-	t.Parallel()
-	store := useDatabase(t)
-	useToken(t)
-	folder, snap := demoFolder(200)
-	good := emulator.New(folder, emulator.Options{})
-	defer good.Close()
-	if code, out, errOut := runCLI(t, "sync", "--graph-url", good.URL); code != exitOK {
-		t.Fatalf("first sync exit %d: %s %s", code, out, errOut)
-	}
+	store, good, snap := liveTenant(t, 200, emulator.Options{})
+	syncFrom(t, good)
 	before := storedState(t, store, snap.Tenant.ID)
 
 	bad := export.Folder{}
