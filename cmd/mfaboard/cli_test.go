@@ -42,8 +42,9 @@ func useDatabase(tb testing.TB) *pg.Store {
 }
 
 // liveTenant starts a parallel test of a live Graph sync: its database and
-// token, and an emulator serving a demo tenant of users accounts with opts.
-func liveTenant(t *testing.T, users int, opts emulator.Options) (*pg.Store, *emulator.Server, *inventory.Snapshot) {
+// token, and an emulator serving a demo tenant of users accounts (its
+// folder and snapshot) with opts.
+func liveTenant(t *testing.T, users int, opts emulator.Options) (*pg.Store, *emulator.Server, export.Folder, *inventory.Snapshot) {
 	t.Helper()
 	t.Parallel()
 	store := useDatabase(t)
@@ -51,7 +52,7 @@ func liveTenant(t *testing.T, users int, opts emulator.Options) (*pg.Store, *emu
 	folder, snap := demoFolder(users)
 	emu := emulator.New(folder, opts)
 	t.Cleanup(emu.Close)
-	return store, emu, snap
+	return store, emu, folder, snap
 }
 
 // syncFrom runs a sync from emu's Graph, failing t unless it succeeds.
@@ -116,7 +117,7 @@ func getenvOf(tb testing.TB) func(string) string {
 }
 
 func TestSyncFromGraphEmulatorThroughThrottling(t *testing.T) {
-	store, emu, snap := liveTenant(t, 400, emulator.Options{ThrottleEvery: 7, BatchThrottleEvery: 11, RequireToken: "test-token"})
+	store, emu, _, snap := liveTenant(t, 400, emulator.Options{ThrottleEvery: 7, BatchThrottleEvery: 11, RequireToken: "test-token"})
 
 	code, out, errOut := runCLI(t, "sync", "--graph-url", emu.URL, "--tenant-kind", "csp")
 	if code != exitOK {
@@ -146,7 +147,7 @@ func TestSyncFromGraphEmulatorThroughThrottling(t *testing.T) {
 }
 
 func TestSyncCutMidPaginationKeepsPreviousState(t *testing.T) {
-	store, good, snap := liveTenant(t, 300, emulator.Options{})
+	store, good, folder, snap := liveTenant(t, 300, emulator.Options{})
 	ctx := context.Background()
 	syncFrom(t, good)
 	before, err := store.ListAccounts(ctx, pg.AccountFilter{TenantID: snap.Tenant.ID, Limit: 1000})
@@ -156,7 +157,6 @@ func TestSyncCutMidPaginationKeepsPreviousState(t *testing.T) {
 
 	// The second tenant state lacks half the users; the connection drops on
 	// the users' second page, so none of it may land.
-	folder := export.EncodeSnapshot(snap)
 	smaller := export.Folder{}
 	for k, v := range folder {
 		smaller[k] = v
@@ -243,7 +243,7 @@ func TestSyncFromFolderAndAssessAgree(t *testing.T) {
 }
 
 func TestResyncOfSameDataChangesNoVerdict(t *testing.T) {
-	store, emu, snap := liveTenant(t, 200, emulator.Options{})
+	store, emu, _, snap := liveTenant(t, 200, emulator.Options{})
 	ctx := context.Background()
 	verdicts := func() map[string]inventory.Compliance {
 		page, err := store.ListAccounts(ctx, pg.AccountFilter{TenantID: snap.Tenant.ID, Limit: 1000})
@@ -566,7 +566,7 @@ func lastLine(s string) string {
 // A live Graph sync that meets an item of the wrong type fails the run,
 // records why, and leaves the stored tenant as the last good sync left it.
 func TestLiveSyncRefusesWhatItCannotTrust(t *testing.T) {
-	store, good, snap := liveTenant(t, 200, emulator.Options{})
+	store, good, folder, snap := liveTenant(t, 200, emulator.Options{})
 	syncFrom(t, good)
 	before := storedState(t, store, snap.Tenant.ID)
 
