@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -17,7 +15,6 @@ import (
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg"
 	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
-	"github.com/mfaboard/mfaboard/web"
 	"github.com/mfaboard/mfaboard/web/webtest"
 )
 
@@ -26,8 +23,7 @@ func demoServer(t *testing.T, users int) (*httptest.Server, *pg.Store, *inventor
 	t.Helper()
 	store, _ := pgtest.NewStore(t)
 	snap := pgtest.SeedDemo(t, store, users)
-	srv := httptest.NewServer(web.New(web.Config{Store: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
-	t.Cleanup(srv.Close)
+	srv, _ := webtest.Serve(t, store)
 	return srv, store, snap
 }
 

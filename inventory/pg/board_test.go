@@ -462,11 +462,7 @@ func TestBoardOpenColumnsEqualReadinessOpenAccounts(t *testing.T) {
 	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
-	out, err := pgtest.SyncDemo(ctx, store, demo.Options{Users: 300, Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tenant := out.Snapshot.Tenant.ID
+	tenant := pgtest.SeedDemoOf(t, store, demo.Options{Users: 300, Seed: 1}).Snapshot.Tenant.ID
 	r, err := store.Readiness(ctx, tenant, time.Now())
 	if err != nil {
 		t.Fatal(err)

@@ -1,8 +1,6 @@
 package e2e
 
 import (
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -50,13 +48,8 @@ type person struct {
 func newOffice(t *testing.T) *office {
 	t.Helper()
 	store, _ := pgtest.NewStore(t)
-	seeded, err := pgtest.SyncDemo(t.Context(), store, demo.Options{Users: 300, Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tenant := seeded.Snapshot.Tenant.ID
-	srv := httptest.NewServer(web.New(web.Config{Store: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
-	t.Cleanup(srv.Close)
+	tenant := pgtest.SeedDemoOf(t, store, demo.Options{Users: 300, Seed: 1}).Snapshot.Tenant.ID
+	srv, _ := webtest.Serve(t, store)
 	o := &office{srv: srv, store: store, tenant: tenant,
 		lead: createPerson(t, store, leadPerson), eng: createPerson(t, store, engineerPerson), mgr: createPerson(t, store, managerPerson)}
 	o.arrangeBoard(t)

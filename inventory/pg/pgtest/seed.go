@@ -55,7 +55,14 @@ func SeedDemo(tb testing.TB, store *pg.Store, users int) *inventory.Snapshot {
 // returns the sync's outcome.
 func SeedDemoAt(tb testing.TB, store *pg.Store, users int, asOf time.Time) inventory.SyncOutcome {
 	tb.Helper()
-	out, err := SyncDemo(context.Background(), store, demo.Options{Users: users, Seed: 5, AsOf: asOf})
+	return SeedDemoOf(tb, store, demo.Options{Users: users, Seed: 5, AsOf: asOf})
+}
+
+// SeedDemoOf syncs the demo tenant opts generates (SyncDemo), failing tb
+// on an error, and returns the sync's outcome.
+func SeedDemoOf(tb testing.TB, store *pg.Store, opts demo.Options) inventory.SyncOutcome {
+	tb.Helper()
+	out, err := SyncDemo(context.Background(), store, opts)
 	if err != nil {
 		tb.Fatal(err)
 	}
