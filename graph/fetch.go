@@ -109,6 +109,7 @@ func (c *Client) Fetch(ctx context.Context, sink export.Sink, opts FetchOptions)
 		inventory.CollSignIns:    f.signIns,
 		inventory.CollPerUserMFA: f.perUserMFA,
 	}
+	f.partnerReads(reads)
 	run := func(ctx context.Context, coll string) error {
 		defer close(f.finished[coll])
 		began := time.Now()

@@ -63,6 +63,8 @@ func testTenant(tb testing.TB, users int) export.Folder {
 	add(inventory.CollGroups, `{"id":"g-empty","displayName":"Empty","securityEnabled":true,"members":[]}`)
 	add(inventory.CollRooms, `{"id":"room-1","displayName":"Boardroom 4","emailAddress":"boardroom4@contoso.example","capacity":12}`)
 	add(inventory.CollSignIns, `{"id":"s-1","createdDateTime":"2026-11-10T08:00:00Z","userId":%q,"appDisplayName":"Office 365 Exchange Online","clientAppUsed":"IMAP4","isInteractive":false,"authenticationRequirement":"singleFactorAuthentication","status":{"errorCode":0},"signInEventTypes":["nonInteractiveUser"]}`, userID(2))
+	add(inventory.CollServicePrincipals, `{"id":"sp-pc","appId":%q,"displayName":"Microsoft Partner Center","publisherName":"Microsoft Services","appOwnerOrganizationId":null}`, inventory.PartnerCenterAppID)
+	add(inventory.CollPermissionGrants, `{"clientId":"sp-tool","consentType":"AllPrincipals","id":"grant-1","principalId":null,"resourceId":"sp-pc","scope":"user_impersonation"}`)
 	add(inventory.CollSignIns, `{"id":"s-2","createdDateTime":"2026-11-19T09:30:00Z","userId":%q,"appDisplayName":"Azure Portal","clientAppUsed":"Browser","isInteractive":true,"authenticationRequirement":"someFutureRequirement","status":{"errorCode":0},"signInEventTypes":["interactiveUser"]}`, userID(1))
 	return f
 }

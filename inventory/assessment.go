@@ -25,10 +25,13 @@ const (
 	LegacyAuth    Marker = "legacy_auth"
 	SMSVoiceOnly  Marker = "sms_voice_only"
 	Disabled      Marker = "disabled"
+	// PartnerCenterNoMFA: signed in to Partner Center (API or portal) in the
+	// window without MFA (partner.go).
+	PartnerCenterNoMFA Marker = "partner_center_no_mfa"
 )
 
 // Markers in display order.
-var Markers = []Marker{Privileged, BreakGlass, DirectorySync, LegacyAuth, SMSVoiceOnly, Disabled}
+var Markers = []Marker{Privileged, BreakGlass, PartnerCenterNoMFA, DirectorySync, LegacyAuth, SMSVoiceOnly, Disabled}
 
 // Path is the recommended way out (DOMAIN.md §2).
 type Path string
@@ -193,4 +196,7 @@ type Gap struct {
 type Result struct {
 	Tenant   TenantVerdict
 	Accounts []Assessment // in the order of Snapshot.Users
+	// Changes are what moved since the last sync (ChangesSince); a sync
+	// fills them in, Assess leaves them nil.
+	Changes []Change
 }

@@ -39,4 +39,7 @@ const (
 	ActionUserEnabled      = "user_enabled"
 	ActionPasswordReset    = "user_password_reset"
 	ActionExport           = "export"
+	// A sync's alert of accounts that lost coverage: how many in To, the
+	// sync run in the detail "run", the outcome in Reason.
+	ActionChangeAlert = "change alert sent"
 )

@@ -28,7 +28,7 @@ func BoardRank(markers []Marker, c Compliance) int {
 	if c == AtRisk {
 		severity = 1
 	}
-	privileged := slices.ContainsFunc(markers, func(m Marker) bool { return slices.Contains(PrivilegedMarkers, m) })
+	privileged := HasPrivilegedMarker(markers)
 	switch {
 	case c.Open() && privileged:
 		return severity

@@ -43,14 +43,22 @@ func Ready(counts map[Compliance]int) bool { return OpenCount(counts) == 0 }
 
 // PrivilegedMarkers mark the accounts that hold the keys to the tenant:
 // the board ranks them first, and the readiness report lists those still
-// open one by one.
-var PrivilegedMarkers = []Marker{Privileged, BreakGlass}
+// open one by one. An account that signs in to Partner Center without MFA
+// ranks with them: since 2026-04-01 its integration or its person is
+// refused there (DOMAIN.md §6).
+var PrivilegedMarkers = []Marker{Privileged, BreakGlass, PartnerCenterNoMFA}
 
 // IsPrivilegedOpen reports whether an account with these markers and
 // verdict c is a privileged or break-glass account still open: one the
 // readiness report lists by name.
 func IsPrivilegedOpen(markers []Marker, c Compliance) bool {
-	return c.Open() && slices.ContainsFunc(markers, func(m Marker) bool { return slices.Contains(PrivilegedMarkers, m) })
+	return c.Open() && HasPrivilegedMarker(markers)
+}
+
+// HasPrivilegedMarker reports whether an account with these markers ranks
+// with the privileged: first on the board and in the plan.
+func HasPrivilegedMarker(markers []Marker) bool {
+	return slices.ContainsFunc(markers, func(m Marker) bool { return slices.Contains(PrivilegedMarkers, m) })
 }
 
 // NewTenantVerdict is tenant tenantID's verdict before any account is

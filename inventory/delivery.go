@@ -31,6 +31,10 @@ type DeliverySettings struct {
 	Schedule DeliverySchedule
 	Mail     DeliveryMail // Host "" sends no e-mail
 	Webhook  string       // the incoming webhook URL; "" posts nothing
+	// ChangeAlerts sends an alert to the same mail and webhook the moment
+	// a sync finds accounts that lost coverage, whatever the schedule
+	// (issue 13 §4). On unless a lead switches it off.
+	ChangeAlerts bool
 	// UpdatedBy and UpdatedAt say who saved the settings last; a schedule
 	// counts from that moment, so saving never sends a report that was due
 	// before.

@@ -20,6 +20,8 @@ var markerLabels = map[Marker]string{
 	LegacyAuth:    "Legacy authentication",
 	SMSVoiceOnly:  "SMS or voice only",
 	Disabled:      "Disabled",
+
+	PartnerCenterNoMFA: "Partner Center without MFA",
 }
 
 // Label returns the human words for a marker.

@@ -78,6 +78,7 @@ func (r *run) markers(u *User, acc *Account, reg *Registration, nw nameWords, ev
 		bg = append(bg, why)
 	}
 	m.add(BreakGlass, bg...)
+	m.add(PartnerCenterNoMFA, r.partnerCenterNoMFA(u)...)
 
 	var sync []string
 	if acc.HoldsRole(RoleDirectorySync) {

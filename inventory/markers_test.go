@@ -149,8 +149,9 @@ func TestMarkersComeInDisplayOrderWithEveryReason(t *testing.T) {
 	s.Roles = []DirectoryRole{{TemplateID: RoleGlobalAdministrator, DisplayName: "Global Administrator", MemberIDs: []string{"u"}}}
 	s.Registrations["u"] = Registration{IsMfaRegistered: true, IsAdmin: true, MethodsRegistered: []string{"mobilePhone"}}
 	s.SignIns["u"] = []SignInFold{fold(asOf.Add(-time.Hour), "Exchange", "POP3", false, singleReq)}
+	s.PartnerSignIns = map[string][]PartnerSignIn{"u": {pcSignIn(asOf.Add(-time.Hour), "", "Browser", singleReq, 0)}}
 	a := assessOne(t, s, inputs(), "u")
-	want := []Marker{Privileged, BreakGlass, DirectorySync, LegacyAuth, SMSVoiceOnly, Disabled}
+	want := []Marker{Privileged, BreakGlass, PartnerCenterNoMFA, DirectorySync, LegacyAuth, SMSVoiceOnly, Disabled}
 	if !slices.Equal(a.Markers, want) {
 		t.Fatalf("markers %v, want %v", a.Markers, want)
 	}

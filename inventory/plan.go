@@ -87,7 +87,7 @@ type FixAccount struct {
 	DisplayName string
 	Compliance  Compliance // the verdict now
 	After       Compliance // the verdict with the fix alone made
-	Privileged  bool
+	Privileged  bool       // any of PrivilegedMarkers: privileged, break-glass, Partner Center without MFA
 	Resolved    bool
 }
 

@@ -142,7 +142,7 @@ func (c *candidate) counterfactual(s *Snapshot, in Inputs, res Result, memberOf 
 	for j, i := range c.users {
 		a := &res.Accounts[i]
 		fix.Accounts[j] = FixAccount{ID: a.UserID, UPN: a.UserPrincipalName, DisplayName: a.DisplayName,
-			Compliance: a.Compliance, After: a.Compliance, Privileged: slices.Contains(a.Markers, Privileged)}
+			Compliance: a.Compliance, After: a.Compliance, Privileged: HasPrivilegedMarker(a.Markers)}
 	}
 	if c.change != nil {
 		t := newSubTenant(s, in, c.users, memberOf)

@@ -21,12 +21,16 @@ const (
 	CollRooms            = "rooms"
 	CollSignIns          = "signIns"
 	CollPerUserMFA       = "perUserMfaState"
+	// The Partner Center integrations (partner.go).
+	CollServicePrincipals = "servicePrincipals"
+	CollPermissionGrants  = "oauth2PermissionGrants"
 )
 
 // Collections lists every collection in the order a sync fetches them.
 var Collections = []string{
 	CollOrganization, CollUsers, CollRegistrations, CollPolicies, CollNamedLocations,
 	CollSecurityDefaults, CollDirectoryRoles, CollGroups, CollRooms, CollSignIns, CollPerUserMFA,
+	CollServicePrincipals, CollPermissionGrants,
 }
 
 // Well-known directory role template ids.
@@ -59,6 +63,12 @@ type Snapshot struct {
 	// shown as "not read: CA001 enforces MFA"): its verdict is the same
 	// whatever the state. Such an account has no PerUserMFA entry.
 	PerUserMFANotRead map[string]string
+
+	// Partner Center (partner.go): the service principals, the delegated
+	// permission grants, and by user id the sign-ins to Partner Center.
+	ServicePrincipals []ServicePrincipal
+	PermissionGrants  []PermissionGrant
+	PartnerSignIns    map[string][]PartnerSignIn
 }
 
 // Tenant is a tenant the dashboard tracks. A source reads who it is (ID,

@@ -26,6 +26,10 @@ type SyncStore interface {
 	LockTenantSync(ctx context.Context, tenantID string) (unlock func(), err error)
 	AssessInputs(ctx context.Context, tenantID string, kind TenantKind, now time.Time) (Inputs, TenantKind, error)
 	ApplySync(ctx context.Context, runID int64, snap *Snapshot, kind TenantKind, res Result) error
+	// LastVerdicts and LoadSnapshot give the last sync's verdicts (nil
+	// before the first sync) and inputs, to say what changed (ChangesSince).
+	LastVerdicts(ctx context.Context, tenantID string) (map[string]LastVerdict, error)
+	LoadSnapshot(ctx context.Context, tenantID string) (*Snapshot, error)
 }
 
 // SyncOptions tune one sync.
@@ -96,11 +100,30 @@ func syncRun(ctx context.Context, store SyncStore, runID int64, src Source, opts
 		return SyncOutcome{}, err
 	}
 	res := Assess(snap, in)
+	if res.Changes, err = changesOf(ctx, store, snap, res); err != nil {
+		return SyncOutcome{}, err
+	}
 	if err := store.ApplySync(ctx, runID, snap, kind, res); err != nil {
 		return SyncOutcome{}, fmt.Errorf("store the sync: %w", err)
 	}
 	keepPlan(ctx, store, snap.Tenant.ID, snap, in, res) // still under the tenant's lock
 	return SyncOutcome{Snapshot: snap, Result: res}, nil
+}
+
+// changesOf compares the sync with the last one. The last sync's inputs
+// are read only when a verdict moved: most syncs change nothing.
+func changesOf(ctx context.Context, store SyncStore, snap *Snapshot, res Result) ([]Change, error) {
+	last, err := store.LastVerdicts(ctx, snap.Tenant.ID)
+	if err != nil {
+		return nil, fmt.Errorf("read the last verdicts: %w", err)
+	}
+	var prev *Snapshot
+	if VerdictsChanged(last, res) {
+		if prev, err = store.LoadSnapshot(ctx, snap.Tenant.ID); err != nil {
+			return nil, fmt.Errorf("read the last sync: %w", err)
+		}
+	}
+	return ChangesSince(prev, last, snap, res), nil
 }
 
 // IdentifyByDomain names a tenant whose organization could not be read by

@@ -18,6 +18,9 @@ type ReadinessPage struct {
 	// CanSetDeadline shows the deadline form (security leads); Saved says
 	// the deadline was just changed.
 	CanSetDeadline, DeadlineSaved bool
+	// Lost and Gained count the accounts the last sync found had lost or
+	// gained coverage since the one before (changes_models.go).
+	Lost, Gained int
 }
 
 // The page's lists are capped; the rest are a link away, and the PDF and

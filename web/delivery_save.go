@@ -48,7 +48,7 @@ func deliveryFromForm(c echo.Context, old inventory.DeliverySettings) (inventory
 		Enabled: f.Enabled,
 		Mail: inventory.DeliveryMail{Host: f.SMTPHost, Port: f.SMTPPort, From: f.SMTPFrom, To: splitList(f.SMTPTo),
 			Username: f.SMTPUsername},
-		Webhook: old.Webhook,
+		Webhook: old.Webhook, ChangeAlerts: f.ChangeAlerts,
 	}
 	if f.Interval {
 		if f.IntervalHours < 1 {
@@ -84,5 +84,6 @@ func typedDeliveryForm(c echo.Context) views.DeliveryForm {
 		SMTPHost:      strings.TrimSpace(c.FormValue("smtp_host")), SMTPPort: num("smtp_port", 0),
 		SMTPFrom: strings.TrimSpace(c.FormValue("smtp_from")), SMTPTo: strings.TrimSpace(c.FormValue("smtp_to")),
 		SMTPUsername: strings.TrimSpace(c.FormValue("smtp_username")),
+		ChangeAlerts: c.FormValue("change_alerts") == "on",
 	}
 }

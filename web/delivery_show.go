@@ -55,7 +55,7 @@ func deliveryForm(st inventory.DeliverySettings) views.DeliveryForm {
 		Enabled: st.Enabled, Interval: st.Schedule.Every > 0,
 		Weekday: int(st.Schedule.Weekday), Hour: st.Schedule.Hour, TimeZone: st.Schedule.TimeZone, IntervalHours: 168,
 		SMTPHost: st.Mail.Host, SMTPPort: st.Mail.Port, SMTPFrom: st.Mail.From, SMTPTo: strings.Join(st.Mail.To, "\n"),
-		SMTPUsername: st.Mail.Username,
+		SMTPUsername: st.Mail.Username, ChangeAlerts: st.ChangeAlerts,
 	}
 	if f.Interval {
 		f.IntervalHours = int(st.Schedule.Every / time.Hour)

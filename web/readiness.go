@@ -21,10 +21,14 @@ func (s *Server) readinessShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.Readiness(views.ReadinessPage{
+	v := views.ReadinessPage{
 		Page: viewerPage(c, page(t, "Readiness", "readiness")), Report: readiness.New(*r),
 		CanSetDeadline: inventory.CanChangeSettings(actorOf(c)) == nil, DeadlineSaved: c.QueryParam("saved") != "",
-	}))
+	}
+	if v.Lost, v.Gained, err = s.store.LastSyncChanges(c.Request().Context(), t.ID); err != nil { // changes.go
+		return err
+	}
+	return render(c, http.StatusOK, views.Readiness(v))
 }
 
 // readinessDeadline serves POST /readiness/deadline: a security lead sets

@@ -60,6 +60,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/accounts/:id", s.accountShow, within)
 	e.GET("/accounts.csv", s.accountsCSV, within)
 	e.GET("/runs", s.runList, framed)
+	e.GET("/changes", s.changesShow, shows) // what changed since the last sync: changes.go
 
 	// The workflow board (DOMAIN.md §4). Every card action is a plain form
 	// POST answered with a redirect back (PRG), or an htmx request answered
@@ -99,6 +100,7 @@ func (s *Server) routes(e *echo.Echo) {
 
 	// Tools: the split planner and the token check.
 	e.GET("/split", s.splitShow, shows)
+	e.GET("/integrations", s.integrationsShow, shows)
 	e.GET("/split/moves.csv", s.splitMovesCSV, within)
 	e.GET("/tools/token", s.tokenShow, framed)
 	e.POST("/tools/token", s.tokenCheck, framed)

@@ -209,6 +209,7 @@ func TestBeforeTheFirstSync(t *testing.T) {
 		{"/exceptions", "exceptions", http.StatusOK},
 		{"/readiness", "readiness", http.StatusOK},
 		{"/split", "split", http.StatusOK},
+		{"/changes", "changes", http.StatusOK},
 		{"/settings/delivery", "", http.StatusOK}, // settings has no link in the nav
 		{"/accounts/u-1", "", http.StatusNotFound},
 		{"/accounts.csv", "", http.StatusNotFound},

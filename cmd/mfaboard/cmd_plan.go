@@ -69,14 +69,11 @@ func planFolder(dir string, kind inventory.TenantKind) (inventory.Plan, error) {
 
 // planStored reads the synced tenant's plan with every account of each fix.
 func planStored(ctx context.Context, env *cliEnv, tenantID string) (inventory.Plan, error) {
-	store, closeAll, err := openStore(ctx, env)
+	store, tenantID, closeAll, err := openTenantStore(ctx, env, tenantID)
 	if err != nil {
 		return inventory.Plan{}, err
 	}
 	defer closeAll()
-	if tenantID, err = reportTenant(ctx, store, tenantID, ""); err != nil {
-		return inventory.Plan{}, err
-	}
 	stored, err := store.FreshPlan(ctx, tenantID)
 	if err != nil {
 		return inventory.Plan{}, err

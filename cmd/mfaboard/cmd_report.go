@@ -37,15 +37,11 @@ func cmdReport(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 
-	store, closeAll, err := openStore(ctx, env)
+	store, tenantID, closeAll, err := openTenantStore(ctx, env, *tenant)
 	if err != nil {
 		return err
 	}
 	defer closeAll()
-	tenantID, err := reportTenant(ctx, store, *tenant, "")
-	if err != nil {
-		return err
-	}
 	now := time.Now().UTC()
 	write := func(w io.Writer) error {
 		switch *format {

@@ -167,6 +167,7 @@ func cmdSync(ctx context.Context, env *cliEnv, args []string) error {
 		return fmt.Errorf("sync failed (run %d recorded as failed; the stored tenant is unchanged): %w", out.RunID, err)
 	}
 	printSyncSummary(env, out)
+	alertRegressions(ctx, env, store, out) // change_alert.go
 	return nil
 }
 

@@ -40,6 +40,7 @@ var commands = map[string]command{
 	"demo":         {"write a generated demo tenant as an export folder (--out DIR)", cmdDemo},
 	"check-token":  {"decode an access token and say whether it carries the MFA claim", cmdCheckToken},
 	"report":       {"write the readiness report from the database (--format pdf|xlsx|csv --out FILE)", cmdReport},
+	"changes":      {"list what each sync found had changed since the last one (--format table|json)", cmdChanges},
 	"user":         {"add or list dashboard users (add --email E --role R; password from MFABOARD_PASSWORD or stdin)", cmdUser},
 }
 

@@ -63,6 +63,7 @@ func graphSyncJob(store *pg.Store, client *graph.Client, env *cliEnv) *job[graph
 			return err
 		}
 		env.log.Info("scheduled sync finished", "run", out.RunID, "accounts", len(out.Snapshot.Users), "elapsed", out.Elapsed.Round(time.Millisecond))
+		alertRegressions(ctx, env, store, out) // change_alert.go
 		return nil
 	}}
 }

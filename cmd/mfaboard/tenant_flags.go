@@ -48,6 +48,20 @@ func checkFormat(format string, choices ...string) error {
 	return usagef("unknown --format %q: use %s or %s", format, strings.Join(choices[:last], ", "), choices[last])
 }
 
+// openTenantStore opens the store and finds the tenant a command reads
+// (reportTenant); closeAll is set only when err is nil.
+func openTenantStore(ctx context.Context, env *cliEnv, id string) (store *pg.Store, tenantID string, closeAll func(), err error) {
+	store, closeAll, err = openStore(ctx, env)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	if tenantID, err = reportTenant(ctx, store, id, ""); err != nil {
+		closeAll()
+		return nil, "", nil, err
+	}
+	return store, tenantID, closeAll, nil
+}
+
 // reportTenant is the tenant a command reads from the database: the one
 // named, or the only one. orElse ends the sentence for a database that
 // holds none yet (what else the command could read).

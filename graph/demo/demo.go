@@ -68,6 +68,7 @@ func Generate(opts Options) *inventory.Snapshot {
 	g.namedLocations()
 	g.policies()
 	g.policyVariations()
+	g.partnerCenter()
 	return g.snap
 }
 

@@ -230,6 +230,11 @@ func mergeFolds(folds []inventory.SignInFold) []inventory.SignInFold {
 // sign-in counts failures too; the last successful one counts both kinds.
 func setActivity(u *inventory.User, folds []inventory.SignInFold, older time.Time) {
 	u.LastSignIn, u.LastNonInteractiveSignIn, u.LastSuccessfulSignIn = older, older, older
+	advanceActivity(u, folds)
+}
+
+// advanceActivity moves signInActivity forward to the folds' last times.
+func advanceActivity(u *inventory.User, folds []inventory.SignInFold) {
 	for _, f := range folds {
 		if f.Interactive && f.Last.After(u.LastSignIn) {
 			u.LastSignIn = f.Last

@@ -69,6 +69,9 @@ func (s *Server) route(version, path string, q url.Values, h http.Header) answer
 		}
 		return s.requirements(segs[1])
 	}
+	if a, ok := s.partnerRoute(path, q, link); ok {
+		return a
+	}
 	return errorAnswer(http.StatusBadRequest, "BadRequest", "Resource not found for the segment '"+segs[0]+"'.")
 }
 

@@ -13,6 +13,9 @@ type wireSignIn struct {
 	UserID                    string    `json:"userId" required:"the event cannot be tied to an account"`
 	CreatedDateTime           graphTime `json:"createdDateTime"`
 	AppDisplayName            string    `json:"appDisplayName"`
+	AppID                     string    `json:"appId"`
+	ResourceID                string    `json:"resourceId"`
+	ResourceDisplayName       string    `json:"resourceDisplayName"`
 	ClientAppUsed             string    `json:"clientAppUsed"`
 	IsInteractive             bool      `json:"isInteractive"`
 	AuthenticationRequirement string    `json:"authenticationRequirement"`
@@ -46,6 +49,11 @@ func (d *Decoder) addSignIn(raw []byte) *fieldError {
 		requirement: d.intern(w.AuthenticationRequirement),
 		success:     *w.Status.ErrorCode == 0,
 	}, at)
+	if portal, ok := inventory.PartnerSurface(w.AppID, w.AppDisplayName, w.ResourceID, w.ResourceDisplayName); ok {
+		d.addPartner(w.UserID, partnerKey{day: time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, time.UTC),
+			appID: d.intern(w.AppID), app: d.intern(w.AppDisplayName), client: d.intern(w.ClientAppUsed), portal: portal,
+			interactive: w.IsInteractive, requirement: d.intern(w.AuthenticationRequirement), code: *w.Status.ErrorCode}, at)
+	}
 	return nil
 }
 
@@ -99,11 +107,16 @@ func (f *signInFolds) add(account string, k foldKey, at time.Time) {
 	}
 	fold := &folds[i]
 	fold.Count++
-	if at.Before(fold.First) {
-		fold.First = at
+	widen(&fold.First, &fold.Last, at)
+}
+
+// widen stretches a fold's first and last times to take in at.
+func widen(first, last *time.Time, at time.Time) {
+	if at.Before(*first) {
+		*first = at
 	}
-	if at.After(fold.Last) {
-		fold.Last = at
+	if at.After(*last) {
+		*last = at
 	}
 }
 

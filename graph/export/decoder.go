@@ -45,6 +45,7 @@ type Decoder struct {
 	missingEnabled int
 
 	folds   signInFolds
+	partner partnerFolds      // Partner Center sign-ins (decode_partner.go)
 	strings map[string]string // interned sign-in strings
 	orgSeen bool
 }
@@ -111,6 +112,10 @@ func (d *Decoder) Add(collection string, item json.RawMessage) error {
 		err = d.addSignIn(item)
 	case inventory.CollPerUserMFA:
 		err = d.addPerUserMFA(item)
+	case inventory.CollServicePrincipals:
+		err = d.addServicePrincipal(item)
+	case inventory.CollPermissionGrants:
+		err = d.addPermissionGrant(item)
 	}
 	if err != nil {
 		if err.Message == "" {
@@ -149,6 +154,7 @@ func (d *Decoder) Snapshot() *inventory.Snapshot {
 		delete(d.suppressedPerFile, f)
 	}
 	d.snap.SignIns = d.folds.byAccount
+	d.snap.PartnerSignIns = d.partner.byAccount
 	return &d.snap
 }
 

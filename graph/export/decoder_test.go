@@ -318,10 +318,10 @@ func TestDecoderWarningsAreBoundedPerFile(t *testing.T) {
 func TestDecoderRefusesUnknownCollections(t *testing.T) {
 	t.Parallel()
 	d := NewDecoder()
-	if err := d.Begin("servicePrincipals"); err == nil {
+	if err := d.Begin("applications"); err == nil {
 		t.Error("Begin accepted an unknown collection")
 	}
-	if err := d.Add("servicePrincipals", json.RawMessage(`{}`)); err == nil {
+	if err := d.Add("applications", json.RawMessage(`{}`)); err == nil {
 		t.Error("Add accepted an unknown collection")
 	}
 	d.Warn(inventory.Warning{Source: "GET /reports/authenticationMethods/userRegistrationDetails", Message: "403 Forbidden"})

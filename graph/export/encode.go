@@ -53,9 +53,7 @@ func (e *encoder) collection(c string) []json.RawMessage {
 	case inventory.CollOrganization:
 		items = append(items, encodeTenant(s.Tenant))
 	case inventory.CollUsers:
-		for _, u := range s.Users {
-			items = append(items, encodeUser(u))
-		}
+		items = appendEach(items, s.Users, encodeUser)
 	case inventory.CollRegistrations:
 		for _, id := range sortedKeys(s.Registrations) {
 			items = append(items, e.registration(id, s.Registrations[id]))
@@ -70,13 +68,9 @@ func (e *encoder) collection(c string) []json.RawMessage {
 			}
 		}
 	case inventory.CollPolicies:
-		for _, p := range s.Policies {
-			items = append(items, encodePolicy(p))
-		}
+		items = appendEach(items, s.Policies, encodePolicy)
 	case inventory.CollNamedLocations:
-		for _, l := range s.NamedLocations {
-			items = append(items, encodeNamedLocation(l))
-		}
+		items = appendEach(items, s.NamedLocations, encodeNamedLocation)
 	case inventory.CollSecurityDefaults:
 		if s.SecurityDefaults != nil {
 			items = append(items, marshal(map[string]any{
@@ -104,6 +98,18 @@ func (e *encoder) collection(c string) []json.RawMessage {
 		}
 	case inventory.CollSignIns:
 		items = e.signIns()
+	case inventory.CollServicePrincipals:
+		items = appendEach(items, s.ServicePrincipals, encodeServicePrincipal)
+	case inventory.CollPermissionGrants:
+		items = appendEach(items, s.PermissionGrants, encodePermissionGrant)
+	}
+	return items
+}
+
+// appendEach appends every element of list, encoded.
+func appendEach[T any](items []json.RawMessage, list []T, encode func(T) json.RawMessage) []json.RawMessage {
+	for _, v := range list {
+		items = append(items, encode(v))
 	}
 	return items
 }

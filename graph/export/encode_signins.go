@@ -3,6 +3,7 @@ package export
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/mfaboard/mfaboard/inventory"
@@ -21,6 +22,8 @@ type outSignIn struct {
 	UserID                    string         `json:"userId"`
 	AppID                     string         `json:"appId"`
 	AppDisplayName            string         `json:"appDisplayName"`
+	ResourceID                string         `json:"resourceId,omitempty"`
+	ResourceDisplayName       string         `json:"resourceDisplayName,omitempty"`
 	ClientAppUsed             string         `json:"clientAppUsed"`
 	IsInteractive             bool           `json:"isInteractive"`
 	SignInEventTypes          []string       `json:"signInEventTypes"`
@@ -38,40 +41,58 @@ type outStatus struct {
 
 // signIns unfolds every fold into Count events, accounts in id order and
 // folds in their order, with times spread from First to Last, so decoding
-// them folds back to the same counts and bounds.
+// them folds back to the same counts and bounds. A fold's Partner Center
+// sign-ins (encode_partner.go) come first, as events naming Partner Center.
 func (e *encoder) signIns() []json.RawMessage {
 	items := []json.RawMessage{}
 	n := 0
-	for _, account := range sortedKeys(e.s.SignIns) {
+	emit := func(account string, f inventory.SignInFold, pc *inventory.PartnerSignIn) {
 		var name, upn string
 		if u := e.users[account]; u != nil {
 			name, upn = u.DisplayName, u.UserPrincipalName
 		}
+		for _, at := range spread(f) {
+			n++
+			ev := outSignIn{
+				ID:                        fmt.Sprintf("00000000-0000-4000-8000-%012x", n),
+				CreatedDateTime:           at.UTC().Format(time.RFC3339Nano),
+				UserDisplayName:           name,
+				UserPrincipalName:         upn,
+				UserID:                    account,
+				AppDisplayName:            f.App,
+				ClientAppUsed:             f.ClientAppUsed,
+				IsInteractive:             f.Interactive,
+				SignInEventTypes:          []string{"nonInteractiveUser"},
+				AuthenticationRequirement: f.Requirement,
+				ConditionalAccessStatus:   "notApplied",
+				Location:                  map[string]any{"city": nil, "countryOrRegion": nil},
+			}
+			if f.Interactive {
+				ev.SignInEventTypes = []string{"interactiveUser"}
+			}
+			if !f.Success {
+				reason := "Invalid username or password or Invalid on-premise username or password."
+				ev.Status = outStatus{ErrorCode: failedSignInCode, FailureReason: &reason}
+			}
+			partnerEvent(&ev, pc)
+			items = append(items, marshal(ev))
+		}
+	}
+	for _, account := range sortedKeys(e.s.SignIns) {
+		pending := slices.Clone(e.s.PartnerSignIns[account])
 		for _, f := range e.s.SignIns[account] {
-			for _, at := range spread(f) {
-				n++
-				ev := outSignIn{
-					ID:                        fmt.Sprintf("00000000-0000-4000-8000-%012x", n),
-					CreatedDateTime:           at.UTC().Format(time.RFC3339Nano),
-					UserDisplayName:           name,
-					UserPrincipalName:         upn,
-					UserID:                    account,
-					AppDisplayName:            f.App,
-					ClientAppUsed:             f.ClientAppUsed,
-					IsInteractive:             f.Interactive,
-					SignInEventTypes:          []string{"nonInteractiveUser"},
-					AuthenticationRequirement: f.Requirement,
-					ConditionalAccessStatus:   "notApplied",
-					Location:                  map[string]any{"city": nil, "countryOrRegion": nil},
-				}
-				if f.Interactive {
-					ev.SignInEventTypes = []string{"interactiveUser"}
-				}
-				if !f.Success {
-					reason := "Invalid username or password or Invalid on-premise username or password."
-					ev.Status = outStatus{ErrorCode: failedSignInCode, FailureReason: &reason}
-				}
-				items = append(items, marshal(ev))
+			pending = takePartner(pending, &f, func(p *inventory.PartnerSignIn) { emit(account, partnerFold(p), p) })
+			emit(account, f, nil)
+		}
+		for i := range pending {
+			emit(account, partnerFold(&pending[i]), &pending[i])
+		}
+	}
+	for _, account := range sortedKeys(e.s.PartnerSignIns) {
+		if _, done := e.s.SignIns[account]; !done {
+			for i := range e.s.PartnerSignIns[account] {
+				p := &e.s.PartnerSignIns[account][i]
+				emit(account, partnerFold(p), p)
 			}
 		}
 	}

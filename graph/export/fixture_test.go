@@ -155,8 +155,26 @@ func fixtureSnapshot(t testing.TB) *inventory.Snapshot {
 				{Day: day("2026-10-30"), App: "Microsoft 365 Admin Center", ClientAppUsed: "Browser", Interactive: true,
 					Requirement: "multiFactorAuthentication", Success: true, Count: 2,
 					First: at(t, "2026-10-30T08:15:02Z"), Last: at(t, "2026-10-30T09:00:00Z")},
+				{Day: day("2026-11-02"), App: "Contoso Billing Sync", ClientAppUsed: "Mobile Apps and Desktop clients",
+					Requirement: "singleFactorAuthentication", Success: true, Count: 1,
+					First: at(t, "2026-11-02T06:00:00Z"), Last: at(t, "2026-11-02T06:00:00Z")},
 			},
 		},
+		PartnerSignIns: map[string][]inventory.PartnerSignIn{
+			"11111111-1111-4111-8111-111111111111": {
+				{Day: day("2026-11-02"), AppID: "aaaa0009-0000-4000-8000-000000000009", App: "Contoso Billing Sync",
+					ClientAppUsed: "Mobile Apps and Desktop clients", Requirement: "singleFactorAuthentication", Count: 1,
+					First: at(t, "2026-11-02T06:00:00Z"), Last: at(t, "2026-11-02T06:00:00Z")},
+			},
+		},
+		ServicePrincipals: []inventory.ServicePrincipal{
+			{ID: "99990001-0000-4000-8000-000000000001", AppID: inventory.PartnerCenterAppID, DisplayName: "Microsoft Partner Center",
+				PublisherName: "Microsoft Services", AppOwnerOrganizationID: "f8cdef31-a31e-4b4a-93e4-5f571e91255a"},
+			{ID: "99990002-0000-4000-8000-000000000002", AppID: "aaaa0009-0000-4000-8000-000000000009", DisplayName: "Contoso Billing Sync",
+				PublisherName: "Fabrikam", AppOwnerOrganizationID: "aaaaaaaa-0000-4000-8000-000000000000"},
+		},
+		PermissionGrants: []inventory.PermissionGrant{{ID: "grant-1", ClientID: "99990002-0000-4000-8000-000000000002",
+			ResourceID: "99990001-0000-4000-8000-000000000001", ConsentType: "AllPrincipals", Scope: "user_impersonation"}},
 		Present: allPresent(),
 	}
 }

@@ -98,7 +98,7 @@ func TestReadFolderAcceptsWhatRealExportsLookLike(t *testing.T) {
 		// A collection that is present and empty.
 		"rooms.json": `{"value":[]}`,
 		// Not a collection of the folder: ignored.
-		"servicePrincipals.json": `not even JSON`,
+		"applications.json": `not even JSON`,
 	})
 	s, err := ReadSnapshot(dir)
 	if err != nil {
@@ -272,7 +272,7 @@ func TestFolderWriterRefusesMisuse(t *testing.T) {
 		says string
 	}{
 		{"item before Begin", w.Add(inventory.CollUsers, json.RawMessage(`{}`)), "Begin first"},
-		{"unknown collection", w.Begin("servicePrincipals"), "not a collection"},
+		{"unknown collection", w.Begin("applications"), "not a collection"},
 		{"begin", w.Begin(inventory.CollSecurityDefaults), ""},
 		{"bad JSON", w.Add(inventory.CollSecurityDefaults, json.RawMessage(`{"isEnabled":`)), "not valid JSON"},
 		{"first policy", w.Add(inventory.CollSecurityDefaults, json.RawMessage(`{"isEnabled":false}`)), ""},

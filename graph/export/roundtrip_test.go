@@ -44,11 +44,11 @@ func fullSnapshot(t testing.TB) *inventory.Snapshot {
 	}
 	// An account whose per-user state a sync did not ask for.
 	s.PerUserMFANotRead = map[string]string{"33333333-3333-4333-8333-333333333333": "Require MFA for all users enforces MFA"}
-	s.SignIns["44444444-4444-4444-8444-444444444444"] = []inventory.SignInFold{{
+	s.SignIns["44444444-4444-4444-8444-444444444444"] = append(s.SignIns["44444444-4444-4444-8444-444444444444"], inventory.SignInFold{
 		Day: at(t, "2026-10-20T00:00:00Z"), App: "Microsoft Teams", ClientAppUsed: "Mobile Apps and Desktop clients",
 		Interactive: false, Requirement: "singleFactorAuthentication", Success: true, Count: 7,
 		First: at(t, "2026-10-20T06:00:00Z"), Last: at(t, "2026-10-20T18:30:00.5Z"),
-	}}
+	})
 	return s
 }
 
@@ -157,8 +157,8 @@ func TestEncodeWritesGraphShape(t *testing.T) {
 	if err := json.Unmarshal(raw, &events); err != nil {
 		t.Fatal(err)
 	}
-	if len(events) != 2+1+1+2+7 {
-		t.Fatalf("%d events, want 13", len(events))
+	if len(events) != 2+1+1+2+1+7 {
+		t.Fatalf("%d events, want 14", len(events))
 	}
 	ids := map[string]bool{}
 	var boardroom []time.Time

@@ -94,7 +94,7 @@ func TestSummary(t *testing.T) {
 	wantEqual(t, "paths", v.ByPath, map[inventory.Path]int{inventory.MFAEnrolment: 2, inventory.AppPassword: 1,
 		inventory.SecureAppModel: 1, inventory.TenantSplit: 1, inventory.TechnicalException: 0})
 	wantEqual(t, "markers", v.ByMarker, map[inventory.Marker]int{inventory.Privileged: 1, inventory.DirectorySync: 1,
-		inventory.LegacyAuth: 1, inventory.SMSVoiceOnly: 1, inventory.Disabled: 1, inventory.BreakGlass: 0})
+		inventory.LegacyAuth: 1, inventory.SMSVoiceOnly: 1, inventory.Disabled: 1, inventory.BreakGlass: 0, inventory.PartnerCenterNoMFA: 0})
 	if v.Ready || v.DisplayName != "Contoso Partner" || v.Kind != inventory.KindMixed || len(v.Gaps) != 1 || !v.AsOf.Equal(asOf) {
 		t.Fatalf("summary = %+v", v)
 	}

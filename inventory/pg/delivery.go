@@ -16,7 +16,7 @@ var _ inventory.DeliveryStore = (*Store)(nil)
 
 const deliveryColumns = `tenant_id, enabled, interval_seconds, weekday, hour, time_zone,
 	smtp_host, smtp_port, smtp_from, smtp_to, smtp_username, webhook_url,
-	updated_by, updated_at, last_due_at, last_sent_at, last_outcome, last_failed`
+	updated_by, updated_at, last_due_at, last_sent_at, last_outcome, last_failed, change_alerts`
 
 // DeliverySettings returns a tenant's delivery settings: the saved ones, or
 // delivery off with a weekly schedule when nobody saved any. A tenant not
@@ -45,7 +45,7 @@ func deliverySettings(ctx context.Context, q querier, tenantID, lock string) (in
 		if !exists {
 			return inventory.DeliverySettings{}, inventory.Errorf(inventory.ENOTFOUND, "tenant %s is not in the database", tenantID)
 		}
-		return inventory.DeliverySettings{TenantID: tenantID, Schedule: inventory.WeeklyDelivery, Mail: inventory.DeliveryMail{Port: 587}}, nil
+		return inventory.DeliverySettings{TenantID: tenantID, Schedule: inventory.WeeklyDelivery, Mail: inventory.DeliveryMail{Port: 587}, ChangeAlerts: true}, nil
 	}
 	return st, err
 }
@@ -78,16 +78,17 @@ func (s *Store) SaveDeliverySettings(ctx context.Context, actor inventory.Actor,
 		}
 		_, err = tx.Exec(ctx, `
 			INSERT INTO delivery_settings (tenant_id, enabled, interval_seconds, weekday, hour, time_zone,
-			       smtp_host, smtp_port, smtp_from, smtp_to, smtp_username, webhook_url, updated_by, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, now())
+			       smtp_host, smtp_port, smtp_from, smtp_to, smtp_username, webhook_url, updated_by, updated_at, change_alerts)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, now(), $14)
 			ON CONFLICT (tenant_id) DO UPDATE SET
 			       enabled = excluded.enabled, interval_seconds = excluded.interval_seconds,
 			       weekday = excluded.weekday, hour = excluded.hour, time_zone = excluded.time_zone,
 			       smtp_host = excluded.smtp_host, smtp_port = excluded.smtp_port, smtp_from = excluded.smtp_from,
 			       smtp_to = excluded.smtp_to, smtp_username = excluded.smtp_username,
-			       webhook_url = excluded.webhook_url, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+			       webhook_url = excluded.webhook_url, updated_by = excluded.updated_by, updated_at = excluded.updated_at,
+			       change_alerts = excluded.change_alerts`,
 			tenantID, st.Enabled, interval, int(st.Schedule.Weekday), st.Schedule.Hour, tz,
-			st.Mail.Host, st.Mail.Port, st.Mail.From, nonNil(st.Mail.To), st.Mail.Username, st.Webhook, actor.Name)
+			st.Mail.Host, st.Mail.Port, st.Mail.From, nonNil(st.Mail.To), st.Mail.Username, st.Webhook, actor.Name, st.ChangeAlerts)
 		if err != nil {
 			return err
 		}
@@ -195,7 +196,7 @@ func scanDelivery(row pgx.CollectableRow) (inventory.DeliverySettings, error) {
 	)
 	err := row.Scan(&st.TenantID, &st.Enabled, &interval, &weekday, &hour, &st.Schedule.TimeZone,
 		&st.Mail.Host, &st.Mail.Port, &st.Mail.From, &st.Mail.To, &st.Mail.Username, &st.Webhook,
-		&st.UpdatedBy, &st.UpdatedAt, &lastDue, &lastSent, &st.LastOutcome, &st.LastFailed)
+		&st.UpdatedBy, &st.UpdatedAt, &lastDue, &lastSent, &st.LastOutcome, &st.LastFailed, &st.ChangeAlerts)
 	if interval != nil {
 		st.Schedule.Every = time.Duration(*interval) * time.Second
 	}

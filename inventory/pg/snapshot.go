@@ -45,6 +45,7 @@ func loadSnapshot(ctx context.Context, tx pgx.Tx, tenantID string) (*inventory.S
 	}{
 		{"accounts", loadUsers}, {"policies", loadPolicies}, {"named locations", loadNamedLocations},
 		{"groups", loadGroups}, {"directory roles", loadRoles}, {"rooms", loadRooms},
+		{"integrations", loadIntegrations},
 	}
 	for _, step := range steps {
 		if err := step.load(ctx, tx, tenantID, snap); err != nil {

@@ -57,10 +57,16 @@ func (s *Store) ApplySync(ctx context.Context, runID int64, snap *inventory.Snap
 	if err := replaceDirectory(ctx, tx, snap); err != nil {
 		return fmt.Errorf("store: apply sync: %w", err)
 	}
+	if err := replaceIntegrations(ctx, tx, snap); err != nil {
+		return fmt.Errorf("store: apply sync: %w", err)
+	}
 	if err := writeAssessments(ctx, tx, snap.Tenant.ID, runID, res.Tenant.AsOf, res.Accounts); err != nil {
 		return fmt.Errorf("store: apply sync: assessments: %w", err)
 	}
 	counts["assessments"] = len(res.Accounts)
+	if err := recordChanges(ctx, tx, runID, snap.Tenant.ID, res.Changes); err != nil { // changes.go
+		return err
+	}
 	if err := storeCounts(ctx, tx, snap.Tenant.ID, countsOf(res.Accounts)); err != nil {
 		return fmt.Errorf("store: apply sync: %w", err)
 	}

@@ -38,13 +38,21 @@ type Sender struct {
 // by e-mail, the summary to the webhook. Both are attempted, whatever
 // happens to the other.
 func (s Sender) Deliver(ctx context.Context, st inventory.DeliverySettings, r *inventory.Readiness) inventory.DeliveryOutcome {
-	var o inventory.DeliveryOutcome
 	sum := readiness.New(*r).Summary()
+	return s.send(ctx, st, sum, "the PDF", "the summary", func() error { return s.mail(ctx, st, r, sum) })
+}
+
+// send e-mails with mail, when st has an SMTP server, and posts sum to
+// st's webhook, when it has one, and says what was done: mailed and posted
+// name what went ("the PDF", "the summary"). Both are attempted, whatever
+// happens to the other.
+func (s Sender) send(ctx context.Context, st inventory.DeliverySettings, sum readiness.Summary, mailed, posted string, mail func() error) inventory.DeliveryOutcome {
+	var o inventory.DeliveryOutcome
 	if st.Mail.Configured() {
-		if err := s.mail(ctx, st, r, sum); err != nil {
+		if err := mail(); err != nil {
 			o.Failed = append(o.Failed, "e-mail: "+sentence(err))
 		} else {
-			o.Sent = append(o.Sent, fmt.Sprintf("e-mailed the PDF to %d recipient(s)", len(st.Mail.To)))
+			o.Sent = append(o.Sent, fmt.Sprintf("e-mailed %s to %d recipient(s)", mailed, len(st.Mail.To)))
 		}
 	}
 	if st.Webhook != "" {
@@ -52,7 +60,7 @@ func (s Sender) Deliver(ctx context.Context, st inventory.DeliverySettings, r *i
 		if err := PostWebhook(ctx, s.HTTP, st.Webhook, sum); err != nil {
 			o.Failed = append(o.Failed, kind+" webhook: "+sentence(err))
 		} else {
-			o.Sent = append(o.Sent, fmt.Sprintf("posted the summary to %s (%s)", kind, st.WebhookHost()))
+			o.Sent = append(o.Sent, fmt.Sprintf("posted %s to %s (%s)", posted, kind, st.WebhookHost()))
 		}
 	}
 	return o
