@@ -63,6 +63,16 @@ func syncFrom(t *testing.T, emu *emulator.Server) {
 	}
 }
 
+// wantRefused runs the command line args and fails t unless it exits 2
+// with want in what it says, and no stack trace.
+func wantRefused(t *testing.T, want string, args ...string) {
+	t.Helper()
+	code, _, errOut := runCLI(t, args...)
+	if code != exitBadArgs || !strings.Contains(errOut, want) || strings.Contains(errOut, "goroutine") {
+		t.Errorf("%v: exit %d, stderr %q; want %d and %q", args, code, errOut, exitBadArgs, want)
+	}
+}
+
 func useToken(t *testing.T) {
 	for _, k := range []string{"GRAPH_TENANT_ID", "GRAPH_CLIENT_ID", "GRAPH_CLIENT_SECRET", "GRAPH_CLIENT_CERTIFICATE", "GRAPH_BASE_URL"} {
 		setEnv(t, k, "")
