@@ -236,14 +236,21 @@ func FuzzAssess(f *testing.F) {
 // on every test run, not only under -fuzz.
 func TestAssessProperties(t *testing.T) {
 	t.Parallel()
-	rng := rand.New(rand.NewPCG(20261120, 1))
-	for i := range 3000 {
+	overOddTenants(t, rand.NewPCG(20261120, 1), 3000, checkInvariants)
+}
+
+// overOddTenants runs check over n odd tenants made of random bytes from
+// src, one subtest each, and stops at the first that fails.
+func overOddTenants(t *testing.T, src rand.Source, n int, check func(*testing.T, *Snapshot, Inputs)) {
+	t.Helper()
+	rng := rand.New(src)
+	for i := range n {
 		data := make([]byte, 64+rng.IntN(512))
 		for j := range data {
 			data[j] = byte(rng.UintN(256))
 		}
 		s, in := oddTenant(&byteSource{data: data})
-		t.Run(fmt.Sprint(i), func(t *testing.T) { checkInvariants(t, s, in) })
+		t.Run(fmt.Sprint(i), func(t *testing.T) { check(t, s, in) })
 		if t.Failed() {
 			break
 		}

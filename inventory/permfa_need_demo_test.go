@@ -3,7 +3,6 @@ package inventory_test
 import (
 	"maps"
 	"testing"
-	"time"
 
 	"github.com/mfaboard/mfaboard/graph/demo"
 	"github.com/mfaboard/mfaboard/inventory"
@@ -14,10 +13,8 @@ import (
 // verdict whatever its per-user state says, so skipping the read never
 // makes a verdict better (or worse) than its data.
 func TestPerUserMFASkipsKeepEveryVerdict(t *testing.T) {
-	asOf := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
-	in := inventory.Inputs{Settings: inventory.DefaultSettings(inventory.KindMixed), AsOf: asOf}
 	for _, sd := range []bool{false, true} {
-		snap := demo.Generate(demo.Options{Users: 600, Seed: 5, AsOf: asOf})
+		snap, in := demoAt(demo.Options{Users: 600, Seed: 5})
 		snap.SecurityDefaults = &sd
 		skips := inventory.PerUserMFASkips(snap)
 		if len(skips) == 0 || len(skips) == len(snap.Users) {

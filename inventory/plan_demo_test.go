@@ -3,7 +3,6 @@ package inventory_test
 import (
 	"reflect"
 	"testing"
-	"time"
 
 	"github.com/mfaboard/mfaboard/graph/demo"
 	"github.com/mfaboard/mfaboard/inventory"
@@ -12,9 +11,7 @@ import (
 // The demo tenant's plan: every open account is in a fix, and the top of
 // the list is what a lead should do first.
 func TestPlanOfTheDemo(t *testing.T) {
-	asOf := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
-	snap := demo.Generate(demo.Options{Users: 300, Seed: 1, AsOf: asOf})
-	in := inventory.Inputs{Settings: inventory.DefaultSettings(inventory.KindMixed), AsOf: asOf}
+	snap, in := demoAt(demo.Options{Users: 300, Seed: 1})
 	res := inventory.Assess(snap, in)
 	plan := inventory.PlanFixes(snap, in, res)
 	for _, f := range plan.Fixes {
@@ -27,9 +24,7 @@ func TestPlanOfTheDemo(t *testing.T) {
 // them alone: each must get the verdict, reasons and path the whole tenant
 // gives it, or a resolved count would be wrong.
 func TestPartOfATenantAssessesAsTheWhole(t *testing.T) {
-	asOf := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
-	snap := demo.Generate(demo.Options{Users: 2000, Groups: 200, GroupDepth: 3, Policies: 30, Seed: 3, AsOf: asOf})
-	in := inventory.Inputs{Settings: inventory.DefaultSettings(inventory.KindMixed), AsOf: asOf}
+	snap, in := demoAt(demo.Options{Users: 2000, Groups: 200, GroupDepth: 3, Policies: 30, Seed: 3})
 	whole := inventory.Assess(snap, in)
 	for _, step := range []int{1, 7, 13} {
 		var part []int

@@ -1,7 +1,6 @@
 package inventory
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"testing"
@@ -44,16 +43,5 @@ func FuzzPlan(f *testing.F) {
 // on every test run, not only under -fuzz.
 func TestPlanProperties(t *testing.T) {
 	t.Parallel()
-	rng := rand.New(rand.NewPCG(20261203, 11))
-	for i := range 1500 {
-		data := make([]byte, 64+rng.IntN(512))
-		for j := range data {
-			data[j] = byte(rng.UintN(256))
-		}
-		s, in := oddTenant(&byteSource{data: data})
-		t.Run(fmt.Sprint(i), func(t *testing.T) { checkPlan(t, s, in) })
-		if t.Failed() {
-			break
-		}
-	}
+	overOddTenants(t, rand.NewPCG(20261203, 11), 1500, checkPlan)
 }

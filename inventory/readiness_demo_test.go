@@ -27,38 +27,8 @@ func TestReadinessMatchesTheAssessment(t *testing.T) {
 	if inventory.OpenCount(v.Counts) == 0 {
 		t.Fatalf("the demo tenant should have open accounts to compare, counts %v", v.Counts)
 	}
-	byVerdict := map[inventory.Compliance]int{}
-	for _, c := range inventory.Categories {
-		n := 0
-		for verdict, k := range r.ByCategory[c] {
-			n += k
-			byVerdict[verdict] += k
-		}
-		if n != v.ByCategory[c] {
-			t.Errorf("%s: readiness counts %d, the assessment %d", c, n, v.ByCategory[c])
-		}
-	}
-	for _, c := range inventory.Compliances {
-		if byVerdict[c] != v.Counts[c] {
-			t.Errorf("%s: readiness counts %d by category, the assessment %d", c, byVerdict[c], v.Counts[c])
-		}
-	}
-	byVerdict = map[inventory.Compliance]int{}
-	for _, p := range inventory.Paths {
-		n := 0
-		for verdict, k := range r.ByPath[p] {
-			n += k
-			byVerdict[verdict] += k
-		}
-		if n != v.ByPath[p] {
-			t.Errorf("%s: readiness counts %d, the assessment %d", p, n, v.ByPath[p])
-		}
-	}
-	for _, c := range inventory.Compliances {
-		if byVerdict[c] != v.Counts[c] {
-			t.Errorf("%s: readiness counts %d by path, the assessment %d", c, byVerdict[c], v.Counts[c])
-		}
-	}
+	crossTabAgrees(t, "category", inventory.Categories, r.ByCategory, v.ByCategory, v.Counts)
+	crossTabAgrees(t, "path", inventory.Paths, r.ByPath, v.ByPath, v.Counts)
 	privileged := 0
 	for _, l := range r.PrivilegedOpen {
 		if l.Has(inventory.Privileged) {
@@ -70,5 +40,29 @@ func TestReadinessMatchesTheAssessment(t *testing.T) {
 	}
 	if want := v.Counts[inventory.NonCompliant] + v.Counts[inventory.AtRisk]; want > 0 && !strings.HasPrefix(r.Headline(), "Not ready:") {
 		t.Errorf("headline %q for a tenant with %d open accounts", r.Headline(), want)
+	}
+}
+
+// crossTabAgrees checks one of the readiness cross-tabulations (by category
+// or by path, then verdict) against the assessment: each key's row adds up
+// to the assessment's count of that key, and each verdict's column to the
+// tenant's count of that verdict.
+func crossTabAgrees[K ~string](t *testing.T, by string, keys []K, tab map[K]map[inventory.Compliance]int, want map[K]int, counts map[inventory.Compliance]int) {
+	t.Helper()
+	byVerdict := map[inventory.Compliance]int{}
+	for _, key := range keys {
+		n := 0
+		for verdict, k := range tab[key] {
+			n += k
+			byVerdict[verdict] += k
+		}
+		if n != want[key] {
+			t.Errorf("%s: readiness counts %d, the assessment %d", key, n, want[key])
+		}
+	}
+	for _, c := range inventory.Compliances {
+		if byVerdict[c] != counts[c] {
+			t.Errorf("%s: readiness counts %d by %s, the assessment %d", c, byVerdict[c], by, counts[c])
+		}
 	}
 }

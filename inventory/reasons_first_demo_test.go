@@ -47,8 +47,14 @@ func TestDemoReasonsLeadWithTheCause(t *testing.T) {
 // demoAsOf is the moment the demo tenants of these tests are assessed at.
 var demoAsOf = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 
+// demoAt generates the demo tenant opts describes as of demoAsOf, and the
+// inputs that assess it as a mixed tenant then.
+func demoAt(opts demo.Options) (*inventory.Snapshot, inventory.Inputs) {
+	opts.AsOf = demoAsOf
+	return demo.Generate(opts), inventory.Inputs{Settings: inventory.DefaultSettings(inventory.KindMixed), AsOf: demoAsOf}
+}
+
 // assessDemo assesses a generated demo tenant of a mixed kind at demoAsOf.
 func assessDemo(users int, seed int64) inventory.Result {
-	snap := demo.Generate(demo.Options{Users: users, Seed: seed, AsOf: demoAsOf})
-	return inventory.Assess(snap, inventory.Inputs{Settings: inventory.DefaultSettings(inventory.KindMixed), AsOf: demoAsOf})
+	return inventory.Assess(demoAt(demo.Options{Users: users, Seed: seed}))
 }

@@ -10,7 +10,11 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/mfaboard/mfaboard/graph/demo"
 	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
+	"github.com/mfaboard/mfaboard/web"
+	"github.com/mfaboard/mfaboard/web/webtest"
 )
 
 func TestAccountPageOffersTheViewersActions(t *testing.T) {
@@ -154,5 +158,109 @@ func TestAuditPageAndExport(t *testing.T) {
 	}
 	if got := records[4][10]; got != `'=HYPERLINK("http://evil")` {
 		t.Errorf("a formula in a comment is exported as %q", got)
+	}
+}
+
+// A sync asks Graph for per-user MFA states only where they can change a
+// verdict (inventory.PerUserMFASkips). The account page says why a state
+// was not asked ("not read — CA001 … enforces MFA"), and shows the state
+// where it was (issue 12).
+func TestAccountPageSaysWhyPerUserMFAWasNotRead(t *testing.T) {
+	t.Parallel()
+	srv, store := authServer(t, web.Config{})
+	asOf := time.Now().UTC()
+	snap := demo.Generate(demo.Options{Users: 300, Seed: 1, AsOf: asOf})
+	notReadSnapshot(snap)
+	pgtest.Sync(t, store, snap, inventory.SyncOptions{Kind: inventory.KindMixed, Now: asOf})
+	lead := webtest.Login(t, srv, store, inventory.SecurityLead)
+
+	var skipped, read string
+	for _, u := range snap.Users {
+		_, isSkipped := snap.PerUserMFANotRead[u.ID]
+		_, isRead := snap.PerUserMFA[u.ID]
+		switch {
+		case isSkipped && skipped == "" && u.AccountEnabled:
+			skipped = u.ID
+		case isRead && read == "":
+			read = u.ID
+		}
+	}
+	if skipped == "" || read == "" {
+		t.Fatal("the demo has no skipped or no read per-user state: the test proves nothing")
+	}
+	for id, want := range map[string]string{
+		skipped: "not read — " + snap.PerUserMFANotRead[skipped],
+		read:    snap.PerUserMFA[read],
+	} {
+		doc := page(t, lead, srv.URL+"/accounts/"+url.PathEscape(id)+"?tenant="+url.QueryEscape(snap.Tenant.ID), http.StatusOK)
+		got := strings.Join(strings.Fields(doc.Find(`[data-testid="per-user-mfa"]`).Text()), " ")
+		if !strings.HasPrefix(got, want) {
+			t.Errorf("%s: the page says Per-user MFA %q, want %q", id, got, want)
+		}
+	}
+	if want := "CA001 - Require MFA for all users enforces MFA"; snap.PerUserMFANotRead[skipped] != want {
+		t.Errorf("the skip says %q, want %q", snap.PerUserMFANotRead[skipped], want)
+	}
+	stored, err := store.LoadSnapshot(t.Context(), snap.Tenant.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stored.PerUserMFANotRead) != len(snap.PerUserMFANotRead) || stored.PerUserMFANotRead[skipped] != snap.PerUserMFANotRead[skipped] {
+		t.Errorf("the store keeps %d reasons a state was not read, the sync gave %d", len(stored.PerUserMFANotRead), len(snap.PerUserMFANotRead))
+	}
+}
+
+// notReadSnapshot leaves out the per-user states a live sync would not ask
+// for, and says why, as graph's fetch does.
+func notReadSnapshot(snap *inventory.Snapshot) {
+	snap.PerUserMFANotRead = inventory.PerUserMFASkips(snap)
+	for id := range snap.PerUserMFANotRead {
+		delete(snap.PerUserMFA, id)
+	}
+}
+
+// An account id is the directory's, and nothing stops it holding the
+// characters a URL gives meaning to. Every link and form escapes it as one
+// path segment, so each leads to its own account.
+func TestAccountLinksEscapeTheID(t *testing.T) {
+	t.Parallel()
+	const tenant = "cccccccc-0000-0000-0000-00000000000c"
+	ids := []string{"svc/backup", "what?now", "hash#tag", "100%", "a%2Fb", "odd/50%?#x", "plain"}
+	srv, store := authServer(t, web.Config{})
+	syncAccounts(t, store, tenant, "Odd ids", "odd.example", ids)
+	lead := webtest.Login(t, srv, store, inventory.SecurityLead)
+
+	links := map[string]string{} // UPN → the account list's link
+	page(t, lead, srv.URL+"/accounts?tenant="+url.QueryEscape(tenant), http.StatusOK).
+		Find(`[data-testid="account-row"]`).Each(func(_ int, row *goquery.Selection) {
+		links[row.Find(".mono").First().Text()] = row.Find("a.strong").AttrOr("href", "")
+	})
+	for _, id := range ids {
+		upn := upnOf(id) + "@odd.example"
+		href, ok := links[upn]
+		if !ok {
+			t.Errorf("%q: no row in the account list", id)
+			continue
+		}
+		doc := page(t, lead, srv.URL+href, http.StatusOK)
+		if got := doc.Find(`[data-testid="account-name"]`).Text(); got != "Person "+id {
+			t.Errorf("%q: the link %s opens %q", id, href, got)
+			continue
+		}
+		// The page's own forms post to the same account.
+		action, form := formAsRendered(t, doc.Find(`#work [data-testid="move-form"]`))
+		form.Set("to", string(inventory.Planned))
+		resp, body := send(t, lead, http.MethodPost, srv.URL+action, form, asBrowser)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Errorf("%q: move posted to %s: %d\n%s", id, action, resp.StatusCode, excerpt(body))
+			continue
+		}
+		if c, err := store.Card(t.Context(), tenant, id); err != nil || c.Status != inventory.Planned {
+			t.Errorf("%q: after the move the card is %s (%v), want planned", id, c.Status, err)
+		}
+		// And the redirect back names it the same way.
+		if back := page(t, lead, srv.URL+resp.Header.Get("Location"), http.StatusOK); back.Find(`[data-testid="account-name"]`).Text() != "Person "+id {
+			t.Errorf("%q: the move returns to %s, another page", id, resp.Header.Get("Location"))
+		}
 	}
 }

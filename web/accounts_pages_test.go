@@ -1,8 +1,9 @@
 package web_test
 
 import (
-	"io"
-	"log/slog"
+	"bytes"
+	"context"
+	"encoding/csv"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -14,7 +15,6 @@ import (
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg"
 	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
-	"github.com/mfaboard/mfaboard/web"
 	"github.com/mfaboard/mfaboard/web/webtest"
 )
 
@@ -23,8 +23,7 @@ func demoServer(t *testing.T, users int) (*httptest.Server, *pg.Store, *inventor
 	t.Helper()
 	store, _ := pgtest.NewStore(t)
 	snap := pgtest.SeedDemo(t, store, users)
-	srv := httptest.NewServer(web.New(web.Config{Store: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
-	t.Cleanup(srv.Close)
+	srv, _ := webtest.Serve(t, store)
 	return srv, store, snap
 }
 
@@ -212,5 +211,178 @@ func TestSettingsOnlyLeadsChangeAndVerdictsFollow(t *testing.T) {
 	events, _, err := store.Audit(t.Context(), pg.AuditFilter{TenantID: snap.Tenant.ID, Action: "settings", Limit: 10})
 	if err != nil || len(events) != 1 {
 		t.Fatalf("settings change not on the audit trail: %+v %v", events, err)
+	}
+}
+
+// TestAccountListPageLinks: next and previous links carry a row's key and
+// the page's number, lead back to the same pages, and an old ?page=N link
+// still reads its page; a damaged link or a page past the end is a
+// sentence (400), never a 500.
+func TestAccountListPageLinks(t *testing.T) {
+	t.Parallel()
+	srv, store, _ := demoServer(t, 130)
+	c := webtest.Login(t, srv, store, inventory.Engineer)
+
+	first := page(t, c, srv.URL+"/accounts?sort=compliance", http.StatusOK)
+	next, ok := first.Find(`a[rel="next"]`).Attr("href")
+	if !ok || !strings.Contains(next, "after=") || !strings.Contains(next, "page=2") || !strings.Contains(next, "sort=compliance") {
+		t.Fatalf("next link %q: want the key of the last row, page 2 and the order", next)
+	}
+	second := page(t, c, srv.URL+next, http.StatusOK)
+	if got := second.Find(`[data-testid="range"]`).Text(); got != "51–100 of 130" {
+		t.Fatalf("page 2 says %q", got)
+	}
+	byNumber := page(t, c, srv.URL+"/accounts?sort=compliance&page=2", http.StatusOK)
+	if a, b := rowLinks(second), rowLinks(byNumber); strings.Join(a, " ") != strings.Join(b, " ") || len(a) != 50 {
+		t.Fatalf("page 2 by its link and by its number differ:\n%v\n%v", a, b)
+	}
+	third := page(t, c, srv.URL+mustAttr(t, second, `a[rel="next"]`), http.StatusOK)
+	back := mustAttr(t, third, `a[rel="prev"]`)
+	if !strings.Contains(back, "before=") {
+		t.Fatalf("previous link %q: want the key of the first row", back)
+	}
+	if a, b := rowLinks(page(t, c, srv.URL+back, http.StatusOK)), rowLinks(second); strings.Join(a, " ") != strings.Join(b, " ") {
+		t.Fatalf("back from page 3 is not page 2:\n%v\n%v", a, b)
+	}
+	if prev := mustAttr(t, second, `a[rel="prev"]`); prev != "/accounts?sort=compliance" {
+		t.Fatalf("back from page 2 is %q, want the first page", prev)
+	}
+
+	cursor, _ := url.Parse(next)
+	for target, sentence := range map[string]string{
+		"/accounts?after=garbage":                                  "page link is damaged",
+		"/accounts?before=%7B%7D":                                  "page link is damaged",
+		"/accounts?sort=-upn&after=" + cursor.Query().Get("after"): "belongs to another order",
+		"/accounts?after=a&before=b":                               "not both",
+		"/accounts?page=4":                                         "there is no page 4 of this list: 130 accounts match, on 3 pages",
+		"/accounts?page=999999999999":                              "past the end of any list",
+		"/accounts?page=-1":                                        "is not a page number",
+	} {
+		resp, body := send(t, c, http.MethodGet, srv.URL+target, nil, map[string]string{"Accept": "text/html"})
+		if resp.StatusCode != http.StatusBadRequest || !says(body, sentence) {
+			t.Errorf("GET %s: %d, want 400 saying %q\n%s", target, resp.StatusCode, sentence, body)
+		}
+	}
+}
+
+func rowLinks(doc *goquery.Document) []string {
+	var out []string
+	doc.Find(`[data-testid="account-row"] a.strong`).Each(func(_ int, s *goquery.Selection) {
+		href, _ := s.Attr("href")
+		out = append(out, href)
+	})
+	return out
+}
+
+func mustAttr(t *testing.T, doc *goquery.Document, selector string) string {
+	t.Helper()
+	v, ok := doc.Find(selector).Attr("href")
+	if !ok {
+		t.Fatalf("no %s on the page", selector)
+	}
+	return v
+}
+
+// The CSV is the account list under the list's own filters, every page of
+// it, in the list's order.
+func TestAccountsCSVHonoursTheListsFilters(t *testing.T) {
+	t.Parallel()
+	f := newReadinessFixture(t, 1200)
+	for _, query := range []string{
+		"",
+		"compliance=non_compliant&sort=-name",
+		"category=service_account&sort=compliance",
+		"marker=privileged",
+		"q=son&path=mfa_enrolment",
+	} {
+		resp, body := f.fetch(t, inventory.Management, http.MethodGet, "/accounts.csv?"+query, nil)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET /accounts.csv?%s: %d\n%.300s", query, resp.StatusCode, body)
+		}
+		records, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
+		if err != nil {
+			t.Fatalf("?%s: not CSV: %v", query, err)
+		}
+		if records[0][0] != "ID" || records[0][1] != "User principal name" {
+			t.Fatalf("?%s: header %q", query, records[0])
+		}
+		var got []string
+		for _, rec := range records[1:] {
+			got = append(got, rec[0])
+		}
+		want := listedIDs(t, f.store, f.tenant, query)
+		if len(want) == 0 && query != "q=son&path=mfa_enrolment" {
+			t.Fatalf("?%s matches nothing: the comparison would prove nothing", query)
+		}
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("?%s: the CSV has %d accounts, the list %d, or in another order", query, len(got), len(want))
+		}
+	}
+	resp, body := f.fetch(t, inventory.Management, http.MethodGet, "/accounts.csv?compliance=sort-of", nil)
+	if resp.StatusCode != http.StatusBadRequest || resp.Header.Get("Content-Disposition") != "" ||
+		!strings.Contains(string(body), "unknown compliance") {
+		t.Errorf("an unknown filter: status %d, disposition %q; want 400 with a sentence, no file\n%.300s",
+			resp.StatusCode, resp.Header.Get("Content-Disposition"), body)
+	}
+}
+
+// listedIDs pages through the account list as /accounts shows it.
+func listedIDs(t *testing.T, store *pg.Store, tenant, query string) []string {
+	t.Helper()
+	q, err := url.ParseQuery(query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := pg.AccountFilter{TenantID: tenant, Query: q.Get("q"), Category: q.Get("category"), Path: q.Get("path"),
+		Compliance: q.Get("compliance"), Marker: q.Get("marker"), Sort: q.Get("sort"), Limit: pg.MaxPageSize}
+	var ids []string
+	for {
+		page, err := store.ListAccounts(context.Background(), f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range page.Rows {
+			ids = append(ids, r.ID)
+		}
+		f.Offset += len(page.Rows)
+		if len(page.Rows) == 0 || f.Offset >= page.Total {
+			return ids
+		}
+	}
+}
+
+// flushCounter records how much of the body had been written at each
+// flush.
+type flushCounter struct {
+	*httptest.ResponseRecorder
+	linesAtFlush []int
+}
+
+func (w *flushCounter) Flush() {
+	w.linesAtFlush = append(w.linesAtFlush, bytes.Count(w.Body.Bytes(), []byte("\n")))
+	w.ResponseRecorder.Flush()
+}
+
+// The CSV goes out as it is read: flushed every thousand rows, the first
+// rows long before the last.
+func TestAccountsCSVStreams(t *testing.T) {
+	t.Parallel()
+	f := newReadinessFixture(t, 2500)
+	req := httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/accounts.csv", nil)
+	u, _ := url.Parse(f.srv.URL)
+	for _, c := range f.clients[inventory.Management].Jar.Cookies(u) {
+		req.AddCookie(c)
+	}
+	w := &flushCounter{ResponseRecorder: httptest.NewRecorder()}
+	f.handler.ServeHTTP(w, req)
+	if w.Code != http.StatusOK {
+		t.Fatalf("status %d\n%.300s", w.Code, w.Body.String())
+	}
+	lines := bytes.Count(w.Body.Bytes(), []byte("\n"))
+	if lines != 2501 {
+		t.Fatalf("%d lines, want a header and 2,500 accounts", lines)
+	}
+	if len(w.linesAtFlush) < 3 || w.linesAtFlush[0] > 1001 || w.linesAtFlush[len(w.linesAtFlush)-1] != lines {
+		t.Errorf("flushed with %v lines written; want a flush every 1,000 rows and one at the end", w.linesAtFlush)
 	}
 }

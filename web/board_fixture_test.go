@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -16,7 +15,6 @@ import (
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg"
 	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
-	"github.com/mfaboard/mfaboard/web"
 	"github.com/mfaboard/mfaboard/web/webtest"
 )
 
@@ -40,8 +38,7 @@ type boardFixture struct {
 func newBoardFixture(t *testing.T, accounts int) *boardFixture {
 	t.Helper()
 	store, _ := pgtest.NewStore(t)
-	srv := httptest.NewServer(web.New(web.Config{Store: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
-	t.Cleanup(srv.Close)
+	srv, _ := webtest.Serve(t, store)
 	syncTenant(t, store, tenantB, "Fabrikam", "fabrikam.com", "b", 3)
 	syncTenant(t, store, tenantA, "Contoso", "contoso.com", "a", accounts) // synced last: the default tenant
 	f := &boardFixture{srv: srv, store: store, clients: map[string]*http.Client{}, users: map[string]pg.User{}}

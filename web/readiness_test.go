@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -40,10 +38,7 @@ func newReadinessFixture(t *testing.T, accounts int) *readinessFixture {
 	t.Helper()
 	store, _ := pgtest.NewStore(t)
 	snap := pgtest.SeedDemo(t, store, accounts)
-	h := web.New(web.Config{Store: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	t.Cleanup(h.Close)
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
+	srv, h := webtest.Serve(t, store)
 	f := &readinessFixture{srv: srv, handler: h, store: store, tenant: snap.Tenant.ID, clients: map[inventory.Role]*http.Client{}}
 	for _, role := range []inventory.Role{inventory.SecurityLead, inventory.Engineer, inventory.Management} {
 		c, u := webtest.LoginUser(t, srv, store, role)
@@ -75,35 +70,16 @@ func newReadinessFixture(t *testing.T, accounts int) *readinessFixture {
 	return f
 }
 
-// fetch sends a request as a browser would and reads the whole answer.
+// fetch sends a request as a browser would (send, with a browser's Accept)
+// as role ("": signed out) and reads the whole answer.
 func (f *readinessFixture) fetch(t *testing.T, role inventory.Role, method, path string, form url.Values) (*http.Response, []byte) {
 	t.Helper()
 	c := webtest.NewClient(t)
 	if role != "" {
 		c = f.clients[role]
 	}
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req, err := http.NewRequestWithContext(t.Context(), method, f.srv.URL+path, body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	req.Header.Set("Accept", "text/html,application/xhtml+xml")
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp, b
+	resp, body := send(t, c, method, f.srv.URL+path, form, browser)
+	return resp, []byte(body)
 }
 
 // assessStored runs the rules on the stored tenant now: what the figures

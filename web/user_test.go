@@ -46,6 +46,13 @@ func TestUserManagementByALead(t *testing.T) {
 	t.Parallel()
 	srv, store := authServer(t, web.Config{})
 	lead, me := webtest.LoginUser(t, srv, store, inventory.SecurityLead)
+	// answers fails the test unless c's request answers with want.
+	answers := func(what string, c *http.Client, method, path string, form url.Values, header map[string]string, want int) {
+		t.Helper()
+		if resp, _ := send(t, c, method, srv.URL+path, form, header); resp.StatusCode != want {
+			t.Fatalf("%s: %d, want %d", what, resp.StatusCode, want)
+		}
+	}
 
 	resp, body := send(t, lead, http.MethodGet, srv.URL+"/users", nil, browser)
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, me.Email) || !strings.Contains(body, `data-testid="whoami"`) {
@@ -86,41 +93,20 @@ func TestUserManagementByALead(t *testing.T) {
 	}
 
 	// Reset Eli's password: Eli's session ends, the old password no longer works.
-	resp, _ = send(t, lead, http.MethodPost, srv.URL+"/users/"+added.ID+"/reset-password", url.Values{"password": {"another good password"}}, browser)
-	if resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("reset password: %d", resp.StatusCode)
-	}
-	if resp, _ := send(t, eli, http.MethodGet, srv.URL+"/runs", nil, browser); resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("Eli's session after the reset: %d, want 303 to /login", resp.StatusCode)
-	}
-	if resp, _ := send(t, webtest.NewClient(t), http.MethodPost, srv.URL+"/login", url.Values{"email": {"eli@test.local"}, "password": {"twelve chars ok"}}, browser); resp.StatusCode != http.StatusUnauthorized {
-		t.Fatalf("old password after reset: %d, want 401", resp.StatusCode)
-	}
+	answers("reset password", lead, http.MethodPost, "/users/"+added.ID+"/reset-password", url.Values{"password": {"another good password"}}, browser, http.StatusSeeOther)
+	answers("Eli's session after the reset", eli, http.MethodGet, "/runs", nil, browser, http.StatusSeeOther)
+	answers("old password after reset", webtest.NewClient(t), http.MethodPost, "/login", url.Values{"email": {"eli@test.local"}, "password": {"twelve chars ok"}}, browser, http.StatusUnauthorized)
 	eli = webtest.SignedInClient(t, srv.URL, "eli@test.local", "another good password")
 
 	// Promote Eli: the very next request sees the new role.
-	if resp, _ := send(t, eli, http.MethodGet, srv.URL+"/users", nil, browser); resp.StatusCode != http.StatusForbidden {
-		t.Fatalf("engineer on /users: %d", resp.StatusCode)
-	}
-	resp, _ = send(t, lead, http.MethodPost, srv.URL+"/users/"+added.ID+"/role", url.Values{"role": {"security_lead"}}, browser)
-	if resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("role change: %d", resp.StatusCode)
-	}
-	if resp, _ := send(t, eli, http.MethodGet, srv.URL+"/users", nil, browser); resp.StatusCode != http.StatusOK {
-		t.Fatalf("promoted Eli on /users: %d, want 200", resp.StatusCode)
-	}
+	answers("engineer on /users", eli, http.MethodGet, "/users", nil, browser, http.StatusForbidden)
+	answers("role change", lead, http.MethodPost, "/users/"+added.ID+"/role", url.Values{"role": {"security_lead"}}, browser, http.StatusSeeOther)
+	answers("promoted Eli on /users", eli, http.MethodGet, "/users", nil, browser, http.StatusOK)
 
 	// Disable Eli: the session ends at once and sign-in is refused.
-	resp, _ = send(t, lead, http.MethodPost, srv.URL+"/users/"+added.ID+"/disable", url.Values{"disabled": {"true"}}, browser)
-	if resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("disable: %d", resp.StatusCode)
-	}
-	if resp, _ := send(t, eli, http.MethodGet, srv.URL+"/runs", nil, api); resp.StatusCode != http.StatusUnauthorized {
-		t.Fatalf("disabled Eli's session: %d, want 401", resp.StatusCode)
-	}
-	if resp, _ := send(t, webtest.NewClient(t), http.MethodPost, srv.URL+"/login", url.Values{"email": {"eli@test.local"}, "password": {"another good password"}}, browser); resp.StatusCode != http.StatusUnauthorized {
-		t.Fatalf("disabled Eli signs in: %d, want 401", resp.StatusCode)
-	}
+	answers("disable", lead, http.MethodPost, "/users/"+added.ID+"/disable", url.Values{"disabled": {"true"}}, browser, http.StatusSeeOther)
+	answers("disabled Eli's session", eli, http.MethodGet, "/runs", nil, api, http.StatusUnauthorized)
+	answers("disabled Eli signs in", webtest.NewClient(t), http.MethodPost, "/login", url.Values{"email": {"eli@test.local"}, "password": {"another good password"}}, browser, http.StatusUnauthorized)
 
 	// The last enabled lead can neither disable nor demote themselves.
 	for _, r := range []struct{ path, value, sentence string }{
@@ -141,13 +127,8 @@ func TestUserManagementByALead(t *testing.T) {
 	}
 
 	// A lead resetting their own password stays signed in.
-	resp, _ = send(t, lead, http.MethodPost, srv.URL+"/users/"+me.ID+"/reset-password", url.Values{"password": {"my own new password"}}, browser)
-	if resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("own reset: %d", resp.StatusCode)
-	}
-	if resp, _ := send(t, lead, http.MethodGet, srv.URL+"/users", nil, browser); resp.StatusCode != http.StatusOK {
-		t.Fatalf("lead after resetting their own password: %d, want 200", resp.StatusCode)
-	}
+	answers("own reset", lead, http.MethodPost, "/users/"+me.ID+"/reset-password", url.Values{"password": {"my own new password"}}, browser, http.StatusSeeOther)
+	answers("lead after resetting their own password", lead, http.MethodGet, "/users", nil, browser, http.StatusOK)
 
 	// Unknown users are 404.
 	resp, body = send(t, lead, http.MethodPost, srv.URL+"/users/00000000-0000-0000-0000-000000000000/role", url.Values{"role": {"engineer"}}, api)

@@ -2,17 +2,14 @@ package main
 
 import (
 	"context"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/mfaboard/mfaboard/graph/emulator"
 	"github.com/mfaboard/mfaboard/graph/export"
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
+	"github.com/mfaboard/mfaboard/web/deliver/delivertest"
 )
 
 // `mfaboard sync` alerts at once when the sync finds an account that lost
@@ -33,17 +30,7 @@ func TestSyncAlertsOnRegressions(t *testing.T) {
 	}
 	syncFrom(pgtest.ExcludedGroupTenant())
 
-	var (
-		mu    sync.Mutex
-		posts []string
-	)
-	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		mu.Lock()
-		posts = append(posts, string(b))
-		mu.Unlock()
-	}))
-	defer hook.Close()
+	hook := delivertest.NewWebhook(t)
 	lead := inventory.Actor{ID: "u-lead", Name: "lead@partner.example", Role: inventory.SecurityLead}
 	if err := store.SaveDeliverySettings(context.Background(), lead, "changes-tenant", inventory.DeliverySettings{
 		Schedule: inventory.WeeklyDelivery, Mail: inventory.DeliveryMail{Port: 587}, Webhook: hook.URL + "/hook", ChangeAlerts: true}); err != nil {
@@ -52,8 +39,7 @@ func TestSyncAlertsOnRegressions(t *testing.T) {
 	snap := pgtest.ExcludedGroupTenant()
 	snap.Groups[0].MemberUserIDs = []string{"ann"}
 	syncFrom(snap)
-	mu.Lock()
-	defer mu.Unlock()
+	posts := hook.Posts()
 	if len(posts) != 1 {
 		t.Fatalf("%d posts to the webhook, want the alert", len(posts))
 	}

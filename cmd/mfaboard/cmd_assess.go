@@ -17,8 +17,7 @@ import (
 
 func cmdAssess(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlags(env, "assess", "[--from DIR | --tenant ID] [--format table|json|csv] [--as-of RFC3339] [--window 30d]")
-	from := fs.String("from", "", "assess an export folder instead of the synced tenant in the database")
-	tenant := fs.String("tenant", "", "tenant id in the database (needed when it holds several)")
+	src := sourceFlags(fs, "assess an export folder instead of the synced tenant in the database")
 	kindFlag := fs.String("tenant-kind", "mixed", "what the tenant is: mixed, csp or production")
 	asOfFlag := fs.String("as-of", "", "the moment the sign-in window is measured back from (RFC 3339; default now)")
 	windowFlag := fs.String("window", "30d", "how far back sign-in evidence counts (e.g. 30d, 720h)")
@@ -40,23 +39,21 @@ func cmdAssess(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	switch *format {
-	case "table", "json", "csv":
-	default:
-		return usagef("unknown --format %q: use table, json or csv", *format)
+	if err := checkFormat(*format, "table", "json", "csv"); err != nil {
+		return err
 	}
-	if *from != "" && *tenant != "" {
-		return usagef("give either --from DIR or --tenant ID, not both")
+	if err := src.check(); err != nil {
+		return err
 	}
 
 	var snap *inventory.Snapshot
 	var in inventory.Inputs
-	if *from != "" {
-		if st, err := os.Stat(*from); err != nil || !st.IsDir() {
-			return usagef("--from %s is not a folder: give the export folder that holds users.json", *from)
+	if from := *src.from; from != "" {
+		if st, err := os.Stat(from); err != nil || !st.IsDir() {
+			return usagef("--from %s is not a folder: give the export folder that holds users.json", from)
 		}
 		dec := export.NewDecoder()
-		warnings, err := export.ReadFolder(*from, dec)
+		warnings, err := export.ReadFolder(from, dec)
 		if err != nil {
 			return err
 		}
@@ -66,7 +63,7 @@ func cmdAssess(ctx context.Context, env *cliEnv, args []string) error {
 		snap = dec.Snapshot()
 		in = inventory.Inputs{Settings: inventory.DefaultSettings(kind)}
 	} else {
-		snap, in, err = loadStoredTenant(ctx, env, *tenant, kind, flagWasSet(fs, "tenant-kind"))
+		snap, in, err = loadStoredTenant(ctx, env, *src.tenant, kind, flagWasSet(fs, "tenant-kind"))
 		if err != nil {
 			return err
 		}
@@ -94,23 +91,8 @@ func loadStoredTenant(ctx context.Context, env *cliEnv, tenantID string, kind in
 		return nil, inventory.Inputs{}, err
 	}
 	defer closeAll()
-	if tenantID == "" {
-		tenants, err := store.Tenants(ctx)
-		if err != nil {
-			return nil, inventory.Inputs{}, err
-		}
-		switch len(tenants) {
-		case 0:
-			return nil, inventory.Inputs{}, usagef("the database holds no tenant yet: run 'mfaboard sync' first, or assess a folder with --from DIR")
-		case 1:
-			tenantID = tenants[0].ID
-		default:
-			ids := make([]string, len(tenants))
-			for i, t := range tenants {
-				ids[i] = t.ID + " (" + t.DisplayName + ")"
-			}
-			return nil, inventory.Inputs{}, usagef("the database holds %d tenants; choose one with --tenant: %s", len(tenants), strings.Join(ids, ", "))
-		}
+	if tenantID, err = reportTenant(ctx, store, tenantID, ", or assess a folder with --from DIR"); err != nil {
+		return nil, inventory.Inputs{}, err
 	}
 	snap, err := store.LoadSnapshot(ctx, tenantID)
 	if err != nil {

@@ -28,14 +28,14 @@ type changeJSON struct {
 // (issue 13 §4), newest sync first: the same list as /changes.
 func cmdChanges(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlags(env, "changes", "[--tenant ID] [--since RFC3339] [--format table|json]")
-	tenant := fs.String("tenant", "", "tenant id in the database (needed when it holds several)")
+	tenant := tenantFlag(fs)
 	sinceText := fs.String("since", "", "only changes found at or after this moment, e.g. 2026-11-30T00:00:00Z")
 	format := fs.String("format", "table", "table (for people) or json (for scripts)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *format != "table" && *format != "json" {
-		return usagef("unknown --format %q: use table or json", *format)
+	if err := checkFormat(*format, "table", "json"); err != nil {
+		return err
 	}
 	var since time.Time
 	if *sinceText != "" {

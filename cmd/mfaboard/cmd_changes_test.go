@@ -66,9 +66,6 @@ func TestChangesRefusesWrongFlags(t *testing.T) {
 		{[]string{"--nope"}, "flag provided but not defined"},
 		{[]string{"extra"}, "extra"},
 	} {
-		code, _, errOut := runCLI(t, append([]string{"changes"}, tc.args...)...)
-		if code != exitBadArgs || !strings.Contains(errOut, tc.want) || strings.Contains(errOut, "goroutine") {
-			t.Errorf("changes %v: exit %d, %q; want exit 2 with %q", tc.args, code, errOut, tc.want)
-		}
+		wantRefused(t, tc.want, append([]string{"changes"}, tc.args...)...)
 	}
 }

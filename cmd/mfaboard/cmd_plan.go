@@ -22,22 +22,19 @@ func init() {
 // dashboard's /plan shows it.
 func cmdPlan(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlags(env, "plan", "[--from DIR | --tenant ID] [--format table|json] [--tenant-kind mixed|csp|production]")
-	from := fs.String("from", "", "plan an export folder instead of the synced tenant in the database")
-	tenant := fs.String("tenant", "", "tenant id in the database (needed when it holds several)")
+	src := sourceFlags(fs, "plan an export folder instead of the synced tenant in the database")
 	kindFlag := fs.String("tenant-kind", "mixed", "with --from: what the tenant is (mixed, csp or production)")
 	format := fs.String("format", "table", "output: table or json")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	switch *format {
-	case "table", "json":
-	default:
-		return usagef("unknown --format %q: use table or json", *format)
+	if err := checkFormat(*format, "table", "json"); err != nil {
+		return err
 	}
-	if *from != "" && *tenant != "" {
-		return usagef("give either --from DIR or --tenant ID, not both")
+	if err := src.check(); err != nil {
+		return err
 	}
-	if *from == "" && flagWasSet(fs, "tenant-kind") {
+	if *src.from == "" && flagWasSet(fs, "tenant-kind") {
 		return usagef("--tenant-kind goes with --from DIR; the synced tenant's kind is a setting of the dashboard")
 	}
 	kind, err := inventory.ParseTenantKind(*kindFlag)
@@ -45,11 +42,11 @@ func cmdPlan(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	var plan inventory.Plan
-	if *from != "" {
-		if plan, err = planFolder(*from, kind); err != nil {
+	if *src.from != "" {
+		if plan, err = planFolder(*src.from, kind); err != nil {
 			return err
 		}
-	} else if plan, err = planStored(ctx, env, *tenant); err != nil {
+	} else if plan, err = planStored(ctx, env, *src.tenant); err != nil {
 		return err
 	}
 	if *format == "json" {

@@ -82,9 +82,6 @@ func TestPlanWrongFlagsGetASentence(t *testing.T) {
 		{[]string{"plan", "--from", ".", "--tenant-kind", "big"}, `unknown tenant kind "big"`},
 		{[]string{"plan", "--nope"}, "flag provided but not defined"},
 	} {
-		code, _, errOut := runCLI(t, tc.args...)
-		if code != exitBadArgs || !strings.Contains(errOut, tc.want) {
-			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tc.args, code, errOut, tc.want)
-		}
+		wantRefused(t, tc.want, tc.args...)
 	}
 }

@@ -20,7 +20,7 @@ func cmdReport(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlags(env, "report", "--format pdf|xlsx|csv --out FILE [--tenant ID]")
 	format := fs.String("format", "", "pdf (the readiness report), xlsx (summary and every account) or csv (every account); default: --out's extension")
 	out := fs.String("out", "", "file to write, or - for standard output")
-	tenant := fs.String("tenant", "", "tenant id in the database (needed when it holds several)")
+	tenant := tenantFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -30,12 +30,11 @@ func cmdReport(ctx context.Context, env *cliEnv, args []string) error {
 	if *format == "" {
 		*format = strings.TrimPrefix(strings.ToLower(filepath.Ext(*out)), ".")
 	}
-	switch *format {
-	case "pdf", "xlsx", "csv":
-	case "":
+	if *format == "" {
 		return usagef("choose --format pdf, xlsx or csv (--out %s has no extension to go by)", *out)
-	default:
-		return usagef("unknown --format %q: use pdf, xlsx or csv", *format)
+	}
+	if err := checkFormat(*format, "pdf", "xlsx", "csv"); err != nil {
+		return err
 	}
 
 	store, tenantID, closeAll, err := openTenantStore(ctx, env, *tenant)
@@ -71,47 +70,6 @@ func cmdReport(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	fmt.Fprintf(env.stdout, "wrote the readiness %s of tenant %s to %s\n", strings.ToUpper(*format), tenantID, *out)
 	return nil
-}
-
-// openTenantStore opens the store and finds the tenant a command reads
-// (reportTenant); closeAll is set only when err is nil.
-func openTenantStore(ctx context.Context, env *cliEnv, id string) (store *pg.Store, tenantID string, closeAll func(), err error) {
-	store, closeAll, err = openStore(ctx, env)
-	if err != nil {
-		return nil, "", nil, err
-	}
-	if tenantID, err = reportTenant(ctx, store, id); err != nil {
-		closeAll()
-		return nil, "", nil, err
-	}
-	return store, tenantID, closeAll, nil
-}
-
-// reportTenant is the tenant to report on: the one named, or the only one.
-func reportTenant(ctx context.Context, store *pg.Store, id string) (string, error) {
-	tenants, err := store.Tenants(ctx)
-	if err != nil {
-		return "", err
-	}
-	if id != "" {
-		for _, t := range tenants {
-			if t.ID == id {
-				return id, nil
-			}
-		}
-		return "", inventory.Errorf(inventory.ENOTFOUND, "tenant %s is not in the database", id)
-	}
-	switch len(tenants) {
-	case 0:
-		return "", usagef("the database holds no tenant yet: run 'mfaboard sync' first")
-	case 1:
-		return tenants[0].ID, nil
-	}
-	ids := make([]string, len(tenants))
-	for i, t := range tenants {
-		ids[i] = t.ID + " (" + t.DisplayName + ")"
-	}
-	return "", usagef("the database holds %d tenants; choose one with --tenant: %s", len(tenants), strings.Join(ids, ", "))
 }
 
 // writeFileWhole writes path through a temporary file beside it, renamed

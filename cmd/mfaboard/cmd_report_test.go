@@ -103,10 +103,7 @@ func TestReportRefusals(t *testing.T) {
 		{[]string{"report", "--format", "docx", "--out", filepath.Join(dir, "r.docx")}, "unknown --format"},
 		{[]string{"report", "--out", filepath.Join(dir, "r.pdf")}, "no tenant yet"},
 	} {
-		code, _, errOut := runCLI(t, c.args...)
-		if code != exitBadArgs || !strings.Contains(errOut, c.says) {
-			t.Errorf("%v: exit %d, %q; want 2 saying %q", c.args, code, errOut, c.says)
-		}
+		wantRefused(t, c.says, c.args...)
 	}
 	syncedDemo(t, "30")
 	code, _, errOut := runCLI(t, "report", "--tenant", "no-such-tenant", "--out", filepath.Join(dir, "r.pdf"))

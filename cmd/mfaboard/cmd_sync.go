@@ -33,12 +33,17 @@ func openStore(ctx context.Context, env *cliEnv) (*pg.Store, func(), error) {
 	return store, func() { store.Close(); db.Close() }, nil
 }
 
-func cmdMigrate(ctx context.Context, env *cliEnv, args []string) error {
-	fs := newFlags(env, "migrate", "")
-	if err := parseFlags(fs, args); err != nil {
-		return err
+// openStoreNoFlags is openStore for a command (name) that takes no flags:
+// its command line parsed first, stray arguments refused.
+func openStoreNoFlags(ctx context.Context, env *cliEnv, name string, args []string) (*pg.Store, func(), error) {
+	if err := parseFlags(newFlags(env, name, ""), args); err != nil {
+		return nil, nil, err
 	}
-	_, closeAll, err := openStore(ctx, env)
+	return openStore(ctx, env)
+}
+
+func cmdMigrate(ctx context.Context, env *cliEnv, args []string) error {
+	_, closeAll, err := openStoreNoFlags(ctx, env, "migrate", args)
 	if err != nil {
 		return err
 	}

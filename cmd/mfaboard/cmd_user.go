@@ -113,11 +113,7 @@ func readPassword(env *cliEnv) (string, error) {
 }
 
 func cmdUserList(ctx context.Context, env *cliEnv, args []string) error {
-	fs := newFlags(env, "user list", "")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	store, closeAll, err := openStore(ctx, env)
+	store, closeAll, err := openStoreNoFlags(ctx, env, "user list", args)
 	if err != nil {
 		return err
 	}

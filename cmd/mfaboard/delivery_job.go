@@ -24,41 +24,24 @@ func (deliveryCheckArgs) Kind() string { return "delivery_check" }
 
 // InsertOpts: one attempt (a failed delivery is recorded on the tenant's
 // settings and the next moment tries again), never two checks queued.
-func (deliveryCheckArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 1, UniqueOpts: river.UniqueOpts{ByArgs: true}}
-}
+func (deliveryCheckArgs) InsertOpts() river.InsertOpts { return queuedOnce(1) }
 
-type deliveryWorker struct {
-	river.WorkerDefaults[deliveryCheckArgs]
-	store *pg.Store
-	env   *cliEnv
-}
-
-// Work sends what is due. Several replicas may run it; the store's claim
-// lets exactly one send each moment. The SMTP password is read from the
-// environment now, never kept (DOMAIN.md §5).
-func (w *deliveryWorker) Work(ctx context.Context, _ *river.Job[deliveryCheckArgs]) error {
-	sender := deliver.Sender{SMTPPassword: w.env.getenv(deliver.PasswordEnv)}
-	done, err := sender.RunDue(ctx, w.store, time.Now().UTC())
-	for tenant, o := range done {
-		w.env.log.Info("readiness report delivered", "tenant", tenant, "outcome", o.String(), "ok", o.OK())
-	}
-	if err != nil {
-		// Recorded on each tenant's settings already; a retry would send twice.
-		w.env.log.Error("scheduled delivery failed", "err", err)
-	}
-	return nil
-}
-
-// Timeout bounds one check: building a 100,000-account PDF takes seconds,
-// an SMTP conversation at most a minute per tenant.
-func (w *deliveryWorker) Timeout(*river.Job[deliveryCheckArgs]) time.Duration {
-	return 15 * time.Minute
-}
-
-// deliveryPeriodicJob enqueues the check every deliveryCheckEvery.
-func deliveryPeriodicJob() *river.PeriodicJob {
-	return river.NewPeriodicJob(river.PeriodicInterval(deliveryCheckEvery),
-		func() (river.JobArgs, *river.InsertOpts) { return deliveryCheckArgs{}, nil },
-		&river.PeriodicJobOpts{RunOnStart: true})
+// deliveryJob sends what is due. Several replicas may run it; the store's
+// claim lets exactly one send each moment. The SMTP password is read from
+// the environment now, never kept (DOMAIN.md §5). One check is bounded by
+// 15 minutes: building a 100,000-account PDF takes seconds, an SMTP
+// conversation at most a minute per tenant.
+func deliveryJob(store *pg.Store, env *cliEnv) *job[deliveryCheckArgs] {
+	return &job[deliveryCheckArgs]{timeout: 15 * time.Minute, work: func(ctx context.Context) error {
+		sender := deliver.Sender{SMTPPassword: env.getenv(deliver.PasswordEnv)}
+		done, err := sender.RunDue(ctx, store, time.Now().UTC())
+		for tenant, o := range done {
+			env.log.Info("readiness report delivered", "tenant", tenant, "outcome", o.String(), "ok", o.OK())
+		}
+		if err != nil {
+			// Recorded on each tenant's settings already; a retry would send twice.
+			env.log.Error("scheduled delivery failed", "err", err)
+		}
+		return nil
+	}}
 }

@@ -66,10 +66,9 @@ func TestDeliveryJobSendsTheDueReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	workers := river.NewWorkers()
-	river.AddWorker(workers, &deliveryWorker{store: store, env: env})
 	rc, err := river.NewClient(driver, &river.Config{
 		Logger: quietLogger(env.log), Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 1}},
-		Workers: workers, PeriodicJobs: []*river.PeriodicJob{deliveryPeriodicJob()},
+		Workers: workers, PeriodicJobs: []*river.PeriodicJob{periodically(workers, deliveryJob(store, env), deliveryCheckEvery)},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -101,7 +100,7 @@ func TestDeliveryJobSendsTheDueReport(t *testing.T) {
 	}
 
 	// Run again by hand: nothing more is due this hour.
-	if err := (&deliveryWorker{store: store, env: env}).Work(ctx, nil); err != nil {
+	if err := deliveryJob(store, env).Work(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
 	if len(relay.Messages()) != 1 {

@@ -17,45 +17,66 @@ import (
 	"github.com/mfaboard/mfaboard/inventory/pg"
 )
 
+// job is the scaffold of serve's periodic River jobs: A names the job
+// (Kind) and says how it is queued (InsertOpts); work is what one run does,
+// bounded by timeout.
+type job[A river.JobArgs] struct {
+	river.WorkerDefaults[A]
+	timeout time.Duration
+	work    func(ctx context.Context) error
+}
+
+func (j *job[A]) Work(ctx context.Context, _ *river.Job[A]) error { return j.work(ctx) }
+
+func (j *job[A]) Timeout(*river.Job[A]) time.Duration { return j.timeout }
+
+// periodically adds j to workers and returns the periodic job that
+// enqueues it once at start and then every interval.
+func periodically[A river.JobArgs](workers *river.Workers, j *job[A], every time.Duration) *river.PeriodicJob {
+	river.AddWorker(workers, j)
+	return river.NewPeriodicJob(river.PeriodicInterval(every),
+		func() (river.JobArgs, *river.InsertOpts) { var args A; return args, nil },
+		&river.PeriodicJobOpts{RunOnStart: true})
+}
+
+// queuedOnce is how every job is queued: never two of a kind pending (a
+// slow one never piles up runs), tried up to attempts times.
+//
+// The unique states leave out completed (River's default keeps it), else a
+// finished job would refuse the next one until River cleans it out a day
+// later, the schedule's and a person's alike.
+func queuedOnce(attempts int) river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: attempts, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
+		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
+		rivertype.JobStateRetryable, rivertype.JobStateScheduled}}}
+}
+
 // graphSyncArgs is the scheduled sync job. Jobs live in PostgreSQL (River),
 // so with several replicas each scheduled sync runs once, on one of them.
 type graphSyncArgs struct{}
 
 func (graphSyncArgs) Kind() string { return "graph_sync" }
 
-// InsertOpts makes a pending sync unique: a slow tenant never piles up
-// runs. The states leave out completed (River's default keeps it), else a
-// finished sync would refuse the next one until River cleans it out a day
-// later, the schedule's and a person's alike.
-func (graphSyncArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
-		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
-		rivertype.JobStateRetryable, rivertype.JobStateScheduled}}}
-}
+// InsertOpts makes a pending sync unique: a slow tenant never piles up runs.
+func (graphSyncArgs) InsertOpts() river.InsertOpts { return queuedOnce(3) }
 
-type graphSyncWorker struct {
-	river.WorkerDefaults[graphSyncArgs]
-	store  *pg.Store
-	client *graph.Client
-	env    *cliEnv
+// graphSyncJob syncs the tenant from Graph; a 100,000-account tenant takes
+// minutes, not hours (bounded by 2 hours).
+func graphSyncJob(store *pg.Store, client *graph.Client, env *cliEnv) *job[graphSyncArgs] {
+	return &job[graphSyncArgs]{timeout: 2 * time.Hour, work: func(ctx context.Context) error {
+		now := time.Now().UTC()
+		progress := newProgressRecorder(store, env) // for the sync page: sync_queue.go
+		out, err := inventory.Sync(ctx, progress.store(), graphSource(env, client, now, progress.report), inventory.SyncOptions{Now: now})
+		progress.flush()
+		if err != nil {
+			env.log.Error("scheduled sync failed; the stored tenant is unchanged", "run", out.RunID, "err", err)
+			return err
+		}
+		env.log.Info("scheduled sync finished", "run", out.RunID, "accounts", len(out.Snapshot.Users), "elapsed", out.Elapsed.Round(time.Millisecond))
+		alertRegressions(ctx, env, store, out) // change_alert.go
+		return nil
+	}}
 }
-
-func (w *graphSyncWorker) Work(ctx context.Context, _ *river.Job[graphSyncArgs]) error {
-	now := time.Now().UTC()
-	progress := newProgressRecorder(w.store, w.env) // for the sync page: sync_queue.go
-	out, err := inventory.Sync(ctx, progress.store(), graphSource(w.env, w.client, now, progress.report), inventory.SyncOptions{Now: now})
-	progress.flush()
-	if err != nil {
-		w.env.log.Error("scheduled sync failed; the stored tenant is unchanged", "run", out.RunID, "err", err)
-		return err
-	}
-	w.env.log.Info("scheduled sync finished", "run", out.RunID, "accounts", len(out.Snapshot.Users), "elapsed", out.Elapsed.Round(time.Millisecond))
-	alertRegressions(ctx, w.env, w.store, out) // change_alert.go
-	return nil
-}
-
-// Timeout bounds one sync; a 100,000-account tenant takes minutes, not hours.
-func (w *graphSyncWorker) Timeout(*river.Job[graphSyncArgs]) time.Duration { return 2 * time.Hour }
 
 // startScheduler starts the job queue (startJobQueue) for a caller that
 // does not start syncs by hand.
@@ -78,18 +99,17 @@ func startJobQueue(ctx context.Context, env *cliEnv, store *pg.Store, client *gr
 		return nil, nil, fmt.Errorf("job queue migrations: %w", err)
 	}
 	workers := river.NewWorkers()
-	var periodic []*river.PeriodicJob
-	river.AddWorker(workers, &trendSnapshotWorker{store: store, env: env}) // readiness trend: trend_job.go
-	periodic = append(periodic, trendSnapshotPeriodicJob())
-	river.AddWorker(workers, &deliveryWorker{store: store, env: env}) // scheduled delivery: delivery_job.go
-	periodic = append(periodic, deliveryPeriodicJob())
-	if client != nil {
-		river.AddWorker(workers, &graphSyncWorker{store: store, client: client, env: env})
+	periodic := []*river.PeriodicJob{
+		periodically(workers, trendSnapshotJob(store, env), trendSnapshotEvery), // readiness trend: trend_job.go
+		periodically(workers, deliveryJob(store, env), deliveryCheckEvery),      // scheduled delivery: delivery_job.go
 	}
-	if client != nil && every > 0 {
-		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(every),
-			func() (river.JobArgs, *river.InsertOpts) { return graphSyncArgs{}, nil },
-			&river.PeriodicJobOpts{RunOnStart: true}))
+	if client != nil {
+		sync := graphSyncJob(store, client, env)
+		if every > 0 {
+			periodic = append(periodic, periodically(workers, sync, every))
+		} else {
+			river.AddWorker(workers, sync) // only when a lead starts one
+		}
 	}
 	rc, err = river.NewClient(driver, &river.Config{
 		Logger:       quietLogger(env.log),

@@ -22,35 +22,18 @@ func (trendSnapshotArgs) Kind() string { return "trend_snapshot" }
 
 // InsertOpts: never two snapshots queued; a failed one is tried again (the
 // day's row is replaced, so a retry is harmless).
-func (trendSnapshotArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByArgs: true}}
-}
+func (trendSnapshotArgs) InsertOpts() river.InsertOpts { return queuedOnce(3) }
 
-type trendSnapshotWorker struct {
-	river.WorkerDefaults[trendSnapshotArgs]
-	store *pg.Store
-	env   *cliEnv
-}
-
-// Work stores today's counts of every synced tenant.
-func (w *trendSnapshotWorker) Work(ctx context.Context, _ *river.Job[trendSnapshotArgs]) error {
-	n, err := w.store.SnapshotTrends(ctx, time.Now().UTC())
-	if err != nil {
-		w.env.log.Error("trend snapshot failed", "err", err)
-		return err
-	}
-	w.env.log.Info("trend snapshot stored", "tenants", n)
-	return nil
-}
-
-// Timeout bounds one snapshot: one statement over the stored verdicts.
-func (w *trendSnapshotWorker) Timeout(*river.Job[trendSnapshotArgs]) time.Duration {
-	return 5 * time.Minute
-}
-
-// trendSnapshotPeriodicJob enqueues the snapshot at start and once a day.
-func trendSnapshotPeriodicJob() *river.PeriodicJob {
-	return river.NewPeriodicJob(river.PeriodicInterval(trendSnapshotEvery),
-		func() (river.JobArgs, *river.InsertOpts) { return trendSnapshotArgs{}, nil },
-		&river.PeriodicJobOpts{RunOnStart: true})
+// trendSnapshotJob stores today's counts of every synced tenant, in one
+// statement over the stored verdicts (bounded by 5 minutes).
+func trendSnapshotJob(store *pg.Store, env *cliEnv) *job[trendSnapshotArgs] {
+	return &job[trendSnapshotArgs]{timeout: 5 * time.Minute, work: func(ctx context.Context) error {
+		n, err := store.SnapshotTrends(ctx, time.Now().UTC())
+		if err != nil {
+			env.log.Error("trend snapshot failed", "err", err)
+			return err
+		}
+		env.log.Info("trend snapshot stored", "tenants", n)
+		return nil
+	}}
 }

@@ -328,20 +328,23 @@ func roleHolders(s *inventory.Snapshot, template string) map[string]bool {
 
 func groupNamed(t *testing.T, s *inventory.Snapshot, name string) inventory.Group {
 	t.Helper()
-	i := slices.IndexFunc(s.Groups, func(g inventory.Group) bool { return g.DisplayName == name })
-	if i < 0 {
-		t.Fatalf("no group %s", name)
-	}
-	return s.Groups[i]
+	return named(t, "group", s.Groups, func(g inventory.Group) string { return g.DisplayName }, name)
 }
 
 func policyNamed(t *testing.T, s *inventory.Snapshot, name string) inventory.Policy {
 	t.Helper()
-	i := slices.IndexFunc(s.Policies, func(p inventory.Policy) bool { return p.DisplayName == name })
+	return named(t, "policy", s.Policies, func(p inventory.Policy) string { return p.DisplayName }, name)
+}
+
+// named is the one of items whose display name is name, failing t when
+// there is none.
+func named[T any](t *testing.T, what string, items []T, nameOf func(T) string, name string) T {
+	t.Helper()
+	i := slices.IndexFunc(items, func(x T) bool { return nameOf(x) == name })
 	if i < 0 {
-		t.Fatalf("no policy %s", name)
+		t.Fatalf("no %s %s", what, name)
 	}
-	return s.Policies[i]
+	return items[i]
 }
 
 // nestedGroupsOf is every group inside a group, at any depth.

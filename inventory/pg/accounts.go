@@ -3,7 +3,6 @@ package pg
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -284,26 +283,26 @@ func accountWhere(f AccountFilter) (string, []any, error) {
 		conds = append(conds, "NOT x.removed")
 	}
 	if f.Category != "" {
-		if !slices.Contains(inventory.Categories, inventory.Category(f.Category)) {
-			return "", nil, inventory.Errorf(inventory.EINVALID, "unknown category %q: use one of %s", f.Category, joinValues(inventory.Categories))
+		if err := checkKnown("category", inventory.Category(f.Category), inventory.Categories); err != nil {
+			return "", nil, err
 		}
 		add("x.category = $?", f.Category)
 	}
 	if f.Path != "" {
-		if !slices.Contains(inventory.Paths, inventory.Path(f.Path)) {
-			return "", nil, inventory.Errorf(inventory.EINVALID, "unknown path %q: use one of %s", f.Path, joinValues(inventory.Paths))
+		if err := checkKnown("path", inventory.Path(f.Path), inventory.Paths); err != nil {
+			return "", nil, err
 		}
 		add("x.path = $?", f.Path)
 	}
 	if f.Compliance != "" {
-		if !slices.Contains(inventory.Compliances, inventory.Compliance(f.Compliance)) {
-			return "", nil, inventory.Errorf(inventory.EINVALID, "unknown compliance %q: use one of %s", f.Compliance, joinValues(inventory.Compliances))
+		if err := checkKnown("compliance", inventory.Compliance(f.Compliance), inventory.Compliances); err != nil {
+			return "", nil, err
 		}
 		add("x.compliance = $?", f.Compliance)
 	}
 	if f.Marker != "" {
-		if !slices.Contains(inventory.Markers, inventory.Marker(f.Marker)) {
-			return "", nil, inventory.Errorf(inventory.EINVALID, "unknown marker %q: use one of %s", f.Marker, joinValues(inventory.Markers))
+		if err := checkKnown("marker", inventory.Marker(f.Marker), inventory.Markers); err != nil {
+			return "", nil, err
 		}
 		// Through assessments_markers: most markers are rare, and the
 		// narrow copy's markers are in no index (see migration 00011).

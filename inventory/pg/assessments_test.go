@@ -210,9 +210,7 @@ func TestSnapshotTrendsRecordsEveryTenantFromTheStoredVerdicts(t *testing.T) {
 }
 
 func TestDeadlineIsALeadsSettingOnTheRecord(t *testing.T) {
-	t.Parallel()
-	store, tm := newBoard(t)
-	ctx := context.Background()
+	store, tm, ctx := newBoard(t)
 
 	got, err := store.Deadline(ctx, tenantID)
 	if err != nil || !got.IsZero() {

@@ -20,33 +20,22 @@ func (s *Store) Assign(ctx context.Context, actor inventory.Actor, tenantID, acc
 	if err := inventory.CanAssign(actor); err != nil {
 		return inventory.Card{}, err
 	}
-	var out inventory.Card
-	err := s.inTx(ctx, "assign", func(tx pgx.Tx) error {
-		cur, err := lockCard(ctx, tx, tenantID, accountID)
-		if err != nil {
-			return err
-		}
-		if err := cur.checkVersion(version); err != nil {
-			return err
-		}
+	return s.onCard(ctx, "assign", tenantID, accountID, version, func(tx pgx.Tx, cur cardRow) (inventory.Card, error) {
 		name, err := assigneeName(ctx, tx, assigneeID)
 		if err != nil {
-			return err
+			return inventory.Card{}, err
 		}
 		if cur.Assignee == assigneeID {
-			out = cur.Card
-			return nil
+			return cur.Card, nil
 		}
 		after, err := updateCard(ctx, tx, actor, tenantID, accountID, `assignee_id = $5::uuid`, nullIfBlank(assigneeID))
 		if err != nil {
-			return err
+			return inventory.Card{}, err
 		}
-		out = after.Card
-		return insertEvent(ctx, tx, AuditEvent{ActorID: actor.ID, ActorName: actor.Name, TenantID: tenantID,
+		return after.Card, insertEvent(ctx, tx, AuditEvent{ActorID: actor.ID, ActorName: actor.Name, TenantID: tenantID,
 			AccountID: accountID, Action: inventory.ActionAssign, From: cur.AssigneeName, To: name,
 			Details: map[string]any{"from_id": cur.Assignee, "to_id": assigneeID}})
 	})
-	return out, err
 }
 
 // assigneeName checks a user may be given cards and returns their name
@@ -89,28 +78,17 @@ func (s *Store) SetDueDate(ctx context.Context, actor inventory.Actor, tenantID,
 		return inventory.Card{}, err
 	}
 	day := dateText(due)
-	var out inventory.Card
-	err := s.inTx(ctx, "set due date", func(tx pgx.Tx) error {
-		cur, err := lockCard(ctx, tx, tenantID, accountID)
-		if err != nil {
-			return err
-		}
-		if err := cur.checkVersion(version); err != nil {
-			return err
-		}
+	return s.onCard(ctx, "set due date", tenantID, accountID, version, func(tx pgx.Tx, cur cardRow) (inventory.Card, error) {
 		if dateText(cur.DueDate) == day {
-			out = cur.Card
-			return nil
+			return cur.Card, nil
 		}
 		after, err := updateCard(ctx, tx, actor, tenantID, accountID, `due_date = $5::date`, nullIfBlank(day))
 		if err != nil {
-			return err
+			return inventory.Card{}, err
 		}
-		out = after.Card
-		return insertEvent(ctx, tx, AuditEvent{ActorID: actor.ID, ActorName: actor.Name, TenantID: tenantID,
+		return after.Card, insertEvent(ctx, tx, AuditEvent{ActorID: actor.ID, ActorName: actor.Name, TenantID: tenantID,
 			AccountID: accountID, Action: inventory.ActionDueDate, From: dateText(cur.DueDate), To: day})
 	})
-	return out, err
 }
 
 // Comment adds a person's comment to an account's timeline: an audit event

@@ -22,31 +22,21 @@ func (s *Store) MoveCard(ctx context.Context, actor inventory.Actor, tenantID, a
 	if err != nil {
 		return inventory.Card{}, err
 	}
-	var out inventory.Card
-	err = s.inTx(ctx, "move card", func(tx pgx.Tx) error {
-		cur, err := lockCard(ctx, tx, tenantID, accountID)
-		if err != nil {
-			return err
-		}
-		if err := cur.checkVersion(version); err != nil {
-			return err
-		}
+	return s.onCard(ctx, "move card", tenantID, accountID, version, func(tx pgx.Tx, cur cardRow) (inventory.Card, error) {
 		plan, err := planMove(ctx, tx, tenantID, actor, cur.Card, to, reason)
 		if err != nil {
-			return err
+			return inventory.Card{}, err
 		}
 		n, err := applyMoves(ctx, tx, actor, []plannedMove{{tenantID, plan}})
 		if err != nil {
-			return err
+			return inventory.Card{}, err
 		}
 		if n != 1 {
-			return fmt.Errorf("card %s moved %d times", accountID, n)
+			return inventory.Card{}, fmt.Errorf("card %s moved %d times", accountID, n)
 		}
 		after, err := readCard(ctx, tx, tenantID, accountID, "")
-		out = after.Card
-		return err
+		return after.Card, err
 	})
-	return out, err
 }
 
 // planMove is inventory.PlanMove for a card read by the store. A refusal

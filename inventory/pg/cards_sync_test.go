@@ -117,9 +117,7 @@ func TestSyncKeepsTheBoardHonest(t *testing.T) {
 }
 
 func TestBoardLeavesOutAccountsGoneFromTheTenant(t *testing.T) {
-	t.Parallel()
-	store, _ := newBoard(t)
-	ctx := context.Background()
+	store, _, ctx := newBoard(t)
 	syncVerdicts(t, store, without(fixtureSnapshot(), "u-carol"), nil)
 	b, err := store.Board(ctx, pg.BoardFilter{TenantID: tenantID}, 0, nil)
 	if err != nil {
@@ -186,9 +184,7 @@ func TestMigrationPutsExistingAccountsOnTheBoard(t *testing.T) {
 }
 
 func TestReassessRefreshesTheBoard(t *testing.T) {
-	t.Parallel()
-	store, tm := newBoard(t)
-	ctx := context.Background()
+	store, tm, ctx := newBoard(t)
 	o := inventory.Override{Path: inventory.TechnicalException, Reason: "the room console cannot do MFA"}
 	if err := store.SetOverrideAs(ctx, tm.lead, tenantID, "u-boardroom", o); err != nil {
 		t.Fatal(err)
@@ -213,20 +209,11 @@ func TestReassessRefreshesTheBoard(t *testing.T) {
 // A reassessment follows the verdicts on the board as a sync does, and
 // records the day's counts.
 func TestReassessMovesTheBoardAndRecordsTheTrend(t *testing.T) {
-	t.Parallel()
-	store, tm := newBoard(t)
-	ctx := context.Background()
+	store, tm, ctx := newBoard(t)
 	walk(t, store, tm.lead, "u-scanner", inventory.Planned, inventory.InProgress, inventory.Remediated)
 	reassess := func(window time.Duration, now time.Time) inventory.Result {
 		t.Helper()
-		st, err := store.TenantSettings(ctx, tenantID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		st.Window = window
-		if err := store.SaveTenantSettings(ctx, settingsLead, tenantID, st); err != nil {
-			t.Fatal(err)
-		}
+		changeSettings(t, store, tenantID, func(st *inventory.Settings) { st.Window = window })
 		res, err := inventory.Reassess(ctx, store, tenantID, inventory.ReassessOptions{Now: now})
 		if err != nil {
 			t.Fatal(err)

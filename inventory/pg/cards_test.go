@@ -13,9 +13,7 @@ import (
 )
 
 func TestAuditTrailRefusesUpdateDeleteAndTruncate(t *testing.T) {
-	t.Parallel()
-	store, tm := newBoard(t)
-	ctx := context.Background()
+	store, tm, ctx := newBoard(t)
 	if err := store.RecordEvent(ctx, pg.AuditEvent{ActorID: tm.lead.ID, ActorName: tm.lead.Name, Action: "sign_in"}); err != nil {
 		t.Fatal(err)
 	}
@@ -48,9 +46,7 @@ func TestAuditTrailRefusesUpdateDeleteAndTruncate(t *testing.T) {
 }
 
 func TestRecordEventNeedsActorAndAction(t *testing.T) {
-	t.Parallel()
-	store, tm := newBoard(t)
-	ctx := context.Background()
+	store, tm, ctx := newBoard(t)
 	wantCode(t, store.RecordEvent(ctx, pg.AuditEvent{Action: "sign_in"}), inventory.EINVALID)
 	wantCode(t, store.RecordEvent(ctx, pg.AuditEvent{ActorID: tm.lead.ID}), inventory.EINVALID)
 }
@@ -85,8 +81,7 @@ func TestMoveCardFollowsTheWorkflow(t *testing.T) {
 		{"unknown status", assigned(), func(tm team) inventory.Actor { return tm.lead }, "done", inventory.EINVALID},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			t.Parallel() // each on a board of its own
-			store, tm := newBoard(t)
+			store, tm, _ := newBoard(t) // each on a board of its own
 			c.setup(t, store, tm)
 			actor := c.actor(tm)
 			before := card(t, store, "u-bob")
@@ -117,9 +112,7 @@ func TestMoveCardFollowsTheWorkflow(t *testing.T) {
 }
 
 func TestMoveCardOnAStaleVersionIsAConflict(t *testing.T) {
-	t.Parallel()
-	store, tm := newBoard(t)
-	ctx := context.Background()
+	store, tm, ctx := newBoard(t)
 	opened := card(t, store, "u-bob")
 	if _, err := store.MoveCard(ctx, tm.lead, tenantID, "u-bob", inventory.Planned, opened.Version, ""); err != nil {
 		t.Fatal(err)
@@ -148,8 +141,7 @@ func TestMoveCardOnAStaleVersionIsAConflict(t *testing.T) {
 }
 
 func TestTwoMovesOnOneVersionOneWins(t *testing.T) {
-	t.Parallel()
-	store, tm := newBoard(t)
+	store, tm, _ := newBoard(t)
 	opened := card(t, store, "u-scanner")
 	var (
 		wg   sync.WaitGroup
@@ -192,9 +184,7 @@ func TestTwoMovesOnOneVersionOneWins(t *testing.T) {
 }
 
 func TestAssignAndDueDate(t *testing.T) {
-	t.Parallel()
-	store, tm := newBoard(t)
-	ctx := context.Background()
+	store, tm, ctx := newBoard(t)
 	c := card(t, store, "u-bob")
 
 	_, err := store.Assign(ctx, tm.engineer, tenantID, "u-bob", tm.engineer.ID, c.Version)
@@ -252,9 +242,7 @@ func TestAssignAndDueDate(t *testing.T) {
 }
 
 func TestCommentGoesOnTheTimeline(t *testing.T) {
-	t.Parallel()
-	store, tm := newBoard(t)
-	ctx := context.Background()
+	store, tm, ctx := newBoard(t)
 	if err := store.Comment(ctx, tm.engineer, tenantID, "u-bob", "  Called Bob; he will enrol tomorrow.  "); err != nil {
 		t.Fatal(err)
 	}
@@ -271,9 +259,7 @@ func TestCommentGoesOnTheTimeline(t *testing.T) {
 }
 
 func TestSetOverrideAsRecordsWhoAndWhy(t *testing.T) {
-	t.Parallel()
-	store, tm := newBoard(t)
-	ctx := context.Background()
+	store, tm, ctx := newBoard(t)
 	o := inventory.Override{Path: inventory.TechnicalException, Reason: "a Teams Room that cannot do MFA"}
 	wantCode(t, store.SetOverrideAs(ctx, tm.engineer, tenantID, "u-boardroom", o), inventory.EFORBIDDEN)
 	if err := store.SetOverrideAs(ctx, tm.lead, tenantID, "u-boardroom", o); err != nil {
@@ -292,4 +278,194 @@ func TestSetOverrideAsRecordsWhoAndWhy(t *testing.T) {
 		t.Fatalf("override event reason %q", e.Reason)
 	}
 	wantCode(t, store.SetOverrideAs(ctx, tm.lead, tenantID, "u-nobody", o), inventory.ENOTFOUND)
+}
+
+func TestAuditFiltersAndStream(t *testing.T) {
+	store, tm, ctx := newBoard(t)
+	start := time.Now().Add(-time.Minute)
+	if err := store.RecordEvent(ctx, pg.AuditEvent{ActorID: tm.lead.ID, ActorName: tm.lead.Name, Action: "sign_in",
+		Details: map[string]any{"method": "password"}}); err != nil {
+		t.Fatal(err)
+	}
+	walk(t, store, tm.lead, "u-bob", inventory.Planned)
+	assign(t, store, tm.lead, "u-bob", tm.engineer.ID)
+	if err := store.Comment(ctx, tm.engineer, tenantID, "u-bob", "on it"); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Comment(ctx, tm.engineer, tenantID, "u-alice", "next"); err != nil {
+		t.Fatal(err)
+	}
+	// Another tenant's record stays out of this one's.
+	if err := store.RecordEvent(ctx, pg.AuditEvent{ActorID: tm.lead.ID, ActorName: tm.lead.Name, TenantID: "other-tenant",
+		Action: "settings_changed"}); err != nil {
+		t.Fatal(err)
+	}
+
+	actions := func(evs []pg.AuditEvent) []string {
+		var out []string
+		for _, e := range evs {
+			out = append(out, e.Action+":"+e.AccountID)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		name  string
+		f     pg.AuditFilter
+		want  []string // newest first
+		total int
+	}{
+		{"account timeline", pg.AuditFilter{TenantID: tenantID, AccountID: "u-bob"},
+			[]string{"comment:u-bob", "assign:u-bob", "move:u-bob", "card_created:u-bob"}, 4},
+		{"an actor's acts", pg.AuditFilter{TenantID: tenantID, ActorID: tm.engineer.ID},
+			[]string{"comment:u-alice", "comment:u-bob"}, 2},
+		{"one action", pg.AuditFilter{TenantID: tenantID, Action: inventory.ActionComment, Limit: 1},
+			[]string{"comment:u-alice"}, 2},
+		{"second page", pg.AuditFilter{TenantID: tenantID, Action: inventory.ActionComment, Limit: 1, Offset: 1},
+			[]string{"comment:u-bob"}, 2},
+		{"the tenant's record with sign-ins, newest first", pg.AuditFilter{TenantID: tenantID, ActorID: tm.lead.ID},
+			[]string{"assign:u-bob", "move:u-bob", "sign_in:"}, 3},
+		{"a window of time", pg.AuditFilter{TenantID: tenantID, ActorID: tm.lead.ID, From: start, To: start.Add(time.Second)}, nil, 0},
+		{"every tenant", pg.AuditFilter{Action: "settings_changed"}, []string{"settings_changed:"}, 1},
+	} {
+		evs, total, err := store.Audit(ctx, c.f)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		wantEqual(t, c.name, actions(evs), c.want)
+		if total != c.total {
+			t.Fatalf("%s: total %d, want %d", c.name, total, c.total)
+		}
+	}
+	evs, _, err := store.Audit(ctx, pg.AuditFilter{TenantID: tenantID, Action: "sign_in"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != 1 || evs[0].Details["method"] != "password" || evs[0].TenantID != "" || evs[0].ActorName != "Dana Lead" {
+		t.Fatalf("sign-in event %+v", evs)
+	}
+	_, _, err = store.Audit(ctx, pg.AuditFilter{Limit: pg.MaxPageSize + 1})
+	wantCode(t, err, inventory.EINVALID)
+
+	// The stream runs oldest first, and stops at fn's error.
+	var streamed []pg.AuditEvent
+	if err := store.StreamAudit(ctx, pg.AuditFilter{TenantID: tenantID, AccountID: "u-bob"}, func(e pg.AuditEvent) error {
+		streamed = append(streamed, e)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	wantEqual(t, "stream", actions(streamed), []string{"card_created:u-bob", "move:u-bob", "assign:u-bob", "comment:u-bob"})
+	if streamed[3].AccountUPN != "bob_fabrikam.com#EXT#@contoso.onmicrosoft.com" || streamed[3].Reason != "on it" {
+		t.Fatalf("streamed comment %+v", streamed[3])
+	}
+	stop := errors.New("client went away")
+	calls := 0
+	err = store.StreamAudit(ctx, pg.AuditFilter{TenantID: tenantID}, func(pg.AuditEvent) error {
+		calls++
+		return stop
+	})
+	if !errors.Is(err, stop) || calls != 1 {
+		t.Fatalf("stream after fn's error: %v after %d calls", err, calls)
+	}
+}
+
+func TestBulkEditsInOneTransaction(t *testing.T) {
+	store, tm, ctx := newBoard(t)
+	ptrTo := func(s string) *string { return &s }
+	status := func(s inventory.Status) *inventory.Status { return &s }
+
+	_, err := store.Bulk(ctx, tm.engineer, tenantID, []string{"u-bob"}, nil, pg.BulkAction{MoveTo: status(inventory.Planned)})
+	wantCode(t, err, inventory.EFORBIDDEN)
+	_, err = store.Bulk(ctx, tm.lead, tenantID, []string{"u-bob"}, nil, pg.BulkAction{})
+	wantCode(t, err, inventory.EINVALID)
+	_, err = store.Bulk(ctx, tm.lead, tenantID, nil, nil, pg.BulkAction{MoveTo: status(inventory.Planned)})
+	wantCode(t, err, inventory.EINVALID)
+	_, err = store.Bulk(ctx, tm.lead, tenantID, []string{"u-bob", "u-nobody"}, nil, pg.BulkAction{MoveTo: status(inventory.Planned)})
+	wantCode(t, err, inventory.ENOTFOUND)
+
+	// By hand: plan, assign and date three cards at once.
+	due := time.Date(2026, 12, 15, 0, 0, 0, 0, time.UTC)
+	ids := []string{"u-bob", "u-scanner", "u-alice"}
+	n, err := store.Bulk(ctx, tm.lead, tenantID, ids, nil, pg.BulkAction{
+		MoveTo: status(inventory.Planned), Assign: ptrTo(tm.engineer.ID), DueDate: &due, Reason: "sprint 12"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 3 {
+		t.Fatalf("changed %d cards, want 3", n)
+	}
+	for _, id := range ids {
+		c := card(t, store, id)
+		if c.Status != inventory.Planned || c.Assignee != tm.engineer.ID || !c.DueDate.Equal(due) || c.Version != 4 {
+			t.Fatalf("%s after the bulk edit: %+v", id, c)
+		}
+		evs := events(t, store, id)
+		var actions []string
+		for _, e := range evs[1:] {
+			if e.ActorID != tm.lead.ID {
+				t.Fatalf("%s: event by %s", id, e.ActorName)
+			}
+			actions = append(actions, e.Action)
+		}
+		wantEqual(t, id+" events", actions, []string{inventory.ActionMove, inventory.ActionAssign, inventory.ActionDueDate})
+		if evs[1].Reason != "sprint 12" {
+			t.Fatalf("move reason %q", evs[1].Reason)
+		}
+	}
+	if c := card(t, store, "u-sync"); c.Status != inventory.Triage || c.Version != 1 {
+		t.Fatalf("a card not selected changed: %+v", c)
+	}
+
+	// A move refused for one card changes none of them.
+	before := map[string]inventory.Card{}
+	for _, id := range []string{"u-bob", "u-sync"} {
+		before[id] = card(t, store, id)
+	}
+	_, err = store.Bulk(ctx, tm.lead, tenantID, []string{"u-bob", "u-sync"}, nil, pg.BulkAction{
+		MoveTo: status(inventory.InProgress), Assign: ptrTo(tm.engineer2.ID)})
+	wantCode(t, err, inventory.EINVALID)
+	if msg := inventory.ErrorMessage(err); !strings.Contains(msg, "1 of the 2 accounts") || !strings.Contains(msg, "Sync_DC01_abc@contoso.onmicrosoft.com") {
+		t.Fatalf("refusal %q", msg)
+	}
+	for id, c := range before {
+		wantEqual(t, id+" after a refused bulk edit", card(t, store, id), c)
+	}
+
+	// By filter: every service account gets the secure application model.
+	path := inventory.SecureAppModel
+	n, err = store.Bulk(ctx, tm.lead, tenantID, nil, &pg.BoardFilter{Category: string(inventory.ServiceAccount)},
+		pg.BulkAction{Path: &path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 2 {
+		t.Fatalf("path override changed %d cards, want the 2 service accounts", n)
+	}
+	overrides, err := store.Overrides(ctx, tenantID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"u-scanner", "u-sync"} {
+		if o := overrides[id]; o.Path != inventory.SecureAppModel || o.Author != "Dana Lead" || o.Reason == "" {
+			t.Fatalf("override of %s: %+v", id, o)
+		}
+	}
+	if _, ok := overrides["u-bob"]; ok {
+		t.Fatal("a guest outside the filter got the override")
+	}
+	e := lastEvent(t, store, "u-scanner")
+	wantEvent(t, e, tm.lead, inventory.ActionOverride, "service_account / app_password", "service_account / secure_app_model")
+
+	// Clearing the path override.
+	none := inventory.Path("")
+	if _, err := store.Bulk(ctx, tm.lead, tenantID, []string{"u-scanner"}, nil, pg.BulkAction{Path: &none}); err != nil {
+		t.Fatal(err)
+	}
+	overrides, err = store.Overrides(ctx, tenantID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := overrides["u-scanner"]; ok {
+		t.Fatalf("the path override of u-scanner was not cleared: %+v", overrides["u-scanner"])
+	}
 }

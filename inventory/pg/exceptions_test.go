@@ -166,9 +166,7 @@ func TestExceptionIsDecidedBySomeoneElseAndExcepts(t *testing.T) {
 }
 
 func TestExceptionRejectedWithdrawnRevoked(t *testing.T) {
-	t.Parallel()
-	store, tm := newBoard(t)
-	ctx := context.Background()
+	store, tm, ctx := newBoard(t)
 	now := time.Now().UTC()
 	assign(t, store, tm.lead, "u-boardroom", tm.engineer.ID)
 	walk(t, store, tm.lead, "u-boardroom", inventory.Planned)

@@ -33,8 +33,7 @@ func tenantEvents(t *testing.T, store *pg.Store, action string) []pg.AuditEvent 
 }
 
 func TestSettingsSaveIsCheckedAndRecorded(t *testing.T) {
-	store, tm := newBoard(t)
-	ctx := t.Context()
+	store, tm, ctx := newBoard(t)
 	before, err := store.TenantSettings(ctx, tenantID)
 	if err != nil {
 		t.Fatal(err)
@@ -76,8 +75,7 @@ func TestSettingsSaveIsCheckedAndRecorded(t *testing.T) {
 }
 
 func TestDeliveryIsCheckedAndRecorded(t *testing.T) {
-	store, tm := newBoard(t)
-	ctx := t.Context()
+	store, tm, ctx := newBoard(t)
 	now := time.Now().UTC()
 	st := inventory.DeliverySettings{Enabled: true, Schedule: inventory.DeliverySchedule{Weekday: time.Monday, Hour: 8},
 		Mail:    inventory.DeliveryMail{Host: "127.0.0.1", Port: 2525, From: "mfaboard@partner.example", To: []string{"ceo@partner.example"}},
@@ -161,8 +159,7 @@ var exportCases = []exportCase{
 }
 
 func TestExportsAreCheckedAndRecorded(t *testing.T) {
-	store, tm := newBoard(t)
-	ctx := t.Context()
+	store, tm, ctx := newBoard(t)
 	for _, ex := range exportCases {
 		for _, a := range []inventory.Actor{inventory.SyncActor, inventory.CLIActor, {}} {
 			if n, err := ex.run(ctx, store, a); inventory.ErrorCode(err) != inventory.EFORBIDDEN || n != 0 {
@@ -191,8 +188,7 @@ func TestExportsAreCheckedAndRecorded(t *testing.T) {
 // trigger that refuses every new event; each mutation must then fail with
 // the trigger's refusal and leave everything as it was.
 func TestAFailedAuditWriteRollsTheChangeBack(t *testing.T) {
-	store, tm := newBoard(t)
-	ctx := t.Context()
+	store, tm, ctx := newBoard(t)
 	if err := store.SaveDeliverySettings(ctx, tm.lead, tenantID, inventory.DeliverySettings{Schedule: inventory.WeeklyDelivery,
 		Mail: inventory.DeliveryMail{Port: 587}, Webhook: "https://hooks.slack.com/services/T/B/X"}); err != nil {
 		t.Fatal(err)

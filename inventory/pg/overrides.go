@@ -46,11 +46,11 @@ func (s *Store) SetOverride(ctx context.Context, tenantID, accountID string, o i
 }
 
 func setOverride(ctx context.Context, q querier, tenantID, accountID string, o inventory.Override) error {
-	if o.Category != "" && !slices.Contains(inventory.Categories, o.Category) {
-		return inventory.Errorf(inventory.EINVALID, "unknown category %q: use one of %s", o.Category, joinValues(inventory.Categories))
+	if err := checkKnown("category", o.Category, inventory.Categories); err != nil {
+		return err
 	}
-	if o.Path != "" && !slices.Contains(inventory.Paths, o.Path) {
-		return inventory.Errorf(inventory.EINVALID, "unknown path %q: use one of %s", o.Path, joinValues(inventory.Paths))
+	if err := checkKnown("path", o.Path, inventory.Paths); err != nil {
+		return err
 	}
 	if o.Category == "" && o.Path == "" {
 		return clearOverride(ctx, q, tenantID, accountID)
@@ -99,6 +99,15 @@ func clearOverride(ctx context.Context, q querier, tenantID, accountID string) e
 
 func accountNotFound(tenantID, accountID string) error {
 	return inventory.Errorf(inventory.ENOTFOUND, "account %s is not in tenant %s", accountID, tenantID)
+}
+
+// checkKnown refuses a value of a filter or a field (what) that is none of
+// known; empty is no value and passes.
+func checkKnown[T ~string](what string, value T, known []T) error {
+	if value == "" || slices.Contains(known, value) {
+		return nil
+	}
+	return inventory.Errorf(inventory.EINVALID, "unknown %s %q: use one of %s", what, value, joinValues(known))
 }
 
 // joinValues lists the allowed values of a filter or a field for a sentence.

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mfaboard/mfaboard/graph/demo"
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg"
 	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
@@ -81,10 +80,7 @@ func TestPlanIsStoredBySyncAndRefreshed(t *testing.T) {
 func syncedDemoPlan(t *testing.T) (*pg.Store, inventory.SyncOutcome, pg.StoredPlan) {
 	t.Helper()
 	store, _ := pgtest.NewStore(t)
-	out, err := pgtest.SyncDemo(t.Context(), store, demo.Options{Users: 300, Seed: 5, AsOf: asOf})
-	if err != nil {
-		t.Fatal(err)
-	}
+	out := pgtest.SeedDemoAt(t, store, 300, asOf)
 	stored, err := store.Plan(t.Context(), out.Snapshot.Tenant.ID)
 	if err != nil {
 		t.Fatal(err)

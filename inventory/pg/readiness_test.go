@@ -179,9 +179,7 @@ func TestReadinessOfAnUnknownTenant(t *testing.T) {
 // The deadline and the stored trend reach the readiness: the projection is
 // made from them.
 func TestReadinessProjectsFromTheStoredTrend(t *testing.T) {
-	t.Parallel()
-	store, tm := newBoard(t)
-	ctx := context.Background()
+	store, tm, ctx := newBoard(t)
 	now := asOf.AddDate(0, 0, 21)
 	deadline := time.Date(2027, time.June, 30, 0, 0, 0, 0, time.UTC)
 	if err := store.SetDeadline(ctx, tm.lead, tenantID, deadline); err != nil {

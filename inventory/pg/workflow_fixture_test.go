@@ -18,13 +18,22 @@ type team struct {
 	lead, lead2, engineer, engineer2, manager inventory.Actor
 }
 
-// newBoard stores the fixture tenant (every account in triage after its
-// first sync) and a team of users.
-func newBoard(t *testing.T) (*pg.Store, team) {
+// newBoard is newStore (a parallel test on a database of its own) with the
+// fixture tenant stored (every account in triage after its first sync) and
+// a team of users.
+func newBoard(t *testing.T) (*pg.Store, team, context.Context) {
+	t.Helper()
+	t.Parallel()
+	return newBoardAlone(t)
+}
+
+// newBoardAlone is newBoard for a test that runs alone, not in parallel:
+// bothWays switches how the whole package reads the board.
+func newBoardAlone(t *testing.T) (*pg.Store, team, context.Context) {
 	t.Helper()
 	store, _ := pgtest.NewStore(t)
 	applySync(t, store, fixtureSnapshot(), "")
-	return store, newTeam(t, store)
+	return store, newTeam(t, store), context.Background()
 }
 
 func newTeam(t testing.TB, store *pg.Store) team {

@@ -24,13 +24,7 @@ func TestReadinessCSV(t *testing.T) {
 	if len(records) != n+1 {
 		t.Fatalf("the CSV has %d records, want a header and %d accounts", len(records), n)
 	}
-	var titles []string
-	for _, c := range accountColumns {
-		titles = append(titles, c.title)
-	}
-	if got := strings.Join(records[0], "|"); got != strings.Join(titles, "|") {
-		t.Errorf("header = %s, want the XLSX's columns %s", got, strings.Join(titles, "|"))
-	}
+	wantAccountHeader(t, records[0])
 	a := account(200)
 	want := []string{a.ID, a.UserPrincipalName, a.DisplayName, "Office worker", "Privileged", "MFA enrolment", "Non-compliant", "",
 		"excluded by group ServiceAccounts in policy CA001 Require MFA for all users; policy CA007 is report-only",
@@ -121,5 +115,18 @@ func TestReadinessCSVStreamError(t *testing.T) {
 	err := WriteCSV(&bytes.Buffer{}, func(yield func(inventory.AccountLine) error) error { return boom })
 	if !errors.Is(err, boom) {
 		t.Errorf("WriteCSV = %v, want it to wrap %v", err, boom)
+	}
+}
+
+// wantAccountHeader fails t unless header is the titles of the account
+// columns, the CSV's and the workbook's alike.
+func wantAccountHeader(t *testing.T, header []string) {
+	t.Helper()
+	var titles []string
+	for _, c := range accountColumns {
+		titles = append(titles, c.title)
+	}
+	if got := strings.Join(header, "|"); got != strings.Join(titles, "|") {
+		t.Errorf("header = %s, want the account columns %s", got, strings.Join(titles, "|"))
 	}
 }

@@ -23,12 +23,8 @@ func (d *doc) gaps(m readiness.Report) {
 		d.para("No policy gap leaves an account without MFA.", 10)
 		return
 	}
-	rows := make([][]string, 0, min(len(gaps), pdfGaps))
-	for _, g := range gaps[:min(len(gaps), pdfGaps)] {
-		rows = append(rows, []string{fmt.Sprint(g.Accounts), g.Description})
-	}
-	d.table([]column{{"Accounts", 20, "R"}, {"Gap", 160, "L"}}, rows)
-	d.more(len(gaps), pdfGaps, "gaps")
+	cappedTable(d, gaps, pdfGaps, "gaps", []column{{"Accounts", 20, "R"}, {"Gap", 160, "L"}},
+		func(g readiness.Gap) []string { return []string{fmt.Sprint(g.Accounts), g.Description} })
 }
 
 func (d *doc) overdue(m readiness.Report) {
@@ -44,12 +40,10 @@ func (d *doc) overdue(m readiness.Report) {
 	if late == 0 {
 		d.para("Nothing is overdue: every assigned account is within its due date.", 10)
 	}
-	rows := make([][]string, 0, min(len(m.Overdue), pdfAssignees))
-	for _, o := range m.Overdue[:min(len(m.Overdue), pdfAssignees)] {
-		rows = append(rows, []string{o.Assignee, fmt.Sprint(o.Overdue), fmt.Sprint(o.Open)})
-	}
-	d.table([]column{{"Assignee", 110, "L"}, {"Overdue", 35, "R"}, {"Open work", 35, "R"}}, rows)
-	d.more(len(m.Overdue), pdfAssignees, "assignees")
+	cappedTable(d, m.Overdue, pdfAssignees, "assignees", []column{{"Assignee", 110, "L"}, {"Overdue", 35, "R"}, {"Open work", 35, "R"}},
+		func(o readiness.Overdue) []string {
+			return []string{o.Assignee, fmt.Sprint(o.Overdue), fmt.Sprint(o.Open)}
+		})
 }
 
 func (d *doc) exceptions(m readiness.Report) {
@@ -60,17 +54,14 @@ func (d *doc) exceptions(m readiness.Report) {
 	}
 	d.para("Technical exceptions requested or granted, the soonest expiry first. Every exception must end: "+
 		"one without an expiry is listed first.", 9)
-	rows := make([][]string, 0, min(len(m.Exceptions), pdfExceptions))
-	for _, e := range m.Exceptions[:min(len(m.Exceptions), pdfExceptions)] {
+	cappedTable(d, m.Exceptions, pdfExceptions, "exceptions", []column{{"Account", 46, "L"}, {"Status", 24, "L"}, {"Expiry", 22, "L"},
+		{"Justification", 44, "L"}, {"Compensating controls", 44, "L"}}, func(e readiness.Exception) []string {
 		status := e.Status
 		if e.DecidedBy != "" {
 			status += "\nby " + e.DecidedBy
 		}
-		rows = append(rows, []string{twoLines(e.UserPrincipalName, e.DisplayName), status, e.Expiry, e.Justification, e.CompensatingControls})
-	}
-	d.table([]column{{"Account", 46, "L"}, {"Status", 24, "L"}, {"Expiry", 22, "L"},
-		{"Justification", 44, "L"}, {"Compensating controls", 44, "L"}}, rows)
-	d.more(len(m.Exceptions), pdfExceptions, "exceptions")
+		return []string{twoLines(e.UserPrincipalName, e.DisplayName), status, e.Expiry, e.Justification, e.CompensatingControls}
+	})
 }
 
 func (d *doc) privilegedOpen(m readiness.Report) {
@@ -79,8 +70,9 @@ func (d *doc) privilegedOpen(m readiness.Report) {
 		d.para("Every privileged and break-glass account is compliant or excepted.", 10)
 		return
 	}
-	rows := make([][]string, 0, min(len(m.Privileged), pdfPrivileged))
-	for _, a := range m.Privileged[:min(len(m.Privileged), pdfPrivileged)] {
+	cols := []column{{"Account", 46, "L"}, {"Markers", 22, "L"}, {"Verdict and cause", 44, "L"},
+		{"Path", 24, "L"}, {"Status", 24, "L"}, {"Due", 20, "L"}}
+	cappedTable(d, m.Privileged, pdfPrivileged, "accounts", cols, func(a readiness.OpenAccount) []string {
 		work := readiness.StatusWords(a.Status)
 		if a.Assignee != "" {
 			work = strings.TrimSpace(work + "\n" + a.Assignee)
@@ -94,12 +86,9 @@ func (d *doc) privilegedOpen(m readiness.Report) {
 		if a.Reason != "" {
 			verdict += "\n" + strings.ReplaceAll(a.Reason, "*", "")
 		}
-		rows = append(rows, []string{twoLines(a.UserPrincipalName, a.DisplayName), readiness.MarkerWords(a.Markers),
-			verdict, a.Path.Label(), work, due})
-	}
-	d.table([]column{{"Account", 46, "L"}, {"Markers", 22, "L"}, {"Verdict and cause", 44, "L"},
-		{"Path", 24, "L"}, {"Status", 24, "L"}, {"Due", 20, "L"}}, rows)
-	d.more(len(m.Privileged), pdfPrivileged, "accounts")
+		return []string{twoLines(a.UserPrincipalName, a.DisplayName), readiness.MarkerWords(a.Markers),
+			verdict, a.Path.Label(), work, due}
+	})
 }
 
 // twoLines is an account's UPN over its display name, when it has one.
@@ -108,6 +97,17 @@ func twoLines(upn, name string) string {
 		return upn
 	}
 	return upn + "\n" + name
+}
+
+// cappedTable writes the first limit of items as a table, row making each
+// one's cells, and says how many more (what) it left out.
+func cappedTable[T any](d *doc, items []T, limit int, what string, cols []column, row func(T) []string) {
+	rows := make([][]string, 0, min(len(items), limit))
+	for _, x := range items[:min(len(items), limit)] {
+		rows = append(rows, row(x))
+	}
+	d.table(cols, rows)
+	d.more(len(items), limit, what)
 }
 
 // more says what a capped list left out.

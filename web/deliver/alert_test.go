@@ -12,7 +12,6 @@ import (
 	"net/mail"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -34,18 +33,7 @@ func TestAlertOnRegressionsIsDelivered(t *testing.T) {
 	out := pgtest.SyncAnnJoinsContractors(t, store)
 
 	smtp := delivertest.NewSMTPServer(t, true, "")
-	var (
-		mu    sync.Mutex
-		posts []string
-	)
-	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		mu.Lock()
-		posts = append(posts, string(b))
-		mu.Unlock()
-		_, _ = w.Write([]byte("ok"))
-	}))
-	defer hook.Close()
+	hook := delivertest.NewWebhook(t)
 	def, err := store.DeliverySettings(ctx, "changes-tenant")
 	if err != nil || !def.ChangeAlerts {
 		t.Fatalf("alerts are not on by default: %+v %v", def, err)
@@ -78,11 +66,9 @@ func TestAlertOnRegressionsIsDelivered(t *testing.T) {
 			t.Errorf("the e-mail lacks %q:\n%s", want, text)
 		}
 	}
-	mu.Lock()
-	if len(posts) != 1 || !strings.Contains(posts[0], "ann@changes.example") || !strings.Contains(posts[0], cause) || !strings.Contains(posts[0], link) {
+	if posts := hook.Posts(); len(posts) != 1 || !strings.Contains(posts[0], "ann@changes.example") || !strings.Contains(posts[0], cause) || !strings.Contains(posts[0], link) {
 		t.Errorf("webhook posts: %q", posts)
 	}
-	mu.Unlock()
 	events, _, err := store.Audit(ctx, pg.AuditFilter{TenantID: "changes-tenant", Action: inventory.ActionChangeAlert})
 	if err != nil || len(events) != 1 || events[0].ActorID != inventory.SyncActor.ID || !strings.Contains(events[0].Reason, "e-mailed the alert to 1 recipient(s)") {
 		t.Errorf("audit: %+v %v", events, err)

@@ -11,9 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mfaboard/mfaboard/graph/demo"
 	"github.com/mfaboard/mfaboard/inventory"
-	"github.com/mfaboard/mfaboard/inventory/pg"
 	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
 	"github.com/mfaboard/mfaboard/web/deliver"
 	"github.com/mfaboard/mfaboard/web/deliver/delivertest"
@@ -22,17 +20,6 @@ import (
 // lead saves the delivery settings of the tests.
 var lead = inventory.Actor{ID: "u-lead", Name: "lead@partner.example", Role: inventory.SecurityLead}
 
-func seedTenant(t *testing.T, store *pg.Store) string {
-	t.Helper()
-	ctx := context.Background()
-	now := time.Now().UTC()
-	snap := demo.Generate(demo.Options{Users: 200, Seed: 9, AsOf: now})
-	if _, err := inventory.Sync(ctx, store, inventory.StaticSource{SourceName: pg.SourceDemo, Snapshot: snap}, inventory.SyncOptions{Now: now}); err != nil {
-		t.Fatal(err)
-	}
-	return snap.Tenant.ID
-}
-
 // The scheduled path end to end: settings in the store, a due moment, the
 // PDF to a local SMTP server and the summary to a local webhook, the
 // outcome recorded, and each moment sent once however many replicas check.
@@ -40,7 +27,7 @@ func TestRunDueDeliversOnceAndRecords(t *testing.T) {
 	t.Parallel()
 	store, _ := pgtest.NewStore(t)
 	ctx := context.Background()
-	tenantID := seedTenant(t, store)
+	tenantID := pgtest.SeedDemo(t, store, 200).Tenant.ID
 
 	def, err := store.DeliverySettings(ctx, tenantID)
 	if err != nil || def.Enabled || def.Schedule != inventory.WeeklyDelivery || def.Mail.Port != 587 {

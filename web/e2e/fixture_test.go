@@ -1,8 +1,6 @@
 package e2e
 
 import (
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -50,13 +48,8 @@ type person struct {
 func newOffice(t *testing.T) *office {
 	t.Helper()
 	store, _ := pgtest.NewStore(t)
-	seeded, err := pgtest.SyncDemo(t.Context(), store, demo.Options{Users: 300, Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tenant := seeded.Snapshot.Tenant.ID
-	srv := httptest.NewServer(web.New(web.Config{Store: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
-	t.Cleanup(srv.Close)
+	tenant := pgtest.SeedDemoOf(t, store, demo.Options{Users: 300, Seed: 1}).Snapshot.Tenant.ID
+	srv, _ := webtest.Serve(t, store)
 	o := &office{srv: srv, store: store, tenant: tenant,
 		lead: createPerson(t, store, leadPerson), eng: createPerson(t, store, engineerPerson), mgr: createPerson(t, store, managerPerson)}
 	o.arrangeBoard(t)
@@ -202,6 +195,14 @@ func (o *office) status(t *testing.T, id string) inventory.Status {
 		t.Fatal(err)
 	}
 	return c.Status
+}
+
+// wantStatus fails t unless the database has card id in want.
+func (o *office) wantStatus(t *testing.T, which, id string, want inventory.Status) {
+	t.Helper()
+	if got := o.status(t, id); got != want {
+		t.Errorf("%s: the database has the card in %s, want %s", which, got, want)
+	}
 }
 
 // accountPath is the account page of id.

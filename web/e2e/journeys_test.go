@@ -11,7 +11,6 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/mfaboard/mfaboard/inventory"
-	"github.com/mfaboard/mfaboard/web/webtest"
 )
 
 // The journeys of issue 4, each in its own Chromium on its own copy of the
@@ -36,10 +35,7 @@ const board = `[data-testid="board"]`
 // their cards to Blocked and says what blocks it. Cards that are not theirs
 // offer no move.
 func TestE2EEngineerRemediatesTheirCard(t *testing.T) {
-	o := newOffice(t)
-	b := newBrowser(t, o.srv.URL)
-	b.signIn(engineerPerson.email, webtest.Password)
-	b.open("/board", board)
+	o, b := onTheBoard(t, engineerPerson)
 
 	if n := b.count(inColumn(inventory.InProgress, o.engineersCard)); n != 1 {
 		t.Fatalf("the engineer's card is %d times in the In progress column, want once", n)
@@ -65,9 +61,7 @@ func TestE2EEngineerRemediatesTheirCard(t *testing.T) {
 	if n := b.count(inColumn(inventory.InProgress, o.engineersCard)); n != 0 {
 		t.Errorf("after a reload the card is still in In progress")
 	}
-	if got := o.status(t, o.engineersCard); got != inventory.Remediated {
-		t.Errorf("the database has the card in %s, want remediated", got)
-	}
+	o.wantStatus(t, "after the engineer's move", o.engineersCard, inventory.Remediated)
 
 	// Drag and drop, on the view of their own cards (it fits the screen).
 	b.open("/board?mine=1", board)
@@ -84,19 +78,14 @@ func TestE2EEngineerRemediatesTheirCard(t *testing.T) {
 	if n := b.count(inColumn(inventory.Blocked, o.draggedCard)); n != 1 {
 		t.Errorf("after a reload the dragged card is %d times in the Blocked column, want once", n)
 	}
-	if got := o.status(t, o.draggedCard); got != inventory.Blocked {
-		t.Errorf("the database has the dragged card in %s, want blocked", got)
-	}
+	o.wantStatus(t, "the dragged card", o.draggedCard, inventory.Blocked)
 }
 
 // TestE2EManagerSeesNoMoveControls: management reads the board and an
 // account page and is offered no move, assignment, exception or bulk
 // control; a move forced from the page anyway is refused by the server.
 func TestE2EManagerSeesNoMoveControls(t *testing.T) {
-	o := newOffice(t)
-	b := newBrowser(t, o.srv.URL)
-	b.signIn(managerPerson.email, webtest.Password)
-	b.open("/board", board)
+	o, b := onTheBoard(t, managerPerson)
 
 	if n := b.count(`[data-testid="card"]`); n < 10 {
 		t.Fatalf("the manager's board shows %d cards, want the demo tenant's", n)
@@ -143,19 +132,14 @@ func TestE2EManagerSeesNoMoveControls(t *testing.T) {
 	if !strings.HasPrefix(refusal, "403 ") || !strings.Contains(refusal, "Management can read and export but not move accounts") {
 		t.Errorf("a move forced by the manager got %.300q, want 403 with the sentence for management", refusal)
 	}
-	if got := o.status(t, o.engineersCard); got != inventory.InProgress {
-		t.Errorf("after the manager's forced move the card is in %s, want in_progress", got)
-	}
+	o.wantStatus(t, "after the manager's forced move", o.engineersCard, inventory.InProgress)
 }
 
 // TestE2ELeadOpensAccountAndExceptionForm: the lead reads the board, opens
 // the Teams Room's account page from its card and requests a technical
 // exception for it. It takes the README's three screenshots on the way.
 func TestE2ELeadOpensAccountAndExceptionForm(t *testing.T) {
-	o := newOffice(t)
-	b := newBrowser(t, o.srv.URL)
-	b.signIn(leadPerson.email, webtest.Password)
-	b.open("/board", board)
+	o, b := onTheBoard(t, leadPerson)
 	if n := b.count(`[data-testid="move-form"]`); n < 10 {
 		t.Errorf("the lead's board offers %d move controls, want one on every card", n)
 	}
@@ -192,9 +176,7 @@ func TestE2ELeadOpensAccountAndExceptionForm(t *testing.T) {
 	b.do(chromedp.Click(chromedp.CSS(`[data-testid="exception-form"] button[type="submit"]`)))
 	b.waitUntil(fmt.Sprintf(`document.querySelector('[data-testid="status"]')?.textContent.trim() === %q`, inventory.ExceptionRequested.Label()),
 		"the card's status to read Exception requested after the request")
-	if got := o.status(t, o.roomCard); got != inventory.ExceptionRequested {
-		t.Errorf("the database has the room's card in %s, want exception_requested", got)
-	}
+	o.wantStatus(t, "the room's card", o.roomCard, inventory.ExceptionRequested)
 	// The requester cannot decide their own request: the page says so.
 	if n := b.count(`[data-testid="decide-form"]`); n != 0 {
 		t.Errorf("the lead who requested the exception is offered %d decision forms, want none", n)

@@ -7,6 +7,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -19,6 +21,17 @@ import (
 	"github.com/mfaboard/mfaboard/inventory/pg"
 	"github.com/mfaboard/mfaboard/web"
 )
+
+// Serve runs the whole router on store, logging nowhere, on a loopback
+// port for the life of the test, and returns the server and its handler.
+func Serve(tb testing.TB, store *pg.Store) (*httptest.Server, *web.Server) {
+	tb.Helper()
+	h := web.New(web.Config{Store: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	tb.Cleanup(h.Close)
+	srv := httptest.NewServer(h)
+	tb.Cleanup(srv.Close)
+	return srv, h
+}
 
 // Password is the password of every user Login creates.
 const Password = "correct horse battery staple"

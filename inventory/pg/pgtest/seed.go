@@ -43,13 +43,28 @@ func SyncDemo(ctx context.Context, store *pg.Store, opts demo.Options) (inventor
 	return out, nil
 }
 
-// SeedDemo syncs a generated demo tenant of users accounts (SyncDemo), and
-// returns its snapshot as stored.
+// SeedDemo syncs a generated demo tenant of users accounts (SeedDemoAt,
+// as of now), and returns its snapshot as stored.
 func SeedDemo(tb testing.TB, store *pg.Store, users int) *inventory.Snapshot {
 	tb.Helper()
-	out, err := SyncDemo(context.Background(), store, demo.Options{Users: users, Seed: 5})
+	return SeedDemoAt(tb, store, users, time.Time{}).Snapshot
+}
+
+// SeedDemoAt syncs the demo tenant of users accounts generated from seed 5
+// as of asOf (zero: now) the way SyncDemo does, failing tb on an error, and
+// returns the sync's outcome.
+func SeedDemoAt(tb testing.TB, store *pg.Store, users int, asOf time.Time) inventory.SyncOutcome {
+	tb.Helper()
+	return SeedDemoOf(tb, store, demo.Options{Users: users, Seed: 5, AsOf: asOf})
+}
+
+// SeedDemoOf syncs the demo tenant opts generates (SyncDemo), failing tb
+// on an error, and returns the sync's outcome.
+func SeedDemoOf(tb testing.TB, store *pg.Store, opts demo.Options) inventory.SyncOutcome {
+	tb.Helper()
+	out, err := SyncDemo(context.Background(), store, opts)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return out.Snapshot
+	return out
 }
