@@ -249,13 +249,9 @@ func (s *Server) exceptionRequest(c echo.Context, on cardRef) (*pg.BoardCard, er
 // grant or reject, note, version): a security lead who did not request it
 // decides. A grant makes the account excepted at once (reassessed).
 func (s *Server) exceptionDecide(c echo.Context, on cardRef) (*pg.BoardCard, error) {
-	var grant bool
-	switch d := c.FormValue("decision"); d {
-	case "grant":
-		grant = true
-	case "reject":
-	default:
-		return nil, inventory.Errorf(inventory.EINVALID, "Unknown decision %q: grant or reject the exception.", d)
+	grant, err := decisionOf(c.FormValue("decision")) // exception_list.go
+	if err != nil {
+		return nil, err
 	}
 	version, err := formVersion(c)
 	if err != nil {
