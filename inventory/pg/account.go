@@ -46,7 +46,7 @@ type ObjectRef struct {
 // Account returns one account of a tenant, removed or not. A missing
 // account is ENOTFOUND.
 func (s *Store) Account(ctx context.Context, tenantID, id string) (AccountDetail, error) {
-	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	tx, err := s.pool.BeginTx(ctx, readOnlyTx)
 	if err != nil {
 		return AccountDetail{}, fmt.Errorf("store: account: %w", err)
 	}

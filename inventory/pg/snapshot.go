@@ -19,7 +19,7 @@ import (
 // sign-ins are those of the users (the sync keeps them per account).
 func (s *Store) LoadSnapshot(ctx context.Context, tenantID string) (*inventory.Snapshot, error) {
 	// One consistent view, even if a sync commits while we read.
-	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	tx, err := s.pool.BeginTx(ctx, readOnlyTx)
 	if err != nil {
 		return nil, fmt.Errorf("store: load snapshot: %w", err)
 	}
@@ -212,4 +212,43 @@ func tenantRows[T any](ctx context.Context, tx pgx.Tx, tenantID, query string, s
 		return nil, err
 	}
 	return out, err
+}
+
+// loadIntegrations reads what replaceIntegrations stored back into a
+// snapshot; a tenant synced before migration 00013 has none.
+func loadIntegrations(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory.Snapshot) error {
+	var sps, grants, signIns []byte
+	err := tx.QueryRow(ctx, `
+		SELECT service_principals, permission_grants, partner_sign_ins
+		FROM integrations WHERE tenant_id = $1`, tenantID).Scan(&sps, &grants, &signIns)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var (
+		spj []servicePrincipalJSON
+		gj  []permissionGrantJSON
+		sj  map[string][]partnerSignInJSON
+	)
+	for _, d := range []struct {
+		b    []byte
+		into any
+	}{{sps, &spj}, {grants, &gj}, {signIns, &sj}} {
+		if err := json.Unmarshal(d.b, d.into); err != nil {
+			return err
+		}
+	}
+	snap.ServicePrincipals = append(snap.ServicePrincipals,
+		convertAll(spj, func(sp servicePrincipalJSON) inventory.ServicePrincipal { return inventory.ServicePrincipal(sp) })...)
+	snap.PermissionGrants = append(snap.PermissionGrants,
+		convertAll(gj, func(g permissionGrantJSON) inventory.PermissionGrant { return inventory.PermissionGrant(g) })...)
+	for id, folds := range sj {
+		if snap.PartnerSignIns == nil {
+			snap.PartnerSignIns = make(map[string][]inventory.PartnerSignIn, len(sj))
+		}
+		snap.PartnerSignIns[id] = convertAll(folds, func(f partnerSignInJSON) inventory.PartnerSignIn { return inventory.PartnerSignIn(f) })
+	}
+	return nil
 }

@@ -128,3 +128,49 @@ func byAccount[T any](ctx context.Context, q querier, sql string, args []any, sc
 	}
 	return out, nil
 }
+
+// readOnlyTx is a transaction that reads several tables as of one moment.
+var readOnlyTx = pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
+
+// inTx runs fn in a transaction and commits it when fn succeeds.
+func (s *Store) inTx(ctx context.Context, what string, fn func(tx pgx.Tx) error) error {
+	return s.runTx(ctx, what, pgx.TxOptions{}, fn)
+}
+
+// readOnly runs fn in a read-only transaction at repeatable read.
+func (s *Store) readOnly(ctx context.Context, what string, fn func(tx pgx.Tx) error) error {
+	return s.runTx(ctx, what, readOnlyTx, fn)
+}
+
+// runTx runs fn in a transaction with opts and commits it when fn succeeds.
+// Domain errors and the errors fn yields (yieldError) come back unwrapped;
+// the others say what failed.
+func (s *Store) runTx(ctx context.Context, what string, opts pgx.TxOptions, fn func(tx pgx.Tx) error) error {
+	tx, err := s.pool.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("store: %s: %w", what, err)
+	}
+	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+	if err := fn(tx); err != nil {
+		var stopped *yieldError
+		if errors.As(err, &stopped) {
+			return stopped.err
+		}
+		var domain *inventory.Error
+		if errors.As(err, &domain) {
+			return err
+		}
+		return fmt.Errorf("store: %s: %w", what, err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("store: %s: commit: %w", what, err)
+	}
+	return nil
+}
+
+// yieldError carries the error of a caller's function through the store's
+// wrapping untouched.
+type yieldError struct{ err error }
+
+func (e *yieldError) Error() string { return e.err.Error() }
+func (e *yieldError) Unwrap() error { return e.err }
