@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver goose runs on
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -174,3 +175,30 @@ type yieldError struct{ err error }
 
 func (e *yieldError) Error() string { return e.err.Error() }
 func (e *yieldError) Unwrap() error { return e.err }
+
+// sqlWhere builds a statement's WHERE clause: its conditions, joined by
+// AND, and the arguments they take.
+type sqlWhere struct {
+	conds []string
+	args  []any
+}
+
+// arg adds v to the arguments and returns its placeholder.
+func (w *sqlWhere) arg(v any) string {
+	w.args = append(w.args, v)
+	return "$" + strconv.Itoa(len(w.args))
+}
+
+// add adds cond, each $? in it standing for arg.
+func (w *sqlWhere) add(cond string, arg any) {
+	w.conds = append(w.conds, strings.ReplaceAll(cond, "$?", w.arg(arg)))
+}
+
+// addIf is add when value is chosen (not "").
+func (w *sqlWhere) addIf(cond, value string) {
+	if value != "" {
+		w.add(cond, value)
+	}
+}
+
+func (w *sqlWhere) sql() string { return strings.Join(w.conds, " AND ") }
