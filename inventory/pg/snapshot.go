@@ -43,8 +43,11 @@ func loadSnapshot(ctx context.Context, tx pgx.Tx, tenantID string) (*inventory.S
 		what string
 		load func(context.Context, pgx.Tx, string, *inventory.Snapshot) error
 	}{
-		{"accounts", loadUsers}, {"policies", loadPolicies}, {"named locations", loadNamedLocations},
-		{"groups", loadGroups}, {"directory roles", loadRoles}, {"rooms", loadRooms},
+		{"accounts", loadUsers}, {"policies", loadPolicies},
+		{"named locations", readDirectory(&snap.NamedLocations, "named_locations", "id, display_name, is_trusted, kind")},
+		{"groups", readDirectory(&snap.Groups, "groups", "id, display_name, nullif(member_user_ids, '{}'), nullif(member_group_ids, '{}')")},
+		{"directory roles", readDirectory(&snap.Roles, "directory_roles", "id, template_id, display_name, nullif(member_ids, '{}')")},
+		{"rooms", readDirectory(&snap.Rooms, "rooms", "id, display_name, email_address")},
 		{"integrations", loadIntegrations},
 	}
 	for _, step := range steps {
@@ -157,50 +160,15 @@ func scanPolicy(row pgx.CollectableRow) (inventory.Policy, error) {
 	return p, json.Unmarshal(b, &p)
 }
 
-func loadNamedLocations(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory.Snapshot) (err error) {
-	snap.NamedLocations, err = tenantRows(ctx, tx, tenantID, `
-		SELECT id, display_name, is_trusted, kind FROM named_locations
-		WHERE tenant_id = $1 ORDER BY position`, func(row pgx.CollectableRow) (inventory.NamedLocation, error) {
-		var l inventory.NamedLocation
-		err := row.Scan(&l.ID, &l.DisplayName, &l.IsTrusted, &l.Kind)
-		return l, err
-	})
-	return err
-}
-
-func loadGroups(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory.Snapshot) (err error) {
-	snap.Groups, err = tenantRows(ctx, tx, tenantID, `
-		SELECT id, display_name, member_user_ids, member_group_ids FROM groups
-		WHERE tenant_id = $1 ORDER BY position`, func(row pgx.CollectableRow) (inventory.Group, error) {
-		var g inventory.Group
-		err := row.Scan(&g.ID, &g.DisplayName, &g.MemberUserIDs, &g.MemberGroupIDs)
-		g.MemberUserIDs, g.MemberGroupIDs = nilIfEmpty(g.MemberUserIDs), nilIfEmpty(g.MemberGroupIDs)
-		return g, err
-	})
-	return err
-}
-
-func loadRoles(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory.Snapshot) (err error) {
-	snap.Roles, err = tenantRows(ctx, tx, tenantID, `
-		SELECT id, template_id, display_name, member_ids FROM directory_roles
-		WHERE tenant_id = $1 ORDER BY position`, func(row pgx.CollectableRow) (inventory.DirectoryRole, error) {
-		var r inventory.DirectoryRole
-		err := row.Scan(&r.ID, &r.TemplateID, &r.DisplayName, &r.MemberIDs)
-		r.MemberIDs = nilIfEmpty(r.MemberIDs)
-		return r, err
-	})
-	return err
-}
-
-func loadRooms(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory.Snapshot) (err error) {
-	snap.Rooms, err = tenantRows(ctx, tx, tenantID, `
-		SELECT id, display_name, email_address FROM rooms
-		WHERE tenant_id = $1 ORDER BY position`, func(row pgx.CollectableRow) (inventory.Room, error) {
-		var r inventory.Room
-		err := row.Scan(&r.ID, &r.DisplayName, &r.EmailAddress)
-		return r, err
-	})
-	return err
+// readDirectory is the step that reads the directory table replaceDirectory
+// wrote into *into: columns (position order) are T's fields in order, a
+// text[] column read through nullif(…, '{}') so that none is nil.
+func readDirectory[T any](into *[]T, table, columns string) func(context.Context, pgx.Tx, string, *inventory.Snapshot) error {
+	return func(ctx context.Context, tx pgx.Tx, tenantID string, _ *inventory.Snapshot) (err error) {
+		*into, err = tenantRows(ctx, tx, tenantID, `SELECT `+columns+` FROM `+table+` WHERE tenant_id = $1 ORDER BY position`,
+			pgx.RowToStructByPos[T])
+		return err
+	}
 }
 
 // tenantRows reads the rows of query, which takes the tenant id as $1, in
