@@ -145,21 +145,12 @@ func streamAudit(ctx context.Context, q querier, f AuditFilter, fn func(AuditEve
 	}
 	args = append(args, f.Offset)
 	sql += ` OFFSET $` + strconv.Itoa(len(args))
-	rows, err := q.Query(ctx, sql, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		e, err := scanAuditEvent(rows)
-		if err != nil {
-			return err
-		}
+	return forEachRow(ctx, q, sql, args, scanAuditEvent, func(e AuditEvent) error {
 		if err := fn(e); err != nil {
 			return &yieldError{err}
 		}
-	}
-	return rows.Err()
+		return nil
+	})
 }
 
 const auditSelect = `

@@ -2,7 +2,6 @@ package pg
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -147,29 +146,16 @@ func (s *Store) Runs(ctx context.Context, tenantID string, limit int) ([]Run, er
 
 func scanRun(row pgx.CollectableRow) (Run, error) {
 	var (
-		r                       Run
-		finished                *time.Time
-		counts, warnings, vjson []byte
+		r        Run
+		finished *time.Time
 	)
 	if err := row.Scan(&r.ID, &r.TenantID, &r.Source, &r.StartedAt, &finished, &r.Status,
-		&counts, &warnings, &r.Error, &vjson); err != nil {
+		&r.Counts, &r.Warnings, &r.Error, &r.Verdict); err != nil {
 		return r, err
 	}
 	r.StartedAt = r.StartedAt.UTC()
 	if finished != nil {
 		r.FinishedAt = finished.UTC()
-	}
-	if err := json.Unmarshal(counts, &r.Counts); err != nil {
-		return r, fmt.Errorf("run %d counts: %w", r.ID, err)
-	}
-	if err := json.Unmarshal(warnings, &r.Warnings); err != nil {
-		return r, fmt.Errorf("run %d warnings: %w", r.ID, err)
-	}
-	if vjson != nil {
-		r.Verdict = new(inventory.TenantVerdict)
-		if err := json.Unmarshal(vjson, r.Verdict); err != nil {
-			return r, fmt.Errorf("run %d verdict: %w", r.ID, err)
-		}
 	}
 	return r, nil
 }
@@ -330,13 +316,9 @@ type RunCollection struct {
 
 // SaveRunProgress replaces the progress of a run.
 func (s *Store) SaveRunProgress(ctx context.Context, runID int64, p RunProgress) error {
-	b, err := json.Marshal(p)
-	if err != nil {
-		return fmt.Errorf("store: save run progress: %w", err)
-	}
-	_, err = s.pool.Exec(ctx, `
+	_, err := s.pool.Exec(ctx, `
 		INSERT INTO sync_run_progress (run_id, progress) VALUES ($1, $2)
-		ON CONFLICT (run_id) DO UPDATE SET progress = excluded.progress, updated_at = now()`, runID, b)
+		ON CONFLICT (run_id) DO UPDATE SET progress = excluded.progress, updated_at = now()`, runID, p)
 	if err != nil {
 		return fmt.Errorf("store: save run progress: %w", err)
 	}
@@ -346,16 +328,12 @@ func (s *Store) SaveRunProgress(ctx context.Context, runID int64, p RunProgress)
 // RunProgressOf is the latest progress of a run; ok is false when the run
 // wrote none (a folder or demo sync, or one that has not read anything yet).
 func (s *Store) RunProgressOf(ctx context.Context, runID int64) (p RunProgress, ok bool, err error) {
-	var b []byte
-	err = s.pool.QueryRow(ctx, `SELECT progress, updated_at FROM sync_run_progress WHERE run_id = $1`, runID).Scan(&b, &p.UpdatedAt)
+	err = s.pool.QueryRow(ctx, `SELECT progress, updated_at FROM sync_run_progress WHERE run_id = $1`, runID).Scan(&p, &p.UpdatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return RunProgress{}, false, nil
 	}
 	if err != nil {
 		return RunProgress{}, false, fmt.Errorf("store: run progress: %w", err)
-	}
-	if err := json.Unmarshal(b, &p); err != nil {
-		return RunProgress{}, false, fmt.Errorf("store: run %d progress: %w", runID, err)
 	}
 	p.UpdatedAt = p.UpdatedAt.UTC()
 	return p, true, nil

@@ -2,10 +2,8 @@ package pg
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -85,79 +83,42 @@ func loadTenant(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory
 }
 
 func loadUsers(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory.Snapshot) error {
-	rows, err := tx.Query(ctx, `
-		SELECT id, upn, display_name, mail, user_type, account_enabled, on_prem_sync,
-		       created_at_graph, job_title, department, licenses,
-		       last_sign_in, last_non_interactive_sign_in, last_successful_sign_in,
-		       registration, per_user_mfa, sign_ins, per_user_mfa_not_read
-		FROM accounts
+	return forEachRow(ctx, tx, `
+		SELECT `+accountColumnsSQL+` FROM accounts
 		WHERE tenant_id = $1 AND removed_at IS NULL
-		ORDER BY lower(upn), id`, tenantID)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var (
-			u                     inventory.User
-			created, last, lastNI *time.Time
-			lastOK                *time.Time
-			registration, signIns []byte
-			perUser, notRead      *string
-		)
-		if err := rows.Scan(&u.ID, &u.UserPrincipalName, &u.DisplayName, &u.Mail, &u.UserType,
-			&u.AccountEnabled, &u.OnPremisesSyncEnabled, &created, &u.JobTitle, &u.Department,
-			&u.LicenseSKUs, &last, &lastNI, &lastOK, &registration, &perUser, &signIns, &notRead); err != nil {
-			return err
-		}
-		u.CreatedDateTime = timeFromNull(created)
-		u.LastSignIn = timeFromNull(last)
-		u.LastNonInteractiveSignIn = timeFromNull(lastNI)
-		u.LastSuccessfulSignIn = timeFromNull(lastOK)
-		u.LicenseSKUs = nilIfEmpty(u.LicenseSKUs)
-		reg, err := decodeRegistration(registration)
-		if err != nil {
-			return fmt.Errorf("registration of %s: %w", u.ID, err)
-		}
-		if reg != nil {
-			snap.Registrations[u.ID] = *reg
-		}
-		if perUser != nil {
-			snap.PerUserMFA[u.ID] = *perUser
-		}
-		if notRead != nil {
-			if snap.PerUserMFANotRead == nil {
-				snap.PerUserMFANotRead = map[string]string{}
+		ORDER BY lower(upn), id`, []any{tenantID},
+		func(row pgx.CollectableRow) (storedAccount, error) { return scanAccount(row) },
+		func(a storedAccount) error {
+			if a.registration != nil {
+				snap.Registrations[a.ID] = *a.registration
 			}
-			snap.PerUserMFANotRead[u.ID] = *notRead
-		}
-		if signIns != nil {
-			folds, err := decodeSignIns(signIns)
-			if err != nil {
-				return fmt.Errorf("sign-ins of %s: %w", u.ID, err)
+			if a.perUser != nil {
+				snap.PerUserMFA[a.ID] = *a.perUser
 			}
-			snap.SignIns[u.ID] = folds
-		}
-		snap.Users = append(snap.Users, u)
-	}
-	return rows.Err()
+			if a.notRead != nil {
+				if snap.PerUserMFANotRead == nil {
+					snap.PerUserMFANotRead = map[string]string{}
+				}
+				snap.PerUserMFANotRead[a.ID] = *a.notRead
+			}
+			if a.signIns != nil {
+				snap.SignIns[a.ID] = a.signIns
+			}
+			snap.Users = append(snap.Users, a.User)
+			return nil
+		})
 }
 
 func loadPolicies(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory.Snapshot) (err error) {
-	snap.Policies, err = tenantRows(ctx, tx, tenantID, `SELECT policy FROM policies WHERE tenant_id = $1 ORDER BY position`, scanPolicy)
+	snap.Policies, err = tenantPolicies(ctx, tx, tenantID)
 	return err
 }
 
-// scanPolicy reads a policy as stored: the JSON of inventory.Policy.
-func scanPolicy(row pgx.CollectableRow) (inventory.Policy, error) {
-	var (
-		b []byte
-		p inventory.Policy
-	)
-	if err := row.Scan(&b); err != nil {
-		return p, err
-	}
-	return p, json.Unmarshal(b, &p)
+// tenantPolicies reads a tenant's policies in the source's order, each
+// stored as the JSON of inventory.Policy (which pgx decodes).
+func tenantPolicies(ctx context.Context, tx pgx.Tx, tenantID string) ([]inventory.Policy, error) {
+	return tenantRows(ctx, tx, tenantID, `SELECT policy FROM policies WHERE tenant_id = $1 ORDER BY position`,
+		pgx.RowTo[inventory.Policy])
 }
 
 // readDirectory is the step that reads the directory table replaceDirectory
@@ -185,28 +146,19 @@ func tenantRows[T any](ctx context.Context, tx pgx.Tx, tenantID, query string, s
 // loadIntegrations reads what replaceIntegrations stored back into a
 // snapshot; a tenant synced before migration 00013 has none.
 func loadIntegrations(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory.Snapshot) error {
-	var sps, grants, signIns []byte
-	err := tx.QueryRow(ctx, `
-		SELECT service_principals, permission_grants, partner_sign_ins
-		FROM integrations WHERE tenant_id = $1`, tenantID).Scan(&sps, &grants, &signIns)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
 	var (
 		spj []servicePrincipalJSON
 		gj  []permissionGrantJSON
 		sj  map[string][]partnerSignInJSON
 	)
-	for _, d := range []struct {
-		b    []byte
-		into any
-	}{{sps, &spj}, {grants, &gj}, {signIns, &sj}} {
-		if err := json.Unmarshal(d.b, d.into); err != nil {
-			return err
-		}
+	err := tx.QueryRow(ctx, `
+		SELECT service_principals, permission_grants, partner_sign_ins
+		FROM integrations WHERE tenant_id = $1`, tenantID).Scan(&spj, &gj, &sj)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
 	}
 	snap.ServicePrincipals = append(snap.ServicePrincipals,
 		convertAll(spj, func(sp servicePrincipalJSON) inventory.ServicePrincipal { return inventory.ServicePrincipal(sp) })...)

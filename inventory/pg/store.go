@@ -202,3 +202,22 @@ func (w *sqlWhere) addIf(cond, value string) {
 }
 
 func (w *sqlWhere) sql() string { return strings.Join(w.conds, " AND ") }
+
+// forEachRow gives fn each row of sql as scan reads it, one at a time.
+func forEachRow[T any](ctx context.Context, q querier, sql string, args []any, scan pgx.RowToFunc[T], fn func(T) error) error {
+	rows, err := q.Query(ctx, sql, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(v); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
