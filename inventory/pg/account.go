@@ -46,7 +46,7 @@ type ObjectRef struct {
 // Account returns one account of a tenant, removed or not. A missing
 // account is ENOTFOUND.
 func (s *Store) Account(ctx context.Context, tenantID, id string) (AccountDetail, error) {
-	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	tx, err := s.pool.BeginTx(ctx, readOnlyTx)
 	if err != nil {
 		return AccountDetail{}, fmt.Errorf("store: account: %w", err)
 	}
@@ -88,47 +88,23 @@ func (s *Store) Account(ctx context.Context, tenantID, id string) (AccountDetail
 }
 
 func loadAccountFacts(ctx context.Context, tx pgx.Tx, tenantID, id string, d *AccountDetail) error {
-	var (
-		u                         = &d.User
-		created, last, lastNI, ok *time.Time
-		removed                   *time.Time
-		registration, signIns     []byte
-		perUser, notRead          *string
-	)
-	err := tx.QueryRow(ctx, `
-		SELECT id, upn, display_name, mail, user_type, account_enabled, on_prem_sync,
-		       created_at_graph, job_title, department, licenses,
-		       last_sign_in, last_non_interactive_sign_in, last_successful_sign_in,
-		       registration, per_user_mfa, sign_ins, first_seen_run, last_seen_run, removed_at,
-		       per_user_mfa_not_read
-		FROM accounts WHERE tenant_id = $1 AND id = $2`, tenantID, id).
-		Scan(&u.ID, &u.UserPrincipalName, &u.DisplayName, &u.Mail, &u.UserType, &u.AccountEnabled,
-			&u.OnPremisesSyncEnabled, &created, &u.JobTitle, &u.Department, &u.LicenseSKUs,
-			&last, &lastNI, &ok, &registration, &perUser, &signIns,
-			&d.FirstSeenRun, &d.LastSeenRun, &removed, &notRead)
+	var removed *time.Time
+	a, err := scanAccount(tx.QueryRow(ctx, `
+		SELECT `+accountColumnsSQL+`, first_seen_run, last_seen_run, removed_at
+		FROM accounts WHERE tenant_id = $1 AND id = $2`, tenantID, id), &d.FirstSeenRun, &d.LastSeenRun, &removed)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return accountNotFound(tenantID, id)
 	}
 	if err != nil {
 		return fmt.Errorf("store: account: %w", err)
 	}
-	u.CreatedDateTime = timeFromNull(created)
-	u.LastSignIn = timeFromNull(last)
-	u.LastNonInteractiveSignIn = timeFromNull(lastNI)
-	u.LastSuccessfulSignIn = timeFromNull(ok)
-	u.LicenseSKUs = nilIfEmpty(u.LicenseSKUs)
+	d.User, d.Registration, d.SignIns = a.User, a.registration, a.signIns
 	d.RemovedAt = timeFromNull(removed)
-	if perUser != nil {
-		d.PerUserMFA = *perUser
+	if a.perUser != nil {
+		d.PerUserMFA = *a.perUser
 	}
-	if notRead != nil {
-		d.PerUserMFANotRead = *notRead
-	}
-	if d.Registration, err = decodeRegistration(registration); err != nil {
-		return fmt.Errorf("store: account: registration: %w", err)
-	}
-	if d.SignIns, err = decodeSignIns(signIns); err != nil {
-		return fmt.Errorf("store: account: sign-ins: %w", err)
+	if a.notRead != nil {
+		d.PerUserMFANotRead = *a.notRead
 	}
 	return nil
 }

@@ -165,11 +165,8 @@ type pageRead struct {
 // page, to tell whether another follows), then the page's accounts and
 // verdicts are read by key.
 func (r pageRead) sql(f AccountFilter, where string, args []any) (string, []any) {
-	args = slices.Clone(args)
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
+	w := sqlWhere{args: slices.Clone(args)}
+	arg := w.arg
 	if r.at.ID != "" {
 		where += " AND " + r.keyset(arg)
 	}
@@ -189,7 +186,7 @@ func (r pageRead) sql(f AccountFilter, where string, args []any) (string, []any)
 		FROM (` + chosen + `) p
 		JOIN accounts a ON a.tenant_id = p.tenant_id AND a.id = p.account_id
 		LEFT JOIN assessments s ON s.tenant_id = p.tenant_id AND s.account_id = p.account_id
-		ORDER BY ` + r.key.order(r.backward, "p."), args
+		ORDER BY ` + r.key.order(r.backward, "p."), w.args
 }
 
 // keyset is the condition of the rows after (before) the cursor, in the

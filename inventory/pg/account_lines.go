@@ -2,7 +2,6 @@ package pg
 
 import (
 	"context"
-	"strconv"
 	"strings"
 	"time"
 
@@ -51,34 +50,21 @@ func streamAccountLines(ctx context.Context, tx pgx.Tx, f AccountFilter, fn func
 // lineWhere is accountWhere on cards (c) and assessments (s); f has been
 // checked by accountWhere.
 func lineWhere(f AccountFilter) (string, []any) {
-	conds := []string{"c.tenant_id = $1"}
-	args := []any{f.TenantID}
-	add := func(cond string, arg any) {
-		args = append(args, arg)
-		conds = append(conds, strings.ReplaceAll(cond, "$?", "$"+strconv.Itoa(len(args))))
-	}
+	w := sqlWhere{conds: []string{"c.tenant_id = $1"}, args: []any{f.TenantID}}
 	if !f.IncludeRemoved {
-		conds = append(conds, "c.active")
+		w.conds = append(w.conds, "c.active")
 	}
 	if q := searchText(f.Query); q != "" {
 		// Matched on the narrow copy through its trigram index, as the
 		// list matches them.
-		add(`c.account_id IN (SELECT x.account_id FROM account_search x WHERE x.tenant_id = $1
+		w.add(`c.account_id IN (SELECT x.account_id FROM account_search x WHERE x.tenant_id = $1
 			AND x.search LIKE lower($?))`, searchPattern(q))
 	}
-	if f.Category != "" {
-		add("c.category = $?", f.Category)
-	}
-	if f.Path != "" {
-		add("c.path = $?", f.Path)
-	}
-	if f.Compliance != "" {
-		add("c.compliance = $?", f.Compliance)
-	}
-	if f.Marker != "" {
-		add("c.markers @> ARRAY[$?::text]", f.Marker)
-	}
-	return strings.Join(conds, " AND "), args
+	w.addIf("c.category = $?", f.Category)
+	w.addIf("c.path = $?", f.Path)
+	w.addIf("c.compliance = $?", f.Compliance)
+	w.addIf("c.markers @> ARRAY[$?::text]", f.Marker)
+	return w.sql(), w.args
 }
 
 // lineSorts are accountSorts on cards; the last sign-in is only on the

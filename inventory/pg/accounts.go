@@ -270,45 +270,31 @@ func accountWhere(f AccountFilter) (string, []any, error) {
 	if f.TenantID == "" {
 		return "", nil, inventory.Errorf(inventory.EINVALID, "choose a tenant to list its accounts")
 	}
-	conds := []string{"x.tenant_id = $1"}
-	args := []any{f.TenantID}
-	add := func(cond string, arg any) {
-		args = append(args, arg)
-		conds = append(conds, strings.ReplaceAll(cond, "$?", "$"+strconv.Itoa(len(args))))
-	}
+	w := sqlWhere{conds: []string{"x.tenant_id = $1"}, args: []any{f.TenantID}}
 	if q := searchText(f.Query); q != "" {
-		args = append(args, searchPattern(q))
+		w.arg(searchPattern(q))
 	}
 	if !f.IncludeRemoved {
-		conds = append(conds, "NOT x.removed")
+		w.conds = append(w.conds, "NOT x.removed")
 	}
-	if f.Category != "" {
-		if err := checkKnown("category", inventory.Category(f.Category), inventory.Categories); err != nil {
-			return "", nil, err
-		}
-		add("x.category = $?", f.Category)
-	}
-	if f.Path != "" {
-		if err := checkKnown("path", inventory.Path(f.Path), inventory.Paths); err != nil {
-			return "", nil, err
-		}
-		add("x.path = $?", f.Path)
-	}
-	if f.Compliance != "" {
-		if err := checkKnown("compliance", inventory.Compliance(f.Compliance), inventory.Compliances); err != nil {
-			return "", nil, err
-		}
-		add("x.compliance = $?", f.Compliance)
-	}
-	if f.Marker != "" {
-		if err := checkKnown("marker", inventory.Marker(f.Marker), inventory.Markers); err != nil {
-			return "", nil, err
-		}
+	for _, v := range []struct {
+		cond, value string
+		unknown     error
+	}{
+		{"x.category = $?", f.Category, checkKnown("category", inventory.Category(f.Category), inventory.Categories)},
+		{"x.path = $?", f.Path, checkKnown("path", inventory.Path(f.Path), inventory.Paths)},
+		{"x.compliance = $?", f.Compliance, checkKnown("compliance", inventory.Compliance(f.Compliance), inventory.Compliances)},
 		// Through assessments_markers: most markers are rare, and the
 		// narrow copy's markers are in no index (see migration 00011).
-		add("x.account_id IN (SELECT s.account_id FROM assessments s WHERE s.tenant_id = $1 AND s.markers @> ARRAY[$?::text])", f.Marker)
+		{"x.account_id IN (SELECT s.account_id FROM assessments s WHERE s.tenant_id = $1 AND s.markers @> ARRAY[$?::text])",
+			f.Marker, checkKnown("marker", inventory.Marker(f.Marker), inventory.Markers)},
+	} {
+		if v.unknown != nil {
+			return "", nil, v.unknown
+		}
+		w.addIf(v.cond, v.value)
 	}
-	return strings.Join(conds, " AND "), args, nil
+	return w.sql(), w.args, nil
 }
 
 // searchPattern is the LIKE pattern of a search on account_search.search,

@@ -145,21 +145,12 @@ func streamAudit(ctx context.Context, q querier, f AuditFilter, fn func(AuditEve
 	}
 	args = append(args, f.Offset)
 	sql += ` OFFSET $` + strconv.Itoa(len(args))
-	rows, err := q.Query(ctx, sql, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		e, err := scanAuditEvent(rows)
-		if err != nil {
-			return err
-		}
+	return forEachRow(ctx, q, sql, args, scanAuditEvent, func(e AuditEvent) error {
 		if err := fn(e); err != nil {
 			return &yieldError{err}
 		}
-	}
-	return rows.Err()
+		return nil
+	})
 }
 
 const auditSelect = `
@@ -170,41 +161,31 @@ const auditSelect = `
 	WHERE `
 
 func auditWhere(f AuditFilter) (string, []any) {
-	conds := []string{"true"}
-	var args []any
-	add := func(cond string, arg any) {
-		args = append(args, arg)
-		conds = append(conds, strings.ReplaceAll(cond, "$?", "$"+strconv.Itoa(len(args))))
-	}
+	w := sqlWhere{conds: []string{"true"}}
 	switch {
 	case f.TenantID != "" && f.AccountID != "":
-		add("e.tenant_id = $?", f.TenantID)
-		add("e.account_id = $?", f.AccountID)
+		w.add("e.tenant_id = $?", f.TenantID)
+		w.add("e.account_id = $?", f.AccountID)
 	case f.TenantID != "":
-		add("(e.tenant_id = $? OR e.tenant_id IS NULL)", f.TenantID)
+		w.add("(e.tenant_id = $? OR e.tenant_id IS NULL)", f.TenantID)
 	case f.AccountID != "":
-		add("e.account_id = $?", f.AccountID)
+		w.add("e.account_id = $?", f.AccountID)
 	}
-	if f.ActorID != "" {
-		add("e.actor_id = $?", f.ActorID)
-	}
-	if f.Action != "" {
-		add("e.action = $?", f.Action)
-	}
+	w.addIf("e.actor_id = $?", f.ActorID)
+	w.addIf("e.action = $?", f.Action)
 	if f.Search != "" {
-		args = append(args, f.Search)
-		exact := "$" + strconv.Itoa(len(args))
-		add(`(e.account_id = `+exact+` OR e.actor_name ILIKE $? OR e.details->>'email' ILIKE $? OR EXISTS (
+		exact := w.arg(f.Search)
+		w.add(`(e.account_id = `+exact+` OR e.actor_name ILIKE $? OR e.details->>'email' ILIKE $? OR EXISTS (
 			SELECT 1 FROM accounts s WHERE s.tenant_id = e.tenant_id AND s.id = e.account_id
 			AND (s.upn ILIKE $? OR s.display_name ILIKE $?)))`, "%"+escapeLike(f.Search)+"%")
 	}
 	if !f.From.IsZero() {
-		add("e.at >= $?", f.From)
+		w.add("e.at >= $?", f.From)
 	}
 	if !f.To.IsZero() {
-		add("e.at < $?", f.To)
+		w.add("e.at < $?", f.To)
 	}
-	return strings.Join(conds, " AND "), args
+	return w.sql(), w.args
 }
 
 func scanAuditEvent(row pgx.CollectableRow) (AuditEvent, error) {

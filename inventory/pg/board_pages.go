@@ -5,8 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -20,11 +20,8 @@ import (
 // alone (index-only where the filter allows), and only the cards picked
 // are read whole.
 func (q *boardQuery) pages(ctx context.Context, db querier, cells map[cell]int, perColumn int) (map[cell][]BoardCard, error) {
-	args := append([]any(nil), q.args...)
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
+	w := sqlWhere{args: slices.Clone(q.args)}
+	arg := w.arg
 	var walk, gather [3][]any
 	gatherLanes := map[string][]string{} // lane → its gathered statuses
 	for _, c := range sortedCells(cells) {
@@ -56,7 +53,7 @@ func (q *boardQuery) pages(ctx context.Context, db querier, cells map[cell]int, 
 		// Exactly the gathered cells, lane by lane, so that nothing else is
 		// sorted.
 		var arms []string
-		for _, lane := range sortedKeys(gatherLanes) {
+		for _, lane := range slices.Sorted(maps.Keys(gatherLanes)) {
 			arm := "c.status = ANY(" + arg(gatherLanes[lane]) + "::text[])"
 			if q.laneExpr != "''" {
 				arm = "(" + q.laneExpr + " = " + arg(lane) + " AND " + arm + ")"
@@ -85,7 +82,7 @@ func (q *boardQuery) pages(ctx context.Context, db querier, cells map[cell]int, 
 		SELECT p.lane, `+boardCardColumns+`
 		FROM picked p
 		JOIN cards c ON c.tenant_id = $1 AND c.account_id = p.account_id`+cardAssignee+`
-		ORDER BY p.lane, p.status, `+strings.ReplaceAll(boardOrder, "c.", "p."), args...)
+		ORDER BY p.lane, p.status, `+strings.ReplaceAll(boardOrder, "c.", "p."), w.args...)
 	if err != nil {
 		return nil, err
 	}
@@ -110,23 +107,9 @@ const boardOrder = `c.rank, c.due_date, c.upn_key, c.account_id`
 // sortedCells lists cells in a fixed order, so that one board is always
 // one statement (and one plan).
 func sortedCells(cells map[cell]int) []cell {
-	out := make([]cell, 0, len(cells))
-	for c := range cells {
-		out = append(out, c)
-	}
-	slices.SortFunc(out, func(a, b cell) int {
+	return slices.SortedFunc(maps.Keys(cells), func(a, b cell) int {
 		return cmp.Or(cmp.Compare(a.lane, b.lane), cmp.Compare(a.status, b.status))
 	})
-	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // boardCardColumns are what scanBoardCard reads: a card (alias c, its

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -47,16 +45,12 @@ func newBoardQuery(f BoardFilter) (*boardQuery, error) {
 	default:
 		return nil, inventory.Errorf(inventory.EINVALID, "Unknown swimlane %q: use %s or %s.", f.Swimlane, LaneByCategory, LaneByPath)
 	}
-	conds := []string{"c.tenant_id = $1", "c.active"}
-	q.args = []any{f.TenantID}
-	add := func(cond string, arg any) {
-		q.args = append(q.args, arg)
-		conds = append(conds, strings.ReplaceAll(cond, "$?", "$"+strconv.Itoa(len(q.args))))
-	}
+	w := sqlWhere{conds: []string{"c.tenant_id = $1", "c.active"}, args: []any{f.TenantID}}
+	add := w.add
 	if text := searchText(f.Query); text != "" {
 		q.heapFilter, q.search = true, searchPattern(text)
 		add("c.account_id = ANY($?::text[])", nil)
-		q.searchArg = len(q.args) - 1
+		q.searchArg = len(w.args) - 1
 	}
 	for _, v := range []struct {
 		value, column, what string
@@ -85,7 +79,7 @@ func newBoardQuery(f BoardFilter) (*boardQuery, error) {
 	switch {
 	case f.Assignee == AssigneeNobody:
 		q.heapFilter = true
-		conds = append(conds, "c.assignee_id IS NULL")
+		w.conds = append(w.conds, "c.assignee_id IS NULL")
 	case f.Assignee != "":
 		if uuid.Validate(f.Assignee) != nil {
 			return nil, inventory.Errorf(inventory.EINVALID, "Unknown assignee %q: choose a user, or %q for cards nobody has.", f.Assignee, AssigneeNobody)
@@ -104,8 +98,8 @@ func newBoardQuery(f BoardFilter) (*boardQuery, error) {
 		q.heapFilter = true
 		add(overdueSQL, inventory.Today(f.Now).Format(time.DateOnly))
 	}
-	q.where = strings.Join(conds, " AND ")
-	q.narrowed = len(conds) > 2 || f.Swimlane != ""
+	q.where, q.args = w.sql(), w.args
+	q.narrowed = len(w.conds) > 2 || f.Swimlane != ""
 	return q, nil
 }
 

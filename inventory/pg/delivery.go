@@ -2,7 +2,6 @@ package pg
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -32,12 +31,11 @@ func (s *Store) DeliverySettings(ctx context.Context, tenantID string) (inventor
 // deliverySettings is DeliverySettings on q, with lock ("" or "FOR
 // UPDATE") on the settings' row when there is one.
 func deliverySettings(ctx context.Context, q querier, tenantID, lock string) (inventory.DeliverySettings, error) {
-	rows, err := q.Query(ctx, `SELECT `+deliveryColumns+` FROM delivery_settings WHERE tenant_id = $1 `+lock, tenantID)
+	saved, err := queryRows(ctx, q, `SELECT `+deliveryColumns+` FROM delivery_settings WHERE tenant_id = $1 `+lock, []any{tenantID}, scanDelivery)
 	if err != nil {
 		return inventory.DeliverySettings{}, err
 	}
-	st, err := pgx.CollectExactlyOneRow(rows, scanDelivery)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if len(saved) == 0 { // tenant_id is the key: one row or none
 		var exists bool
 		if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM tenants WHERE id = $1)`, tenantID).Scan(&exists); err != nil {
 			return inventory.DeliverySettings{}, err
@@ -47,7 +45,7 @@ func deliverySettings(ctx context.Context, q querier, tenantID, lock string) (in
 		}
 		return inventory.DeliverySettings{TenantID: tenantID, Schedule: inventory.WeeklyDelivery, Mail: inventory.DeliveryMail{Port: 587}, ChangeAlerts: true}, nil
 	}
-	return st, err
+	return saved[0], nil
 }
 
 // SaveDeliverySettings validates and stores a tenant's settings for actor,

@@ -2,7 +2,6 @@ package pg
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -87,10 +86,7 @@ func (s *Store) ExportSplitPlan(ctx context.Context, actor inventory.Actor, tena
 // transaction at repeatable read that first records it. The caller's own
 // error (a *yieldError) comes back as it is.
 func (s *Store) export(ctx context.Context, actor inventory.Actor, tenantID, what string, read func(tx pgx.Tx) error) error {
-	err := s.inTx(ctx, "export "+what, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SET TRANSACTION ISOLATION LEVEL REPEATABLE READ`); err != nil {
-			return err
-		}
+	return s.runTx(ctx, "export "+what, pgx.TxOptions{IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
 		if err := inventory.CanExport(actor); err != nil {
 			return err
 		}
@@ -99,9 +95,4 @@ func (s *Store) export(ctx context.Context, actor inventory.Actor, tenantID, wha
 		}
 		return read(tx)
 	})
-	var stopped *yieldError
-	if errors.As(err, &stopped) {
-		return stopped.err
-	}
-	return err
 }

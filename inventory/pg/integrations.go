@@ -2,137 +2,13 @@ package pg
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/mfaboard/mfaboard/inventory"
 )
-
-// Partner Center integrations (issue 13 §3): one row a tenant holding the
-// service principals, the delegated permission grants and the Partner
-// Center sign-ins of its last sync, as JSON. They are display-only: the
-// marker they feed is stored with the assessments.
-
-type partnerSignInJSON struct {
-	Day           time.Time `json:"day"`
-	AppID         string    `json:"app_id"`
-	App           string    `json:"app"`
-	Portal        bool      `json:"portal"`
-	ClientAppUsed string    `json:"client_app"`
-	Interactive   bool      `json:"interactive"`
-	Requirement   string    `json:"requirement"`
-	ErrorCode     int       `json:"error_code"`
-	Count         int       `json:"count"`
-	First         time.Time `json:"first"`
-	Last          time.Time `json:"last"`
-}
-
-type servicePrincipalJSON struct {
-	ID                     string `json:"id"`
-	AppID                  string `json:"app_id"`
-	DisplayName            string `json:"display_name"`
-	PublisherName          string `json:"publisher_name,omitempty"`
-	AppOwnerOrganizationID string `json:"app_owner_organization_id,omitempty"`
-}
-
-type permissionGrantJSON struct {
-	ID          string `json:"id"`
-	ClientID    string `json:"client_id"`
-	ResourceID  string `json:"resource_id"`
-	ConsentType string `json:"consent_type"`
-	PrincipalID string `json:"principal_id,omitempty"`
-	Scope       string `json:"scope"`
-}
-
-// replaceIntegrations stores what a sync read of the Partner Center
-// collections, replacing the last sync's.
-func replaceIntegrations(ctx context.Context, tx pgx.Tx, snap *inventory.Snapshot) error {
-	sps := make([]servicePrincipalJSON, len(snap.ServicePrincipals))
-	for i, sp := range snap.ServicePrincipals {
-		sps[i] = servicePrincipalJSON(sp)
-	}
-	grants := make([]permissionGrantJSON, len(snap.PermissionGrants))
-	for i, g := range snap.PermissionGrants {
-		grants[i] = permissionGrantJSON(g)
-	}
-	signIns := make(map[string][]partnerSignInJSON, len(snap.PartnerSignIns))
-	for id, folds := range snap.PartnerSignIns {
-		out := make([]partnerSignInJSON, len(folds))
-		for i, f := range folds {
-			out[i] = partnerSignInJSON(f)
-		}
-		signIns[id] = out
-	}
-	var docs [3][]byte
-	for i, v := range []any{sps, grants, signIns} {
-		b, err := json.Marshal(v)
-		if err != nil {
-			return fmt.Errorf("integrations: %w", err)
-		}
-		docs[i] = b
-	}
-	_, err := tx.Exec(ctx, `
-		INSERT INTO integrations (tenant_id, service_principals, permission_grants, partner_sign_ins)
-		VALUES ($1, $2, $3, $4)
-		ON CONFLICT (tenant_id) DO UPDATE SET
-			service_principals = excluded.service_principals,
-			permission_grants = excluded.permission_grants,
-			partner_sign_ins = excluded.partner_sign_ins`,
-		snap.Tenant.ID, docs[0], docs[1], docs[2])
-	if err != nil {
-		return fmt.Errorf("integrations: %w", err)
-	}
-	return nil
-}
-
-// loadIntegrations reads them back into a snapshot (LoadSnapshot); a tenant
-// synced before migration 00013 has none.
-func loadIntegrations(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory.Snapshot) error {
-	var sps, grants, signIns []byte
-	err := tx.QueryRow(ctx, `
-		SELECT service_principals, permission_grants, partner_sign_ins
-		FROM integrations WHERE tenant_id = $1`, tenantID).Scan(&sps, &grants, &signIns)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	var (
-		spj []servicePrincipalJSON
-		gj  []permissionGrantJSON
-		sj  map[string][]partnerSignInJSON
-	)
-	for _, d := range []struct {
-		b    []byte
-		into any
-	}{{sps, &spj}, {grants, &gj}, {signIns, &sj}} {
-		if err := json.Unmarshal(d.b, d.into); err != nil {
-			return err
-		}
-	}
-	for _, sp := range spj {
-		snap.ServicePrincipals = append(snap.ServicePrincipals, inventory.ServicePrincipal(sp))
-	}
-	for _, g := range gj {
-		snap.PermissionGrants = append(snap.PermissionGrants, inventory.PermissionGrant(g))
-	}
-	for id, folds := range sj {
-		if snap.PartnerSignIns == nil {
-			snap.PartnerSignIns = make(map[string][]inventory.PartnerSignIn, len(sj))
-		}
-		out := make([]inventory.PartnerSignIn, len(folds))
-		for i, f := range folds {
-			out[i] = inventory.PartnerSignIn(f)
-		}
-		snap.PartnerSignIns[id] = out
-	}
-	return nil
-}
 
 // IntegrationsPage is what the Integrations page shows of a tenant.
 type IntegrationsPage struct {

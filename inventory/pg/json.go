@@ -48,26 +48,14 @@ type signInFoldJSON struct {
 }
 
 func encodeSignIns(folds []inventory.SignInFold) ([]byte, error) {
-	out := make([]signInFoldJSON, len(folds))
-	for i, f := range folds {
-		out[i] = signInFoldJSON(f)
-	}
-	return json.Marshal(out)
+	return encodeAll(folds, func(f inventory.SignInFold) signInFoldJSON { return signInFoldJSON(f) })
 }
 
 func decodeSignIns(b []byte) ([]inventory.SignInFold, error) {
 	if b == nil {
 		return nil, nil
 	}
-	var in []signInFoldJSON
-	if err := json.Unmarshal(b, &in); err != nil {
-		return nil, err
-	}
-	out := make([]inventory.SignInFold, len(in))
-	for i, f := range in {
-		out[i] = inventory.SignInFold(f)
-	}
-	return out, nil
+	return decodeAll(b, func(f signInFoldJSON) inventory.SignInFold { return inventory.SignInFold(f) })
 }
 
 type warningJSON struct {
@@ -77,26 +65,16 @@ type warningJSON struct {
 }
 
 func encodeWarnings(ws []inventory.Warning) ([]byte, error) {
-	out := make([]warningJSON, len(ws))
-	for i, w := range ws {
-		out[i] = warningJSON(w)
-	}
-	return json.Marshal(out)
+	return encodeAll(ws, func(w inventory.Warning) warningJSON { return warningJSON(w) })
 }
 
+// decodeWarnings reads no warnings back as nil, the snapshot's "none".
 func decodeWarnings(b []byte) ([]inventory.Warning, error) {
-	var in []warningJSON
-	if err := json.Unmarshal(b, &in); err != nil {
+	ws, err := decodeAll(b, func(w warningJSON) inventory.Warning { return inventory.Warning(w) })
+	if len(ws) == 0 {
 		return nil, err
 	}
-	if len(in) == 0 {
-		return nil, nil
-	}
-	out := make([]inventory.Warning, len(in))
-	for i, w := range in {
-		out[i] = inventory.Warning(w)
-	}
-	return out, nil
+	return ws, nil
 }
 
 // settingsJSON is inventory.Settings without its kind, which has a column
@@ -138,6 +116,90 @@ func decodeSettings(kind inventory.TenantKind, b []byte) (inventory.Settings, er
 		RoomDeviceGroups:   j.RoomDeviceGroups,
 		Window:             time.Duration(j.WindowSeconds) * time.Second,
 	}, nil
+}
+
+// fixAccountJSON is one account of a fix as plan_fixes.accounts holds it.
+type fixAccountJSON struct {
+	ID         string `json:"id"`
+	UPN        string `json:"upn"`
+	Name       string `json:"name"`
+	Compliance string `json:"compliance"`
+	After      string `json:"after"`
+	Privileged bool   `json:"privileged,omitempty"`
+	Resolved   bool   `json:"resolved,omitempty"`
+}
+
+func encodeFixAccounts(as []inventory.FixAccount) ([]byte, error) {
+	return encodeAll(as, func(a inventory.FixAccount) fixAccountJSON {
+		return fixAccountJSON{ID: a.ID, UPN: a.UPN, Name: a.DisplayName, Compliance: string(a.Compliance),
+			After: string(a.After), Privileged: a.Privileged, Resolved: a.Resolved}
+	})
+}
+
+func decodeFixAccounts(b []byte) ([]inventory.FixAccount, error) {
+	return decodeAll(b, func(a fixAccountJSON) inventory.FixAccount {
+		return inventory.FixAccount{ID: a.ID, UPN: a.UPN, DisplayName: a.Name, Compliance: inventory.Compliance(a.Compliance),
+			After: inventory.Compliance(a.After), Privileged: a.Privileged, Resolved: a.Resolved}
+	})
+}
+
+// Partner Center integrations (issue 13 §3): one row a tenant holding the
+// service principals, the delegated permission grants and the Partner
+// Center sign-ins of its last sync, as JSON. They are display-only: the
+// marker they feed is stored with the assessments.
+
+type partnerSignInJSON struct {
+	Day           time.Time `json:"day"`
+	AppID         string    `json:"app_id"`
+	App           string    `json:"app"`
+	Portal        bool      `json:"portal"`
+	ClientAppUsed string    `json:"client_app"`
+	Interactive   bool      `json:"interactive"`
+	Requirement   string    `json:"requirement"`
+	ErrorCode     int       `json:"error_code"`
+	Count         int       `json:"count"`
+	First         time.Time `json:"first"`
+	Last          time.Time `json:"last"`
+}
+
+type servicePrincipalJSON struct {
+	ID                     string `json:"id"`
+	AppID                  string `json:"app_id"`
+	DisplayName            string `json:"display_name"`
+	PublisherName          string `json:"publisher_name,omitempty"`
+	AppOwnerOrganizationID string `json:"app_owner_organization_id,omitempty"`
+}
+
+type permissionGrantJSON struct {
+	ID          string `json:"id"`
+	ClientID    string `json:"client_id"`
+	ResourceID  string `json:"resource_id"`
+	ConsentType string `json:"consent_type"`
+	PrincipalID string `json:"principal_id,omitempty"`
+	Scope       string `json:"scope"`
+}
+
+// convertAll converts every element of in with conv.
+func convertAll[T, U any](in []T, conv func(T) U) []U {
+	out := make([]U, len(in))
+	for i, v := range in {
+		out[i] = conv(v)
+	}
+	return out
+}
+
+// encodeAll stores in as a JSON array of the stored shapes conv makes.
+func encodeAll[T, J any](in []T, conv func(T) J) ([]byte, error) {
+	return json.Marshal(convertAll(in, conv))
+}
+
+// decodeAll reads a JSON array of stored shapes back, each made by conv.
+func decodeAll[J, T any](b []byte, conv func(J) T) ([]T, error) {
+	var in []J
+	if err := json.Unmarshal(b, &in); err != nil {
+		return nil, err
+	}
+	return convertAll(in, conv), nil
 }
 
 // timeOrNull stores the zero time ("empty" in the snapshot) as NULL.

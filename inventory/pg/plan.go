@@ -19,39 +19,6 @@ var _ inventory.PlanStore = (*Store)(nil)
 // planPreview is how many accounts of a fix the list shows.
 const planPreview = 5
 
-// fixAccountJSON is one account of a fix as plan_fixes.accounts holds it.
-type fixAccountJSON struct {
-	ID         string `json:"id"`
-	UPN        string `json:"upn"`
-	Name       string `json:"name"`
-	Compliance string `json:"compliance"`
-	After      string `json:"after"`
-	Privileged bool   `json:"privileged,omitempty"`
-	Resolved   bool   `json:"resolved,omitempty"`
-}
-
-func encodeFixAccounts(as []inventory.FixAccount) ([]byte, error) {
-	out := make([]fixAccountJSON, len(as))
-	for i, a := range as {
-		out[i] = fixAccountJSON{ID: a.ID, UPN: a.UPN, Name: a.DisplayName, Compliance: string(a.Compliance),
-			After: string(a.After), Privileged: a.Privileged, Resolved: a.Resolved}
-	}
-	return json.Marshal(out)
-}
-
-func decodeFixAccounts(b []byte) ([]inventory.FixAccount, error) {
-	var in []fixAccountJSON
-	if err := json.Unmarshal(b, &in); err != nil {
-		return nil, err
-	}
-	out := make([]inventory.FixAccount, len(in))
-	for i, a := range in {
-		out[i] = inventory.FixAccount{ID: a.ID, UPN: a.UPN, DisplayName: a.Name, Compliance: inventory.Compliance(a.Compliance),
-			After: inventory.Compliance(a.After), Privileged: a.Privileged, Resolved: a.Resolved}
-	}
-	return out, nil
-}
-
 // VerdictsWrittenAt is when the tenant's verdicts were last written (every
 // transaction that writes them refreshes tenant_counts), and the moment
 // they were assessed as of.

@@ -63,38 +63,6 @@ func (s *Store) ReadinessWithAccounts(ctx context.Context, tenantID string, now 
 	return fnErr
 }
 
-// readOnly runs fn in a read-only transaction at repeatable read. Domain
-// errors and fn's own come back unwrapped.
-func (s *Store) readOnly(ctx context.Context, what string, fn func(tx pgx.Tx) error) error {
-	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
-	if err != nil {
-		return fmt.Errorf("store: %s: %w", what, err)
-	}
-	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
-	if err := fn(tx); err != nil {
-		var stopped *yieldError
-		if errors.As(err, &stopped) {
-			return stopped.err
-		}
-		var domain *inventory.Error
-		if errors.As(err, &domain) {
-			return err
-		}
-		return fmt.Errorf("store: %s: %w", what, err)
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return fmt.Errorf("store: %s: %w", what, err)
-	}
-	return nil
-}
-
-// yieldError carries the error of a caller's function through the store's
-// wrapping untouched.
-type yieldError struct{ err error }
-
-func (e *yieldError) Error() string { return e.err.Error() }
-func (e *yieldError) Unwrap() error { return e.err }
-
 func readiness(ctx context.Context, tx pgx.Tx, tenantID string, now time.Time) (*inventory.Readiness, error) {
 	// One scan of 100,000 cards is quicker done by this backend than
 	// shared out to parallel workers, whose start costs more than it saves.

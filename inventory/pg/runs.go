@@ -2,7 +2,6 @@ package pg
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -147,29 +146,16 @@ func (s *Store) Runs(ctx context.Context, tenantID string, limit int) ([]Run, er
 
 func scanRun(row pgx.CollectableRow) (Run, error) {
 	var (
-		r                       Run
-		finished                *time.Time
-		counts, warnings, vjson []byte
+		r        Run
+		finished *time.Time
 	)
 	if err := row.Scan(&r.ID, &r.TenantID, &r.Source, &r.StartedAt, &finished, &r.Status,
-		&counts, &warnings, &r.Error, &vjson); err != nil {
+		&r.Counts, &r.Warnings, &r.Error, &r.Verdict); err != nil {
 		return r, err
 	}
 	r.StartedAt = r.StartedAt.UTC()
 	if finished != nil {
 		r.FinishedAt = finished.UTC()
-	}
-	if err := json.Unmarshal(counts, &r.Counts); err != nil {
-		return r, fmt.Errorf("run %d counts: %w", r.ID, err)
-	}
-	if err := json.Unmarshal(warnings, &r.Warnings); err != nil {
-		return r, fmt.Errorf("run %d warnings: %w", r.ID, err)
-	}
-	if vjson != nil {
-		r.Verdict = new(inventory.TenantVerdict)
-		if err := json.Unmarshal(vjson, r.Verdict); err != nil {
-			return r, fmt.Errorf("run %d verdict: %w", r.ID, err)
-		}
 	}
 	return r, nil
 }
@@ -276,4 +262,79 @@ func (s *Store) FailAbandonedRuns(ctx context.Context) ([]int64, error) {
 		return nil, fmt.Errorf("store: fail abandoned runs: %w", err)
 	}
 	return ids, nil
+}
+
+// Enqueue puts a sync job on the job queue in tx, so the job and the record
+// of who asked for it commit together. queued is false when a sync was
+// already waiting or running (the queue keeps one), jobID the job's id.
+type Enqueue func(ctx context.Context, tx pgx.Tx) (jobID int64, queued bool, err error)
+
+// RequestSync starts a sync for actor: who may is inventory.CanStartSync,
+// and the request is on the audit trail in the transaction that queues it.
+// queued is false when a sync was already waiting or running; the request
+// is recorded then too, saying so.
+func (s *Store) RequestSync(ctx context.Context, actor inventory.Actor, enqueue Enqueue) (queued bool, err error) {
+	err = s.inTx(ctx, "request a sync", func(tx pgx.Tx) error {
+		if err := inventory.CanStartSync(actor); err != nil {
+			return err
+		}
+		id, q, err := enqueue(ctx, tx)
+		if err != nil {
+			return err
+		}
+		queued = q
+		e := AuditEvent{Action: inventory.ActionSyncRequested, To: "queued", Details: map[string]any{"job_id": id}}
+		if !q {
+			e.To, e.Reason = "already queued", "a sync was already waiting or running"
+		}
+		return recordAs(ctx, tx, actor, e)
+	})
+	return queued, err
+}
+
+// RunProgress is how a running sync's read of Graph goes, as the status
+// page shows it: per collection what has arrived and what is expected, and
+// an estimate of the time left. The store keeps the latest one per run.
+type RunProgress struct {
+	UpdatedAt time.Time       `json:"-"` // when the sync last wrote it
+	Elapsed   time.Duration   `json:"elapsed"`
+	Remaining time.Duration   `json:"remaining"` // 0: not known yet
+	Requests  int             `json:"requests"`
+	Throttled int             `json:"throttled"`
+	Read      bool            `json:"read"` // every collection read: assessing and storing
+	Resources []RunCollection `json:"resources"`
+}
+
+// RunCollection is one collection's part of a sync's read.
+type RunCollection struct {
+	Name       string `json:"name"`
+	State      string `json:"state"` // waiting, reading, done, refused
+	Items      int    `json:"items"`
+	ItemsTotal int    `json:"itemsTotal"` // 0: not known
+	Note       string `json:"note,omitempty"`
+}
+
+// SaveRunProgress replaces the progress of a run.
+func (s *Store) SaveRunProgress(ctx context.Context, runID int64, p RunProgress) error {
+	_, err := s.pool.Exec(ctx, `
+		INSERT INTO sync_run_progress (run_id, progress) VALUES ($1, $2)
+		ON CONFLICT (run_id) DO UPDATE SET progress = excluded.progress, updated_at = now()`, runID, p)
+	if err != nil {
+		return fmt.Errorf("store: save run progress: %w", err)
+	}
+	return nil
+}
+
+// RunProgressOf is the latest progress of a run; ok is false when the run
+// wrote none (a folder or demo sync, or one that has not read anything yet).
+func (s *Store) RunProgressOf(ctx context.Context, runID int64) (p RunProgress, ok bool, err error) {
+	err = s.pool.QueryRow(ctx, `SELECT progress, updated_at FROM sync_run_progress WHERE run_id = $1`, runID).Scan(&p, &p.UpdatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return RunProgress{}, false, nil
+	}
+	if err != nil {
+		return RunProgress{}, false, fmt.Errorf("store: run progress: %w", err)
+	}
+	p.UpdatedAt = p.UpdatedAt.UTC()
+	return p, true, nil
 }

@@ -2,10 +2,8 @@ package pg
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -19,7 +17,7 @@ import (
 // sign-ins are those of the users (the sync keeps them per account).
 func (s *Store) LoadSnapshot(ctx context.Context, tenantID string) (*inventory.Snapshot, error) {
 	// One consistent view, even if a sync commits while we read.
-	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	tx, err := s.pool.BeginTx(ctx, readOnlyTx)
 	if err != nil {
 		return nil, fmt.Errorf("store: load snapshot: %w", err)
 	}
@@ -43,8 +41,11 @@ func loadSnapshot(ctx context.Context, tx pgx.Tx, tenantID string) (*inventory.S
 		what string
 		load func(context.Context, pgx.Tx, string, *inventory.Snapshot) error
 	}{
-		{"accounts", loadUsers}, {"policies", loadPolicies}, {"named locations", loadNamedLocations},
-		{"groups", loadGroups}, {"directory roles", loadRoles}, {"rooms", loadRooms},
+		{"accounts", loadUsers}, {"policies", loadPolicies},
+		{"named locations", readDirectory(&snap.NamedLocations, "named_locations", "id, display_name, is_trusted, kind")},
+		{"groups", readDirectory(&snap.Groups, "groups", "id, display_name, nullif(member_user_ids, '{}'), nullif(member_group_ids, '{}')")},
+		{"directory roles", readDirectory(&snap.Roles, "directory_roles", "id, template_id, display_name, nullif(member_ids, '{}')")},
+		{"rooms", readDirectory(&snap.Rooms, "rooms", "id, display_name, email_address")},
 		{"integrations", loadIntegrations},
 	}
 	for _, step := range steps {
@@ -82,125 +83,53 @@ func loadTenant(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory
 }
 
 func loadUsers(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory.Snapshot) error {
-	rows, err := tx.Query(ctx, `
-		SELECT id, upn, display_name, mail, user_type, account_enabled, on_prem_sync,
-		       created_at_graph, job_title, department, licenses,
-		       last_sign_in, last_non_interactive_sign_in, last_successful_sign_in,
-		       registration, per_user_mfa, sign_ins, per_user_mfa_not_read
-		FROM accounts
+	return forEachRow(ctx, tx, `
+		SELECT `+accountColumnsSQL+` FROM accounts
 		WHERE tenant_id = $1 AND removed_at IS NULL
-		ORDER BY lower(upn), id`, tenantID)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var (
-			u                     inventory.User
-			created, last, lastNI *time.Time
-			lastOK                *time.Time
-			registration, signIns []byte
-			perUser, notRead      *string
-		)
-		if err := rows.Scan(&u.ID, &u.UserPrincipalName, &u.DisplayName, &u.Mail, &u.UserType,
-			&u.AccountEnabled, &u.OnPremisesSyncEnabled, &created, &u.JobTitle, &u.Department,
-			&u.LicenseSKUs, &last, &lastNI, &lastOK, &registration, &perUser, &signIns, &notRead); err != nil {
-			return err
-		}
-		u.CreatedDateTime = timeFromNull(created)
-		u.LastSignIn = timeFromNull(last)
-		u.LastNonInteractiveSignIn = timeFromNull(lastNI)
-		u.LastSuccessfulSignIn = timeFromNull(lastOK)
-		u.LicenseSKUs = nilIfEmpty(u.LicenseSKUs)
-		reg, err := decodeRegistration(registration)
-		if err != nil {
-			return fmt.Errorf("registration of %s: %w", u.ID, err)
-		}
-		if reg != nil {
-			snap.Registrations[u.ID] = *reg
-		}
-		if perUser != nil {
-			snap.PerUserMFA[u.ID] = *perUser
-		}
-		if notRead != nil {
-			if snap.PerUserMFANotRead == nil {
-				snap.PerUserMFANotRead = map[string]string{}
+		ORDER BY lower(upn), id`, []any{tenantID},
+		func(row pgx.CollectableRow) (storedAccount, error) { return scanAccount(row) },
+		func(a storedAccount) error {
+			if a.registration != nil {
+				snap.Registrations[a.ID] = *a.registration
 			}
-			snap.PerUserMFANotRead[u.ID] = *notRead
-		}
-		if signIns != nil {
-			folds, err := decodeSignIns(signIns)
-			if err != nil {
-				return fmt.Errorf("sign-ins of %s: %w", u.ID, err)
+			if a.perUser != nil {
+				snap.PerUserMFA[a.ID] = *a.perUser
 			}
-			snap.SignIns[u.ID] = folds
-		}
-		snap.Users = append(snap.Users, u)
-	}
-	return rows.Err()
+			if a.notRead != nil {
+				if snap.PerUserMFANotRead == nil {
+					snap.PerUserMFANotRead = map[string]string{}
+				}
+				snap.PerUserMFANotRead[a.ID] = *a.notRead
+			}
+			if a.signIns != nil {
+				snap.SignIns[a.ID] = a.signIns
+			}
+			snap.Users = append(snap.Users, a.User)
+			return nil
+		})
 }
 
 func loadPolicies(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory.Snapshot) (err error) {
-	snap.Policies, err = tenantRows(ctx, tx, tenantID, `SELECT policy FROM policies WHERE tenant_id = $1 ORDER BY position`, scanPolicy)
+	snap.Policies, err = tenantPolicies(ctx, tx, tenantID)
 	return err
 }
 
-// scanPolicy reads a policy as stored: the JSON of inventory.Policy.
-func scanPolicy(row pgx.CollectableRow) (inventory.Policy, error) {
-	var (
-		b []byte
-		p inventory.Policy
-	)
-	if err := row.Scan(&b); err != nil {
-		return p, err
+// tenantPolicies reads a tenant's policies in the source's order, each
+// stored as the JSON of inventory.Policy (which pgx decodes).
+func tenantPolicies(ctx context.Context, tx pgx.Tx, tenantID string) ([]inventory.Policy, error) {
+	return tenantRows(ctx, tx, tenantID, `SELECT policy FROM policies WHERE tenant_id = $1 ORDER BY position`,
+		pgx.RowTo[inventory.Policy])
+}
+
+// readDirectory is the step that reads the directory table replaceDirectory
+// wrote into *into: columns (position order) are T's fields in order, a
+// text[] column read through nullif(…, '{}') so that none is nil.
+func readDirectory[T any](into *[]T, table, columns string) func(context.Context, pgx.Tx, string, *inventory.Snapshot) error {
+	return func(ctx context.Context, tx pgx.Tx, tenantID string, _ *inventory.Snapshot) (err error) {
+		*into, err = tenantRows(ctx, tx, tenantID, `SELECT `+columns+` FROM `+table+` WHERE tenant_id = $1 ORDER BY position`,
+			pgx.RowToStructByPos[T])
+		return err
 	}
-	return p, json.Unmarshal(b, &p)
-}
-
-func loadNamedLocations(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory.Snapshot) (err error) {
-	snap.NamedLocations, err = tenantRows(ctx, tx, tenantID, `
-		SELECT id, display_name, is_trusted, kind FROM named_locations
-		WHERE tenant_id = $1 ORDER BY position`, func(row pgx.CollectableRow) (inventory.NamedLocation, error) {
-		var l inventory.NamedLocation
-		err := row.Scan(&l.ID, &l.DisplayName, &l.IsTrusted, &l.Kind)
-		return l, err
-	})
-	return err
-}
-
-func loadGroups(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory.Snapshot) (err error) {
-	snap.Groups, err = tenantRows(ctx, tx, tenantID, `
-		SELECT id, display_name, member_user_ids, member_group_ids FROM groups
-		WHERE tenant_id = $1 ORDER BY position`, func(row pgx.CollectableRow) (inventory.Group, error) {
-		var g inventory.Group
-		err := row.Scan(&g.ID, &g.DisplayName, &g.MemberUserIDs, &g.MemberGroupIDs)
-		g.MemberUserIDs, g.MemberGroupIDs = nilIfEmpty(g.MemberUserIDs), nilIfEmpty(g.MemberGroupIDs)
-		return g, err
-	})
-	return err
-}
-
-func loadRoles(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory.Snapshot) (err error) {
-	snap.Roles, err = tenantRows(ctx, tx, tenantID, `
-		SELECT id, template_id, display_name, member_ids FROM directory_roles
-		WHERE tenant_id = $1 ORDER BY position`, func(row pgx.CollectableRow) (inventory.DirectoryRole, error) {
-		var r inventory.DirectoryRole
-		err := row.Scan(&r.ID, &r.TemplateID, &r.DisplayName, &r.MemberIDs)
-		r.MemberIDs = nilIfEmpty(r.MemberIDs)
-		return r, err
-	})
-	return err
-}
-
-func loadRooms(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory.Snapshot) (err error) {
-	snap.Rooms, err = tenantRows(ctx, tx, tenantID, `
-		SELECT id, display_name, email_address FROM rooms
-		WHERE tenant_id = $1 ORDER BY position`, func(row pgx.CollectableRow) (inventory.Room, error) {
-		var r inventory.Room
-		err := row.Scan(&r.ID, &r.DisplayName, &r.EmailAddress)
-		return r, err
-	})
-	return err
 }
 
 // tenantRows reads the rows of query, which takes the tenant id as $1, in
@@ -212,4 +141,34 @@ func tenantRows[T any](ctx context.Context, tx pgx.Tx, tenantID, query string, s
 		return nil, err
 	}
 	return out, err
+}
+
+// loadIntegrations reads what replaceIntegrations stored back into a
+// snapshot; a tenant synced before migration 00013 has none.
+func loadIntegrations(ctx context.Context, tx pgx.Tx, tenantID string, snap *inventory.Snapshot) error {
+	var (
+		spj []servicePrincipalJSON
+		gj  []permissionGrantJSON
+		sj  map[string][]partnerSignInJSON
+	)
+	err := tx.QueryRow(ctx, `
+		SELECT service_principals, permission_grants, partner_sign_ins
+		FROM integrations WHERE tenant_id = $1`, tenantID).Scan(&spj, &gj, &sj)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	snap.ServicePrincipals = append(snap.ServicePrincipals,
+		convertAll(spj, func(sp servicePrincipalJSON) inventory.ServicePrincipal { return inventory.ServicePrincipal(sp) })...)
+	snap.PermissionGrants = append(snap.PermissionGrants,
+		convertAll(gj, func(g permissionGrantJSON) inventory.PermissionGrant { return inventory.PermissionGrant(g) })...)
+	for id, folds := range sj {
+		if snap.PartnerSignIns == nil {
+			snap.PartnerSignIns = make(map[string][]inventory.PartnerSignIn, len(sj))
+		}
+		snap.PartnerSignIns[id] = convertAll(folds, func(f partnerSignInJSON) inventory.PartnerSignIn { return inventory.PartnerSignIn(f) })
+	}
+	return nil
 }

@@ -43,7 +43,7 @@ func splitPlan(ctx context.Context, tx pgx.Tx, tenantID string) (inventory.Split
 	if err != nil {
 		return inventory.SplitPlan{}, fmt.Errorf("groups: %w", err)
 	}
-	policies, err := tenantRows(ctx, tx, tenantID, `SELECT policy FROM policies WHERE tenant_id = $1 ORDER BY position`, scanPolicy)
+	policies, err := tenantPolicies(ctx, tx, tenantID)
 	if err != nil {
 		return inventory.SplitPlan{}, fmt.Errorf("policies: %w", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver goose runs on
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -127,4 +128,96 @@ func byAccount[T any](ctx context.Context, q querier, sql string, args []any, sc
 		out[e.id] = e.v
 	}
 	return out, nil
+}
+
+// readOnlyTx is a transaction that reads several tables as of one moment.
+var readOnlyTx = pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
+
+// inTx runs fn in a transaction and commits it when fn succeeds.
+func (s *Store) inTx(ctx context.Context, what string, fn func(tx pgx.Tx) error) error {
+	return s.runTx(ctx, what, pgx.TxOptions{}, fn)
+}
+
+// readOnly runs fn in a read-only transaction at repeatable read.
+func (s *Store) readOnly(ctx context.Context, what string, fn func(tx pgx.Tx) error) error {
+	return s.runTx(ctx, what, readOnlyTx, fn)
+}
+
+// runTx runs fn in a transaction with opts and commits it when fn succeeds.
+// Domain errors and the errors fn yields (yieldError) come back unwrapped;
+// the others say what failed.
+func (s *Store) runTx(ctx context.Context, what string, opts pgx.TxOptions, fn func(tx pgx.Tx) error) error {
+	tx, err := s.pool.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("store: %s: %w", what, err)
+	}
+	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+	if err := fn(tx); err != nil {
+		var stopped *yieldError
+		if errors.As(err, &stopped) {
+			return stopped.err
+		}
+		var domain *inventory.Error
+		if errors.As(err, &domain) {
+			return err
+		}
+		return fmt.Errorf("store: %s: %w", what, err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("store: %s: commit: %w", what, err)
+	}
+	return nil
+}
+
+// yieldError carries the error of a caller's function through the store's
+// wrapping untouched.
+type yieldError struct{ err error }
+
+func (e *yieldError) Error() string { return e.err.Error() }
+func (e *yieldError) Unwrap() error { return e.err }
+
+// sqlWhere builds a statement's WHERE clause: its conditions, joined by
+// AND, and the arguments they take.
+type sqlWhere struct {
+	conds []string
+	args  []any
+}
+
+// arg adds v to the arguments and returns its placeholder.
+func (w *sqlWhere) arg(v any) string {
+	w.args = append(w.args, v)
+	return "$" + strconv.Itoa(len(w.args))
+}
+
+// add adds cond, each $? in it standing for arg.
+func (w *sqlWhere) add(cond string, arg any) {
+	w.conds = append(w.conds, strings.ReplaceAll(cond, "$?", w.arg(arg)))
+}
+
+// addIf is add when value is chosen (not "").
+func (w *sqlWhere) addIf(cond, value string) {
+	if value != "" {
+		w.add(cond, value)
+	}
+}
+
+func (w *sqlWhere) sql() string { return strings.Join(w.conds, " AND ") }
+
+// forEachRow gives fn each row of sql as scan reads it, one at a time.
+func forEachRow[T any](ctx context.Context, q querier, sql string, args []any, scan pgx.RowToFunc[T], fn func(T) error) error {
+	rows, err := q.Query(ctx, sql, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(v); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }

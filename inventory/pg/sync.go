@@ -2,7 +2,6 @@ package pg
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -248,27 +247,15 @@ func snapshotCounts(snap *inventory.Snapshot) map[string]int {
 }
 
 func finishRun(ctx context.Context, tx pgx.Tx, runID int64, snap *inventory.Snapshot, counts map[string]int, verdict inventory.TenantVerdict) error {
-	countsJSON, err := json.Marshal(counts)
-	if err != nil {
-		return err
-	}
 	warnings := make([]string, len(snap.Warnings))
 	for i, w := range snap.Warnings {
 		warnings[i] = w.String()
 	}
-	warningsJSON, err := json.Marshal(warnings)
-	if err != nil {
-		return err
-	}
-	verdictJSON, err := json.Marshal(verdict)
-	if err != nil {
-		return err
-	}
-	_, err = tx.Exec(ctx, `
+	_, err := tx.Exec(ctx, `
 		UPDATE sync_runs
 		SET status = 'succeeded', finished_at = clock_timestamp(), tenant_id = $2,
 		    counts = $3, warnings = $4, verdict = $5
-		WHERE id = $1`, runID, snap.Tenant.ID, countsJSON, warningsJSON, verdictJSON)
+		WHERE id = $1`, runID, snap.Tenant.ID, counts, warnings, verdict)
 	return err
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -23,6 +24,9 @@ var accountColumns = []string{
 	"last_sign_in", "last_non_interactive_sign_in", "last_successful_sign_in",
 	"registration", "per_user_mfa", "sign_ins", "per_user_mfa_not_read",
 }
+
+// accountColumnsSQL is accountColumns as a list in SQL.
+var accountColumnsSQL = strings.Join(accountColumns, ", ")
 
 // syncAccounts copies the snapshot's users into a staging table and merges
 // them into accounts in one statement, then marks removed every account of
@@ -48,7 +52,7 @@ func syncAccounts(ctx context.Context, tx pgx.Tx, runID int64, snap *inventory.S
 	if err != nil {
 		return ch, fmt.Errorf("count returning: %w", err)
 	}
-	cols := strings.Join(accountColumns, ", ")
+	cols := accountColumnsSQL
 	err = tx.QueryRow(ctx, `
 		WITH merged AS (
 			INSERT INTO accounts (tenant_id, `+cols+`, first_seen_run, last_seen_run)
@@ -105,4 +109,42 @@ func accountRow(snap *inventory.Snapshot, u *inventory.User) ([]any, error) {
 		nonNil(u.LicenseSKUs), timeOrNull(u.LastSignIn), timeOrNull(u.LastNonInteractiveSignIn),
 		timeOrNull(u.LastSuccessfulSignIn), registration, perUser, signIns, notRead,
 	}, nil
+}
+
+// storedAccount is a row of accountColumns read back: the user, and what
+// a snapshot keeps of it by id (nil where the sync had none).
+type storedAccount struct {
+	inventory.User
+	registration     *inventory.Registration
+	perUser, notRead *string
+	signIns          []inventory.SignInFold
+}
+
+// scanAccount reads what accountRow wrote: a row whose first columns are
+// accountColumns, and the columns after them into more.
+func scanAccount(row pgx.Row, more ...any) (storedAccount, error) {
+	var (
+		a                             storedAccount
+		u                             = &a.User
+		created, last, lastNI, lastOK *time.Time
+		registration, signIns         []byte
+	)
+	err := row.Scan(append([]any{&u.ID, &u.UserPrincipalName, &u.DisplayName, &u.Mail, &u.UserType,
+		&u.AccountEnabled, &u.OnPremisesSyncEnabled, &created, &u.JobTitle, &u.Department,
+		&u.LicenseSKUs, &last, &lastNI, &lastOK, &registration, &a.perUser, &signIns, &a.notRead}, more...)...)
+	if err != nil {
+		return a, err
+	}
+	u.CreatedDateTime = timeFromNull(created)
+	u.LastSignIn = timeFromNull(last)
+	u.LastNonInteractiveSignIn = timeFromNull(lastNI)
+	u.LastSuccessfulSignIn = timeFromNull(lastOK)
+	u.LicenseSKUs = nilIfEmpty(u.LicenseSKUs)
+	if a.registration, err = decodeRegistration(registration); err != nil {
+		return a, fmt.Errorf("registration of %s: %w", u.ID, err)
+	}
+	if a.signIns, err = decodeSignIns(signIns); err != nil {
+		return a, fmt.Errorf("sign-ins of %s: %w", u.ID, err)
+	}
+	return a, nil
 }

@@ -92,3 +92,36 @@ func replaceDirectory(ctx context.Context, tx pgx.Tx, snap *inventory.Snapshot) 
 	}
 	return nil
 }
+
+// replaceIntegrations stores what a sync read of the Partner Center
+// collections, replacing the last sync's.
+func replaceIntegrations(ctx context.Context, tx pgx.Tx, snap *inventory.Snapshot) error {
+	signIns := make(map[string][]partnerSignInJSON, len(snap.PartnerSignIns))
+	for id, folds := range snap.PartnerSignIns {
+		signIns[id] = convertAll(folds, func(f inventory.PartnerSignIn) partnerSignInJSON { return partnerSignInJSON(f) })
+	}
+	var docs [3][]byte
+	for i, v := range []any{
+		convertAll(snap.ServicePrincipals, func(sp inventory.ServicePrincipal) servicePrincipalJSON { return servicePrincipalJSON(sp) }),
+		convertAll(snap.PermissionGrants, func(g inventory.PermissionGrant) permissionGrantJSON { return permissionGrantJSON(g) }),
+		signIns,
+	} {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return fmt.Errorf("integrations: %w", err)
+		}
+		docs[i] = b
+	}
+	_, err := tx.Exec(ctx, `
+		INSERT INTO integrations (tenant_id, service_principals, permission_grants, partner_sign_ins)
+		VALUES ($1, $2, $3, $4)
+		ON CONFLICT (tenant_id) DO UPDATE SET
+			service_principals = excluded.service_principals,
+			permission_grants = excluded.permission_grants,
+			partner_sign_ins = excluded.partner_sign_ins`,
+		snap.Tenant.ID, docs[0], docs[1], docs[2])
+	if err != nil {
+		return fmt.Errorf("integrations: %w", err)
+	}
+	return nil
+}
