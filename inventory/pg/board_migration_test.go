@@ -1,7 +1,6 @@
 package pg_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/mfaboard/mfaboard/inventory"
@@ -29,7 +28,7 @@ func migrated(t *testing.T, url string) *pg.Store {
 // with, and its ranks made inventory.BoardRank.
 func TestMigrationBoardSeverity(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := t.Context()
 	db, url := migratedTo(t, 7)
 	// As the store wrote them before: every card in triage but one blocked,
 	// ranked the old way (privileged first whatever the verdict).

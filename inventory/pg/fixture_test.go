@@ -37,13 +37,28 @@ func syncedFixture(t *testing.T) (*pg.Store, context.Context, *inventory.Snapsho
 	return store, ctx, snap
 }
 
+// seededDemo is newStore with the demo tenant of users accounts synced
+// into it (pgtest.SeedDemo); it gives the tenant's id too.
+func seededDemo(t *testing.T, users int) (*pg.Store, context.Context, string) {
+	t.Helper()
+	store, _, ctx, tenant := seededDemoAt(t, users)
+	return store, ctx, tenant
+}
+
+// seededDemoAt is seededDemo with the database's URL, as newStoreAt.
+func seededDemoAt(t *testing.T, users int) (*pg.Store, string, context.Context, string) {
+	t.Helper()
+	store, url, ctx := newStoreAt(t)
+	return store, url, ctx, pgtest.SeedDemo(t, store, users).Tenant.ID
+}
+
 // newStoreAt is newStore with the database's URL, for a test that opens a
 // second store on it, as another process would.
 func newStoreAt(t *testing.T) (*pg.Store, string, context.Context) {
 	t.Helper()
 	t.Parallel()
 	store, url := pgtest.NewStore(t)
-	return store, url, context.Background()
+	return store, url, t.Context()
 }
 
 // fixtureSnapshot is a small tenant with one of each kind of account and
@@ -170,7 +185,7 @@ func dumpTenant(t *testing.T, store *pg.Store) map[string][]string {
 	}
 	out := map[string][]string{}
 	for table, q := range queries {
-		rows, err := store.Pool().Query(context.Background(), q, tenantID)
+		rows, err := store.Pool().Query(t.Context(), q, tenantID)
 		if err != nil {
 			t.Fatalf("dump %s: %v", table, err)
 		}

@@ -1,7 +1,6 @@
 package pg_test
 
 import (
-	"context"
 	"database/sql"
 	"testing"
 
@@ -26,7 +25,7 @@ func migratedTo(t *testing.T, version int64) (*sql.DB, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := provider.UpTo(context.Background(), version); err != nil {
+	if _, err := provider.UpTo(t.Context(), version); err != nil {
 		t.Fatal(err)
 	}
 	return db, url
@@ -46,7 +45,7 @@ func readinessIndexes(t *testing.T, db *sql.DB) int {
 // and one migrated after the edit must migrate cleanly.
 func TestMigrateGivesTheReadinessIndexToEveryDatabase(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := t.Context()
 	t.Run("migrated with 00004 as it landed", func(t *testing.T) {
 		db, url := migratedTo(t, 6)
 		if n := readinessIndexes(t, db); n != 0 {
@@ -77,7 +76,7 @@ func TestMigrateGivesTheReadinessIndexToEveryDatabase(t *testing.T) {
 
 func TestMigrateIsIdempotent(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := t.Context()
 	url := pgtest.NewEmptyURL(t)
 	for i := range 2 {
 		if err := pg.Migrate(ctx, url); err != nil {

@@ -22,7 +22,7 @@ var settingsLead = inventory.Actor{ID: "lead-1", Name: "Dana Lead", Role: invent
 func tenantEvents(t *testing.T, store *pg.Store, action string) []pg.AuditEvent {
 	t.Helper()
 	var out []pg.AuditEvent
-	err := store.StreamAudit(context.Background(), pg.AuditFilter{TenantID: tenantID, Action: action}, func(e pg.AuditEvent) error {
+	err := store.StreamAudit(t.Context(), pg.AuditFilter{TenantID: tenantID, Action: action}, func(e pg.AuditEvent) error {
 		out = append(out, e)
 		return nil
 	})

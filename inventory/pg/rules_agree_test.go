@@ -1,7 +1,6 @@
 package pg_test
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"testing"
@@ -28,14 +27,9 @@ func rulesDB(t *testing.T) (*pg.Store, *pgx.Conn, string) {
 	t.Helper()
 	t.Parallel()
 	store, url := pgtest.NewStore(t)
-	ctx := t.Context()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = conn.Close(context.Background()) })
+	conn := pgtest.Conn(t, url)
 	var requester string
-	err = conn.QueryRow(ctx, `
+	err := conn.QueryRow(t.Context(), `
 		WITH t AS (INSERT INTO tenants (id, display_name, last_synced_at) VALUES ($1, 'Rules', now()))
 		INSERT INTO app_users (email, display_name, role, password_hash)
 		VALUES ('lead@example.com', 'Lead', 'security_lead', 'x') RETURNING id`, rulesTenant).Scan(&requester)

@@ -2,7 +2,6 @@ package pg_test
 
 import (
 	"cmp"
-	"context"
 	"reflect"
 	"slices"
 	"strings"
@@ -19,7 +18,7 @@ import (
 // verdicts.
 func syncAssessed(t *testing.T, store *pg.Store, snap *inventory.Snapshot, kind inventory.TenantKind, now time.Time) inventory.Result {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	out, err := inventory.Sync(ctx, store, inventory.StaticSource{SourceName: pg.SourceFolder, Snapshot: snap}, inventory.SyncOptions{Kind: kind, Now: now})
 	if err != nil {
 		t.Fatalf("sync: %v", err)
@@ -162,7 +161,7 @@ func tinyTenant(id, name string, users ...inventory.User) *inventory.Snapshot {
 // tenant, with a production tenant of 20,000 to match against.
 func BenchmarkSplitPlan(b *testing.B) {
 	store, _ := pgtest.NewStore(b)
-	ctx := context.Background()
+	ctx := b.Context()
 	now := time.Now().UTC().Truncate(time.Hour)
 	for _, opts := range []demo.Options{
 		{Users: 100_000, Seed: 1, AsOf: now},

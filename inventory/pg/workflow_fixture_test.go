@@ -33,13 +33,13 @@ func newBoardAlone(t *testing.T) (*pg.Store, team, context.Context) {
 	t.Helper()
 	store, _ := pgtest.NewStore(t)
 	applySync(t, store, fixtureSnapshot(), "")
-	return store, newTeam(t, store), context.Background()
+	return store, newTeam(t, store), t.Context()
 }
 
 func newTeam(t testing.TB, store *pg.Store) team {
 	t.Helper()
 	add := func(email, name string, role inventory.Role) inventory.Actor {
-		u, err := store.CreateUser(context.Background(), inventory.CLIActor, email, name, role, "$argon2id$test")
+		u, err := store.CreateUser(t.Context(), inventory.CLIActor, email, name, role, "$argon2id$test")
 		if err != nil {
 			t.Fatalf("CreateUser %s: %v", email, err)
 		}
@@ -57,7 +57,7 @@ func newTeam(t testing.TB, store *pg.Store) team {
 // card reads a card, failing the test on an error.
 func card(t *testing.T, store *pg.Store, accountID string) inventory.Card {
 	t.Helper()
-	c, err := store.Card(context.Background(), tenantID, accountID)
+	c, err := store.Card(t.Context(), tenantID, accountID)
 	if err != nil {
 		t.Fatalf("Card %s: %v", accountID, err)
 	}
@@ -70,7 +70,7 @@ func walk(t *testing.T, store *pg.Store, lead inventory.Actor, accountID string,
 	c := card(t, store, accountID)
 	for _, st := range to {
 		var err error
-		if c, err = store.MoveCard(context.Background(), lead, tenantID, accountID, st, c.Version, ""); err != nil {
+		if c, err = store.MoveCard(t.Context(), lead, tenantID, accountID, st, c.Version, ""); err != nil {
 			t.Fatalf("move %s to %s: %v", accountID, st, err)
 		}
 	}
@@ -81,7 +81,7 @@ func walk(t *testing.T, store *pg.Store, lead inventory.Actor, accountID string,
 func assign(t *testing.T, store *pg.Store, lead inventory.Actor, accountID, userID string) inventory.Card {
 	t.Helper()
 	c := card(t, store, accountID)
-	c, err := store.Assign(context.Background(), lead, tenantID, accountID, userID, c.Version)
+	c, err := store.Assign(t.Context(), lead, tenantID, accountID, userID, c.Version)
 	if err != nil {
 		t.Fatalf("assign %s: %v", accountID, err)
 	}
@@ -92,7 +92,7 @@ func assign(t *testing.T, store *pg.Store, lead inventory.Actor, accountID, user
 func events(t *testing.T, store *pg.Store, accountID string) []pg.AuditEvent {
 	t.Helper()
 	var out []pg.AuditEvent
-	err := store.StreamAudit(context.Background(), pg.AuditFilter{TenantID: tenantID, AccountID: accountID},
+	err := store.StreamAudit(t.Context(), pg.AuditFilter{TenantID: tenantID, AccountID: accountID},
 		func(e pg.AuditEvent) error {
 			out = append(out, e)
 			return nil
