@@ -12,7 +12,7 @@ import (
 
 // The mutations of settings, delivery, users and the exports check who may
 // and write their audit event in the store's transaction (the card actions'
-// tests are in workflow_test.go and bulk_test.go).
+// tests are in cards_test.go).
 
 // settingsLead is a security lead changing settings: the store checks the
 // role the actor holds, not that they are a stored user.
