@@ -15,10 +15,10 @@ import (
 // keysetTenant is a demo tenant whose accounts tie in every order: the
 // verdicts repeat by the hundred, some display names and last sign-ins
 // are made equal, and two UPNs differ only in case. A few accounts have
-// left the tenant.
-func keysetTenant(t *testing.T) (*pg.Store, *inventory.Snapshot) {
+// left the tenant. It is newStore's: the test runs in parallel.
+func keysetTenant(t *testing.T) (*pg.Store, context.Context, *inventory.Snapshot) {
 	t.Helper()
-	store, _ := pgtest.NewStore(t)
+	store, ctx := newStore(t)
 	snap := demo.Generate(demo.Options{Users: 240, Seed: 7, AsOf: time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC)})
 	for i := range snap.Users {
 		u := &snap.Users[i]
@@ -37,7 +37,7 @@ func keysetTenant(t *testing.T) (*pg.Store, *inventory.Snapshot) {
 	gone := *snap
 	gone.Users = snap.Users[:len(snap.Users)-6]
 	pgtest.Sync(t, store, &gone, inventory.SyncOptions{Now: time.Date(2026, 11, 3, 8, 0, 0, 0, time.UTC)})
-	return store, snap
+	return store, ctx, snap
 }
 
 // TestKeysetPagesWalkEveryAccountOnce pages forward through every order
@@ -45,9 +45,7 @@ func keysetTenant(t *testing.T) (*pg.Store, *inventory.Snapshot) {
 // row's, and finds each account exactly once, in the order one big page
 // gives.
 func TestKeysetPagesWalkEveryAccountOnce(t *testing.T) {
-	t.Parallel()
-	store, snap := keysetTenant(t)
-	ctx := context.Background()
+	store, ctx, snap := keysetTenant(t)
 	for _, sort := range pg.AccountSorts {
 		for _, s := range []string{sort, "-" + sort} {
 			for _, f := range []pg.AccountFilter{
@@ -127,9 +125,7 @@ func ids(rows []pg.AccountRow) []string {
 // name, in any case, non-ASCII letters included, and keeps the narrow copy
 // current when a sync renames an account.
 func TestAccountSearch(t *testing.T) {
-	t.Parallel()
-	store, snap := keysetTenant(t)
-	ctx := context.Background()
+	store, ctx, snap := keysetTenant(t)
 	target := snap.Users[5].ID
 	for _, q := range []string{"OELCER.SAHIN@", "sahin@contoso", "ölçer", "ÖLÇER", "şahİn-ł", "ŁUKASZ", "  Ölçer  "} {
 		page, err := store.ListAccounts(ctx, pg.AccountFilter{TenantID: snap.Tenant.ID, Query: q})
@@ -158,9 +154,7 @@ func TestAccountSearch(t *testing.T) {
 // TestAccountTotals reads a total from the stored counts where the filter
 // allows, counts where it does not, and stops counting at the cap.
 func TestAccountTotals(t *testing.T) {
-	t.Parallel()
-	store, snap := keysetTenant(t)
-	ctx := context.Background()
+	store, ctx, snap := keysetTenant(t)
 	exact := func(f pg.AccountFilter) int {
 		f.TenantID, f.Limit = snap.Tenant.ID, pg.MaxPageSize
 		n := 0
@@ -212,9 +206,7 @@ func TestAccountTotals(t *testing.T) {
 // TestAccountCursorsRefused: a cursor that is not ListAccounts' own, or
 // one of another order, is a sentence.
 func TestAccountCursorsRefused(t *testing.T) {
-	t.Parallel()
-	store, snap := keysetTenant(t)
-	ctx := context.Background()
+	store, ctx, snap := keysetTenant(t)
 	page, err := store.ListAccounts(ctx, pg.AccountFilter{TenantID: snap.Tenant.ID, Sort: "compliance", Limit: 3})
 	if err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 package pg_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -15,7 +14,7 @@ func liveCounts(t *testing.T, store *pg.Store, tenantID string) map[inventory.Co
 	t.Helper()
 	out := map[inventory.Compliance]int{}
 	for _, c := range inventory.Compliances {
-		page, err := store.ListAccounts(context.Background(), pg.AccountFilter{TenantID: tenantID, Compliance: string(c), Limit: 1})
+		page, err := store.ListAccounts(t.Context(), pg.AccountFilter{TenantID: tenantID, Compliance: string(c), Limit: 1})
 		if err != nil {
 			t.Fatal(err)
 		}

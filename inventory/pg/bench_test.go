@@ -1,7 +1,6 @@
 package pg_test
 
 import (
-	"context"
 	"slices"
 	"syscall"
 	"testing"
@@ -79,7 +78,7 @@ func BenchmarkSync100k(b *testing.B) { benchmarkSync(b, 100_000) }
 func benchmarkSync(b *testing.B, n int) {
 	snap := demoTenant(n)
 	run := func(store *pg.Store) {
-		if _, err := inventory.Sync(context.Background(), store, inventory.StaticSource{SourceName: pg.SourceDemo, Snapshot: snap},
+		if _, err := inventory.Sync(b.Context(), store, inventory.StaticSource{SourceName: pg.SourceDemo, Snapshot: snap},
 			inventory.SyncOptions{Kind: inventory.KindMixed, Now: benchAsOf}); err != nil {
 			b.Fatal(err)
 		}
@@ -104,11 +103,53 @@ func benchmarkSync(b *testing.B, n int) {
 	})
 }
 
+// BenchmarkChanges10k measures what "what changed" adds to a resync of a
+// 10,000-account tenant: reading the last verdicts (every sync), and, when
+// a verdict moved, reading the last sync back and comparing; the worst
+// case, a policy switched to report-only, moves most accounts.
+func BenchmarkChanges10k(b *testing.B) {
+	ctx := b.Context()
+	store, _ := pgtest.NewStore(b)
+	snap := syncDemo(b, store, 10_000).Snapshot
+	id := snap.Tenant.ID
+	b.Run("last-verdicts", func(b *testing.B) {
+		for range b.N {
+			if _, err := store.LastVerdicts(ctx, id); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("load-snapshot", func(b *testing.B) {
+		for range b.N {
+			if _, err := store.LoadSnapshot(ctx, id); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	last, err := store.LastVerdicts(ctx, id)
+	if err != nil {
+		b.Fatal(err)
+	}
+	next := *snap
+	next.Policies = append([]inventory.Policy(nil), snap.Policies...)
+	for i := range next.Policies {
+		next.Policies[i].State = "enabledForReportingButNotEnforced"
+	}
+	res := inventory.Assess(&next, inventory.Inputs{Settings: inventory.DefaultSettings(inventory.KindMixed), AsOf: benchAsOf})
+	b.Run("changes-since-all-report-only", func(b *testing.B) {
+		var n int
+		for range b.N {
+			n = len(inventory.ChangesSince(snap, last, &next, res))
+		}
+		b.ReportMetric(float64(n), "changes")
+	})
+}
+
 // BenchmarkListAccounts100k measures a page of 50 with its total, as the
 // account list asks for it, in a tenant of 100,000 accounts.
 func BenchmarkListAccounts100k(b *testing.B) {
 	store, _ := pgtest.NewStore(b)
-	ctx := context.Background()
+	ctx := b.Context()
 	snap := syncDemo(b, store, 100_000).Snapshot
 	if _, err := store.Pool().Exec(ctx, `ANALYZE`); err != nil {
 		b.Fatal(err)
@@ -158,7 +199,7 @@ func reportPeakRSS(b *testing.B) {
 // streams every account as the CSV and the XLSX do.
 func BenchmarkReadiness100k(b *testing.B) {
 	store, tenant := boardInUse(b, 100_000)
-	ctx := context.Background()
+	ctx := b.Context()
 	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 	b.Run("readiness", func(b *testing.B) {
 		for b.Loop() {
@@ -240,7 +281,7 @@ func syncedBoard(b *testing.B, n int) (*pg.Store, team, string) {
 func spreadCards(b *testing.B, store *pg.Store, tm team, tenant string) {
 	b.Helper()
 	team := pgtest.BoardTeam{Lead: tm.lead.ID, Engineers: [2]string{tm.engineer.ID, tm.engineer2.ID}}
-	if err := pgtest.SpreadCards(context.Background(), store, tenant, team); err != nil {
+	if err := pgtest.SpreadCards(b.Context(), store, tenant, team); err != nil {
 		b.Fatal(err)
 	}
 }
@@ -251,7 +292,7 @@ func spreadCards(b *testing.B, store *pg.Store, tm team, tenant string) {
 // not yet vacuumed); the others a board in use.
 func BenchmarkBoard100k(b *testing.B) {
 	store, tm, tenant := syncedBoard(b, 100_000)
-	ctx := context.Background()
+	ctx := b.Context()
 	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 	cases := []struct {
 		name    string
@@ -310,7 +351,7 @@ func BenchmarkBoard100k(b *testing.B) {
 func BenchmarkMoveCard(b *testing.B) {
 	store, tm, tenant := syncedBoard(b, 100_000)
 	spreadCards(b, store, tm, tenant)
-	ctx := context.Background()
+	ctx := b.Context()
 	board, err := store.Board(ctx, pg.BoardFilter{TenantID: tenant}, 0, nil)
 	if err != nil {
 		b.Fatal(err)

@@ -1,7 +1,6 @@
 package pg_test
 
 import (
-	"context"
 	"fmt"
 	"reflect"
 	"strings"
@@ -398,7 +397,7 @@ func TestSyncVerifiesCompliantCardsLeftInTriage(t *testing.T) {
 	t.Parallel()
 	store, url := pgtest.NewStore(t)
 	applySync(t, store, fixtureSnapshot(), "")
-	ctx := context.Background()
+	ctx := t.Context()
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
 		t.Fatal(err)
@@ -459,9 +458,7 @@ func TestBoardOrdersBySeverityThenDueDate(t *testing.T) {
 // accounts readiness counts open (non-compliant or at risk), and verified
 // holds every compliant and disabled account.
 func TestBoardOpenColumnsEqualReadinessOpenAccounts(t *testing.T) {
-	t.Parallel()
-	store, _ := pgtest.NewStore(t)
-	ctx := context.Background()
+	store, ctx := newStore(t)
 	tenant := pgtest.SeedDemoOf(t, store, demo.Options{Users: 300, Seed: 1}).Snapshot.Tenant.ID
 	r, err := store.Readiness(ctx, tenant, time.Now())
 	if err != nil {

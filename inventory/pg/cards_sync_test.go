@@ -1,7 +1,6 @@
 package pg_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -20,7 +19,7 @@ func syncVerdicts(t *testing.T, store *pg.Store, snap *inventory.Snapshot, want 
 			t.Fatalf("the rules found %s %s, the test wants %s: %q", a.UserID, a.Compliance, c, a.Reasons)
 		}
 	}
-	runs, err := store.Runs(context.Background(), tenantID, 1)
+	runs, err := store.Runs(t.Context(), tenantID, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +146,7 @@ func TestBoardLeavesOutAccountsGoneFromTheTenant(t *testing.T) {
 
 func TestMigrationPutsExistingAccountsOnTheBoard(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := t.Context()
 	db, url := migratedTo(t, 1)
 	// A tenant stored before the board existed: one account assessed, one
 	// gone from the tenant.

@@ -1,7 +1,6 @@
 package pg_test
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"sync"
@@ -86,7 +85,7 @@ func TestMoveCardFollowsTheWorkflow(t *testing.T) {
 			actor := c.actor(tm)
 			before := card(t, store, "u-bob")
 			nEvents := len(events(t, store, "u-bob"))
-			got, err := store.MoveCard(context.Background(), actor, tenantID, "u-bob", c.to, before.Version, "because")
+			got, err := store.MoveCard(t.Context(), actor, tenantID, "u-bob", c.to, before.Version, "because")
 			if c.code != "" {
 				wantCode(t, err, c.code)
 				wantEqual(t, "card after a refused move", card(t, store, "u-bob"), before)
@@ -151,7 +150,7 @@ func TestTwoMovesOnOneVersionOneWins(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, errs[i] = store.MoveCard(context.Background(), actor, tenantID, "u-scanner", inventory.Planned, opened.Version, "")
+			_, errs[i] = store.MoveCard(t.Context(), actor, tenantID, "u-scanner", inventory.Planned, opened.Version, "")
 		}()
 	}
 	wg.Wait()

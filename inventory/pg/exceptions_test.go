@@ -1,13 +1,11 @@
 package pg_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg"
-	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
 )
 
 // exceptionRequest is a valid request expiring days from now.
@@ -20,12 +18,8 @@ func exceptionRequest(now time.Time, days int) inventory.ExceptionRequest {
 }
 
 func TestExceptionIsDecidedBySomeoneElseAndExcepts(t *testing.T) {
-	t.Parallel()
-	store, _ := pgtest.NewStore(t)
+	store, ctx, tenant := seededDemo(t, 60)
 	tm := newTeam(t, store)
-	ctx := context.Background()
-	snap := pgtest.SeedDemo(t, store, 60)
-	tenant := snap.Tenant.ID
 	now := time.Now().UTC()
 
 	// An account the rules find non-compliant or at risk.

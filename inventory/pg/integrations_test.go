@@ -1,7 +1,6 @@
 package pg_test
 
 import (
-	"context"
 	"reflect"
 	"slices"
 	"strings"
@@ -18,15 +17,8 @@ import (
 // the marker (stored past the assessments' check), and the stored
 // snapshot gives the collections back.
 func TestSyncKeepsPartnerCenterIntegrations(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	store, _ := pgtest.NewStore(t)
-	asOf := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
-	out, err := pgtest.SyncDemo(ctx, store, demo.Options{Users: 120, Seed: 13, AsOf: asOf})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := out.Snapshot
+	store, ctx := newStore(t)
+	want := pgtest.SeedDemoOf(t, store, demo.Options{Users: 120, Seed: 13, AsOf: time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)}).Snapshot
 	page, err := store.Integrations(ctx, want.Tenant.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -76,9 +68,8 @@ func TestSyncKeepsPartnerCenterIntegrations(t *testing.T) {
 }
 
 func TestIntegrationsOfAnUnknownTenant(t *testing.T) {
-	t.Parallel()
-	store, _ := pgtest.NewStore(t)
-	_, err := store.Integrations(context.Background(), "no-such-tenant")
+	store, ctx := newStore(t)
+	_, err := store.Integrations(ctx, "no-such-tenant")
 	if inventory.ErrorCode(err) != inventory.ENOTFOUND {
 		t.Fatalf("err = %v, want ENOTFOUND", err)
 	}

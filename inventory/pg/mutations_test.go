@@ -12,7 +12,7 @@ import (
 
 // The mutations of settings, delivery, users and the exports check who may
 // and write their audit event in the store's transaction (the card actions'
-// tests are in workflow_test.go and bulk_test.go).
+// tests are in cards_test.go).
 
 // settingsLead is a security lead changing settings: the store checks the
 // role the actor holds, not that they are a stored user.
@@ -22,7 +22,7 @@ var settingsLead = inventory.Actor{ID: "lead-1", Name: "Dana Lead", Role: invent
 func tenantEvents(t *testing.T, store *pg.Store, action string) []pg.AuditEvent {
 	t.Helper()
 	var out []pg.AuditEvent
-	err := store.StreamAudit(context.Background(), pg.AuditFilter{TenantID: tenantID, Action: action}, func(e pg.AuditEvent) error {
+	err := store.StreamAudit(t.Context(), pg.AuditFilter{TenantID: tenantID, Action: action}, func(e pg.AuditEvent) error {
 		out = append(out, e)
 		return nil
 	})

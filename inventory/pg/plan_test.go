@@ -1,7 +1,6 @@
 package pg_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -15,7 +14,7 @@ import (
 func TestPlanIsStoredBySyncAndRefreshed(t *testing.T) {
 	t.Parallel()
 	store, out, stored := syncedDemoPlan(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	id := out.Snapshot.Tenant.ID
 	if !stored.Fresh || len(stored.Fixes) == 0 {
 		t.Fatalf("after a sync the plan is fresh %v with %d fixes", stored.Fresh, len(stored.Fixes))
@@ -94,7 +93,7 @@ func syncedDemoPlan(t *testing.T) (*pg.Store, inventory.SyncOutcome, pg.StoredPl
 func TestTurnFixIntoWork(t *testing.T) {
 	t.Parallel()
 	store, out, stored := syncedDemoPlan(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	id := out.Snapshot.Tenant.ID
 	tm := newTeam(t, store)
 	var (
@@ -179,7 +178,7 @@ func TestTurnFixIntoWork(t *testing.T) {
 
 func cardIn(t *testing.T, store *pg.Store, tenant, accountID string) inventory.Card {
 	t.Helper()
-	c, err := store.Card(context.Background(), tenant, accountID)
+	c, err := store.Card(t.Context(), tenant, accountID)
 	if err != nil {
 		t.Fatalf("Card %s: %v", accountID, err)
 	}

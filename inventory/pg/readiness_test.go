@@ -1,7 +1,6 @@
 package pg_test
 
 import (
-	"context"
 	"errors"
 	"slices"
 	"testing"
@@ -19,7 +18,7 @@ import (
 // exception's account.
 func workedDemo(t *testing.T, store *pg.Store, n int, now time.Time) (string, team, string) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	tm := newTeam(t, store)
 	tenant := pgtest.SeedDemo(t, store, n).Tenant.ID
 	res, err := inventory.Reassess(ctx, store, tenant, inventory.ReassessOptions{Now: now})
@@ -170,9 +169,8 @@ func nonZeroRows[K comparable](tab map[K]map[inventory.Compliance]int) map[K]map
 }
 
 func TestReadinessOfAnUnknownTenant(t *testing.T) {
-	t.Parallel()
-	store, _ := pgtest.NewStore(t)
-	_, err := store.Readiness(context.Background(), "no-such-tenant", time.Now())
+	store, ctx := newStore(t)
+	_, err := store.Readiness(ctx, "no-such-tenant", time.Now())
 	wantCode(t, err, inventory.ENOTFOUND)
 }
 

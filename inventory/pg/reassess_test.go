@@ -9,13 +9,10 @@ import (
 
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg"
-	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
 )
 
 func TestReassessShowsSettingsAndOverridesAtOnce(t *testing.T) {
-	store, ctx := newStore(t)
-	snap := pgtest.SeedDemo(t, store, 120)
-	tenant := snap.Tenant.ID
+	store, ctx, tenant := seededDemo(t, 120)
 
 	rooms := func() []pg.AccountRow {
 		page, err := store.ListAccounts(ctx, pg.AccountFilter{TenantID: tenant, Category: string(inventory.RoomDevice), Limit: 100})
@@ -65,7 +62,7 @@ func TestReassessShowsSettingsAndOverridesAtOnce(t *testing.T) {
 // roomPaths returns the path of every room device of the tenant.
 func roomPaths(t *testing.T, store *pg.Store, tenant string) []inventory.Path {
 	t.Helper()
-	page, err := store.ListAccounts(context.Background(), pg.AccountFilter{TenantID: tenant, Category: string(inventory.RoomDevice), Limit: 100})
+	page, err := store.ListAccounts(t.Context(), pg.AccountFilter{TenantID: tenant, Category: string(inventory.RoomDevice), Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +97,7 @@ func waitUntilReassessWaits(t *testing.T, store *pg.Store, done <-chan error) {
 		default:
 		}
 		var waiting int
-		err := store.Pool().QueryRow(context.Background(), `
+		err := store.Pool().QueryRow(t.Context(), `
 			SELECT count(*) FROM pg_stat_activity a
 			WHERE a.datname = current_database() AND a.query LIKE '%pg_try_advisory_lock%'
 			  AND NOT EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.locktype = 'advisory' AND l.granted)`).Scan(&waiting)
@@ -116,8 +113,7 @@ func waitUntilReassessWaits(t *testing.T, store *pg.Store, done <-chan error) {
 }
 
 func TestReassessWaitsForASyncAndReadsWhatItLeft(t *testing.T) {
-	store, url, ctx := newStoreAt(t)
-	tenant := pgtest.SeedDemo(t, store, 120).Tenant.ID
+	store, url, ctx, tenant := seededDemoAt(t, 120)
 	if !allPaths(roomPaths(t, store, tenant), inventory.TenantSplit) {
 		t.Fatal("room devices of a mixed tenant are not all tenant_split")
 	}
@@ -156,8 +152,7 @@ func TestReassessWaitsForASyncAndReadsWhatItLeft(t *testing.T) {
 }
 
 func TestReassessCancelledWhileWaitingLeavesNoLock(t *testing.T) {
-	store, url, ctx := newStoreAt(t)
-	tenant := pgtest.SeedDemo(t, store, 60).Tenant.ID
+	store, url, ctx, tenant := seededDemoAt(t, 60)
 	setTenantKind(t, store, tenant, inventory.KindCSP)
 
 	replica, unlock := lockedElsewhere(t, url, tenant)
@@ -242,7 +237,7 @@ func setTenantKind(t *testing.T, store *pg.Store, tenant string, kind inventory.
 // security lead.
 func changeSettings(t *testing.T, store *pg.Store, tenant string, change func(*inventory.Settings)) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	settings, err := store.TenantSettings(ctx, tenant)
 	if err != nil {
 		t.Fatal(err)
@@ -258,7 +253,7 @@ func changeSettings(t *testing.T, store *pg.Store, tenant string, change func(*i
 func lockedElsewhere(t *testing.T, url, tenant string) (replica *pg.Store, unlock func()) {
 	t.Helper()
 	replica = openAs(t, url, "syncing")
-	unlock, err := replica.LockTenantSync(context.Background(), tenant)
+	unlock, err := replica.LockTenantSync(t.Context(), tenant)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package pg_test
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"testing"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg"
-	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
 )
 
 // The rules of package inventory that the store applies in SQL, run both
@@ -22,27 +20,21 @@ import (
 
 const rulesTenant = "rules-tenant"
 
-// rulesDB is a fresh database with one synced tenant and a person to have
-// requested exceptions, and a connection to write rows with.
-func rulesDB(t *testing.T) (*pg.Store, *pgx.Conn, string) {
+// rulesDB is a fresh database (newStore's) with one synced tenant and a
+// person to have requested exceptions. The tests write their rows through
+// the store's pool.
+func rulesDB(t *testing.T) (*pg.Store, string) {
 	t.Helper()
-	t.Parallel()
-	store, url := pgtest.NewStore(t)
-	ctx := t.Context()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = conn.Close(context.Background()) })
+	store, ctx := newStore(t)
 	var requester string
-	err = conn.QueryRow(ctx, `
+	err := store.Pool().QueryRow(ctx, `
 		WITH t AS (INSERT INTO tenants (id, display_name, last_synced_at) VALUES ($1, 'Rules', now()))
 		INSERT INTO app_users (email, display_name, role, password_hash)
 		VALUES ('lead@example.com', 'Lead', 'security_lead', 'x') RETURNING id`, rulesTenant).Scan(&requester)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return store, conn, requester
+	return store, requester
 }
 
 // ruleCard is a card as the rules read it.
@@ -58,7 +50,7 @@ type ruleCard struct {
 }
 
 // insertCards writes the cards, their accounts and their assessments.
-func insertCards(t *testing.T, conn *pgx.Conn, requester string, cards []ruleCard) {
+func insertCards(t *testing.T, store *pg.Store, requester string, cards []ruleCard) {
 	t.Helper()
 	ctx := t.Context()
 	for _, c := range cards {
@@ -81,7 +73,7 @@ func insertCards(t *testing.T, conn *pgx.Conn, requester string, cards []ruleCar
 		for i, m := range c.markers {
 			markers[i] = string(m)
 		}
-		_, err := conn.Exec(ctx, `
+		_, err := store.Pool().Exec(ctx, `
 			WITH a AS (
 				INSERT INTO accounts (tenant_id, id, upn, account_enabled, first_seen_run, last_seen_run, removed_at)
 				VALUES ($1, $2, $2 || '@example.com', true, 1, 1, $9)
@@ -106,7 +98,7 @@ func insertCards(t *testing.T, conn *pgx.Conn, requester string, cards []ruleCar
 // tomorrow and never, at a moment in the middle of a UTC day and at one
 // just before its end seen from a zone east of UTC.
 func TestRulesAgreeOverdue(t *testing.T) {
-	store, conn, requester := rulesDB(t)
+	store, requester := rulesDB(t)
 	day := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
 	dues := []struct {
 		name string
@@ -119,7 +111,7 @@ func TestRulesAgreeOverdue(t *testing.T) {
 				compliance: inventory.NonCompliant, category: inventory.OfficeWorker, path: inventory.MFAEnrolment})
 		}
 	}
-	insertCards(t, conn, requester, cards)
+	insertCards(t, store, requester, cards)
 	name := map[string]string{}
 	for _, c := range cards {
 		name[c.id] = fmt.Sprintf("%s, %s", c.status, dues[c.id[len(c.id)-1]-'0'].name)
@@ -213,10 +205,10 @@ func countInGo(cards []ruleCard) inventory.TenantVerdict {
 // readiness figures (groups read in SQL, counted in Go) and in the daily
 // trend's SQL (SnapshotTrends), privileged accounts apart.
 func TestRulesAgreeCounts(t *testing.T) {
-	store, conn, requester := rulesDB(t)
+	store, requester := rulesDB(t)
 	ctx := t.Context()
 	cards := countCases()
-	insertCards(t, conn, requester, cards)
+	insertCards(t, store, requester, cards)
 	want := countInGo(cards)
 	if inventory.OpenCount(want.PrivilegedCounts) == 0 || want.PrivilegedReady || want.ByMarker[inventory.BreakGlass] == 0 {
 		t.Fatalf("the cases miss a privileged account still open: %+v", want)
@@ -247,7 +239,7 @@ func TestRulesAgreeCounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	var day struct{ nc, ar, ex, ok, na, app, pnc, par, papp int }
-	err = conn.QueryRow(ctx, `
+	err = store.Pool().QueryRow(ctx, `
 		SELECT non_compliant, at_risk, excepted, compliant, not_applicable, applicable,
 		       privileged_non_compliant, privileged_at_risk, privileged_applicable
 		FROM tenant_counts_daily WHERE tenant_id = $1`, rulesTenant).
@@ -269,12 +261,12 @@ func TestRulesAgreeCounts(t *testing.T) {
 // on every verdict with every kind of marker, row by row, and checks the
 // report lists exactly those.
 func TestRulesAgreePrivilegedOpen(t *testing.T) {
-	store, conn, requester := rulesDB(t)
+	store, requester := rulesDB(t)
 	ctx := t.Context()
 	cards := countCases()
-	insertCards(t, conn, requester, cards)
+	insertCards(t, store, requester, cards)
 
-	rows, err := conn.Query(ctx, `SELECT c.account_id FROM cards c WHERE c.tenant_id = $1 AND `+pg.PrivilegedOpenSQL, rulesTenant)
+	rows, err := store.Pool().Query(ctx, `SELECT c.account_id FROM cards c WHERE c.tenant_id = $1 AND `+pg.PrivilegedOpenSQL, rulesTenant)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,10 +306,10 @@ func TestRulesAgreePrivilegedOpen(t *testing.T) {
 // card's exception (the SQL of applyMoves special-cases a rejection, which
 // records the decision).
 func TestRulesAgreeMovePlan(t *testing.T) {
-	store, conn, leadID := rulesDB(t)
+	store, leadID := rulesDB(t)
 	ctx := t.Context()
 	var engID string
-	err := conn.QueryRow(ctx, `INSERT INTO app_users (email, display_name, role, password_hash)
+	err := store.Pool().QueryRow(ctx, `INSERT INTO app_users (email, display_name, role, password_hash)
 		VALUES ('eng@example.com', 'Eng', 'engineer', 'x') RETURNING id`).Scan(&engID)
 	if err != nil {
 		t.Fatal(err)
@@ -339,7 +331,7 @@ func TestRulesAgreeMovePlan(t *testing.T) {
 	}
 	for i, tt := range tests {
 		id := fmt.Sprintf("move-%d", i)
-		_, err := conn.Exec(ctx, `
+		_, err := store.Pool().Exec(ctx, `
 			WITH c AS (
 				INSERT INTO cards (tenant_id, account_id, status, updated_by, exception_requester, assignee_id)
 				VALUES ($1, $2, $3, 'test', CASE WHEN $4 <> '' THEN $5::uuid END, $5::uuid)
@@ -370,7 +362,7 @@ func TestRulesAgreeMovePlan(t *testing.T) {
 		}
 
 		var action, from, to, reason string
-		err = conn.QueryRow(ctx, `SELECT action, from_value, to_value, reason FROM audit_events
+		err = store.Pool().QueryRow(ctx, `SELECT action, from_value, to_value, reason FROM audit_events
 			WHERE account_id = $1 ORDER BY id DESC LIMIT 1`, id).Scan(&action, &from, &to, &reason)
 		if err != nil {
 			t.Fatalf("%s: the audit event: %v", tt.name, err)
@@ -384,7 +376,7 @@ func TestRulesAgreeMovePlan(t *testing.T) {
 		}
 		var status, decidedBy, note string
 		var ended bool
-		err = conn.QueryRow(ctx, `SELECT status, coalesce(decided_by::text, ''), decision_note, ended_at IS NOT NULL
+		err = store.Pool().QueryRow(ctx, `SELECT status, coalesce(decided_by::text, ''), decision_note, ended_at IS NOT NULL
 			FROM exceptions WHERE account_id = $1`, id).Scan(&status, &decidedBy, &note, &ended)
 		if err != nil {
 			t.Fatalf("%s: the exception: %v", tt.name, err)
@@ -403,7 +395,7 @@ func TestRulesAgreeMovePlan(t *testing.T) {
 // a privileged marker, due or not, whose UPNs differ in case, and checks
 // each column lists them in the same order.
 func TestRulesAgreeBoardOrder(t *testing.T) {
-	store, conn, requester := rulesDB(t)
+	store, requester := rulesDB(t)
 	ctx := t.Context()
 	day := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 	markerSets := [][]inventory.Marker{nil, {inventory.BreakGlass}, {inventory.LegacyAuth}, {inventory.Privileged, inventory.DirectorySync}}
@@ -417,13 +409,13 @@ func TestRulesAgreeBoardOrder(t *testing.T) {
 		}
 		cards = append(cards, c)
 	}
-	insertCards(t, conn, requester, cards)
+	insertCards(t, store, requester, cards)
 	// Mixed case: the order ignores it.
-	if _, err := conn.Exec(ctx, `UPDATE cards SET upn = CASE WHEN account_id < 'ord-30' THEN upper(upn) ELSE upn END,
+	if _, err := store.Pool().Exec(ctx, `UPDATE cards SET upn = CASE WHEN account_id < 'ord-30' THEN upper(upn) ELSE upn END,
 		upn_key = lower(upn) WHERE tenant_id = $1`, rulesTenant); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := conn.Query(ctx, `SELECT s.account_id, `+pg.CardRankSQL+` FROM assessments s WHERE s.tenant_id = $1`, rulesTenant)
+	rows, err := store.Pool().Query(ctx, `SELECT s.account_id, `+pg.CardRankSQL+` FROM assessments s WHERE s.tenant_id = $1`, rulesTenant)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -452,7 +444,7 @@ func TestRulesAgreeBoardOrder(t *testing.T) {
 	if len(seen) != 6 {
 		t.Fatalf("the cases reach %d of the 6 ranks", len(seen))
 	}
-	if _, err := conn.Exec(ctx, `UPDATE cards c SET rank = `+pg.CardRankSQL+` FROM assessments s
+	if _, err := store.Pool().Exec(ctx, `UPDATE cards c SET rank = `+pg.CardRankSQL+` FROM assessments s
 		WHERE s.tenant_id = c.tenant_id AND s.account_id = c.account_id`); err != nil {
 		t.Fatal(err)
 	}

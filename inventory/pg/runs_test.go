@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg"
 	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
@@ -17,7 +15,7 @@ import (
 // sessions carry name so the test can kill them all.
 func openAs(t *testing.T, url, name string) *pg.Store {
 	t.Helper()
-	s, err := pg.Open(context.Background(), url+"&application_name="+name)
+	s, err := pg.Open(t.Context(), url+"&application_name="+name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,15 +28,11 @@ func openAs(t *testing.T, url, name string) *pg.Store {
 // are its locks free.
 func waitSessionsGone(t *testing.T, url, name string) {
 	t.Helper()
-	conn, err := pgx.Connect(context.Background(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
+	conn := pgtest.Conn(t, url)
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		var n int
-		if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM pg_stat_activity WHERE application_name = $1`, name).Scan(&n); err != nil {
+		if err := conn.QueryRow(t.Context(), `SELECT count(*) FROM pg_stat_activity WHERE application_name = $1`, name).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		if n == 0 {
@@ -57,7 +51,7 @@ func killSessions(t *testing.T, store *pg.Store, name string) {
 	t.Helper()
 	var killed int
 	// Materialized first, so that no other session is ever terminated.
-	err := store.Pool().QueryRow(context.Background(), `
+	err := store.Pool().QueryRow(t.Context(), `
 		WITH doomed AS MATERIALIZED (
 			SELECT pid FROM pg_stat_activity
 			WHERE datname = current_database() AND application_name = $1)
@@ -73,7 +67,7 @@ func killSessions(t *testing.T, store *pg.Store, name string) {
 // runByID finds one run in the full list.
 func runByID(t *testing.T, store *pg.Store, id int64) pg.Run {
 	t.Helper()
-	runs, err := store.Runs(context.Background(), "", 100)
+	runs, err := store.Runs(t.Context(), "", 100)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +83,7 @@ func runByID(t *testing.T, store *pg.Store, id int64) pg.Run {
 // newestRun is the run started last.
 func newestRun(t *testing.T, store *pg.Store) pg.Run {
 	t.Helper()
-	runs, err := store.Runs(context.Background(), "", 1)
+	runs, err := store.Runs(t.Context(), "", 1)
 	if err != nil || len(runs) != 1 {
 		t.Fatalf("the newest run: %v, %v", runs, err)
 	}
@@ -249,7 +243,7 @@ func TestRunsNewestFirst(t *testing.T) {
 // startRun starts a sync run of source in store, of tenant unless it is "".
 func startRun(t *testing.T, store *pg.Store, source, tenant string) int64 {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	id, err := store.StartRun(ctx, source)
 	if err != nil {
 		t.Fatal(err)
@@ -265,7 +259,7 @@ func startRun(t *testing.T, store *pg.Store, source, tenant string) int64 {
 // failRun records run id as failed with cause.
 func failRun(t *testing.T, store *pg.Store, id int64, cause string) {
 	t.Helper()
-	if err := store.FailRun(context.Background(), id, errors.New(cause)); err != nil {
+	if err := store.FailRun(t.Context(), id, errors.New(cause)); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -2,7 +2,6 @@ package pg_test
 
 import (
 	"cmp"
-	"context"
 	"reflect"
 	"slices"
 	"strings"
@@ -11,21 +10,8 @@ import (
 
 	"github.com/mfaboard/mfaboard/graph/demo"
 	"github.com/mfaboard/mfaboard/inventory"
-	"github.com/mfaboard/mfaboard/inventory/pg"
 	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
 )
-
-// syncAssessed stores snap as a sync of kind would, with the real rules'
-// verdicts.
-func syncAssessed(t *testing.T, store *pg.Store, snap *inventory.Snapshot, kind inventory.TenantKind, now time.Time) inventory.Result {
-	t.Helper()
-	ctx := context.Background()
-	out, err := inventory.Sync(ctx, store, inventory.StaticSource{SourceName: pg.SourceFolder, Snapshot: snap}, inventory.SyncOptions{Kind: kind, Now: now})
-	if err != nil {
-		t.Fatalf("sync: %v", err)
-	}
-	return out.Result
-}
 
 // splitCandidatesOf is what the planner should read back from the store,
 // taken from the snapshot and the result in memory.
@@ -57,7 +43,7 @@ func TestSplitPlanFromTheStore(t *testing.T) {
 	store, ctx := newStore(t)
 	now := time.Now().UTC().Truncate(time.Hour)
 	mixed := demo.Generate(demo.Options{Users: 400, Seed: 7, AsOf: now})
-	res := syncAssessed(t, store, mixed, inventory.KindMixed, now)
+	res := pgtest.Sync(t, store, mixed, inventory.SyncOptions{Kind: inventory.KindMixed, Now: now}).Result
 	for i, a := range res.Accounts {
 		if a.UserID != mixed.Users[i].ID {
 			t.Fatalf("assessment %d is of %s, not of user %s: the fixture assumes the same order", i, a.UserID, mixed.Users[i].ID)
@@ -103,11 +89,11 @@ func TestSplitPlanFromTheStore(t *testing.T) {
 		inventory.User{ID: "p2", UserPrincipalName: "room2@contosoprod.onmicrosoft.com", Mail: strings.ToUpper(byMail.Mail), AccountEnabled: true},
 		inventory.User{ID: "p3", UserPrincipalName: gone.UserPrincipalName, AccountEnabled: true},
 	)
-	syncAssessed(t, store, prod, inventory.KindProduction, now)
+	pgtest.Sync(t, store, prod, inventory.SyncOptions{Kind: inventory.KindProduction, Now: now})
 	prod.Users = prod.Users[:2] // p3 leaves the production tenant
-	syncAssessed(t, store, prod, "", now)
+	pgtest.Sync(t, store, prod, inventory.SyncOptions{Now: now})
 	other := tinyTenant("csp-tenant", "Contoso CSP", inventory.User{ID: "c1", UserPrincipalName: gone.UserPrincipalName, AccountEnabled: true})
-	syncAssessed(t, store, other, inventory.KindCSP, now)
+	pgtest.Sync(t, store, other, inventory.SyncOptions{Kind: inventory.KindCSP, Now: now})
 
 	plan, err = store.SplitPlan(ctx, mixed.Tenant.ID)
 	if err != nil {
@@ -162,7 +148,7 @@ func tinyTenant(id, name string, users ...inventory.User) *inventory.Snapshot {
 // tenant, with a production tenant of 20,000 to match against.
 func BenchmarkSplitPlan(b *testing.B) {
 	store, _ := pgtest.NewStore(b)
-	ctx := context.Background()
+	ctx := b.Context()
 	now := time.Now().UTC().Truncate(time.Hour)
 	for _, opts := range []demo.Options{
 		{Users: 100_000, Seed: 1, AsOf: now},
@@ -173,9 +159,7 @@ func BenchmarkSplitPlan(b *testing.B) {
 		if opts.TenantName != "" {
 			kind = inventory.KindProduction
 		}
-		if _, err := inventory.Sync(ctx, store, inventory.StaticSource{SourceName: pg.SourceDemo, Snapshot: snap}, inventory.SyncOptions{Kind: kind, Now: now}); err != nil {
-			b.Fatal(err)
-		}
+		pgtest.Sync(b, store, snap, inventory.SyncOptions{Kind: kind, Now: now})
 	}
 	tenants, err := store.Tenants(ctx)
 	if err != nil {

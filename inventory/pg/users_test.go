@@ -1,7 +1,6 @@
 package pg_test
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -19,7 +18,7 @@ const fakeHash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYX
 
 func mustCreateUser(t *testing.T, store *pg.Store, email string, role inventory.Role) pg.User {
 	t.Helper()
-	u, err := store.CreateUser(context.Background(), inventory.CLIActor, email, "", role, fakeHash)
+	u, err := store.CreateUser(t.Context(), inventory.CLIActor, email, "", role, fakeHash)
 	if err != nil {
 		t.Fatalf("create %s: %v", email, err)
 	}
@@ -166,7 +165,7 @@ func TestUserPasswordRoleAndDisable(t *testing.T) {
 // and records nothing.
 func TestUserManagementIsTheLeadsOrTheCommandLines(t *testing.T) {
 	store, _ := pgtest.NewStore(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	lead := mustCreateUser(t, store, "lead@partner.com", inventory.SecurityLead)
 	eng := mustCreateUser(t, store, "eng@partner.com", inventory.Engineer)
 	for _, actor := range []inventory.Actor{

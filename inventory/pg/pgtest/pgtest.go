@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver pgtestdb connects with
 	"github.com/peterldowns/pgtestdb"
 	"github.com/peterldowns/pgtestdb/migrators/goosemigrator"
@@ -78,12 +79,25 @@ func NewEmptyURL(tb testing.TB) string {
 func NewStore(tb testing.TB) (*pg.Store, string) {
 	tb.Helper()
 	url := NewURL(tb)
-	store, err := pg.Open(context.Background(), url)
+	store, err := pg.Open(tb.Context(), url)
 	if err != nil {
 		tb.Fatalf("open store: %v", err)
 	}
 	tb.Cleanup(store.Close)
 	return store, url
+}
+
+// Conn opens a connection of its own to the database at url, closed when
+// the test ends: for a test that writes rows straight into the tables, or
+// watches the server, apart from the store's pool.
+func Conn(tb testing.TB, url string) *pgx.Conn {
+	tb.Helper()
+	conn, err := pgx.Connect(tb.Context(), url)
+	if err != nil {
+		tb.Fatalf("connect: %v", err)
+	}
+	tb.Cleanup(func() { _ = conn.Close(context.Background()) })
+	return conn
 }
 
 func env(name, fallback string) string {

@@ -20,7 +20,7 @@ import (
 // fails tb on an error.
 func Sync(tb testing.TB, store *pg.Store, snap *inventory.Snapshot, opts inventory.SyncOptions) inventory.SyncOutcome {
 	tb.Helper()
-	out, err := inventory.Sync(context.Background(), store, inventory.StaticSource{SourceName: pg.SourceFolder, Snapshot: snap}, opts)
+	out, err := inventory.Sync(tb.Context(), store, inventory.StaticSource{SourceName: pg.SourceFolder, Snapshot: snap}, opts)
 	if err != nil {
 		tb.Fatalf("sync %s: %v", snap.Tenant.ID, err)
 	}
@@ -62,7 +62,7 @@ func SeedDemoAt(tb testing.TB, store *pg.Store, users int, asOf time.Time) inven
 // on an error, and returns the sync's outcome.
 func SeedDemoOf(tb testing.TB, store *pg.Store, opts demo.Options) inventory.SyncOutcome {
 	tb.Helper()
-	out, err := SyncDemo(context.Background(), store, opts)
+	out, err := SyncDemo(tb.Context(), store, opts)
 	if err != nil {
 		tb.Fatal(err)
 	}
