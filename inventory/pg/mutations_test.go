@@ -224,6 +224,13 @@ func TestAFailedAuditWriteRollsTheChangeBack(t *testing.T) {
 			got, err := store.TenantSettings(ctx, tenantID)
 			return err == nil && got.Kind == settings.Kind && got.Window == settings.Window
 		}},
+		{"settings with the verdicts they cause", func() error {
+			_, err := inventory.Reassess(ctx, store, tenantID, inventory.ReassessOptions{Change: inventory.SettingsChange{Actor: tm.lead, Settings: changed}})
+			return err
+		}, func() bool {
+			got, err := store.TenantSettings(ctx, tenantID)
+			return err == nil && got.Kind == settings.Kind && got.Window == settings.Window
+		}},
 		{"delivery settings", func() error { return store.SaveDeliverySettings(ctx, tm.lead, tenantID, newDelivery) }, func() bool {
 			got, err := store.DeliverySettings(ctx, tenantID)
 			return err == nil && !got.Enabled && got.Schedule == delivery.Schedule && got.UpdatedAt.Equal(delivery.UpdatedAt)

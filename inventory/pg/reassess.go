@@ -52,14 +52,24 @@ var (
 // verdicts, filed under the tenant's last run whose data they were drawn
 // from; the counts and the cards' copies of the facts; the moves
 // inventory.AfterSync makes on the board, each with its audit event by
-// "sync", as a sync makes them; and the day's trend. All of it in one
+// "sync", as a sync makes them; and the day's trend. A change (nil: none)
+// is written first, with its check and its audit event. All of it in one
 // transaction: on an error nothing is written.
-func (s *Store) ApplyReassessment(ctx context.Context, tenantID string, res inventory.Result) error {
+func (s *Store) ApplyReassessment(ctx context.Context, tenantID string, res inventory.Result, change inventory.InputsChange) error {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return fmt.Errorf("store: apply reassessment: %w", err)
 	}
 	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+	switch c := change.(type) {
+	case nil:
+	case inventory.SettingsChange:
+		if err := saveSettings(ctx, tx, c, tenantID); err != nil {
+			return err
+		}
+	default:
+		return fmt.Errorf("store: apply reassessment: unknown change %T", change)
+	}
 	if err := saveAssessments(ctx, tx, tenantID, res.Accounts); err != nil {
 		return err
 	}

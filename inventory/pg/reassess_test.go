@@ -224,7 +224,7 @@ func TestReassessAfterAnOverride(t *testing.T) {
 	// whoever calls it: a reassessment of the stored tenant never makes one.
 	res := inventory.Result{Accounts: []inventory.Assessment{*d.Assessment}}
 	res.Accounts[0].UserID = "u-nobody"
-	wantCode(t, store.ApplyReassessment(ctx, tenantID, res), inventory.ENOTFOUND)
+	wantCode(t, store.ApplyReassessment(ctx, tenantID, res, nil), inventory.ENOTFOUND)
 }
 
 // setTenantKind saves the tenant's settings with kind, as a security lead.
@@ -384,4 +384,70 @@ func TestTenantSettings(t *testing.T) {
 		}
 	}
 	wantCode(t, store.SaveTenantSettings(ctx, settingsLead, "other-tenant", st), inventory.ENOTFOUND)
+}
+
+// A settings change made through Reassess lands with the verdicts it
+// causes: refused before it waits when the actor may not, written nowhere
+// while a sync holds the tenant, and then saved, recorded and assessed in
+// one transaction.
+func TestSettingsChangeLandsWithItsVerdicts(t *testing.T) {
+	store, url, ctx, tenant := seededDemoAt(t, 120)
+	before, err := store.TenantSettings(ctx, tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	csp := before
+	csp.Kind = inventory.KindCSP
+	change := func(a inventory.Actor) inventory.ReassessOptions {
+		return inventory.ReassessOptions{Change: inventory.SettingsChange{Actor: a, Settings: csp}}
+	}
+
+	// An engineer is refused at once; an empty list entry is refused too.
+	_, err = inventory.Reassess(ctx, store, tenant, change(inventory.Actor{ID: "eng", Name: "eng", Role: inventory.Engineer}))
+	wantCode(t, err, inventory.EFORBIDDEN)
+	empty := csp
+	empty.RoomPatterns = []string{"room", " "}
+	_, err = inventory.Reassess(ctx, store, tenant, inventory.ReassessOptions{Change: inventory.SettingsChange{Actor: settingsLead, Settings: empty}})
+	wantCode(t, err, inventory.EINVALID)
+
+	// While a sync holds the tenant nothing is saved: neither the settings
+	// nor verdicts drawn from them.
+	_, unlock := lockedElsewhere(t, url, tenant)
+	defer unlock()
+	done := make(chan error, 1)
+	go func() {
+		_, err := inventory.Reassess(ctx, store, tenant, change(settingsLead))
+		done <- err
+	}()
+	waitUntilReassessWaits(t, store, done)
+	if got, err := store.TenantSettings(ctx, tenant); err != nil || got.Kind != before.Kind {
+		t.Fatalf("settings saved while the sync held the tenant: kind %s (%v)", got.Kind, err)
+	}
+	settingsEvents := func() []pg.AuditEvent {
+		var out []pg.AuditEvent
+		if err := store.StreamAudit(ctx, pg.AuditFilter{TenantID: tenant, Action: inventory.ActionSettings}, func(e pg.AuditEvent) error {
+			out = append(out, e)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	if len(settingsEvents()) != 0 {
+		t.Fatal("the settings change was recorded before it landed")
+	}
+
+	unlock()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if got, err := store.TenantSettings(ctx, tenant); err != nil || got.Kind != inventory.KindCSP {
+		t.Fatalf("settings after the change: kind %s (%v)", got.Kind, err)
+	}
+	if !allPaths(roomPaths(t, store, tenant), inventory.TechnicalException) {
+		t.Fatal("the verdicts did not land with the settings: rooms of a CSP tenant are not technical exceptions")
+	}
+	if got := settingsEvents(); len(got) != 1 || got[0].ActorID != settingsLead.ID {
+		t.Fatalf("settings events: %+v", got)
+	}
 }

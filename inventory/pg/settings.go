@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -43,94 +42,46 @@ func readSettings(ctx context.Context, q querier, query, tenantID string) (inven
 	return st, nil
 }
 
-// maxWindow is the longest sign-in window a tenant may set; Graph keeps
-// sign-in logs for 30 days (P1/P2), so a longer window only waits for data.
-const maxWindow = 365 * 24 * time.Hour
-
 // SaveTenantSettings replaces a tenant's recognition rules and kind for
-// actor, with what changed on the audit trail, in one transaction: who may
-// is inventory.CanChangeSettings, and a save that changes nothing records
-// nothing. A Kind of "" keeps the tenant's kind. The verdicts follow at the
-// next Reassess. A tenant not stored is ENOTFOUND.
+// actor, with what changed on the audit trail, in one transaction (see
+// saveSettings). The verdicts follow at the next Reassess; the settings
+// page saves through Reassess with an inventory.SettingsChange instead, so
+// the settings and the verdicts they cause land together.
 func (s *Store) SaveTenantSettings(ctx context.Context, actor inventory.Actor, tenantID string, st inventory.Settings) error {
 	return s.inTx(ctx, "save tenant settings", func(tx pgx.Tx) error {
-		if err := inventory.CanChangeSettings(actor); err != nil {
-			return err
-		}
-		if err := validateSettings(st); err != nil {
-			return err
-		}
-		old, err := readSettings(ctx, tx, `SELECT kind, settings FROM tenants WHERE id = $1 FOR UPDATE`, tenantID)
-		if err != nil {
-			return err
-		}
-		if st.Kind == "" {
-			st.Kind = old.Kind
-		}
-		changed := settingsChanges(old, st)
-		if len(changed) == 0 {
-			return nil
-		}
-		b, err := encodeSettings(st)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE tenants SET settings = $2, kind = $3 WHERE id = $1`, tenantID, b, string(st.Kind)); err != nil {
-			return err
-		}
-		return recordAs(ctx, tx, actor, AuditEvent{TenantID: tenantID, Action: inventory.ActionSettings,
-			From: string(old.Kind), To: string(st.Kind), Reason: "changed " + strings.Join(changed, ", ")})
+		return saveSettings(ctx, tx, inventory.SettingsChange{Actor: actor, Settings: st}, tenantID)
 	})
 }
 
-func validateSettings(st inventory.Settings) error {
-	if st.Kind != "" {
-		if _, err := inventory.ParseTenantKind(string(st.Kind)); err != nil {
-			return err
-		}
+// saveSettings writes a settings change in tx: who may is
+// inventory.CanChangeSettings, what is valid Settings.Validate; a save that
+// changes nothing records nothing. A Kind of "" keeps the tenant's kind. A
+// tenant not stored is ENOTFOUND.
+func saveSettings(ctx context.Context, tx pgx.Tx, c inventory.SettingsChange, tenantID string) error {
+	if err := c.Check(); err != nil {
+		return err
 	}
-	if st.Window <= 0 || st.Window > maxWindow {
-		return inventory.Errorf(inventory.EINVALID, "the sign-in window must be between 1 second and 365 days, not %s", st.Window)
+	st := c.Settings
+	old, err := readSettings(ctx, tx, `SELECT kind, settings FROM tenants WHERE id = $1 FOR UPDATE`, tenantID)
+	if err != nil {
+		return err
 	}
-	for _, l := range settingsLists {
-		for i, item := range l.of(st) {
-			if strings.TrimSpace(item) == "" {
-				return inventory.Errorf(inventory.EINVALID, "%s %d is empty", l.item, i+1)
-			}
-		}
+	if st.Kind == "" {
+		st.Kind = old.Kind
 	}
-	return nil
-}
-
-// settingsLists are the lists of the settings, by their names as one item
-// and as the whole list.
-var settingsLists = []struct {
-	item, list string
-	of         func(inventory.Settings) []string
-}{
-	{"service pattern", "service patterns", func(s inventory.Settings) []string { return s.ServicePatterns }},
-	{"room pattern", "room patterns", func(s inventory.Settings) []string { return s.RoomPatterns }},
-	{"break-glass pattern", "break-glass patterns", func(s inventory.Settings) []string { return s.BreakGlassPatterns }},
-	{"break-glass account", "break-glass accounts", func(s inventory.Settings) []string { return s.BreakGlassAccounts }},
-	{"room-device group", "room device groups", func(s inventory.Settings) []string { return s.RoomDeviceGroups }},
-}
-
-// settingsChanges names the settings that differ between old and st, for
-// the audit trail, in the order of the settings page.
-func settingsChanges(old, st inventory.Settings) []string {
-	var out []string
-	if old.Kind != st.Kind {
-		out = append(out, "kind "+string(old.Kind)+" → "+string(st.Kind))
+	changed := inventory.SettingsChanges(old, st)
+	if len(changed) == 0 {
+		return nil
 	}
-	for _, l := range settingsLists {
-		if !slices.Equal(l.of(old), l.of(st)) {
-			out = append(out, l.list)
-		}
+	b, err := encodeSettings(st)
+	if err != nil {
+		return err
 	}
-	if old.Window != st.Window {
-		out = append(out, "window")
+	if _, err := tx.Exec(ctx, `UPDATE tenants SET settings = $2, kind = $3 WHERE id = $1`, tenantID, b, string(st.Kind)); err != nil {
+		return err
 	}
-	return out
+	return recordAs(ctx, tx, c.Actor, AuditEvent{TenantID: tenantID, Action: inventory.ActionSettings,
+		From: string(old.Kind), To: string(st.Kind), Reason: "changed " + strings.Join(changed, ", ")})
 }
 
 // Deadline returns a tenant's enforcement deadline (midnight UTC of the
