@@ -91,31 +91,31 @@ func (d *Decoder) Add(collection string, item json.RawMessage) error {
 	var err *fieldError
 	switch collection {
 	case inventory.CollOrganization:
-		err = d.addOrganization(item)
+		err = decoded(item, d.addOrganization)
 	case inventory.CollUsers:
-		err = d.addUser(item)
+		err = decoded(item, d.addUser)
 	case inventory.CollRegistrations:
-		err = d.addRegistration(item)
+		err = decoded(item, d.addRegistration)
 	case inventory.CollPolicies:
-		err = d.addPolicy(item)
+		err = decoded(item, d.addPolicy)
 	case inventory.CollNamedLocations:
-		err = d.addNamedLocation(item)
+		err = decoded(item, d.addNamedLocation)
 	case inventory.CollSecurityDefaults:
-		err = d.addSecurityDefaults(item)
+		err = decoded(item, d.addSecurityDefaults)
 	case inventory.CollDirectoryRoles:
-		err = d.addDirectoryRole(item)
+		err = decoded(item, d.addDirectoryRole)
 	case inventory.CollGroups:
-		err = d.addGroup(item)
+		err = decoded(item, d.addGroup)
 	case inventory.CollRooms:
-		err = d.addRoom(item)
+		err = decoded(item, d.addRoom)
 	case inventory.CollSignIns:
-		err = d.addSignIn(item)
+		err = decoded(item, d.addSignIn)
 	case inventory.CollPerUserMFA:
-		err = d.addPerUserMFA(item)
+		err = decoded(item, d.addPerUserMFA)
 	case inventory.CollServicePrincipals:
-		err = d.addServicePrincipal(item)
+		err = displayOnly(d, item, d.addServicePrincipal)
 	case inventory.CollPermissionGrants:
-		err = d.addPermissionGrant(item)
+		err = displayOnly(d, item, d.addPermissionGrant)
 	}
 	if err != nil {
 		if err.Message == "" {
