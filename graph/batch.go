@@ -72,7 +72,7 @@ func (c *Client) batchGet(ctx context.Context, version string, steps []step) ([]
 				retry = append(retry, i)
 				d := stepDelay(a.Headers, attempt)
 				wait = max(wait, d)
-				if p := pacerFrom(ctx); p != nil {
+				if p := fetchPacer.of(ctx); p != nil {
 					p.throttledFor(d)
 				}
 				continue

@@ -75,7 +75,7 @@ func (c *Client) link(next string) (*abs.RequestInformation, error) {
 // Within a fetch it waits for the pacer's window, and counts the answer
 // for the progress.
 func (c *Client) send(ctx context.Context, ri *abs.RequestInformation) (body []byte, err error) {
-	if p := pacerFrom(ctx); p != nil {
+	if p := fetchPacer.of(ctx); p != nil {
 		if err := p.acquire(ctx); err != nil {
 			return nil, err
 		}
@@ -84,7 +84,7 @@ func (c *Client) send(ctx context.Context, ri *abs.RequestInformation) (body []b
 			throttled := throttledStatus(statusOf(err)) || ctx.Err() != nil
 			p.release(!throttled)
 			if err == nil {
-				trackerFrom(ctx).answered(collectionOf(ctx), time.Since(began))
+				fetchTracker.of(ctx).answered(requestCollection.of(ctx), time.Since(began))
 			}
 		}()
 	}

@@ -104,7 +104,7 @@ func (f *fetcher) users(ctx context.Context) error {
 				"$filter": "startswith(userPrincipalName," + odataString(p.prefix) + ")", "$select": sel, "$top": "999",
 			})
 			pages := (p.n + usersPage - 1) / usersPage
-			if err := f.userPages(withPages(gctx, func() int { return pages }), ri); err != nil {
+			if err := f.userPages(expectedPages.with(gctx, func() int { return pages }), ri); err != nil {
 				return fmt.Errorf("users whose UPN starts with %q: %w", p.prefix, err)
 			}
 			return nil
