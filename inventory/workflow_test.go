@@ -45,6 +45,44 @@ func checkRefusal(t *testing.T, where string, err error, want byte) {
 	}
 }
 
+// refusalCase is one decision of a rule and the verdict wanted of it, as
+// checkRefusal reads it.
+type refusalCase struct {
+	name string
+	err  error
+	want byte
+}
+
+// checkRefusals checks a table of decisions (checkRefusal).
+func checkRefusals(t *testing.T, cases []refusalCase) {
+	t.Helper()
+	for _, c := range cases {
+		checkRefusal(t, c.name, c.err, c.want)
+	}
+}
+
+// refusalRow is a row of a permission matrix: what the row is about and the
+// verdict wanted in each column, as checkRefusal reads it.
+type refusalRow[R any] struct {
+	name string
+	of   R
+	want string
+}
+
+// checkRefusalMatrix checks rule on every row and column; where names a
+// cell in a failure.
+func checkRefusalMatrix[R, C any](t *testing.T, rows []refusalRow[R], cols []C, where func(row string, col C) string, rule func(R, C) error) {
+	t.Helper()
+	for _, r := range rows {
+		if len(r.want) != len(cols) {
+			t.Fatalf("%s: %d verdicts for %d columns", r.name, len(r.want), len(cols))
+		}
+		for i, c := range cols {
+			checkRefusal(t, where(r.name, c), rule(r.of, c), r.want[i])
+		}
+	}
+}
+
 // TestWorkflowMoveMatrix checks every actor × from × to cell against an
 // explicit table. Rows are from, columns are to, both in board order:
 // triage, planned, in_progress, blocked, remediated, verified,
