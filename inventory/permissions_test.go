@@ -42,16 +42,14 @@ func TestPermissionActions(t *testing.T) {
 	}, permissionActors,
 		func(action string, pa namedActor) string { return action + " by " + pa.name },
 		func(can func(Actor) error, pa namedActor) error { return can(pa.actor) })
-	if got := ErrorMessage(CanAssign(engDana)); got != "Only a security lead can assign accounts; you are signed in as an engineer." {
-		t.Errorf("CanAssign sentence: %q", got)
-	}
+	checkSentences(t, []ruleCase[string]{{"CanAssign sentence", CanAssign(engDana), "Only a security lead can assign accounts; you are signed in as an engineer."}})
 }
 
 // The command line (CLIActor) manages users and does nothing else: it is no
 // person with a role. A person whose id happens to be "cli" is judged by
 // their role, not taken for the command line.
 func TestPermissionCommandLine(t *testing.T) {
-	checkRefusals(t, []refusalCase{
+	checkRefusals(t, []ruleCase[byte]{
 		{"command line manages users", CanManageUsers(CLIActor), 'A'},
 		{"command line may not assign", CanAssign(CLIActor), 'F'},
 		{"command line may not set due date", CanSetDueDate(CLIActor), 'F'},
@@ -82,17 +80,15 @@ func TestPermissionRequestException(t *testing.T) {
 		func(actor string, s Status) string { return actor + " requests on " + string(s) },
 		func(a Actor, s Status) error { return CanRequestException(a, boardCard(s)) })
 	checkRefusal(t, "unknown status", CanRequestException(leadAlex, Card{Status: "done"}), 'I')
-	got := ErrorMessage(CanRequestException(engSam, boardCard(Blocked)))
-	if got != "Engineers can request exceptions for only the accounts assigned to them; this one is assigned to Dana." {
-		t.Errorf("ownership sentence: %q", got)
-	}
+	checkSentences(t, []ruleCase[string]{{"ownership sentence", CanRequestException(engSam, boardCard(Blocked)),
+		"Engineers can request exceptions for only the accounts assigned to them; this one is assigned to Dana."}})
 }
 
 func TestPermissionDecideException(t *testing.T) {
 	t.Parallel()
 	otherLead := Actor{ID: "lead-2", Name: "Jo", Role: SecurityLead}
 	requested := boardCard(ExceptionRequested) // requested by lead-2
-	checkRefusals(t, []refusalCase{
+	checkRefusals(t, []ruleCase[byte]{
 		{"another lead decides", CanDecideException(leadAlex, requested), 'A'},
 		{"requester decides own exception", CanDecideException(otherLead, requested), 'F'},
 		{"assigned engineer", CanDecideException(engDana, requested), 'F'},
