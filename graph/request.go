@@ -6,9 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,11 +25,7 @@ const maxAnswer = 64 << 20
 // way its own request builders do. path may hold {name} parameters filled
 // from params; query keys are OData names such as "$top".
 func (c *Client) request(version, path string, params, query map[string]string) *abs.RequestInformation {
-	keys := make([]string, 0, len(query))
-	for k := range query {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(query))
 	template := "{+baseurl}/" + version + path
 	if len(keys) > 0 {
 		encoded := make([]string, len(keys))

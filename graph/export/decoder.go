@@ -3,7 +3,8 @@ package export
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/mfaboard/mfaboard/inventory"
 )
@@ -144,12 +145,7 @@ func (d *Decoder) Snapshot() *inventory.Snapshot {
 		})
 		d.missingEnabled = 0
 	}
-	files := make([]string, 0, len(d.suppressedPerFile))
-	for f := range d.suppressedPerFile {
-		files = append(files, f)
-	}
-	sort.Strings(files)
-	for _, f := range files {
+	for _, f := range slices.Sorted(maps.Keys(d.suppressedPerFile)) {
 		d.Warn(inventory.Warning{Source: f, Message: fmt.Sprintf("%d more problem(s) of this file not listed", d.suppressedPerFile[f])})
 		delete(d.suppressedPerFile, f)
 	}
