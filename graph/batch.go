@@ -10,6 +10,9 @@ import (
 
 	abs "github.com/microsoft/kiota-abstractions-go"
 	khttp "github.com/microsoft/kiota-http-go"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/mfaboard/mfaboard/graph/export"
 )
 
 // Graph's JSON batching limits and our patience with throttled steps.
@@ -27,18 +30,28 @@ type step struct {
 	headers map[string]string
 }
 
-type batchStep struct {
-	ID      string            `json:"id"`
-	Method  string            `json:"method"`
-	URL     string            `json:"url"`
-	Headers map[string]string `json:"headers,omitempty"`
-}
+type batchAnswer = export.BatchAnswer
 
-type batchAnswer struct {
-	ID      string            `json:"id"`
-	Status  int               `json:"status"`
-	Headers map[string]string `json:"headers"`
-	Body    json.RawMessage   `json:"body"`
+// inBatches asks Graph for one GET per item, batchSteps of them to a
+// $batch, the batches side by side. Each batch's answers, in the order of
+// its items, go to answered with the batch's items, the index of its first
+// item and the batch's own error, if it failed as a whole; the first error
+// answered returns stops the rest.
+func inBatches[T any](ctx context.Context, c *Client, items []T, stepOf func(T) step,
+	answered func(ctx context.Context, from int, chunk []T, answers []batchAnswer, err error) error) error {
+	g, gctx := errgroup.WithContext(ctx)
+	for from := 0; from < len(items); from += batchSteps {
+		chunk := items[from:min(from+batchSteps, len(items))]
+		g.Go(func() error {
+			steps := make([]step, len(chunk))
+			for i, it := range chunk {
+				steps[i] = stepOf(it)
+			}
+			answers, err := c.batchGet(gctx, "v1.0", steps)
+			return answered(gctx, from, chunk, answers, err)
+		})
+	}
+	return g.Wait()
 }
 
 // batchGet sends up to 20 GETs in one /{version}/$batch and returns their
@@ -72,7 +85,7 @@ func (c *Client) batchGet(ctx context.Context, version string, steps []step) ([]
 				retry = append(retry, i)
 				d := stepDelay(a.Headers, attempt)
 				wait = max(wait, d)
-				if p := pacerFrom(ctx); p != nil {
+				if p := fetchPacer.of(ctx); p != nil {
 					p.throttledFor(d)
 				}
 				continue
@@ -95,10 +108,10 @@ func (c *Client) batchGet(ctx context.Context, version string, steps []step) ([]
 // whole is retried by the SDK's retry handler like any request.
 func (c *Client) batch(ctx context.Context, version string, steps []step, pending []int) (map[string]batchAnswer, error) {
 	req := struct {
-		Requests []batchStep `json:"requests"`
+		Requests []export.BatchStep `json:"requests"`
 	}{}
 	for _, i := range pending {
-		req.Requests = append(req.Requests, batchStep{ID: strconv.Itoa(i + 1), Method: http.MethodGet, URL: steps[i].url, Headers: steps[i].headers})
+		req.Requests = append(req.Requests, export.BatchStep{ID: strconv.Itoa(i + 1), Method: http.MethodGet, URL: steps[i].url, Headers: steps[i].headers})
 	}
 	body, err := json.Marshal(req)
 	if err != nil {

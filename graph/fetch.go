@@ -93,7 +93,7 @@ func (c *Client) Fetch(ctx context.Context, sink export.Sink, opts FetchOptions)
 	for _, coll := range inventory.Collections {
 		f.finished[coll] = make(chan struct{})
 	}
-	ctx = withTracker(withPacer(ctx, pace), f.prog)
+	ctx = fetchTracker.with(fetchPacer.with(ctx, pace), f.prog)
 	reads := map[string]func(context.Context) error{
 		inventory.CollOrganization:     f.plain(inventory.CollOrganization, "v1.0", "/organization", nil),
 		inventory.CollUsers:            f.users,
@@ -113,7 +113,7 @@ func (c *Client) Fetch(ctx context.Context, sink export.Sink, opts FetchOptions)
 	run := func(ctx context.Context, coll string) error {
 		defer close(f.finished[coll])
 		began := time.Now()
-		err := reads[coll](withCollection(ctx, coll))
+		err := reads[coll](requestCollection.with(ctx, coll))
 		if r, ok := isRefusal(err); ok {
 			w := refusalWarning(r)
 			c.log.Warn("graph collection not read", "collection", coll, "warning", w.Message)
@@ -305,7 +305,7 @@ func (f *fetcher) plain(collection, version, path string, query map[string]strin
 func (f *fetcher) registrations(ctx context.Context) error {
 	ri := f.c.request("v1.0", "/reports/authenticationMethods/userRegistrationDetails", nil, map[string]string{"$top": "999"})
 	pages, expected := 0, atomic.Int64{}
-	ctx = withPages(ctx, func() int { return int(expected.Load()) })
+	ctx = expectedPages.with(ctx, func() int { return int(expected.Load()) })
 	return f.collection(ctx, inventory.CollRegistrations, ri, func(items []json.RawMessage, more bool) {
 		pages++
 		if !more || pages > 1 {

@@ -166,22 +166,13 @@ func newMemberPage(items []json.RawMessage) (*memberPage, []memberListing, error
 // pageMembers lists the members of a page's objects, 20 first pages to a
 // $batch, the batches side by side.
 func (f *fetcher) pageMembers(ctx context.Context, src memberSource, items []json.RawMessage, todo []memberListing, p *memberPage) error {
-	g, gctx := errgroup.WithContext(ctx)
-	for from := 0; from < len(todo); from += batchSteps {
-		chunk := todo[from:min(from+batchSteps, len(todo))]
-		g.Go(func() error {
-			steps := make([]step, len(chunk))
-			for i, l := range chunk {
-				steps[i] = step{url: src.membersPath(l.id)}
-			}
-			answers, err := f.c.batchGet(gctx, "v1.0", steps)
+	return inBatches(ctx, f.c, todo, func(l memberListing) step { return step{url: src.membersPath(l.id)} },
+		func(ctx context.Context, _ int, chunk []memberListing, answers []batchAnswer, err error) error {
 			if err != nil {
 				return fmt.Errorf("members of %s and %d more: %w", chunk[0].id, len(chunk)-1, err)
 			}
-			return f.chunkMembers(gctx, src, items, chunk, answers, p)
+			return f.chunkMembers(ctx, src, items, chunk, answers, p)
 		})
-	}
-	return g.Wait()
 }
 
 // chunkMembers finishes the members of one batch's objects, their further

@@ -49,7 +49,7 @@ type waiter struct {
 }
 
 // acquire waits until a request may start. The more urgent go first (see
-// withUrgency), then the first come.
+// urgency), then the first come.
 func (p *pacer) acquire(ctx context.Context) error {
 	p.mu.Lock()
 	if len(p.queue) == 0 && p.mayStart(time.Now()) {
@@ -57,7 +57,7 @@ func (p *pacer) acquire(ctx context.Context) error {
 		p.mu.Unlock()
 		return nil
 	}
-	w := waiter{ch: make(chan struct{}), urgency: urgencyOf(ctx), seq: p.seq}
+	w := waiter{ch: make(chan struct{}), urgency: urgency.of(ctx), seq: p.seq}
 	p.seq++
 	i, _ := slices.BinarySearchFunc(p.queue, w, func(a, b waiter) int {
 		if a.urgency != b.urgency {
@@ -149,33 +149,16 @@ func (p *pacer) stats() (inFlight, limit, answered, throttled int) {
 	return p.inFlight, int(p.limit), p.answered, p.throttled
 }
 
-type pacerKey struct{}
+// fetchPacer is the pacer a fetch's requests wait on.
+var fetchPacer = contextKey[*pacer]{"pacer"}
 
-type urgencyKey struct{}
-
-// withUrgency ranks a request among those waiting: a listing is a chain of
+// urgency ranks a request among those waiting: a listing is a chain of
 // requests, each waiting for the last, and the longest chain bounds the
 // whole fetch, so the next page of a listing gets the number of pages it
 // still expects (at least 1), and requests that start something new get 0.
 // Longest chain first keeps the end of the fetch from waiting on one
 // listing read alone.
-func withUrgency(ctx context.Context, pagesLeft int) context.Context {
-	return context.WithValue(ctx, urgencyKey{}, pagesLeft)
-}
-
-func urgencyOf(ctx context.Context) int {
-	n, _ := ctx.Value(urgencyKey{}).(int)
-	return n
-}
-
-func withPacer(ctx context.Context, p *pacer) context.Context {
-	return context.WithValue(ctx, pacerKey{}, p)
-}
-
-func pacerFrom(ctx context.Context) *pacer {
-	p, _ := ctx.Value(pacerKey{}).(*pacer)
-	return p
-}
+var urgency = contextKey[int]{"urgency"}
 
 // throttleWatch tells the fetch's pacer of every throttled answer, retries
 // included, before the SDK's retry handler waits and sends it again.
@@ -184,7 +167,7 @@ type throttleWatch struct{}
 func (throttleWatch) Intercept(pl khttp.Pipeline, i int, req *http.Request) (*http.Response, error) {
 	resp, err := pl.Next(req, i)
 	if err == nil && resp != nil && throttledStatus(resp.StatusCode) {
-		if p := pacerFrom(req.Context()); p != nil {
+		if p := fetchPacer.of(req.Context()); p != nil {
 			p.throttledFor(retryAfter(resp.Header.Get("Retry-After"), 1))
 		}
 	}

@@ -67,11 +67,11 @@ func TestPacerServesTheLongestChainFirst(t *testing.T) {
 	var mu sync.Mutex
 	var order []int
 	var wg sync.WaitGroup
-	for i, urgency := range []int{0, 3, 1, 3, 0} {
+	for i, rank := range []int{0, 3, 1, 3, 0} {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := p.acquire(withUrgency(ctx, urgency)); err != nil {
+			if err := p.acquire(urgency.with(ctx, rank)); err != nil {
 				t.Error(err)
 				return
 			}

@@ -66,7 +66,7 @@ func (c *Client) walk(ctx context.Context, first *abs.RequestInformation, eachPa
 			if err != nil {
 				return fmt.Errorf("page %d: %w", n, err)
 			}
-			pending = ask(withUrgency(ctx, max(1, pagesExpected(ctx)-n)), ri)
+			pending = ask(urgency.with(ctx, max(1, pagesExpected(ctx)-n)), ri)
 		}
 		if err := eachPage(*p.Value, pending != nil); err != nil {
 			return err
@@ -77,16 +77,13 @@ func (c *Client) walk(ctx context.Context, first *abs.RequestInformation, eachPa
 	}
 }
 
-type pagesKey struct{}
+// expectedPages says how many pages the listing walked with ctx is
+// expected to have in all, to rank its next pages (urgency).
+var expectedPages = contextKey[func() int]{"expected pages"}
 
-// withPages says how many pages the listing walked with ctx is expected to
-// have in all (0: not known), to rank its next pages (withUrgency).
-func withPages(ctx context.Context, pages func() int) context.Context {
-	return context.WithValue(ctx, pagesKey{}, pages)
-}
-
+// pagesExpected is expectedPages' answer, 0 when not known.
 func pagesExpected(ctx context.Context) int {
-	if f, ok := ctx.Value(pagesKey{}).(func() int); ok {
+	if f := expectedPages.of(ctx); f != nil {
 		return f()
 	}
 	return 0

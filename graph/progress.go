@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"sync"
@@ -177,26 +176,9 @@ func (t *tracker) progress() Progress {
 	return p
 }
 
-// The collection a request is for travels in its context, so send can
+// requestCollection is the collection a request is for, so send can
 // count it.
-type collectionKey struct{}
+var requestCollection = contextKey[string]{"collection"}
 
-func withCollection(ctx context.Context, collection string) context.Context {
-	return context.WithValue(ctx, collectionKey{}, collection)
-}
-
-func collectionOf(ctx context.Context) string {
-	c, _ := ctx.Value(collectionKey{}).(string)
-	return c
-}
-
-type trackerKey struct{}
-
-func withTracker(ctx context.Context, t *tracker) context.Context {
-	return context.WithValue(ctx, trackerKey{}, t)
-}
-
-func trackerFrom(ctx context.Context) *tracker {
-	t, _ := ctx.Value(trackerKey{}).(*tracker)
-	return t
-}
+// fetchTracker is the progress tracker of the fetch a request is part of.
+var fetchTracker = contextKey[*tracker]{"tracker"}

@@ -6,9 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,11 +25,7 @@ const maxAnswer = 64 << 20
 // way its own request builders do. path may hold {name} parameters filled
 // from params; query keys are OData names such as "$top".
 func (c *Client) request(version, path string, params, query map[string]string) *abs.RequestInformation {
-	keys := make([]string, 0, len(query))
-	for k := range query {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(query))
 	template := "{+baseurl}/" + version + path
 	if len(keys) > 0 {
 		encoded := make([]string, len(keys))
@@ -75,7 +72,7 @@ func (c *Client) link(next string) (*abs.RequestInformation, error) {
 // Within a fetch it waits for the pacer's window, and counts the answer
 // for the progress.
 func (c *Client) send(ctx context.Context, ri *abs.RequestInformation) (body []byte, err error) {
-	if p := pacerFrom(ctx); p != nil {
+	if p := fetchPacer.of(ctx); p != nil {
 		if err := p.acquire(ctx); err != nil {
 			return nil, err
 		}
@@ -84,7 +81,7 @@ func (c *Client) send(ctx context.Context, ri *abs.RequestInformation) (body []b
 			throttled := throttledStatus(statusOf(err)) || ctx.Err() != nil
 			p.release(!throttled)
 			if err == nil {
-				trackerFrom(ctx).answered(collectionOf(ctx), time.Since(began))
+				fetchTracker.of(ctx).answered(requestCollection.of(ctx), time.Since(began))
 			}
 		}()
 	}

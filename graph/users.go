@@ -104,7 +104,7 @@ func (f *fetcher) users(ctx context.Context) error {
 				"$filter": "startswith(userPrincipalName," + odataString(p.prefix) + ")", "$select": sel, "$top": "999",
 			})
 			pages := (p.n + usersPage - 1) / usersPage
-			if err := f.userPages(withPages(gctx, func() int { return pages }), ri); err != nil {
+			if err := f.userPages(expectedPages.with(gctx, func() int { return pages }), ri); err != nil {
 				return fmt.Errorf("users whose UPN starts with %q: %w", p.prefix, err)
 			}
 			return nil
@@ -226,41 +226,35 @@ func (f *fetcher) planUsers(ctx context.Context) (int, []userPart, error) {
 // users), 20 counts to a $batch, the batches side by side.
 func (f *fetcher) countUsers(ctx context.Context, prefixes []string) ([]int, error) {
 	counts := make([]int, len(prefixes))
-	g, gctx := errgroup.WithContext(ctx)
-	for from := 0; from < len(prefixes); from += batchSteps {
-		chunk := prefixes[from:min(from+batchSteps, len(prefixes))]
-		g.Go(func() error {
-			steps := make([]step, len(chunk))
-			for i, p := range chunk {
-				q := url.Values{"$count": {"true"}, "$top": {"1"}, "$select": {"id"}}
-				if p != "" {
-					q.Set("$filter", "startswith(userPrincipalName,"+odataString(p)+")")
-				}
-				steps[i] = step{url: "/users?" + q.Encode(), headers: map[string]string{"ConsistencyLevel": "eventual"}}
-			}
-			answers, err := f.c.batchGet(gctx, "v1.0", steps)
-			if err != nil {
-				return err
-			}
-			for i, a := range answers {
-				if a.Status != http.StatusOK {
-					return newGraphError(a.Status, http.Header{}, a.Body)
-				}
-				var page struct {
-					Count *int `json:"@odata.count"`
-				}
-				if err := json.Unmarshal(a.Body, &page); err != nil {
-					return fmt.Errorf("a users count from Graph is not valid JSON (%v): the answer was cut or garbled", err)
-				}
-				if page.Count == nil || *page.Count < 0 {
-					return errNoCount
-				}
-				counts[from+i] = *page.Count
-			}
-			return nil
-		})
+	countStep := func(p string) step {
+		q := url.Values{"$count": {"true"}, "$top": {"1"}, "$select": {"id"}}
+		if p != "" {
+			q.Set("$filter", "startswith(userPrincipalName,"+odataString(p)+")")
+		}
+		return step{url: "/users?" + q.Encode(), headers: map[string]string{"ConsistencyLevel": "eventual"}}
 	}
-	return counts, g.Wait()
+	err := inBatches(ctx, f.c, prefixes, countStep, func(_ context.Context, from int, _ []string, answers []batchAnswer, err error) error {
+		if err != nil {
+			return err
+		}
+		for i, a := range answers {
+			if a.Status != http.StatusOK {
+				return newGraphError(a.Status, http.Header{}, a.Body)
+			}
+			var page struct {
+				Count *int `json:"@odata.count"`
+			}
+			if err := json.Unmarshal(a.Body, &page); err != nil {
+				return fmt.Errorf("a users count from Graph is not valid JSON (%v): the answer was cut or garbled", err)
+			}
+			if page.Count == nil || *page.Count < 0 {
+				return errNoCount
+			}
+			counts[from+i] = *page.Count
+		}
+		return nil
+	})
+	return counts, err
 }
 
 // odataString writes s as an OData string literal.

@@ -117,7 +117,7 @@ func whatIfPolicies(body []byte) ([]inventory.WhatIfPolicy, error) {
 // a run of What-If evaluations.
 func Paced(ctx context.Context, most int) context.Context {
 	most = max(most, 1)
-	return withPacer(ctx, newPacer(1, most))
+	return fetchPacer.with(ctx, newPacer(1, most))
 }
 
 // Serves says whether the configuration reaches the tenant the dashboard

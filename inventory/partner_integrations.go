@@ -2,6 +2,7 @@ package inventory
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -127,12 +128,7 @@ func PartnerIntegrations(s *Snapshot, from, to time.Time) PartnerView {
 		}
 	}
 	w := window{from: from, to: to}
-	users := make([]string, 0, len(s.PartnerSignIns))
-	for id := range s.PartnerSignIns {
-		users = append(users, id)
-	}
-	slices.Sort(users)
-	for _, uid := range users {
+	for _, uid := range slices.Sorted(maps.Keys(s.PartnerSignIns)) {
 		for _, p := range s.PartnerSignIns[uid] {
 			f := SignInFold{Day: p.Day, First: p.First, Last: p.Last}
 			if !w.overlaps(&f) {

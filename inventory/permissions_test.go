@@ -6,10 +6,12 @@ import (
 	"time"
 )
 
-var permissionActors = []struct {
+type namedActor struct {
 	name  string
 	actor Actor
-}{
+}
+
+var permissionActors = []namedActor{
 	{"lead", leadAlex},
 	{"engineer", engDana},
 	{"management", mgmtRobin},
@@ -23,11 +25,7 @@ var permissionActors = []struct {
 // permissionActors.
 func TestPermissionActions(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		action string
-		can    func(Actor) error
-		want   string
-	}{
+	checkRefusalMatrix(t, []refusalRow[func(Actor) error]{
 		{"assign", CanAssign, "AFFFFF"},
 		{"set due date", CanSetDueDate, "AFFFFF"},
 		{"override", CanOverride, "AFFFFF"},
@@ -41,89 +39,65 @@ func TestPermissionActions(t *testing.T) {
 			c.Assignee, c.AssigneeName = engSam.ID, engSam.Name
 			return CanComment(a, c)
 		}, "AAFFFF"},
-	}
-	for _, tt := range tests {
-		for i, pa := range permissionActors {
-			checkRefusal(t, tt.action+" by "+pa.name, tt.can(pa.actor), tt.want[i])
-		}
-	}
-	if got := ErrorMessage(CanAssign(engDana)); got != "Only a security lead can assign accounts; you are signed in as an engineer." {
-		t.Errorf("CanAssign sentence: %q", got)
-	}
+	}, permissionActors,
+		func(action string, pa namedActor) string { return action + " by " + pa.name },
+		func(can func(Actor) error, pa namedActor) error { return can(pa.actor) })
+	checkSentences(t, []ruleCase[string]{{"CanAssign sentence", CanAssign(engDana), "Only a security lead can assign accounts; you are signed in as an engineer."}})
 }
 
 // The command line (CLIActor) manages users and does nothing else: it is no
 // person with a role. A person whose id happens to be "cli" is judged by
 // their role, not taken for the command line.
 func TestPermissionCommandLine(t *testing.T) {
-	checkRefusal(t, "command line manages users", CanManageUsers(CLIActor), 'A')
-	for name, err := range map[string]error{
-		"assign":            CanAssign(CLIActor),
-		"set due date":      CanSetDueDate(CLIActor),
-		"override":          CanOverride(CLIActor),
-		"change settings":   CanChangeSettings(CLIActor),
-		"work in a tenant":  CanWorkInTenant(CLIActor, "t1"),
-		"bulk edit":         CanBulkEdit(CLIActor),
-		"export":            CanExport(CLIActor),
-		"comment":           CanComment(CLIActor, boardCard(Planned)),
-		"request exception": CanRequestException(CLIActor, boardCard(Planned)),
-		"move":              CanMove(CLIActor, boardCard(Triage), Planned),
-	} {
-		checkRefusal(t, "command line may not "+name, err, 'F')
-	}
-	checkRefusal(t, "an engineer with the id cli", CanManageUsers(Actor{ID: "cli", Name: "Cli", Role: Engineer}), 'F')
-	checkRefusal(t, "a lead with the id cli", CanManageUsers(Actor{ID: "cli", Name: "Cli", Role: SecurityLead}), 'A')
+	checkRefusals(t, []ruleCase[byte]{
+		{"command line manages users", CanManageUsers(CLIActor), 'A'},
+		{"command line may not assign", CanAssign(CLIActor), 'F'},
+		{"command line may not set due date", CanSetDueDate(CLIActor), 'F'},
+		{"command line may not override", CanOverride(CLIActor), 'F'},
+		{"command line may not change settings", CanChangeSettings(CLIActor), 'F'},
+		{"command line may not work in a tenant", CanWorkInTenant(CLIActor, "t1"), 'F'},
+		{"command line may not bulk edit", CanBulkEdit(CLIActor), 'F'},
+		{"command line may not export", CanExport(CLIActor), 'F'},
+		{"command line may not comment", CanComment(CLIActor, boardCard(Planned)), 'F'},
+		{"command line may not request exception", CanRequestException(CLIActor, boardCard(Planned)), 'F'},
+		{"command line may not move", CanMove(CLIActor, boardCard(Triage), Planned), 'F'},
+		{"an engineer with the id cli", CanManageUsers(Actor{ID: "cli", Name: "Cli", Role: Engineer}), 'F'},
+		{"a lead with the id cli", CanManageUsers(Actor{ID: "cli", Name: "Cli", Role: SecurityLead}), 'A'},
+	})
 }
 
 func TestPermissionRequestException(t *testing.T) {
 	t.Parallel()
 	// Columns in board order: triage, planned, in_progress, blocked,
 	// remediated, verified, exception_requested, exception_granted.
-	tests := []struct {
-		name  string
-		actor Actor
-		want  string
-	}{
+	checkRefusalMatrix(t, []refusalRow[Actor]{
 		{"lead", leadAlex, "AAAAAIII"},
 		{"assigned engineer", engDana, "AAAAAIII"},
 		{"other engineer", engSam, "FFFFFIII"},
 		{"management", mgmtRobin, "FFFFFFFF"},
 		{"sync", SyncActor, "FFFFFFFF"},
-	}
-	for _, tt := range tests {
-		for i, s := range Statuses {
-			checkRefusal(t, tt.name+" requests on "+string(s), CanRequestException(tt.actor, boardCard(s)), tt.want[i])
-		}
-	}
+	}, Statuses,
+		func(actor string, s Status) string { return actor + " requests on " + string(s) },
+		func(a Actor, s Status) error { return CanRequestException(a, boardCard(s)) })
 	checkRefusal(t, "unknown status", CanRequestException(leadAlex, Card{Status: "done"}), 'I')
-	got := ErrorMessage(CanRequestException(engSam, boardCard(Blocked)))
-	if got != "Engineers can request exceptions for only the accounts assigned to them; this one is assigned to Dana." {
-		t.Errorf("ownership sentence: %q", got)
-	}
+	checkSentences(t, []ruleCase[string]{{"ownership sentence", CanRequestException(engSam, boardCard(Blocked)),
+		"Engineers can request exceptions for only the accounts assigned to them; this one is assigned to Dana."}})
 }
 
 func TestPermissionDecideException(t *testing.T) {
 	t.Parallel()
 	otherLead := Actor{ID: "lead-2", Name: "Jo", Role: SecurityLead}
 	requested := boardCard(ExceptionRequested) // requested by lead-2
-	tests := []struct {
-		name  string
-		actor Actor
-		card  Card
-		want  byte
-	}{
-		{"another lead decides", leadAlex, requested, 'A'},
-		{"requester decides own exception", otherLead, requested, 'F'},
-		{"assigned engineer", engDana, requested, 'F'},
-		{"management", mgmtRobin, requested, 'F'},
-		{"sync", SyncActor, requested, 'F'},
-		{"nothing requested", leadAlex, boardCard(Planned), 'I'},
-		{"already granted", leadAlex, boardCard(ExceptionGranted), 'I'},
-		{"requester not recorded", leadAlex, Card{Status: ExceptionRequested}, 'F'},
-	}
-	for _, tt := range tests {
-		checkRefusal(t, tt.name, CanDecideException(tt.actor, tt.card), tt.want)
-	}
+	checkRefusals(t, []ruleCase[byte]{
+		{"another lead decides", CanDecideException(leadAlex, requested), 'A'},
+		{"requester decides own exception", CanDecideException(otherLead, requested), 'F'},
+		{"assigned engineer", CanDecideException(engDana, requested), 'F'},
+		{"management", CanDecideException(mgmtRobin, requested), 'F'},
+		{"sync", CanDecideException(SyncActor, requested), 'F'},
+		{"nothing requested", CanDecideException(leadAlex, boardCard(Planned)), 'I'},
+		{"already granted", CanDecideException(leadAlex, boardCard(ExceptionGranted)), 'I'},
+		{"requester not recorded", CanDecideException(leadAlex, Card{Status: ExceptionRequested}), 'F'},
+	})
 	if got := ErrorMessage(CanDecideException(otherLead, requested)); !strings.Contains(got, "another security lead must decide it") {
 		t.Errorf("own-request sentence: %q", got)
 	}

@@ -33,10 +33,7 @@ func checkPlan(t *testing.T, s *Snapshot, in Inputs) {
 func FuzzPlan(f *testing.F) {
 	f.Add([]byte("plan"))
 	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 250, 251, 252})
-	f.Fuzz(func(t *testing.T, data []byte) {
-		s, in := oddTenant(&byteSource{data: data})
-		checkPlan(t, s, in)
-	})
+	fuzzOddTenants(f, checkPlan)
 }
 
 // TestPlanProperties runs the plan's properties over many random tenants

@@ -186,15 +186,24 @@ func (r *policyRule) stateCauses(p *Policy) []Cause {
 	return []Cause{r.cause(CauseUnknownState, "has state "+quote(p.State), "a policy is enforced only when its state is enabled")}
 }
 
-func (r *policyRule) appCauses(p *Policy) []Cause {
-	var out []Cause
+// includeCauses judges a condition's include list: All reaches every
+// sign-in, an empty list none (none: why), and anything else only what it
+// lists (some says which and why that falls short).
+func (r *policyRule) includeCauses(kind CauseKind, include []string, none, why string, some func() (string, string)) []Cause {
 	switch {
-	case containsFold(p.IncludeApplications, "All"):
-	case len(p.IncludeApplications) == 0:
-		out = append(out, r.cause(CauseApps, "targets no cloud apps", "only user actions or authentication contexts, not every sign-in"))
-	default:
-		out = append(out, r.cause(CauseApps, "covers only selected apps ("+strings.Join(p.IncludeApplications, ", ")+")", "not every cloud app"))
+	case containsFold(include, "All"):
+		return nil
+	case len(include) == 0:
+		return []Cause{r.cause(kind, none, why)}
 	}
+	summary, short := some()
+	return []Cause{r.cause(kind, summary, short)}
+}
+
+func (r *policyRule) appCauses(p *Policy) []Cause {
+	out := r.includeCauses(CauseApps, p.IncludeApplications, "targets no cloud apps", "only user actions or authentication contexts, not every sign-in", func() (string, string) {
+		return "covers only selected apps (" + strings.Join(p.IncludeApplications, ", ") + ")", "not every cloud app"
+	})
 	if len(p.ExcludeApplications) > 0 {
 		out = append(out, r.cause(CauseApps, "excludes apps ("+strings.Join(p.ExcludeApplications, ", ")+")", "sign-ins to them go without MFA"))
 	}
@@ -205,18 +214,13 @@ func (r *policyRule) locationCauses(p *Policy, d *Directory) []Cause {
 	if !p.HasLocations {
 		return nil
 	}
-	var out []Cause
-	switch {
-	case containsFold(p.IncludeLocations, "All"):
-	case len(p.IncludeLocations) == 0:
-		out = append(out, r.cause(CauseLocations, "names no included location", "it reaches no sign-in"))
-	default:
+	out := r.includeCauses(CauseLocations, p.IncludeLocations, "names no included location", "it reaches no sign-in", func() (string, string) {
 		names := make([]string, len(p.IncludeLocations))
 		for i, l := range p.IncludeLocations {
 			names[i] = locationLabel(l, d)
 		}
-		out = append(out, r.cause(CauseLocations, "applies only at some locations ("+strings.Join(names, ", ")+")", "sign-ins from anywhere else go without MFA"))
-	}
+		return "applies only at some locations (" + strings.Join(names, ", ") + ")", "sign-ins from anywhere else go without MFA"
+	})
 	for _, l := range p.ExcludeLocations {
 		_, trusted := d.locationName(l)
 		if strings.EqualFold(l, "AllTrusted") || trusted {

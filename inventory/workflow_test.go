@@ -45,6 +45,54 @@ func checkRefusal(t *testing.T, where string, err error, want byte) {
 	}
 }
 
+// ruleCase is one decision of a rule and what is wanted of it: a verdict
+// as checkRefusal reads it (byte) or the sentence a person reads (string).
+type ruleCase[W any] struct {
+	name string
+	err  error
+	want W
+}
+
+// checkRefusals checks a table of decisions (checkRefusal).
+func checkRefusals(t *testing.T, cases []ruleCase[byte]) {
+	t.Helper()
+	for _, c := range cases {
+		checkRefusal(t, c.name, c.err, c.want)
+	}
+}
+
+// checkSentences checks that each refusal happened and reads as wanted.
+func checkSentences(t *testing.T, cases []ruleCase[string]) {
+	t.Helper()
+	for _, c := range cases {
+		if got := ErrorMessage(c.err); c.err == nil || got != c.want {
+			t.Errorf("%s: got %q (%v), want %q", c.name, got, c.err, c.want)
+		}
+	}
+}
+
+// refusalRow is a row of a permission matrix: what the row is about and the
+// verdict wanted in each column, as checkRefusal reads it.
+type refusalRow[R any] struct {
+	name string
+	of   R
+	want string
+}
+
+// checkRefusalMatrix checks rule on every row and column; where names a
+// cell in a failure.
+func checkRefusalMatrix[R, C any](t *testing.T, rows []refusalRow[R], cols []C, where func(row string, col C) string, rule func(R, C) error) {
+	t.Helper()
+	for _, r := range rows {
+		if len(r.want) != len(cols) {
+			t.Fatalf("%s: %d verdicts for %d columns", r.name, len(r.want), len(cols))
+		}
+		for i, c := range cols {
+			checkRefusal(t, where(r.name, c), rule(r.of, c), r.want[i])
+		}
+	}
+}
+
 // TestWorkflowMoveMatrix checks every actor × from × to cell against an
 // explicit table. Rows are from, columns are to, both in board order:
 // triage, planned, in_progress, blocked, remediated, verified,
@@ -142,42 +190,30 @@ func TestWorkflowMoveMatrix(t *testing.T) {
 
 func TestWorkflowRefusalSentences(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name  string
-		actor Actor
-		card  Card
-		to    Status
-		want  string
-	}{
-		{"someone else's card", engSam, boardCard(Planned), InProgress,
+	checkSentences(t, []ruleCase[string]{
+		{"someone else's card", CanMove(engSam, boardCard(Planned), InProgress),
 			"Engineers can move only the accounts assigned to them; this one is assigned to Dana."},
-		{"assignee without a name", engSam, Card{Status: Planned, Assignee: "eng-9"}, InProgress,
+		{"assignee without a name", CanMove(engSam, Card{Status: Planned, Assignee: "eng-9"}, InProgress),
 			"Engineers can move only the accounts assigned to them; this one is assigned to another engineer."},
-		{"unassigned card", engDana, Card{Status: Planned}, InProgress,
+		{"unassigned card", CanMove(engDana, Card{Status: Planned}, InProgress),
 			"Engineers can move only the accounts assigned to them; this one is not assigned to anyone yet."},
-		{"skipping the plan", leadAlex, boardCard(Triage), Remediated,
+		{"skipping the plan", CanMove(leadAlex, boardCard(Triage), Remediated),
 			"An account cannot go from triage straight to remediated: plan it first."},
-		{"verifying from in progress", leadAlex, boardCard(InProgress), Verified,
+		{"verifying from in progress", CanMove(leadAlex, boardCard(InProgress), Verified),
 			"An account cannot go from in progress straight to verified: mark it remediated first, then a security lead verifies it."},
-		{"back to triage", leadAlex, boardCard(Blocked), Triage,
+		{"back to triage", CanMove(leadAlex, boardCard(Blocked), Triage),
 			"An account cannot go back to triage: triage holds only the accounts a sync has just found."},
-		{"same column", engDana, boardCard(InProgress), InProgress,
+		{"same column", CanMove(engDana, boardCard(InProgress), InProgress),
 			"The account is already in the In progress column."},
-		{"engineer verifying", engDana, boardCard(Remediated), Verified,
+		{"engineer verifying", CanMove(engDana, boardCard(Remediated), Verified),
 			"Only a security lead can verify a remediation."},
-		{"unknown target", leadAlex, boardCard(Planned), "done",
+		{"unknown target", CanMove(leadAlex, boardCard(Planned), "done"),
 			`Unknown status "done": use triage, planned, in_progress, blocked, remediated, verified, exception_requested or exception_granted.`},
-		{"no role", Actor{ID: "u-1", Name: "Kim"}, boardCard(Planned), InProgress,
+		{"no role", CanMove(Actor{ID: "u-1", Name: "Kim"}, boardCard(Planned), InProgress),
 			"Only a security lead or an engineer can move accounts; your account has no known role."},
-		{"not signed in", Actor{Role: Engineer}, Card{Status: Planned}, InProgress,
+		{"not signed in", CanMove(Actor{Role: Engineer}, Card{Status: Planned}, InProgress),
 			"Only a security lead or an engineer can move accounts; you are not signed in."},
-	}
-	for _, tt := range tests {
-		err := CanMove(tt.actor, tt.card, tt.to)
-		if got := ErrorMessage(err); err == nil || got != tt.want {
-			t.Errorf("%s: got %q (%v), want %q", tt.name, got, err, tt.want)
-		}
-	}
+	})
 }
 
 func TestWorkflowUnknownCardStatus(t *testing.T) {

@@ -7,97 +7,91 @@ import (
 	"github.com/mfaboard/mfaboard/inventory"
 )
 
-// variation is a kind of policy partners add over the years: a title and
-// what it sets on a policy that targets group (and excludes part of it).
+// variation is a kind of policy partners add over the years: a title, the
+// grant it asks for, and how it aims at a group (and excludes part of it).
 type variation struct {
-	title string // "%s" takes the target group's name
-	state string
-	apply func(g *generator, p *inventory.Policy, target, part string)
+	title    string // "%s" takes the target group's name
+	state    string
+	operator string   // the grant's operator
+	controls []string // the grant's built-in controls
+	aim      func(g *generator, p *inventory.Policy, target, part string)
+}
+
+var mfaOnly = []string{"mfa"}
+
+// include aims a policy at the target group; includeExcept excludes part
+// of it too.
+func include(_ *generator, p *inventory.Policy, target, _ string) {
+	p.IncludeGroups = []string{target}
+}
+
+func includeExcept(_ *generator, p *inventory.Policy, target, part string) {
+	p.IncludeGroups, p.ExcludeGroups = []string{target}, []string{part}
 }
 
 var variations = []variation{
-	{"Require MFA for %s", stateEnabled, func(g *generator, p *inventory.Policy, target, part string) {
-		p.IncludeGroups, p.ExcludeGroups = []string{target}, []string{part}
-		grant(p, "OR", "mfa")
-	}},
-	{"Require MFA for %s (report-only)", stateReportOnly, func(g *generator, p *inventory.Policy, target, part string) {
-		p.IncludeGroups = []string{target}
-		grant(p, "OR", "mfa")
-	}},
-	{"Require compliant device for %s", stateEnabled, func(g *generator, p *inventory.Policy, target, part string) {
-		p.IncludeGroups = []string{target}
-		grant(p, "OR", "compliantDevice", "domainJoinedDevice")
-	}},
-	{"Require MFA on mobile for %s", stateEnabled, func(g *generator, p *inventory.Policy, target, part string) {
-		p.IncludeGroups = []string{target}
+	{"Require MFA for %s", stateEnabled, "OR", mfaOnly, includeExcept},
+	{"Require MFA for %s (report-only)", stateReportOnly, "OR", mfaOnly, include},
+	{"Require compliant device for %s", stateEnabled, "OR", []string{"compliantDevice", "domainJoinedDevice"}, include},
+	{"Require MFA on mobile for %s", stateEnabled, "OR", mfaOnly, func(g *generator, p *inventory.Policy, target, part string) {
+		include(g, p, target, part)
 		p.HasPlatforms, p.IncludePlatforms = true, []string{"android", "iOS"}
-		grant(p, "OR", "mfa")
 	}},
-	{"Require MFA on unmanaged devices for %s", stateEnabled, func(g *generator, p *inventory.Policy, target, part string) {
-		p.IncludeGroups = []string{target}
+	{"Require MFA on unmanaged devices for %s", stateEnabled, "OR", mfaOnly, func(g *generator, p *inventory.Policy, target, part string) {
+		include(g, p, target, part)
 		p.DeviceFilter = `device.isCompliant -ne True -and device.trustType -ne "ServerAD"`
-		grant(p, "OR", "mfa")
 	}},
-	{"Require MFA strength for %s", stateEnabled, func(g *generator, p *inventory.Policy, target, part string) {
-		p.IncludeGroups, p.ExcludeGroups = []string{target}, []string{part}
+	{"Require MFA strength for %s", stateEnabled, "OR", nil, func(g *generator, p *inventory.Policy, target, part string) {
+		includeExcept(g, p, target, part)
 		s := strengthMFA
 		s.AllowedCombinations = slices.Clone(s.AllowedCombinations)
-		p.HasGrant, p.GrantOperator, p.AuthStrength = true, "OR", &s
+		p.AuthStrength = &s
 	}},
-	{"Require MFA for Office 365 - %s", stateEnabled, func(g *generator, p *inventory.Policy, target, part string) {
-		p.IncludeGroups = []string{target}
+	{"Require MFA for Office 365 - %s", stateEnabled, "AND", mfaOnly, func(g *generator, p *inventory.Policy, target, part string) {
+		include(g, p, target, part)
 		p.IncludeApplications = []string{"Office365"}
-		grant(p, "AND", "mfa")
 	}},
-	{"Block legacy authentication for %s", stateEnabled, func(g *generator, p *inventory.Policy, target, part string) {
-		p.IncludeGroups = []string{target}
+	{"Block legacy authentication for %s", stateEnabled, "OR", []string{"block"}, func(g *generator, p *inventory.Policy, target, part string) {
+		include(g, p, target, part)
 		p.ClientAppTypes = []string{"exchangeActiveSync", "other"}
-		grant(p, "OR", "block")
 	}},
-	{"High user risk requires password change - %s", stateEnabled, func(g *generator, p *inventory.Policy, target, part string) {
-		p.IncludeGroups = []string{target}
+	{"High user risk requires password change - %s", stateEnabled, "AND", []string{"mfa", "passwordChange"}, func(g *generator, p *inventory.Policy, target, part string) {
+		include(g, p, target, part)
 		p.UserRiskLevels = []string{"high"}
-		grant(p, "AND", "mfa", "passwordChange")
 	}},
-	{"Require MFA outside HQ for %s", stateEnabled, func(g *generator, p *inventory.Policy, target, part string) {
-		p.IncludeGroups = []string{target}
+	{"Require MFA outside HQ for %s", stateEnabled, "OR", mfaOnly, func(g *generator, p *inventory.Policy, target, part string) {
+		include(g, p, target, part)
 		p.HasLocations, p.IncludeLocations = true, []string{"All"}
 		p.ExcludeLocations = []string{g.locationID(locationHQ)}
-		grant(p, "OR", "mfa")
 	}},
-	{"Require MFA for %s (old)", stateDisabled, func(g *generator, p *inventory.Policy, target, part string) {
-		p.IncludeGroups = []string{target}
-		grant(p, "OR", "mfa")
-	}},
-	{"Block device code flow for %s", stateEnabled, func(g *generator, p *inventory.Policy, target, part string) {
-		p.IncludeGroups = []string{target}
+	{"Require MFA for %s (old)", stateDisabled, "OR", mfaOnly, include},
+	{"Block device code flow for %s", stateEnabled, "OR", []string{"block"}, func(g *generator, p *inventory.Policy, target, part string) {
+		include(g, p, target, part)
 		p.OtherConditions = []string{"authenticationFlows"}
-		grant(p, "OR", "block")
 	}},
-	{"Require MFA for all users except %s", stateEnabled, func(g *generator, p *inventory.Policy, target, part string) {
+	{"Require MFA for all users except %s", stateEnabled, "OR", mfaOnly, func(_ *generator, p *inventory.Policy, target, _ string) {
 		p.IncludeUsers, p.ExcludeGroups = []string{"All"}, []string{target}
-		grant(p, "OR", "mfa")
 	}},
-	{"Require MFA for guests and %s", stateEnabled, func(g *generator, p *inventory.Policy, target, part string) {
-		p.IncludeUsers, p.IncludeGroups = []string{"GuestsOrExternalUsers"}, []string{target}
-		p.ExcludeGroups = []string{part}
-		grant(p, "OR", "mfa")
+	{"Require MFA for guests and %s", stateEnabled, "OR", mfaOnly, func(g *generator, p *inventory.Policy, target, part string) {
+		includeExcept(g, p, target, part)
+		p.IncludeUsers = []string{"GuestsOrExternalUsers"}
 	}},
 }
 
 // guestVariation is the one kind whose title names a guest company rather
 // than a group.
-var guestVariation = variation{"Require MFA for guests from %s", stateEnabled, func(g *generator, p *inventory.Policy, target, part string) {
+var guestVariation = variation{"Require MFA for guests from %s", stateEnabled, "OR", mfaOnly, func(g *generator, p *inventory.Policy, _, _ string) {
 	// Names some tenants only: DOMAIN.md's case that cannot be matched.
 	p.IncludeGuests = &inventory.GuestsOrExternalUsers{
 		Types:             []string{"b2bCollaborationGuest", "b2bCollaborationMember"},
 		ExternalTenantIDs: []string{g.idFor("externalTenant", p.DisplayName)},
 	}
-	grant(p, "OR", "mfa")
 }}
 
-func grant(p *inventory.Policy, operator string, controls ...string) {
-	p.HasGrant, p.GrantOperator, p.BuiltInControls = true, operator, controls
+// apply makes p the variation's policy for target (and part of it).
+func (v variation) apply(g *generator, p *inventory.Policy, target, part string) {
+	v.aim(g, p, target, part)
+	p.HasGrant, p.GrantOperator, p.BuiltInControls = true, v.operator, slices.Clone(v.controls)
 }
 
 // policyVariations adds generated policies up to the asked count. Each

@@ -8,24 +8,17 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/mfaboard/mfaboard/graph/export"
 )
 
 // maxBatchSteps is Graph's limit of requests in one JSON batch.
 const maxBatchSteps = 20
 
-type batchStep struct {
-	ID      string            `json:"id"`
-	Method  string            `json:"method"`
-	URL     string            `json:"url"`
-	Headers map[string]string `json:"headers"`
-}
-
-type batchAnswer struct {
-	ID      string            `json:"id"`
-	Status  int               `json:"status"`
-	Headers map[string]string `json:"headers,omitempty"`
-	Body    json.RawMessage   `json:"body,omitempty"`
-}
+type (
+	batchStep   = export.BatchStep
+	batchAnswer = export.BatchAnswer
+)
 
 // serveBatch answers a JSON batch: each step is routed like a request of
 // its own; a step BatchThrottleEvery picks answers 429 inside the 200.

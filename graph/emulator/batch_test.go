@@ -11,14 +11,11 @@ import (
 	"testing"
 
 	"github.com/mfaboard/mfaboard/graph/emulator"
+	"github.com/mfaboard/mfaboard/graph/export"
 )
 
-type stepAnswer struct {
-	ID      string            `json:"id"`
-	Status  int               `json:"status"`
-	Headers map[string]string `json:"headers"`
-	Body    json.RawMessage   `json:"body"`
-}
+// stepAnswer is one answer of a $batch, as the client reads it.
+type stepAnswer = export.BatchAnswer
 
 // postBatch sends the steps' URLs as a gzipped batch, as the SDK does, and
 // returns the answers by step id.
@@ -41,11 +38,34 @@ func postBatch(t *testing.T, s *emulator.Server, urls ...string) (int, map[strin
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var out struct {
-		Responses []stepAnswer `json:"responses"`
-	}
 	if resp.StatusCode != http.StatusOK {
 		return resp.StatusCode, nil
+	}
+	byID := answersByID(t, resp)
+	if len(byID) != len(urls) {
+		t.Fatalf("%d answers for %d steps", len(byID), len(urls))
+	}
+	return resp.StatusCode, byID
+}
+
+// postBatchSteps posts steps written as JSON objects, plain, and returns the
+// answers by step id.
+func postBatchSteps(t *testing.T, s *emulator.Server, steps ...string) (int, map[string]stepAnswer) {
+	t.Helper()
+	body := `{"requests":[` + strings.Join(steps, ",") + `]}`
+	resp, err := http.Post(s.URL+"/v1.0/$batch", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	return resp.StatusCode, answersByID(t, resp)
+}
+
+// answersByID reads a $batch answer's responses by step id.
+func answersByID(t *testing.T, resp *http.Response) map[string]stepAnswer {
+	t.Helper()
+	var out struct {
+		Responses []stepAnswer `json:"responses"`
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
 		t.Fatal(err)
@@ -54,10 +74,7 @@ func postBatch(t *testing.T, s *emulator.Server, urls ...string) (int, map[strin
 	for _, a := range out.Responses {
 		byID[a.ID] = a
 	}
-	if len(byID) != len(urls) {
-		t.Fatalf("%d answers for %d steps", len(byID), len(urls))
-	}
-	return resp.StatusCode, byID
+	return byID
 }
 
 func requirementsURL(id string) string { return "/users/" + id + "/authentication/requirements" }

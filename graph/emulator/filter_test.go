@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/mfaboard/mfaboard/graph/emulator"
 	"github.com/mfaboard/mfaboard/graph/export"
@@ -167,60 +166,4 @@ func TestSignInsByWindowNewestFirst(t *testing.T) {
 			t.Errorf("%q: %v, want %s", tc.filter, got, tc.want)
 		}
 	}
-}
-
-func TestLatency(t *testing.T) {
-	s := start(t, folder(1), emulator.Options{Latency: 50 * time.Millisecond})
-	began := time.Now()
-	for range 4 {
-		if resp, _ := get(t, s.URL+"/v1.0/organization"); resp.StatusCode != http.StatusOK {
-			t.Fatalf("status %d", resp.StatusCode)
-		}
-	}
-	if took := time.Since(began); took < 200*time.Millisecond {
-		t.Errorf("4 requests took %v, want at least 4 × 50 ms", took)
-	}
-}
-
-func TestStorm(t *testing.T) {
-	s := start(t, folder(1), emulator.Options{StormAfter: 1, StormFor: 300 * time.Millisecond})
-	var statuses []int
-	for i := range 4 {
-		if i == 3 {
-			time.Sleep(400 * time.Millisecond) // the storm is over
-		}
-		resp, _ := get(t, s.URL+"/v1.0/organization")
-		statuses = append(statuses, resp.StatusCode)
-		if resp.StatusCode == http.StatusTooManyRequests && resp.Header.Get("Retry-After") != "1" {
-			t.Errorf("a 429 without Retry-After: 1")
-		}
-	}
-	// The storm begins with the second request: it and the third, right
-	// after it, are throttled; the fourth comes after the storm.
-	if fmt.Sprint(statuses) != "[200 429 429 200]" {
-		t.Errorf("statuses %v, want the second and third throttled", statuses)
-	}
-}
-
-// postBatchSteps posts steps written as JSON objects, plain, and returns the
-// answers by step id.
-func postBatchSteps(t *testing.T, s *emulator.Server, steps ...string) (int, map[string]stepAnswer) {
-	t.Helper()
-	body := `{"requests":[` + strings.Join(steps, ",") + `]}`
-	resp, err := http.Post(s.URL+"/v1.0/$batch", "application/json", strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out struct {
-		Responses []stepAnswer `json:"responses"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		t.Fatal(err)
-	}
-	byID := map[string]stepAnswer{}
-	for _, a := range out.Responses {
-		byID[a.ID] = a
-	}
-	return resp.StatusCode, byID
 }

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mfaboard/mfaboard/graph/emulator"
 	"github.com/mfaboard/mfaboard/graph/export"
@@ -257,6 +258,39 @@ func TestThrottlingLetsTheRetryThrough(t *testing.T) {
 	}
 	if s.Throttled() != 2 || s.Requests() != 3 {
 		t.Errorf("throttled %d of %d requests, want 2 of 3", s.Throttled(), s.Requests())
+	}
+}
+
+func TestLatency(t *testing.T) {
+	s := start(t, folder(1), emulator.Options{Latency: 50 * time.Millisecond})
+	began := time.Now()
+	for range 4 {
+		if resp, _ := get(t, s.URL+"/v1.0/organization"); resp.StatusCode != http.StatusOK {
+			t.Fatalf("status %d", resp.StatusCode)
+		}
+	}
+	if took := time.Since(began); took < 200*time.Millisecond {
+		t.Errorf("4 requests took %v, want at least 4 × 50 ms", took)
+	}
+}
+
+func TestStorm(t *testing.T) {
+	s := start(t, folder(1), emulator.Options{StormAfter: 1, StormFor: 300 * time.Millisecond})
+	var statuses []int
+	for i := range 4 {
+		if i == 3 {
+			time.Sleep(400 * time.Millisecond) // the storm is over
+		}
+		resp, _ := get(t, s.URL+"/v1.0/organization")
+		statuses = append(statuses, resp.StatusCode)
+		if resp.StatusCode == http.StatusTooManyRequests && resp.Header.Get("Retry-After") != "1" {
+			t.Errorf("a 429 without Retry-After: 1")
+		}
+	}
+	// The storm begins with the second request: it and the third, right
+	// after it, are throttled; the fourth comes after the storm.
+	if fmt.Sprint(statuses) != "[200 429 429 200]" {
+		t.Errorf("statuses %v, want the second and third throttled", statuses)
 	}
 }
 

@@ -22,11 +22,7 @@ type wireNamedLocation struct {
 	IsTrusted   bool   `json:"isTrusted"`
 }
 
-func (d *Decoder) addNamedLocation(raw []byte) *fieldError {
-	var w wireNamedLocation
-	if err := decodeItem(raw, &w); err != nil {
-		return err
-	}
+func (d *Decoder) addNamedLocation(w wireNamedLocation) *fieldError {
 	d.snap.NamedLocations = append(d.snap.NamedLocations, inventory.NamedLocation{
 		ID:          w.ID,
 		DisplayName: w.DisplayName,
@@ -55,11 +51,7 @@ type wireSecurityDefaults struct {
 	IsEnabled *bool `json:"isEnabled"`
 }
 
-func (d *Decoder) addSecurityDefaults(raw []byte) *fieldError {
-	var w wireSecurityDefaults
-	if err := decodeItem(raw, &w); err != nil {
-		return err
-	}
+func (d *Decoder) addSecurityDefaults(w wireSecurityDefaults) *fieldError {
 	if w.IsEnabled == nil {
 		return badField("isEnabled", "is missing, so whether security defaults are on is not known")
 	}
@@ -92,11 +84,7 @@ type wireDirectoryRole struct {
 	Members        []wireMember `json:"members"`
 }
 
-func (d *Decoder) addDirectoryRole(raw []byte) *fieldError {
-	var w wireDirectoryRole
-	if err := decodeItem(raw, &w); err != nil {
-		return err
-	}
+func (d *Decoder) addDirectoryRole(w wireDirectoryRole) *fieldError {
 	r := inventory.DirectoryRole{ID: w.ID, TemplateID: w.RoleTemplateID, DisplayName: w.DisplayName}
 	if err := memberIDs(w.Members); err != nil {
 		return err
@@ -114,11 +102,7 @@ type wireGroup struct {
 	Members     []wireMember `json:"members"`
 }
 
-func (d *Decoder) addGroup(raw []byte) *fieldError {
-	var w wireGroup
-	if err := decodeItem(raw, &w); err != nil {
-		return err
-	}
+func (d *Decoder) addGroup(w wireGroup) *fieldError {
 	if err := memberIDs(w.Members); err != nil {
 		return err
 	}
@@ -145,11 +129,7 @@ type wireRoom struct {
 	EmailAddress string `json:"emailAddress"`
 }
 
-func (d *Decoder) addRoom(raw []byte) *fieldError {
-	var w wireRoom
-	if err := decodeItem(raw, &w); err != nil {
-		return err
-	}
+func (d *Decoder) addRoom(w wireRoom) *fieldError {
 	d.snap.Rooms = append(d.snap.Rooms, inventory.Room{ID: w.ID, DisplayName: w.DisplayName, EmailAddress: w.EmailAddress})
 	return nil
 }

@@ -20,13 +20,9 @@ type wireServicePrincipal struct {
 	AppOwnerOrganizationID string `json:"appOwnerOrganizationId"`
 }
 
-func (d *Decoder) addServicePrincipal(raw []byte) *fieldError {
-	var w wireServicePrincipal
-	if err := d.readDisplayOnly(raw, &w); err != nil || w.ID == "" {
-		if err == nil {
-			d.warnItem(badField("id", "is missing: the service principal is left out"))
-		}
-		return nil
+func (d *Decoder) addServicePrincipal(w wireServicePrincipal) *fieldError {
+	if w.ID == "" {
+		return badField("id", "is missing: the service principal is left out")
 	}
 	d.snap.ServicePrincipals = append(d.snap.ServicePrincipals, inventory.ServicePrincipal(w))
 	return nil
@@ -41,33 +37,35 @@ type wirePermissionGrant struct {
 	Scope       string `json:"scope"`
 }
 
-func (d *Decoder) addPermissionGrant(raw []byte) *fieldError {
-	var w wirePermissionGrant
-	if err := d.readDisplayOnly(raw, &w); err != nil || w.ClientID == "" || w.ResourceID == "" {
-		if err == nil {
-			d.warnItem(badField("clientId", "or resourceId is missing: the grant is left out"))
-		}
-		return nil
+func (d *Decoder) addPermissionGrant(w wirePermissionGrant) *fieldError {
+	if w.ClientID == "" || w.ResourceID == "" {
+		return badField("clientId", "or resourceId is missing: the grant is left out")
 	}
 	d.snap.PermissionGrants = append(d.snap.PermissionGrants, inventory.PermissionGrant(w))
 	return nil
 }
 
-// readDisplayOnly decodes an item no verdict depends on; a problem is a
-// warning and the item is left out.
-func (d *Decoder) readDisplayOnly(raw []byte, into any) *fieldError {
-	err := decodeObject(raw, into, "")
+// displayOnly reads an item no verdict depends on into its wire struct and
+// hands it to add: a problem, in the item or the one add finds, is a
+// warning and the item is left out, never a refusal of the source.
+func displayOnly[W any](d *Decoder, raw []byte, add func(W) *fieldError) *fieldError {
+	var w W
+	err := decodeObject(raw, &w, "")
 	if err == nil {
-		err = checkTexts(into)
+		err = checkTexts(&w)
 	}
 	if err != nil {
 		if err.Message == "" {
 			err.Message = "cannot be read"
 		}
 		err.Message += ": the item is left out"
+	} else {
+		err = add(w)
+	}
+	if err != nil {
 		d.warnItem(err)
 	}
-	return err
+	return nil
 }
 
 // partnerKey is what Partner Center sign-ins of one account share to fold.

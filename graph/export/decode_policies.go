@@ -29,11 +29,7 @@ type wirePolicy struct {
 
 // A malformed policy refuses the source like any other item: a policy read
 // in part could lose an exclusion and cover accounts it does not.
-func (d *Decoder) addPolicy(raw []byte) *fieldError {
-	var w wirePolicy
-	if err := decodeItem(raw, &w); err != nil {
-		return err
-	}
+func (d *Decoder) addPolicy(w wirePolicy) *fieldError {
 	r := policyReader{p: inventory.Policy{ID: w.ID, DisplayName: w.DisplayName, State: w.State}}
 	if err := r.conditions(w.Conditions); err != nil {
 		return err

@@ -24,11 +24,7 @@ type wireSignIn struct {
 	} `json:"status"`
 }
 
-func (d *Decoder) addSignIn(raw []byte) *fieldError {
-	var w wireSignIn
-	if err := decodeItem(raw, &w); err != nil {
-		return err
-	}
+func (d *Decoder) addSignIn(w wireSignIn) *fieldError {
 	if err := w.CreatedDateTime.check("createdDateTime"); err != nil {
 		return err
 	}

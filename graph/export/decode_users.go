@@ -18,11 +18,7 @@ type wireOrganization struct {
 	} `json:"verifiedDomains"`
 }
 
-func (d *Decoder) addOrganization(raw []byte) *fieldError {
-	var w wireOrganization
-	if err := decodeItem(raw, &w); err != nil {
-		return err
-	}
+func (d *Decoder) addOrganization(w wireOrganization) *fieldError {
 	if d.orgSeen {
 		d.warnItem(badField("", "a second organization in one tenant's export; only the first is used"))
 		return nil
@@ -67,11 +63,7 @@ type wireUser struct {
 	AssignedLicenses      json.RawMessage `json:"assignedLicenses"`
 }
 
-func (d *Decoder) addUser(raw []byte) *fieldError {
-	var w wireUser
-	if err := decodeItem(raw, &w); err != nil {
-		return err
-	}
+func (d *Decoder) addUser(w wireUser) *fieldError {
 	u := inventory.User{
 		ID:                w.ID,
 		DisplayName:       w.DisplayName,
@@ -169,11 +161,7 @@ type wireRegistration struct {
 	DefaultMfaMethod  string   `json:"defaultMfaMethod"`
 }
 
-func (d *Decoder) addRegistration(raw []byte) *fieldError {
-	var w wireRegistration
-	if err := decodeItem(raw, &w); err != nil {
-		return err
-	}
+func (d *Decoder) addRegistration(w wireRegistration) *fieldError {
 	d.snap.Registrations[w.ID] = inventory.Registration{
 		IsMfaRegistered:   w.IsMfaRegistered,
 		IsMfaCapable:      w.IsMfaCapable,
@@ -193,11 +181,7 @@ type wirePerUserMFA struct {
 	NotRead         *string `json:"notRead"`
 }
 
-func (d *Decoder) addPerUserMFA(raw []byte) *fieldError {
-	var w wirePerUserMFA
-	if err := decodeItem(raw, &w); err != nil {
-		return err
-	}
+func (d *Decoder) addPerUserMFA(w wirePerUserMFA) *fieldError {
 	if w.PerUserMfaState == nil && w.NotRead == nil {
 		return badField("perUserMfaState", "is missing")
 	}

@@ -3,7 +3,8 @@ package export
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/mfaboard/mfaboard/inventory"
 )
@@ -91,31 +92,31 @@ func (d *Decoder) Add(collection string, item json.RawMessage) error {
 	var err *fieldError
 	switch collection {
 	case inventory.CollOrganization:
-		err = d.addOrganization(item)
+		err = decoded(item, d.addOrganization)
 	case inventory.CollUsers:
-		err = d.addUser(item)
+		err = decoded(item, d.addUser)
 	case inventory.CollRegistrations:
-		err = d.addRegistration(item)
+		err = decoded(item, d.addRegistration)
 	case inventory.CollPolicies:
-		err = d.addPolicy(item)
+		err = decoded(item, d.addPolicy)
 	case inventory.CollNamedLocations:
-		err = d.addNamedLocation(item)
+		err = decoded(item, d.addNamedLocation)
 	case inventory.CollSecurityDefaults:
-		err = d.addSecurityDefaults(item)
+		err = decoded(item, d.addSecurityDefaults)
 	case inventory.CollDirectoryRoles:
-		err = d.addDirectoryRole(item)
+		err = decoded(item, d.addDirectoryRole)
 	case inventory.CollGroups:
-		err = d.addGroup(item)
+		err = decoded(item, d.addGroup)
 	case inventory.CollRooms:
-		err = d.addRoom(item)
+		err = decoded(item, d.addRoom)
 	case inventory.CollSignIns:
-		err = d.addSignIn(item)
+		err = decoded(item, d.addSignIn)
 	case inventory.CollPerUserMFA:
-		err = d.addPerUserMFA(item)
+		err = decoded(item, d.addPerUserMFA)
 	case inventory.CollServicePrincipals:
-		err = d.addServicePrincipal(item)
+		err = displayOnly(d, item, d.addServicePrincipal)
 	case inventory.CollPermissionGrants:
-		err = d.addPermissionGrant(item)
+		err = displayOnly(d, item, d.addPermissionGrant)
 	}
 	if err != nil {
 		if err.Message == "" {
@@ -144,12 +145,7 @@ func (d *Decoder) Snapshot() *inventory.Snapshot {
 		})
 		d.missingEnabled = 0
 	}
-	files := make([]string, 0, len(d.suppressedPerFile))
-	for f := range d.suppressedPerFile {
-		files = append(files, f)
-	}
-	sort.Strings(files)
-	for _, f := range files {
+	for _, f := range slices.Sorted(maps.Keys(d.suppressedPerFile)) {
 		d.Warn(inventory.Warning{Source: f, Message: fmt.Sprintf("%d more problem(s) of this file not listed", d.suppressedPerFile[f])})
 		delete(d.suppressedPerFile, f)
 	}

@@ -3,7 +3,8 @@ package export
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/mfaboard/mfaboard/inventory"
@@ -55,14 +56,14 @@ func (e *encoder) collection(c string) []json.RawMessage {
 	case inventory.CollUsers:
 		items = appendEach(items, s.Users, encodeUser)
 	case inventory.CollRegistrations:
-		for _, id := range sortedKeys(s.Registrations) {
+		for _, id := range slices.Sorted(maps.Keys(s.Registrations)) {
 			items = append(items, e.registration(id, s.Registrations[id]))
 		}
 	case inventory.CollPerUserMFA:
-		for _, id := range sortedKeys(s.PerUserMFA) {
+		for _, id := range slices.Sorted(maps.Keys(s.PerUserMFA)) {
 			items = append(items, marshal(map[string]string{"id": id, "perUserMfaState": s.PerUserMFA[id]}))
 		}
-		for _, id := range sortedKeys(s.PerUserMFANotRead) {
+		for _, id := range slices.Sorted(maps.Keys(s.PerUserMFANotRead)) {
 			if _, read := s.PerUserMFA[id]; !read {
 				items = append(items, marshal(map[string]string{"id": id, "notRead": s.PerUserMFANotRead[id]}))
 			}
@@ -290,13 +291,4 @@ func list(l []string) []string {
 		return []string{}
 	}
 	return l
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

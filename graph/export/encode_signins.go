@@ -3,6 +3,7 @@ package export
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -78,7 +79,7 @@ func (e *encoder) signIns() []json.RawMessage {
 			items = append(items, marshal(ev))
 		}
 	}
-	for _, account := range sortedKeys(e.s.SignIns) {
+	for _, account := range slices.Sorted(maps.Keys(e.s.SignIns)) {
 		pending := slices.Clone(e.s.PartnerSignIns[account])
 		for _, f := range e.s.SignIns[account] {
 			pending = takePartner(pending, &f, func(p *inventory.PartnerSignIn) { emit(account, partnerFold(p), p) })
@@ -88,7 +89,7 @@ func (e *encoder) signIns() []json.RawMessage {
 			emit(account, partnerFold(&pending[i]), &pending[i])
 		}
 	}
-	for _, account := range sortedKeys(e.s.PartnerSignIns) {
+	for _, account := range slices.Sorted(maps.Keys(e.s.PartnerSignIns)) {
 		if _, done := e.s.SignIns[account]; !done {
 			for i := range e.s.PartnerSignIns[account] {
 				p := &e.s.PartnerSignIns[account][i]

@@ -2,8 +2,10 @@ package export
 
 import (
 	"fmt"
+	"maps"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -260,7 +262,7 @@ func diffValues(path string, g, w reflect.Value, diffs *[]string) {
 		for _, k := range append(g.MapKeys(), w.MapKeys()...) {
 			keys[fmt.Sprint(k.Interface())] = k
 		}
-		for _, name := range sortedKeys(keys) {
+		for _, name := range slices.Sorted(maps.Keys(keys)) {
 			gv, wv := g.MapIndex(keys[name]), w.MapIndex(keys[name])
 			at := fmt.Sprintf("%s[%s]", path, name)
 			switch {

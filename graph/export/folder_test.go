@@ -23,6 +23,16 @@ func writeFolder(t testing.TB, files map[string]string) string {
 	return dir
 }
 
+// readFolder reads the snapshot of an export folder holding files.
+func readFolder(t *testing.T, files map[string]string) *inventory.Snapshot {
+	t.Helper()
+	s, err := ReadSnapshot(writeFolder(t, files))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 const oneUser = `{"value":[{"id":"u1","displayName":"One","accountEnabled":true}]}`
 
 func TestReadFolderRefusesWhatIsNotAnExportFolder(t *testing.T) {
@@ -90,7 +100,7 @@ func TestReadFolderBrokenFiles(t *testing.T) {
 
 func TestReadFolderAcceptsWhatRealExportsLookLike(t *testing.T) {
 	t.Parallel()
-	dir := writeFolder(t, map[string]string{
+	s := readFolder(t, map[string]string{
 		// Windows tools write a UTF-8 byte order mark.
 		"users.json": "\xef\xbb\xbf" + `{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#users","@odata.count":1,"value":[{"id":"u1","accountEnabled":true}],"@odata.deltaLink":"x"}`,
 		// securityDefaults as a collection response holding the object.
@@ -100,10 +110,6 @@ func TestReadFolderAcceptsWhatRealExportsLookLike(t *testing.T) {
 		// Not a collection of the folder: ignored.
 		"applications.json": `not even JSON`,
 	})
-	s, err := ReadSnapshot(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if len(s.Users) != 1 || s.Users[0].ID != "u1" {
 		t.Errorf("users = %+v", s.Users)
 	}
@@ -128,11 +134,7 @@ func TestReadFolderAcceptsWhatRealExportsLookLike(t *testing.T) {
 // read: present, but not known.
 func TestReadFolderSecurityDefaultsUnknown(t *testing.T) {
 	t.Parallel()
-	dir := writeFolder(t, map[string]string{"users.json": oneUser, "securityDefaults.json": `{"value":[]}`})
-	s, err := ReadSnapshot(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := readFolder(t, map[string]string{"users.json": oneUser, "securityDefaults.json": `{"value":[]}`})
 	if !s.Present[inventory.CollSecurityDefaults] || s.SecurityDefaults != nil {
 		t.Errorf("present %v, value %v: want present and nil", s.Present[inventory.CollSecurityDefaults], s.SecurityDefaults)
 	}

@@ -1,8 +1,6 @@
 package export
 
 import (
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -40,17 +38,10 @@ func FuzzReadFolder(f *testing.F) {
 	files := []string{"users.json", "groups.json", "signIns.json", "conditionalAccessPolicies.json", "securityDefaults.json",
 		"userRegistrationDetails.json", "directoryRoles.json", "rooms.json", "perUserMfaState.json", "namedLocations.json", "organization.json"}
 	f.Fuzz(func(t *testing.T, which uint8, content string) {
-		dir := t.TempDir()
 		name := files[int(which)%len(files)]
-		if name != "users.json" {
-			if err := os.WriteFile(filepath.Join(dir, "users.json"), []byte(oneUser), 0o600); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		snap, err := ReadSnapshot(dir)
+		folder := map[string]string{"users.json": oneUser}
+		folder[name] = content
+		snap, err := ReadSnapshot(writeFolder(t, folder))
 		if err != nil {
 			if inventory.ErrorCode(err) != inventory.EINVALID {
 				t.Fatalf("refused as %s, want invalid input: %v", inventory.ErrorCode(err), err)

@@ -4,7 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -22,12 +23,7 @@ func readObject(raw json.RawMessage, path, namePrefix string, known map[string]f
 	if err != nil {
 		return err
 	}
-	keys := make([]string, 0, len(members))
-	for k := range members {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(members)) {
 		v := members[k]
 		if read, ok := known[k]; ok {
 			if err := read(v, joinPath(path, k)); err != nil {

@@ -49,6 +49,17 @@ func decodeItem(raw []byte, into any) *fieldError {
 	return checkTexts(into)
 }
 
+// decoded reads an item the rules depend on into its wire struct
+// (decodeItem) and hands it to add, the collection's own rules; an item
+// either cannot trust refuses the source.
+func decoded[W any](raw []byte, add func(W) *fieldError) *fieldError {
+	var w W
+	if err := decodeItem(raw, &w); err != nil {
+		return err
+	}
+	return add(w)
+}
+
 // checkTexts applies checkText to every string a decoded wire struct holds
 // (strings, lists of strings, nested structs and lists of them), naming
 // each by its JSON path. Raw members are left to their own readers.
