@@ -146,7 +146,7 @@ const maxBulkIDs = 5000
 // form's hidden fields). Each card's move is checked as a single move is.
 func (s *Server) boardBulk(c echo.Context) error {
 	t := tenantOf(c)
-	back := backURL(c, "/board?tenant="+url.QueryEscape(t.ID))
+	back := backURL(c, tenantURL("/board", t.ID))
 	changed, err := s.applyBulk(c, t)
 	if err == nil {
 		back = withParam(back, "bulk", strconv.Itoa(changed))

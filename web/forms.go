@@ -73,7 +73,7 @@ func parseDay(raw, what string) (time.Time, error) {
 	}
 	d, err := time.Parse(time.DateOnly, raw)
 	if err != nil {
-		return time.Time{}, inventory.Errorf(inventory.EINVALID, "The %s %q is not a date: use the date picker or write it as 2026-12-31.", what, raw)
+		return time.Time{}, inventory.Errorf(inventory.EINVALID, "The %s %q is not a date: use the form's date picker, or write it as 2027-03-31.", what, clip(raw, 40))
 	}
 	return d, nil
 }

@@ -8,54 +8,46 @@ import (
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/inventory/pg"
 	"github.com/mfaboard/mfaboard/views"
 )
 
 // fixPageSize is how many accounts of a fix the drill-down shows at once.
 const fixPageSize = 100
 
-// planShow serves GET /plan: the tenant's fixes, best first, from the plan
-// stored with the verdicts; a lead can turn each into work.
-func (s *Server) planShow(c echo.Context) error {
-	t := tenantOf(c)
-	plan, err := s.store.FreshPlan(c.Request().Context(), t.ID)
-	if err != nil {
-		return err
-	}
+// planPage is GET /plan (showInTenant): the tenant's fixes, best first,
+// from the plan stored with the verdicts; a lead can turn each into work.
+func (s *Server) planPage(c echo.Context, t inventory.Tenant, plan pg.StoredPlan) (templ.Component, error) {
 	v := views.PlanPage{Page: pageOf(c, "What to fix first", "plan"), Open: plan.Open}
 	for i, f := range plan.Fixes {
 		v.Fixes = append(v.Fixes, fixView(f, i+1, plan.Touches[f.ID], t.ID))
 	}
+	var err error
 	if v.Work, err = s.fixWorkForm(c); err != nil {
-		return err
+		return nil, err
 	}
 	if n := c.QueryParam("planned"); n != "" {
 		v.Done = fmt.Sprintf("%s planned for %s, due %s.", n, c.QueryParam("for"), c.QueryParam("due"))
 		v.DoneURL = "/board?assignee=" + url.QueryEscape(c.QueryParam("assignee")) + "&tenant=" + url.QueryEscape(t.ID)
 	}
-	return render(c, http.StatusOK, views.Plan(v))
+	return views.Plan(v), nil
 }
 
-// planFixShow serves GET /plan/fixes/:id: one fix with the accounts it
-// touches, a page at a time.
-func (s *Server) planFixShow(c echo.Context) error {
-	t := tenantOf(c)
-	ctx := c.Request().Context()
-	plan, err := s.store.FreshPlan(ctx, t.ID)
-	if err != nil {
-		return err
-	}
+// planFixPage is GET /plan/fixes/:id (showInTenant): one fix with the
+// accounts it touches, a page at a time.
+func (s *Server) planFixPage(c echo.Context, t inventory.Tenant, plan pg.StoredPlan) (templ.Component, error) {
 	page, err := strconv.Atoi(c.QueryParam("page"))
 	if c.QueryParam("page") != "" && (err != nil || page < 1) {
-		return inventory.Errorf(inventory.EINVALID, "The page %q is not a page number: use 1, 2, 3…", clip(c.QueryParam("page"), 20))
+		return nil, inventory.Errorf(inventory.EINVALID, "The page %q is not a page number: use 1, 2, 3…", clip(c.QueryParam("page"), 20))
 	}
 	page = max(page, 1)
-	fix, touches, err := s.store.PlanFixPage(ctx, t.ID, c.Param("id"), (page-1)*fixPageSize, fixPageSize)
+	fix, touches, err := s.store.PlanFixPage(c.Request().Context(), t.ID, c.Param("id"), (page-1)*fixPageSize, fixPageSize)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	rank := 0
 	for i, f := range plan.Fixes {
@@ -75,9 +67,9 @@ func (s *Server) planFixShow(c echo.Context) error {
 		v.NextURL = base + strconv.Itoa(page+1)
 	}
 	if v.Work, err = s.fixWorkForm(c); err != nil {
-		return err
+		return nil, err
 	}
-	return render(c, http.StatusOK, views.PlanFix(v))
+	return views.PlanFix(v), nil
 }
 
 // planFixWork serves POST /plan/fixes/:id/work: a lead gives the fix's
@@ -85,14 +77,11 @@ func (s *Server) planFixShow(c echo.Context) error {
 // (pg.Store.TurnFixIntoWork checks who may).
 func (s *Server) planFixWork(c echo.Context) error {
 	t := tenantOf(c)
-	w := inventory.FixWork{Assignee: strings.TrimSpace(c.FormValue("assignee"))}
-	if text := strings.TrimSpace(c.FormValue("due")); text != "" {
-		day, err := time.Parse(time.DateOnly, text)
-		if err != nil {
-			return inventory.Errorf(inventory.EINVALID, "The due date %q is not a date: use the form's date picker, or write it as 2027-03-31.", clip(text, 40))
-		}
-		w.Due = day
+	due, err := formDate(c, "due", "due date")
+	if err != nil {
+		return err
 	}
+	w := inventory.FixWork{Assignee: strings.TrimSpace(c.FormValue("assignee")), Due: due}
 	out, err := s.store.TurnFixIntoWork(c.Request().Context(), actorOf(c), t.ID, c.Param("id"), w)
 	if err != nil {
 		return err
