@@ -2,7 +2,6 @@ package web
 
 import (
 	"fmt"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -24,7 +23,7 @@ const fixPageSize = 100
 func (s *Server) planPage(c echo.Context, t inventory.Tenant, plan pg.StoredPlan) (templ.Component, error) {
 	v := views.PlanPage{Page: pageOf(c, "What to fix first", "plan"), Open: plan.Open}
 	for i, f := range plan.Fixes {
-		v.Fixes = append(v.Fixes, fixView(f, i+1, plan.Touches[f.ID], t.ID))
+		v.Fixes = append(v.Fixes, fixView(f, i+1, plan.Touches[f.ID], t))
 	}
 	var err error
 	if v.Work, err = s.fixWorkForm(c); err != nil {
@@ -32,7 +31,7 @@ func (s *Server) planPage(c echo.Context, t inventory.Tenant, plan pg.StoredPlan
 	}
 	if n := c.QueryParam("planned"); n != "" {
 		v.Done = fmt.Sprintf("%s planned for %s, due %s.", n, c.QueryParam("for"), c.QueryParam("due"))
-		v.DoneURL = "/board?assignee=" + url.QueryEscape(c.QueryParam("assignee")) + "&tenant=" + url.QueryEscape(t.ID)
+		v.DoneURL = tenantURL("/board", t.ID, "assignee", c.QueryParam("assignee"))
 	}
 	return views.Plan(v), nil
 }
@@ -57,7 +56,7 @@ func (s *Server) planFixPage(c echo.Context, t inventory.Tenant, plan pg.StoredP
 	}
 	from := min((page-1)*fixPageSize, touches)
 	to := from + len(fix.Accounts)
-	v := views.PlanFixPage{Page: pageOf(c, "Fix "+strconv.Itoa(rank), "plan"), Fix: fixView(fix, rank, touches, t.ID),
+	v := views.PlanFixPage{Page: pageOf(c, "Fix "+strconv.Itoa(rank), "plan"), Fix: fixView(fix, rank, touches, t),
 		From: min(from+1, to), To: to}
 	base := v.Fix.URL + "&page="
 	if page > 1 {
@@ -94,8 +93,7 @@ func (s *Server) planFixWork(c echo.Context) error {
 	if out.InWork > 0 {
 		done += fmt.Sprintf(" (%d already in work left as they were)", out.InWork)
 	}
-	q := url.Values{"tenant": {t.ID}, "planned": {done}, "for": {name}, "assignee": {w.Assignee}, "due": {w.Due.Format("2 Jan 2006")}}
-	return c.Redirect(http.StatusSeeOther, "/plan?"+q.Encode())
+	return backInTenant(c, "/plan", "planned", done, "for", name, "assignee", w.Assignee, "due", w.Due.Format("2 Jan 2006"))
 }
 
 // fixWorkForm is the turn-into-work form for a lead, nil for anyone else:
@@ -112,9 +110,9 @@ func (s *Server) fixWorkForm(c echo.Context) (*views.FixWorkForm, error) {
 	return &views.FixWorkForm{Assignees: people, Due: today.AddDate(0, 0, 14).Format(time.DateOnly), Min: today.Format(time.DateOnly)}, nil
 }
 
-func fixView(f inventory.Fix, rank, touches int, tenantID string) views.FixView {
+func fixView(f inventory.Fix, rank, touches int, t inventory.Tenant) views.FixView {
 	v := views.FixView{Rank: rank, ID: f.ID, Kind: string(f.Kind), Title: inventory.Printable(f.Title),
-		URL:     "/plan/fixes/" + url.PathEscape(f.ID) + "?tenant=" + url.QueryEscape(tenantID),
+		URL:     tenantURL("/plan/fixes/"+url.PathEscape(f.ID), t.ID),
 		WorkURL: "/plan/fixes/" + url.PathEscape(f.ID) + "/work",
 		Touches: touches, Resolves: f.Resolves, Privileged: f.Privileged, PrivilegedSolved: f.PrivilegedResolved, Docs: f.Docs}
 	if p := f.Target.Policy; p != nil {
@@ -132,7 +130,7 @@ func fixView(f inventory.Fix, rank, touches int, tenantID string) views.FixView 
 			name = a.UPN
 		}
 		v.Accounts = append(v.Accounts, views.FixAccountView{
-			URL: "/accounts/" + url.PathEscape(a.ID) + "?tenant=" + url.QueryEscape(tenantID), UPN: a.UPN, DisplayName: name,
+			URL: accountPath(t, a.ID), UPN: a.UPN, DisplayName: name,
 			Compliance: string(a.Compliance), Label: a.Compliance.Label(), After: string(a.After), AfterLabel: a.After.Label(),
 			Privileged: a.Privileged, Resolved: a.Resolved})
 	}
