@@ -57,7 +57,7 @@ func TestReadinessCSV(t *testing.T) {
 
 func TestReadinessCSVCell(t *testing.T) {
 	t.Parallel()
-	tests := map[string]string{
+	checkMapping(t, "csvCell", csvCell, map[string]string{
 		"":              "",
 		"plain":         "plain",
 		"=1+1":          "'=1+1",
@@ -71,12 +71,7 @@ func TestReadinessCSVCell(t *testing.T) {
 		"'already":      "'already",
 		" =spaced":      " =spaced",
 		"Łukasz=Müller": "Łukasz=Müller",
-	}
-	for in, want := range tests {
-		if got := csvCell(in); got != want {
-			t.Errorf("csvCell(%q) = %q, want %q", in, got, want)
-		}
-	}
+	})
 }
 
 // countingWriter counts what has reached it.

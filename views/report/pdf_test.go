@@ -89,7 +89,7 @@ func TestReadinessPDFNames(t *testing.T) {
 
 func TestReadinessPDFFold(t *testing.T) {
 	t.Parallel()
-	tests := map[string]string{
+	checkMapping(t, "fold", fold, map[string]string{
 		"plain ascii":           "plain ascii",
 		"Łukasz Müller":         "Lukasz Müller",
 		"Dvořák — café…":        "Dvorák — café…",
@@ -101,12 +101,7 @@ func TestReadinessPDFFold(t *testing.T) {
 		"line one\nline two":    "line one\nline two",
 		"Ærøskøbing Straße":     "Ærøskøbing Straße",
 		"emoji 🙂 stays visible": "emoji ? stays visible",
-	}
-	for in, want := range tests {
-		if got := fold(in); got != want {
-			t.Errorf("fold(%q) = %q, want %q", in, got, want)
-		}
-	}
+	})
 }
 
 // A readiness with nothing in it still makes a report that says so.
