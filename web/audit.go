@@ -185,7 +185,7 @@ var actionLabels = map[string]string{
 	inventory.ActionExceptionRevoked:   "Exception revoked",
 	inventory.ActionExceptionExpired:   "Exception expired",
 	inventory.ActionSyncRequested:      "Sync started",
-	// Recorded by the sign-in, user and settings pages (web/auth_audit.go).
+	// Recorded by the sign-in, user and settings pages (web/auth_login.go).
 	actionSignIn:          "Signed in",
 	actionSignInFailed:    "Sign-in refused",
 	actionSignOut:         "Signed out",
