@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"testing"
 	"time"
 
 	"github.com/mfaboard/mfaboard/inventory"
@@ -136,15 +135,4 @@ func fixture(n int) inventory.Readiness {
 	}
 	r.Finish()
 	return *r
-}
-
-// checkMapping checks a function of one string against a table of inputs
-// and the outputs wanted (the CSV cell guard, the PDF font's fold).
-func checkMapping(t *testing.T, name string, f func(string) string, tests map[string]string) {
-	t.Helper()
-	for in, want := range tests {
-		if got := f(in); got != want {
-			t.Errorf("%s(%q) = %q, want %q", name, in, got, want)
-		}
-	}
 }
