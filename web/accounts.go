@@ -34,12 +34,8 @@ func (s *Server) accountList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := pg.AccountFilter{
-		TenantID: t.ID, Query: strings.TrimSpace(q.Get("q")),
-		Category: q.Get("category"), Path: q.Get("path"), Compliance: q.Get("compliance"), Marker: q.Get("marker"),
-		IncludeRemoved: q.Get("removed") == "1", Sort: q.Get("sort"),
-		Limit: pageSize, After: at.after, Before: at.before, CountCap: accountCountCap,
-	}
+	f := accountFilterOf(q, t.ID)
+	f.Limit, f.After, f.Before, f.CountCap = pageSize, at.after, at.before, accountCountCap
 	if at.after == "" && at.before == "" {
 		f.Offset = at.offset()
 	}
@@ -71,6 +67,16 @@ func (s *Server) accountList(c echo.Context) error {
 	}
 	v.PrevURL, v.NextURL = at.links(q, res)
 	return render(c, http.StatusOK, views.Accounts(v))
+}
+
+// accountFilterOf reads the account list's search, filters and order from
+// its URL, which the list and its CSV export (accountsCSV) read alike.
+func accountFilterOf(q url.Values, tenantID string) pg.AccountFilter {
+	return pg.AccountFilter{
+		TenantID: tenantID, Query: strings.TrimSpace(q.Get("q")),
+		Category: q.Get("category"), Path: q.Get("path"), Compliance: q.Get("compliance"), Marker: q.Get("marker"),
+		IncludeRemoved: q.Get("removed") == "1", Sort: q.Get("sort"),
+	}
 }
 
 // accountShow serves GET /accounts/:id: the verdict, its reasons, the path

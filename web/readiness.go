@@ -6,14 +6,12 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/mfaboard/mfaboard/inventory"
-	"github.com/mfaboard/mfaboard/inventory/pg"
 	"github.com/mfaboard/mfaboard/views"
 	"github.com/mfaboard/mfaboard/views/readiness"
 	"github.com/mfaboard/mfaboard/views/report"
@@ -109,13 +107,7 @@ func (s *Server) readinessXLSX(c echo.Context) error {
 // accountsCSV serves GET /accounts.csv: the account list under the same
 // filters and order as /accounts (every page of it), streamed as it is read.
 func (s *Server) accountsCSV(c echo.Context) error {
-	t := tenantOf(c)
-	q := c.QueryParams()
-	f := pg.AccountFilter{
-		TenantID: t.ID, Query: strings.TrimSpace(q.Get("q")),
-		Category: q.Get("category"), Path: q.Get("path"), Compliance: q.Get("compliance"), Marker: q.Get("marker"),
-		IncludeRemoved: q.Get("removed") == "1", Sort: q.Get("sort"),
-	}
+	f := accountFilterOf(c.QueryParams(), tenantOf(c).ID)
 	w := &attachmentWriter{c: c, contentType: contentCSV, name: exportName("accounts", time.Now().UTC(), "csv"), flush: true}
 	err := report.WriteCSV(w, func(yield func(inventory.AccountLine) error) error {
 		return s.store.ExportAccountLines(c.Request().Context(), actorOf(c), f, yield)
