@@ -24,7 +24,7 @@ func pageNumber(raw string) (int, error) {
 	}
 	n, err := strconv.Atoi(raw)
 	if err != nil || n < 1 {
-		return 0, inventory.Errorf(inventory.EINVALID, "page %q is not a page number: use 1, 2, 3, …", raw)
+		return 0, inventory.Errorf(inventory.EINVALID, "The page %q is not a page number: use 1, 2, 3, …", clip(raw, 20))
 	}
 	return n, nil
 }

@@ -39,11 +39,10 @@ func (s *Server) planPage(c echo.Context, t inventory.Tenant, plan pg.StoredPlan
 // planFixPage is GET /plan/fixes/:id (showInTenant): one fix with the
 // accounts it touches, a page at a time.
 func (s *Server) planFixPage(c echo.Context, t inventory.Tenant, plan pg.StoredPlan) (templ.Component, error) {
-	page, err := strconv.Atoi(c.QueryParam("page"))
-	if c.QueryParam("page") != "" && (err != nil || page < 1) {
-		return nil, inventory.Errorf(inventory.EINVALID, "The page %q is not a page number: use 1, 2, 3…", clip(c.QueryParam("page"), 20))
+	page, err := pageNumber(c.QueryParam("page"))
+	if err != nil {
+		return nil, err
 	}
-	page = max(page, 1)
 	fix, touches, err := s.store.PlanFixPage(c.Request().Context(), t.ID, c.Param("id"), (page-1)*fixPageSize, fixPageSize)
 	if err != nil {
 		return nil, err
