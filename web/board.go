@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -146,7 +147,7 @@ const maxBulkIDs = 5000
 // form's hidden fields). Each card's move is checked as a single move is.
 func (s *Server) boardBulk(c echo.Context) error {
 	t := tenantOf(c)
-	back := backURL(c, "/board?tenant="+url.QueryEscape(t.ID))
+	back := backURL(c, tenantURL("/board", t.ID))
 	changed, err := s.applyBulk(c, t)
 	if err == nil {
 		back = withParam(back, "bulk", strconv.Itoa(changed))
@@ -274,4 +275,225 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return views.Itoa(n) + " " + noun + "s"
+}
+
+// The board's view lives in its URL (filters, search, lanes, paged
+// columns), so a view can be bookmarked and shared, and a plain form post
+// comes back to exactly the view it was made from.
+
+// boardFilterKeys are the query keys of the board's filter, in the order
+// its URLs write them.
+var boardFilterKeys = []string{"tenant", "q", "category", "path", "compliance", "marker", "assignee", "mine", "overdue", "lane"}
+
+// boardQuery is a parsed board URL.
+type boardQuery struct {
+	Filter  pg.BoardFilter
+	Offsets map[inventory.Status]int
+	// Values is the filter alone, normalised (no paging): the base of
+	// every link the board writes.
+	Values url.Values
+}
+
+// parseBoardQuery reads the board's filter from a URL's query (or a bulk
+// form's hidden fields). "mine" is the viewer's own cards.
+func parseBoardQuery(q url.Values, tenantID string, viewer inventory.Actor, now time.Time) (boardQuery, error) {
+	bq := boardQuery{Offsets: map[inventory.Status]int{}, Values: url.Values{}}
+	f := pg.BoardFilter{
+		TenantID: tenantID, Query: strings.TrimSpace(q.Get("q")),
+		Category: q.Get("category"), Path: q.Get("path"), Compliance: q.Get("compliance"),
+		Marker: q.Get("marker"), Assignee: q.Get("assignee"), Now: now,
+	}
+	if err := cmp.Or(oneOf("category", f.Category, inventory.Categories), oneOf("path", f.Path, inventory.Paths),
+		oneOf("verdict", f.Compliance, inventory.Compliances), oneOf("marker", f.Marker, inventory.Markers)); err != nil {
+		return bq, err
+	}
+	if q.Get("mine") == "1" {
+		f.Mine = viewer.ID
+	}
+	f.Overdue = q.Get("overdue") == "1"
+	switch lane := q.Get("lane"); lane {
+	case "", "category", "path":
+		f.Swimlane = lane
+	default:
+		return bq, inventory.Errorf(inventory.EINVALID, "Unknown swimlanes %q: use category or path, or none.", lane)
+	}
+	for key, vs := range q {
+		name, ok := strings.CutPrefix(key, "more[")
+		if !ok {
+			continue
+		}
+		status, err := inventory.ParseStatus(strings.TrimSuffix(name, "]"))
+		if err != nil || !strings.HasSuffix(name, "]") {
+			return bq, inventory.Errorf(inventory.EINVALID, "%q does not name a column: use more[planned]=50 and the like.", key)
+		}
+		n, err := strconv.Atoi(vs[0])
+		if err != nil || n < 0 {
+			return bq, inventory.Errorf(inventory.EINVALID, "%s=%q is not a number of cards to skip.", key, vs[0])
+		}
+		bq.Offsets[status] = n
+	}
+	for _, k := range boardFilterKeys {
+		if v := strings.TrimSpace(q.Get(k)); v != "" {
+			bq.Values.Set(k, v)
+		}
+	}
+	bq.Filter = f
+	return bq, nil
+}
+
+// boardURL is the board with the filter of base plus extra (extra's ""
+// values are dropped).
+func boardURL(base url.Values, extra ...string) string {
+	out := url.Values{}
+	for k, vs := range base {
+		out[k] = append([]string(nil), vs...)
+	}
+	for i := 0; i+1 < len(extra); i += 2 {
+		if extra[i+1] == "" {
+			out.Del(extra[i])
+		} else {
+			out.Set(extra[i], extra[i+1])
+		}
+	}
+	if len(out) == 0 {
+		return "/board"
+	}
+	return "/board?" + out.Encode()
+}
+
+// selfURL is the board as the viewer sees it now, paged columns included:
+// where an action on it returns.
+func (bq boardQuery) selfURL() string {
+	var extra []string
+	for _, st := range inventory.Statuses {
+		if n, ok := bq.Offsets[st]; ok && n > 0 {
+			extra = append(extra, "more["+string(st)+"]", strconv.Itoa(n))
+		}
+	}
+	return boardURL(bq.Values, extra...)
+}
+
+// hiddenFilter is the filter as hidden fields, for the bulk form's "all
+// matching the filter".
+func (bq boardQuery) hiddenFilter() [][2]string {
+	var out [][2]string
+	for _, k := range boardFilterKeys {
+		if v := bq.Values.Get(k); v != "" && k != "tenant" && k != "lane" {
+			out = append(out, [2]string{k, v})
+		}
+	}
+	return out
+}
+
+// boardBuilder turns the store's board into display models for one viewer:
+// each card offers exactly the moves inventory.MovesFor allows the viewer,
+// and the bulk checkbox only to a security lead.
+type boardBuilder struct {
+	viewer   inventory.Actor
+	tenantID string
+	bq       boardQuery
+	self     string
+	lead     bool
+	folded   map[inventory.Status]bool
+}
+
+func (s *Server) boardBuilder(c echo.Context, t inventory.Tenant, bq boardQuery) boardBuilder {
+	viewer := actorOf(c)
+	return boardBuilder{viewer: viewer, tenantID: t.ID, bq: bq, self: bq.selfURL(), lead: inventory.CanBulkEdit(viewer) == nil,
+		folded: foldedColumns(c)}
+}
+
+// foldedCookie names the columns a person folded, as board.js writes it:
+// statuses joined by ".", or "-" for none. Without it, verified is folded:
+// it holds the accounts that need nothing, most of a tenant.
+const foldedCookie = "board_folded"
+
+// defaultFolded are the columns folded until a person chooses.
+var defaultFolded = []inventory.Status{inventory.Verified}
+
+// foldedColumns reads the columns to show folded; an unknown status in the
+// cookie is ignored (it is only a preference).
+func foldedColumns(c echo.Context) map[inventory.Status]bool {
+	out := map[inventory.Status]bool{}
+	ck, err := c.Cookie(foldedCookie)
+	if err != nil {
+		for _, st := range defaultFolded {
+			out[st] = true
+		}
+		return out
+	}
+	for _, name := range strings.Split(ck.Value, ".") {
+		if st, err := inventory.ParseStatus(name); err == nil {
+			out[st] = true
+		}
+	}
+	return out
+}
+
+// column builds one column (of lane laneKey, "" without lanes) that starts
+// offset cards in.
+func (b boardBuilder) column(col pg.BoardColumn, offset int, laneKey string) views.ColumnView {
+	v := views.ColumnView{Status: string(col.Status), Label: col.Status.Label(), Total: col.Total, Offset: offset, Lane: laneKey,
+		Folded: b.folded[col.Status]}
+	for _, bc := range col.Cards {
+		v.Cards = append(v.Cards, b.card(bc))
+	}
+	if col.More {
+		next := strconv.Itoa(offset + len(col.Cards))
+		more := "more[" + string(col.Status) + "]"
+		v.MoreURL = boardURL(b.bq.Values, more, next)
+		frag := url.Values{}
+		for k, vs := range b.bq.Values {
+			frag[k] = vs
+		}
+		frag.Set("status", string(col.Status))
+		frag.Set("offset", next)
+		if laneKey != "" {
+			frag.Set("lane_key", laneKey)
+		}
+		v.MoreFragmentURL = "/board/column?" + frag.Encode()
+	}
+	if offset > 0 {
+		v.FirstURL = boardURL(b.bq.Values)
+	}
+	return v
+}
+
+// card builds one card for the viewer.
+func (b boardBuilder) card(bc pg.BoardCard) views.CardView {
+	return cardView(b.viewer, b.tenantID, b.self, b.lead, bc)
+}
+
+// cardView is a card as the viewer sees it; back is where its form returns.
+func cardView(viewer inventory.Actor, tenantID, back string, selectable bool, bc pg.BoardCard) views.CardView {
+	v := views.CardView{
+		ID: bc.AccountID, UPN: bc.UserPrincipalName, DisplayName: bc.DisplayName, TenantID: tenantID,
+		Status: string(bc.Status), StatusLabel: bc.Status.Label(),
+		Category: string(bc.Category), CategoryLabel: bc.Category.Label(),
+		Path: string(bc.Path), PathLabel: bc.Path.Label(),
+		Compliance: string(bc.Compliance), ComplianceLabel: bc.Compliance.Label(),
+		AssigneeName: bc.AssigneeName, Due: bc.DueDate, Overdue: bc.Overdue, DaysInColumn: bc.DaysInColumn,
+		Version: bc.Version, Selectable: selectable, Back: back,
+		StatusReason: bc.StatusReason, MaxReason: maxReasonLength,
+	}
+	if v.DisplayName == "" {
+		v.DisplayName = bc.UserPrincipalName
+	}
+	if v.AssigneeName == "" && bc.Assignee != "" {
+		v.AssigneeName = "someone no longer here"
+	}
+	for _, m := range bc.Markers {
+		v.Markers = append(v.Markers, views.Badge{Value: string(m), Label: m.Label()})
+	}
+	v.Moves = moveOptions(viewer, bc.Card)
+	return v
+}
+
+// moveOptions are the columns viewer may move card to, as options.
+func moveOptions(viewer inventory.Actor, card inventory.Card) []views.Option {
+	var out []views.Option
+	for _, st := range inventory.MovesFor(viewer, card) {
+		out = append(out, views.Option{Value: string(st), Label: st.Label()})
+	}
+	return out
 }

@@ -1,8 +1,9 @@
 package web
 
 import (
-	"net/http"
+	"context"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/mfaboard/mfaboard/inventory"
@@ -13,17 +14,18 @@ import (
 // changesShown bounds the page; the CLI gives every change.
 const changesShown = 500
 
-// changesShow serves GET /changes: what each sync of the tenant found had
-// changed since the one before, newest sync first. Every role reads it.
-func (s *Server) changesShow(c echo.Context) error {
-	t := tenantOf(c)
-	cs, err := s.store.Changes(c.Request().Context(), pg.ChangeFilter{TenantID: t.ID, Limit: changesShown + 1})
-	if err != nil {
-		return err
-	}
-	v := views.ChangesPage{Page: pageOf(c, "What changed", "changes"), Clipped: len(cs) > changesShown}
-	v.Syncs = changeSyncs(cs[:min(len(cs), changesShown)])
-	return render(c, http.StatusOK, views.Changes(v))
+// recentChanges reads what GET /changes shows: one change more than it
+// shows, to tell that the page is clipped.
+func (s *Server) recentChanges(ctx context.Context, tenantID string) ([]pg.SyncChange, error) {
+	return s.store.Changes(ctx, pg.ChangeFilter{TenantID: tenantID, Limit: changesShown + 1})
+}
+
+// changesPage is GET /changes (showInTenant): what each sync of the tenant
+// found had changed since the one before, newest sync first. Every role
+// reads it.
+func changesPage(c echo.Context, t inventory.Tenant, cs []pg.SyncChange) (templ.Component, error) {
+	return views.Changes(views.ChangesPage{Page: pageOf(c, "What changed", "changes"), Clipped: len(cs) > changesShown,
+		Syncs: changeSyncs(cs[:min(len(cs), changesShown)])}), nil
 }
 
 // changeSyncs groups changes, which come newest sync first, by sync.

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 	"time"
 
@@ -87,7 +86,7 @@ func (s *Server) exceptionDecideInPlace(c echo.Context) error {
 	if isHTMX(c) {
 		return nil // decideRequest rendered the decided row
 	}
-	return c.Redirect(http.StatusSeeOther, "/exceptions?tenant="+url.QueryEscape(tenantOf(c).ID))
+	return backInTenant(c, "/exceptions")
 }
 
 // decideRequest decides, reassesses after a grant (the account becomes

@@ -24,7 +24,7 @@ func pageNumber(raw string) (int, error) {
 	}
 	n, err := strconv.Atoi(raw)
 	if err != nil || n < 1 {
-		return 0, inventory.Errorf(inventory.EINVALID, "page %q is not a page number: use 1, 2, 3, …", raw)
+		return 0, inventory.Errorf(inventory.EINVALID, "The page %q is not a page number: use 1, 2, 3, …", clip(raw, 20))
 	}
 	return n, nil
 }
@@ -73,7 +73,7 @@ func parseDay(raw, what string) (time.Time, error) {
 	}
 	d, err := time.Parse(time.DateOnly, raw)
 	if err != nil {
-		return time.Time{}, inventory.Errorf(inventory.EINVALID, "The %s %q is not a date: use the date picker or write it as 2026-12-31.", what, raw)
+		return time.Time{}, inventory.Errorf(inventory.EINVALID, "The %s %q is not a date: use the form's date picker, or write it as 2027-03-31.", what, clip(raw, 40))
 	}
 	return d, nil
 }

@@ -3,10 +3,10 @@ package web
 import (
 	"cmp"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/mfaboard/mfaboard/inventory"
@@ -14,17 +14,17 @@ import (
 	"github.com/mfaboard/mfaboard/views"
 )
 
-// integrationsShow serves GET /integrations: the tenant's app + user
-// integrations with Partner Center and the people using its portal, for
-// every role.
-func (s *Server) integrationsShow(c echo.Context) error {
-	t := tenantOf(c)
-	p, err := s.store.Integrations(c.Request().Context(), t.ID)
-	if err != nil {
-		return err
-	}
+// integrationsPage is GET /integrations (showInTenant): the tenant's app +
+// user integrations with Partner Center and the people using its portal,
+// for every role.
+func integrationsPage(c echo.Context, t inventory.Tenant, p pg.IntegrationsPage) (templ.Component, error) {
+	return views.Integrations(integrationsView(pageOf(c, "Partner Center integrations", "integrations"), p)), nil
+}
+
+// integrationsView is the page of what the store read.
+func integrationsView(page views.Page, p pg.IntegrationsPage) views.IntegrationsPage {
 	v := views.IntegrationsPage{
-		Page:   pageOf(c, "Partner Center integrations", "integrations"),
+		Page:   page,
 		Window: fmt.Sprintf("%d days to %s", int(p.Window.Hours()/24+0.5), views.Date(p.AsOf)),
 	}
 	v.Notices = integrationNotices(p)
@@ -52,7 +52,7 @@ func (s *Server) integrationsShow(c echo.Context) error {
 			v.PortalNoMFA++
 		}
 	}
-	return render(c, http.StatusOK, views.Integrations(v))
+	return v
 }
 
 var samTone = map[inventory.SAMState]string{inventory.SAMYes: "ok", inventory.SAMNo: "bad", inventory.SAMUnknown: "muted"}

@@ -79,7 +79,7 @@ func cacheForever(h http.Handler) http.Handler {
 func containsFold(s, sub string) bool { return strings.Contains(strings.ToLower(s), sub) }
 
 // shell lets every page's frame read the sync banner and the lead's count of
-// open exception requests (withShell, sync_banner.go).
+// open exception requests (withShell, sync.go).
 func (s *Server) shell(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		c.Set(shellKey, s)

@@ -2,60 +2,50 @@ package web
 
 import (
 	"fmt"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/inventory/pg"
 	"github.com/mfaboard/mfaboard/views"
 )
 
 // fixPageSize is how many accounts of a fix the drill-down shows at once.
 const fixPageSize = 100
 
-// planShow serves GET /plan: the tenant's fixes, best first, from the plan
-// stored with the verdicts; a lead can turn each into work.
-func (s *Server) planShow(c echo.Context) error {
-	t := tenantOf(c)
-	plan, err := s.store.FreshPlan(c.Request().Context(), t.ID)
-	if err != nil {
-		return err
-	}
+// planPage is GET /plan (showInTenant): the tenant's fixes, best first,
+// from the plan stored with the verdicts; a lead can turn each into work.
+func (s *Server) planPage(c echo.Context, t inventory.Tenant, plan pg.StoredPlan) (templ.Component, error) {
 	v := views.PlanPage{Page: pageOf(c, "What to fix first", "plan"), Open: plan.Open}
 	for i, f := range plan.Fixes {
-		v.Fixes = append(v.Fixes, fixView(f, i+1, plan.Touches[f.ID], t.ID))
+		v.Fixes = append(v.Fixes, fixView(f, i+1, plan.Touches[f.ID], t))
 	}
+	var err error
 	if v.Work, err = s.fixWorkForm(c); err != nil {
-		return err
+		return nil, err
 	}
 	if n := c.QueryParam("planned"); n != "" {
 		v.Done = fmt.Sprintf("%s planned for %s, due %s.", n, c.QueryParam("for"), c.QueryParam("due"))
-		v.DoneURL = "/board?assignee=" + url.QueryEscape(c.QueryParam("assignee")) + "&tenant=" + url.QueryEscape(t.ID)
+		v.DoneURL = tenantURL("/board", t.ID, "assignee", c.QueryParam("assignee"))
 	}
-	return render(c, http.StatusOK, views.Plan(v))
+	return views.Plan(v), nil
 }
 
-// planFixShow serves GET /plan/fixes/:id: one fix with the accounts it
-// touches, a page at a time.
-func (s *Server) planFixShow(c echo.Context) error {
-	t := tenantOf(c)
-	ctx := c.Request().Context()
-	plan, err := s.store.FreshPlan(ctx, t.ID)
+// planFixPage is GET /plan/fixes/:id (showInTenant): one fix with the
+// accounts it touches, a page at a time.
+func (s *Server) planFixPage(c echo.Context, t inventory.Tenant, plan pg.StoredPlan) (templ.Component, error) {
+	page, err := pageNumber(c.QueryParam("page"))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	page, err := strconv.Atoi(c.QueryParam("page"))
-	if c.QueryParam("page") != "" && (err != nil || page < 1) {
-		return inventory.Errorf(inventory.EINVALID, "The page %q is not a page number: use 1, 2, 3…", clip(c.QueryParam("page"), 20))
-	}
-	page = max(page, 1)
-	fix, touches, err := s.store.PlanFixPage(ctx, t.ID, c.Param("id"), (page-1)*fixPageSize, fixPageSize)
+	fix, touches, err := s.store.PlanFixPage(c.Request().Context(), t.ID, c.Param("id"), (page-1)*fixPageSize, fixPageSize)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	rank := 0
 	for i, f := range plan.Fixes {
@@ -65,7 +55,7 @@ func (s *Server) planFixShow(c echo.Context) error {
 	}
 	from := min((page-1)*fixPageSize, touches)
 	to := from + len(fix.Accounts)
-	v := views.PlanFixPage{Page: pageOf(c, "Fix "+strconv.Itoa(rank), "plan"), Fix: fixView(fix, rank, touches, t.ID),
+	v := views.PlanFixPage{Page: pageOf(c, "Fix "+strconv.Itoa(rank), "plan"), Fix: fixView(fix, rank, touches, t),
 		From: min(from+1, to), To: to}
 	base := v.Fix.URL + "&page="
 	if page > 1 {
@@ -75,9 +65,9 @@ func (s *Server) planFixShow(c echo.Context) error {
 		v.NextURL = base + strconv.Itoa(page+1)
 	}
 	if v.Work, err = s.fixWorkForm(c); err != nil {
-		return err
+		return nil, err
 	}
-	return render(c, http.StatusOK, views.PlanFix(v))
+	return views.PlanFix(v), nil
 }
 
 // planFixWork serves POST /plan/fixes/:id/work: a lead gives the fix's
@@ -85,14 +75,11 @@ func (s *Server) planFixShow(c echo.Context) error {
 // (pg.Store.TurnFixIntoWork checks who may).
 func (s *Server) planFixWork(c echo.Context) error {
 	t := tenantOf(c)
-	w := inventory.FixWork{Assignee: strings.TrimSpace(c.FormValue("assignee"))}
-	if text := strings.TrimSpace(c.FormValue("due")); text != "" {
-		day, err := time.Parse(time.DateOnly, text)
-		if err != nil {
-			return inventory.Errorf(inventory.EINVALID, "The due date %q is not a date: use the form's date picker, or write it as 2027-03-31.", clip(text, 40))
-		}
-		w.Due = day
+	due, err := formDate(c, "due", "due date")
+	if err != nil {
+		return err
 	}
+	w := inventory.FixWork{Assignee: strings.TrimSpace(c.FormValue("assignee")), Due: due}
 	out, err := s.store.TurnFixIntoWork(c.Request().Context(), actorOf(c), t.ID, c.Param("id"), w)
 	if err != nil {
 		return err
@@ -105,8 +92,7 @@ func (s *Server) planFixWork(c echo.Context) error {
 	if out.InWork > 0 {
 		done += fmt.Sprintf(" (%d already in work left as they were)", out.InWork)
 	}
-	q := url.Values{"tenant": {t.ID}, "planned": {done}, "for": {name}, "assignee": {w.Assignee}, "due": {w.Due.Format("2 Jan 2006")}}
-	return c.Redirect(http.StatusSeeOther, "/plan?"+q.Encode())
+	return backInTenant(c, "/plan", "planned", done, "for", name, "assignee", w.Assignee, "due", w.Due.Format("2 Jan 2006"))
 }
 
 // fixWorkForm is the turn-into-work form for a lead, nil for anyone else:
@@ -123,9 +109,9 @@ func (s *Server) fixWorkForm(c echo.Context) (*views.FixWorkForm, error) {
 	return &views.FixWorkForm{Assignees: people, Due: today.AddDate(0, 0, 14).Format(time.DateOnly), Min: today.Format(time.DateOnly)}, nil
 }
 
-func fixView(f inventory.Fix, rank, touches int, tenantID string) views.FixView {
+func fixView(f inventory.Fix, rank, touches int, t inventory.Tenant) views.FixView {
 	v := views.FixView{Rank: rank, ID: f.ID, Kind: string(f.Kind), Title: inventory.Printable(f.Title),
-		URL:     "/plan/fixes/" + url.PathEscape(f.ID) + "?tenant=" + url.QueryEscape(tenantID),
+		URL:     tenantURL("/plan/fixes/"+url.PathEscape(f.ID), t.ID),
 		WorkURL: "/plan/fixes/" + url.PathEscape(f.ID) + "/work",
 		Touches: touches, Resolves: f.Resolves, Privileged: f.Privileged, PrivilegedSolved: f.PrivilegedResolved, Docs: f.Docs}
 	if p := f.Target.Policy; p != nil {
@@ -143,7 +129,7 @@ func fixView(f inventory.Fix, rank, touches int, tenantID string) views.FixView 
 			name = a.UPN
 		}
 		v.Accounts = append(v.Accounts, views.FixAccountView{
-			URL: "/accounts/" + url.PathEscape(a.ID) + "?tenant=" + url.QueryEscape(tenantID), UPN: a.UPN, DisplayName: name,
+			URL: accountPath(t, a.ID), UPN: a.UPN, DisplayName: name,
 			Compliance: string(a.Compliance), Label: a.Compliance.Label(), After: string(a.After), AfterLabel: a.After.Label(),
 			Privileged: a.Privileged, Resolved: a.Resolved})
 	}

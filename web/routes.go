@@ -25,6 +25,10 @@ import (
 //   - framed: the page works without a tenant; its header names one if any;
 //   - posted: a form acts on the tenant it was rendered for (postedTenant).
 //
+// A page that shows what the store holds for the tenant is made by
+// showInTenant (tenant.go) from what it reads and the function that makes
+// the page of it.
+//
 // Permissions are checked by the store against the card or tenant as it
 // stands (inventory.CanMove and the rest), so a forbidden action is refused
 // with 403 and a sentence however it is sent; requireRole refuses a whole
@@ -37,7 +41,7 @@ func (s *Server) routes(e *echo.Echo) {
 	assets, _ := fs.Sub(static.FS, ".")
 	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", cacheForever(http.FileServerFS(filesOnly{assets})))))
 	e.GET("/healthz", s.health)
-	e.GET("/", s.landing) // where the person's work is (auth_login_landing.go)
+	e.GET("/", s.landing) // where the person's work is (auth_login.go)
 
 	// Signing in and out (public), and user management.
 	e.GET("/login", s.loginShow)
@@ -60,9 +64,9 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/accounts/:id", s.accountShow, within)
 	e.GET("/accounts.csv", s.accountsCSV, within)
 	e.GET("/runs", s.runList, framed)
-	e.GET("/changes", s.changesShow, shows) // what changed since the last sync: changes.go
+	e.GET("/changes", showInTenant(s.recentChanges, changesPage), shows) // what changed since the last sync: changes.go
 
-	// A sync started by a lead, and its progress (sync_*.go); an engineer's
+	// A sync started by a lead, and its progress (sync.go); an engineer's
 	// own cards.
 	e.GET("/sync", s.syncShow, framed)
 	e.GET("/sync/status", s.syncStatus, framed)
@@ -71,7 +75,7 @@ func (s *Server) routes(e *echo.Echo) {
 
 	// The workflow board (DOMAIN.md §4). Every card action is a plain form
 	// POST answered with a redirect back (PRG), or an htmx request answered
-	// with the fragment it targets (card_respond.go).
+	// with the fragment it targets (card.go).
 	e.GET("/board", s.boardShow, shows)
 	e.GET("/board/column", s.boardColumnMore, within)
 	e.POST("/board/bulk", s.boardBulk, lead, posted)
@@ -89,27 +93,27 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/audit.csv", s.auditCSV, framed)
 
 	// Readiness and its exports, for every role; the deadline is a lead's.
-	e.GET("/readiness", s.readinessShow, shows)
+	e.GET("/readiness", showInTenant(s.readinessNow, s.readinessPage), shows)
 	e.POST("/readiness/deadline", s.readinessDeadline, lead, posted)
 	e.GET("/readiness/report.pdf", s.readinessPDF, within)
 	e.GET("/readiness/report.xlsx", s.readinessXLSX, within)
 
 	// Settings and scheduled delivery: everyone reads, leads change.
-	e.GET("/settings", s.settingsShow, within)
+	e.GET("/settings", showInTenant(s.store.TenantSettings, s.settingsPage), within)
 	e.POST("/settings", s.settingsSave, posted)
-	e.GET("/settings/delivery", s.deliveryShow, shows)
+	e.GET("/settings/delivery", showInTenant(s.store.DeliverySettings, s.deliveryPage), shows)
 	e.POST("/settings/delivery", s.deliverySave, lead, posted)
 	e.POST("/settings/delivery/send", s.deliverySendNow, lead, posted)
 
 	// What to fix first (issue 11): every role reads the plan; a lead turns
 	// a fix into work.
-	e.GET("/plan", s.planShow, shows)
-	e.GET("/plan/fixes/:id", s.planFixShow, within)
+	e.GET("/plan", showInTenant(s.store.FreshPlan, s.planPage), shows)
+	e.GET("/plan/fixes/:id", showInTenant(s.store.FreshPlan, s.planFixPage), within)
 	e.POST("/plan/fixes/:id/work", s.planFixWork, lead, posted)
 
 	// Tools: the split planner and the token check.
-	e.GET("/split", s.splitShow, shows)
-	e.GET("/integrations", s.integrationsShow, shows)
+	e.GET("/split", showInTenant(s.store.SplitPlan, splitPage), shows)
+	e.GET("/integrations", showInTenant(s.store.Integrations, integrationsPage), shows)
 	e.GET("/split/moves.csv", s.splitMovesCSV, within)
 	e.GET("/tools/token", s.tokenShow, framed)
 	e.POST("/tools/token", s.tokenCheck, framed)

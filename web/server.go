@@ -32,7 +32,7 @@ type Config struct {
 	// SMTPPassword signs the report's e-mail in to its SMTP server when it
 	// has a user name; cmd reads it from deliver.PasswordEnv. Never stored.
 	SMTPPassword string
-	// Sync starts a sync from the dashboard (sync_start.go); nil: this
+	// Sync starts a sync from the dashboard (sync.go); nil: this
 	// server cannot, and the sync page says so. SyncEvery is the schedule's
 	// interval (0: none): the banner calls a last sync stale after twice it.
 	Sync      SyncQueue
@@ -56,7 +56,7 @@ type Server struct {
 	smtpPassword string // for "send now" (Config.SMTPPassword)
 
 	sync       SyncQueue     // nil: no sync from the dashboard (Config.Sync)
-	staleAfter time.Duration // a last sync older than this is stale (sync_banner.go)
+	staleAfter time.Duration // a last sync older than this is stale (sync.go)
 	whatIf     WhatIfGraph
 }
 

@@ -1,62 +1,47 @@
 package web
 
 import (
-	"net/http"
-	"net/url"
+	"context"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/views"
+	"github.com/mfaboard/mfaboard/web/deliver"
 )
 
-// settingsShow serves GET /settings: everyone may read; leads may edit.
-func (s *Server) settingsShow(c echo.Context) error {
-	t := tenantOf(c)
-	st, err := s.store.TenantSettings(c.Request().Context(), t.ID)
-	if err != nil {
-		return err
-	}
-	v := settingsView(viewerPage(c, page(t, "Settings", "settings")), st)
-	v.CanEdit = inventory.CanChangeSettings(actorOf(c)) == nil
+// settingsPage is GET /settings (showInTenant): everyone may read; leads
+// may edit.
+func (s *Server) settingsPage(c echo.Context, t inventory.Tenant, st inventory.Settings) (templ.Component, error) {
+	v := settingsView(c, t, st)
 	v.Saved = c.QueryParam("saved") != ""
 	if n, err := strconv.Atoi(c.QueryParam("open")); err == nil {
 		v.Open = n
 	}
-	return render(c, http.StatusOK, views.SettingsPage(v))
+	return views.SettingsPage(v), nil
 }
 
 // settingsSave serves POST /settings: validate, store and record (the
 // store checks who may), re-assess, in the tenant the form was shown for
 // (postedTenant).
 func (s *Server) settingsSave(c echo.Context) error {
-	ctx := c.Request().Context()
-	t := tenantOf(c)
-	old, err := s.store.TenantSettings(ctx, t.ID)
-	if err != nil {
-		return err
+	refused := func(t inventory.Tenant, old inventory.Settings, sentence string) templ.Component {
+		v := settingsView(c, t, old)
+		v.Error = sentence
+		return views.SettingsPage(v)
 	}
-	st, err := settingsFromForm(c, old)
-	if err == nil {
-		err = s.store.SaveTenantSettings(ctx, actorOf(c), t.ID, st)
-	}
-	if inventory.ErrorCode(err) == inventory.EINVALID {
-		v := settingsView(viewerPage(c, page(t, "Settings", "settings")), old)
-		v.CanEdit, v.Error = inventory.CanChangeSettings(actorOf(c)) == nil, inventory.ErrorMessage(err)
-		return render(c, http.StatusBadRequest, views.SettingsPage(v))
-	}
-	if err != nil {
-		return err
-	}
-	res, err := inventory.Reassess(ctx, s.store, t.ID, inventory.ReassessOptions{})
-	if err != nil {
-		return err
-	}
-	open := res.Tenant.Counts[inventory.NonCompliant] + res.Tenant.Counts[inventory.AtRisk]
-	return c.Redirect(http.StatusSeeOther, "/settings?tenant="+url.QueryEscape(t.ID)+"&saved=1&open="+strconv.Itoa(open))
+	return saveInTenant(c, s.store.TenantSettings, settingsFromForm, s.store.SaveTenantSettings, refused, func(t inventory.Tenant) error {
+		res, err := inventory.Reassess(c.Request().Context(), s.store, t.ID, inventory.ReassessOptions{})
+		if err != nil {
+			return err
+		}
+		open := res.Tenant.Counts[inventory.NonCompliant] + res.Tenant.Counts[inventory.AtRisk]
+		return backInTenant(c, "/settings", "saved", "1", "open", strconv.Itoa(open))
+	})
 }
 
 func settingsFromForm(c echo.Context, old inventory.Settings) (inventory.Settings, error) {
@@ -102,13 +87,170 @@ func splitList(s string) []string {
 	return out
 }
 
-func settingsView(p views.Page, st inventory.Settings) views.Settings {
+// settingsView is the settings page of tenant t, the form filled from st;
+// leads may edit it.
+func settingsView(c echo.Context, t inventory.Tenant, st inventory.Settings) views.Settings {
 	days := int(st.Window / (24 * time.Hour))
 	if days == 0 {
 		days = 30
 	}
-	return views.Settings{Page: p, Kind: string(st.Kind), WindowDays: days,
+	return views.Settings{Page: viewerPage(c, page(t, "Settings", "settings")), Kind: string(st.Kind), WindowDays: days,
 		ServicePatterns: strings.Join(st.ServicePatterns, "\n"), RoomPatterns: strings.Join(st.RoomPatterns, "\n"),
 		BreakGlassPatterns: strings.Join(st.BreakGlassPatterns, "\n"), BreakGlassAccounts: strings.Join(st.BreakGlassAccounts, "\n"),
-		RoomDeviceGroups: strings.Join(st.RoomDeviceGroups, "\n")}
+		RoomDeviceGroups: strings.Join(st.RoomDeviceGroups, "\n"), CanEdit: inventory.CanChangeSettings(actorOf(c)) == nil}
+}
+
+// deliveryPage is GET /settings/delivery (showInTenant): every role reads
+// where the report goes (the webhook by its host only); leads change it.
+func (s *Server) deliveryPage(c echo.Context, t inventory.Tenant, st inventory.DeliverySettings) (templ.Component, error) {
+	v := s.deliveryView(c, t, st)
+	switch {
+	case c.QueryParam("saved") != "":
+		v.Notice = "Saved."
+	case c.QueryParam("sent") != "" && st.LastFailed:
+		v.Error = "The report was not delivered everywhere: " + st.LastOutcome
+	case c.QueryParam("sent") != "":
+		v.Notice = "Sent: " + st.LastOutcome + "."
+	}
+	return views.Delivery(v), nil
+}
+
+// deliveryView fills the page from stored settings. The webhook URL never
+// reaches the page: only its host and service.
+func (s *Server) deliveryView(c echo.Context, t inventory.Tenant, st inventory.DeliverySettings) views.DeliveryPage {
+	v := views.DeliveryPage{
+		Page:    viewerPage(c, page(t, "Scheduled delivery", "settings")),
+		CanEdit: inventory.CanChangeSettings(actorOf(c)) == nil, Form: deliveryForm(st),
+		Where: st.Describe(), ScheduleWords: st.Schedule.String(),
+		PasswordEnv: deliver.PasswordEnv, PasswordSet: s.smtpPassword != "",
+		WebhookHost: st.WebhookHost(), WebhookService: st.WebhookService(),
+		UpdatedBy: st.UpdatedBy, UpdatedAt: st.UpdatedAt,
+		LastSent: st.LastSent, LastOutcome: st.LastOutcome, LastFailed: st.LastFailed,
+	}
+	if st.Enabled {
+		v.Next = st.Schedule.Next(st.Anchor(), time.Now())
+	}
+	return v
+}
+
+func deliveryForm(st inventory.DeliverySettings) views.DeliveryForm {
+	f := views.DeliveryForm{
+		Enabled: st.Enabled, Interval: st.Schedule.Every > 0,
+		Weekday: int(st.Schedule.Weekday), Hour: st.Schedule.Hour, TimeZone: st.Schedule.TimeZone, IntervalHours: 168,
+		SMTPHost: st.Mail.Host, SMTPPort: st.Mail.Port, SMTPFrom: st.Mail.From, SMTPTo: strings.Join(st.Mail.To, "\n"),
+		SMTPUsername: st.Mail.Username, ChangeAlerts: st.ChangeAlerts,
+	}
+	if f.Interval {
+		f.IntervalHours = int(st.Schedule.Every / time.Hour)
+	}
+	if f.TimeZone == "" {
+		f.TimeZone = "UTC"
+	}
+	if f.SMTPPort == 0 {
+		f.SMTPPort = 587
+	}
+	return f
+}
+
+// deliverySave serves POST /settings/delivery (security leads): validate,
+// store and record (the store checks who may), in the tenant the form was
+// shown for (postedTenant). A refusal shows the form as typed, but for the
+// webhook URL, which is a secret and never written into a page.
+func (s *Server) deliverySave(c echo.Context) error {
+	refused := func(t inventory.Tenant, old inventory.DeliverySettings, sentence string) templ.Component {
+		v := s.deliveryView(c, t, old)
+		v.Form, v.Error = typedDeliveryForm(c), sentence
+		return views.Delivery(v)
+	}
+	return saveInTenant(c, s.store.DeliverySettings, deliveryFromForm, s.store.SaveDeliverySettings, refused, func(inventory.Tenant) error {
+		return backInTenant(c, "/settings/delivery", "saved", "1")
+	})
+}
+
+// deliveryFromForm reads the form over the stored settings: an empty
+// webhook field keeps the stored URL. The settings' rules are checked by
+// inventory.DeliverySettings.Validate, which the store calls before it writes.
+func deliveryFromForm(c echo.Context, old inventory.DeliverySettings) (inventory.DeliverySettings, error) {
+	f := typedDeliveryForm(c)
+	st := inventory.DeliverySettings{
+		Enabled: f.Enabled,
+		Mail: inventory.DeliveryMail{Host: f.SMTPHost, Port: f.SMTPPort, From: f.SMTPFrom, To: splitList(f.SMTPTo),
+			Username: f.SMTPUsername},
+		Webhook: old.Webhook, ChangeAlerts: f.ChangeAlerts,
+	}
+	if f.Interval {
+		if f.IntervalHours < 1 {
+			return st, inventory.Errorf(inventory.EINVALID, "The interval must be a whole number of hours, at least 1.")
+		}
+		st.Schedule = inventory.DeliverySchedule{Every: time.Duration(f.IntervalHours) * time.Hour}
+	} else {
+		st.Schedule = inventory.DeliverySchedule{Weekday: time.Weekday(f.Weekday), Hour: f.Hour, TimeZone: f.TimeZone}
+	}
+	if c.FormValue("webhook_remove") == "on" {
+		st.Webhook = ""
+	}
+	if u := strings.TrimSpace(c.FormValue("webhook_url")); u != "" {
+		st.Webhook = u
+	}
+	return st, nil
+}
+
+// typedDeliveryForm is the form as posted. Numbers that do not parse
+// become values the validation refuses with a sentence.
+func typedDeliveryForm(c echo.Context) views.DeliveryForm {
+	num := func(name string, bad int) int {
+		n, err := strconv.Atoi(strings.TrimSpace(c.FormValue(name)))
+		if err != nil {
+			return bad
+		}
+		return n
+	}
+	return views.DeliveryForm{
+		Enabled: c.FormValue("enabled") == "on", Interval: c.FormValue("schedule") == "interval",
+		Weekday: num("weekday", -1), Hour: num("hour", -1), TimeZone: strings.TrimSpace(c.FormValue("time_zone")),
+		IntervalHours: num("interval_hours", 0),
+		SMTPHost:      strings.TrimSpace(c.FormValue("smtp_host")), SMTPPort: num("smtp_port", 0),
+		SMTPFrom: strings.TrimSpace(c.FormValue("smtp_from")), SMTPTo: strings.TrimSpace(c.FormValue("smtp_to")),
+		SMTPUsername: strings.TrimSpace(c.FormValue("smtp_username")),
+		ChangeAlerts: c.FormValue("change_alerts") == "on",
+	}
+}
+
+// deliverySendNow serves POST /settings/delivery/send (security leads):
+// deliver the report now, as set up, whether the schedule is on or off,
+// record the outcome, and show it. The tenant is the one the page showed
+// (postedTenant); the store checks who may, before anything is sent and
+// again as it records the outcome.
+func (s *Server) deliverySendNow(c echo.Context) error {
+	ctx := c.Request().Context()
+	t := tenantOf(c)
+	actor, now := actorOf(c), time.Now().UTC()
+	st, r, err := s.store.DeliveryToSend(ctx, actor, t.ID, now)
+	if err != nil {
+		return s.deliveryRefused(c, err)
+	}
+	o := deliver.Sender{SMTPPassword: s.smtpPassword}.Deliver(ctx, st, r)
+	// What was sent is recorded even when the person has gone.
+	if err := s.store.RecordDeliverySent(context.WithoutCancel(ctx), actor, t.ID, now, o); err != nil {
+		return err
+	}
+	return backInTenant(c, "/settings/delivery", "sent", "1")
+}
+
+// deliveryRefused shows a refused "send now" (nothing set up to send to,
+// not a lead) as a sentence on the delivery page, at the refusal's status;
+// anything else goes to the error handler.
+func (s *Server) deliveryRefused(c echo.Context, err error) error {
+	status, notice, ok := refusalOf(err)
+	if !ok {
+		return err
+	}
+	t := tenantOf(c)
+	st, rerr := s.store.DeliverySettings(c.Request().Context(), t.ID)
+	if rerr != nil {
+		return rerr
+	}
+	v := s.deliveryView(c, t, st)
+	v.Error = notice.Text
+	return render(c, status, views.Delivery(v))
 }

@@ -1,9 +1,12 @@
 package web
 
 import (
+	"context"
 	"net/http"
+	"net/url"
 	"strings"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/mfaboard/mfaboard/inventory"
@@ -213,4 +216,69 @@ func withTenantSwitch(c echo.Context, p views.Page) views.Page {
 // page fills the frame of a page for a tenant.
 func page(t inventory.Tenant, title, nav string) views.Page {
 	return views.Page{Title: title, Nav: nav, TenantName: t.DisplayName, TenantID: t.ID, TenantKind: string(t.Kind), LastSync: t.LastSyncedAt}
+}
+
+// showInTenant is the handler of a page that shows what the store holds for
+// the request's tenant: read it, make the page of it, render the page (200).
+// A failure of either goes to the error handler.
+func showInTenant[D any](read func(ctx context.Context, tenantID string) (D, error),
+	show func(c echo.Context, t inventory.Tenant, d D) (templ.Component, error)) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		t := tenantOf(c)
+		d, err := read(c.Request().Context(), t.ID)
+		if err != nil {
+			return err
+		}
+		p, err := show(c, t, d)
+		if err != nil {
+			return err
+		}
+		return render(c, http.StatusOK, p)
+	}
+}
+
+// saveInTenant is the one scaffold of a settings form's POST, in the tenant
+// the form was shown for (postedTenant): read what is stored, read the form
+// over it and store it (the store checks who may and validates, and records
+// the change), then done. A refusal of what was typed (EINVALID) shows the
+// form again at 400, as refused makes it from what is stored and the
+// sentence; any other failure goes to the error handler.
+func saveInTenant[T any](c echo.Context,
+	load func(ctx context.Context, tenantID string) (T, error),
+	fromForm func(c echo.Context, old T) (T, error),
+	save func(ctx context.Context, a inventory.Actor, tenantID string, v T) error,
+	refused func(t inventory.Tenant, old T, sentence string) templ.Component,
+	done func(t inventory.Tenant) error) error {
+	ctx, t := c.Request().Context(), tenantOf(c)
+	old, err := load(ctx, t.ID)
+	if err != nil {
+		return err
+	}
+	v, err := fromForm(c, old)
+	if err == nil {
+		err = save(ctx, actorOf(c), t.ID, v)
+	}
+	if inventory.ErrorCode(err) == inventory.EINVALID {
+		return render(c, http.StatusBadRequest, refused(t, old, inventory.ErrorMessage(err)))
+	}
+	if err != nil {
+		return err
+	}
+	return done(t)
+}
+
+// tenantURL is the URL of a page of tenant id: path?tenant=id, then the
+// pairs of more (name, value, …) as further parameters, in their order.
+func tenantURL(path, id string, more ...string) string {
+	u := path + "?tenant=" + url.QueryEscape(id)
+	for i := 0; i+1 < len(more); i += 2 {
+		u += "&" + url.QueryEscape(more[i]) + "=" + url.QueryEscape(more[i+1])
+	}
+	return u
+}
+
+// backInTenant ends a form's POST (PRG): back to a page of the tenant the
+// form acted on, with more as tenantURL adds them.
+func backInTenant(c echo.Context, path string, more ...string) error {
+	return c.Redirect(http.StatusSeeOther, tenantURL(path, tenantOf(c).ID, more...))
 }

@@ -55,26 +55,48 @@ func TestReadinessCSV(t *testing.T) {
 	}
 }
 
-func TestReadinessCSVCell(t *testing.T) {
+// The exports' text guards, each against what it is for: the CSV cell
+// guard defuses formulas, the PDF's fold keeps to what its font can show.
+func TestReadinessTextGuards(t *testing.T) {
 	t.Parallel()
-	tests := map[string]string{
-		"":              "",
-		"plain":         "plain",
-		"=1+1":          "'=1+1",
-		"+1":            "'+1",
-		"-1":            "'-1",
-		"@SUM(A1)":      "'@SUM(A1)",
-		"\tTAB":         "'\tTAB",
-		"\rCR":          "'\rCR",
-		"a=b":           "a=b",
-		"user@test":     "user@test",
-		"'already":      "'already",
-		" =spaced":      " =spaced",
-		"Łukasz=Müller": "Łukasz=Müller",
-	}
-	for in, want := range tests {
-		if got := csvCell(in); got != want {
-			t.Errorf("csvCell(%q) = %q, want %q", in, got, want)
+	for _, guard := range []struct {
+		name  string
+		f     func(string) string
+		tests map[string]string
+	}{
+		{"csvCell", csvCell, map[string]string{
+			"":              "",
+			"plain":         "plain",
+			"=1+1":          "'=1+1",
+			"+1":            "'+1",
+			"-1":            "'-1",
+			"@SUM(A1)":      "'@SUM(A1)",
+			"\tTAB":         "'\tTAB",
+			"\rCR":          "'\rCR",
+			"a=b":           "a=b",
+			"user@test":     "user@test",
+			"'already":      "'already",
+			" =spaced":      " =spaced",
+			"Łukasz=Müller": "Łukasz=Müller",
+		}},
+		{"fold", fold, map[string]string{
+			"plain ascii":           "plain ascii",
+			"Łukasz Müller":         "Lukasz Müller",
+			"Dvořák — café…":        "Dvorák — café…",
+			"a\u2212b ≥ c → d":      "a-b >= c -> d",
+			"张伟":                    "??",
+			"tab\there\x00":         "tab here ",
+			"€5 “quoted” ‘single’":  "€5 “quoted” ‘single’",
+			"İstanbul ğ ş ı":        "Istanbul g s i",
+			"line one\nline two":    "line one\nline two",
+			"Ærøskøbing Straße":     "Ærøskøbing Straße",
+			"emoji 🙂 stays visible": "emoji ? stays visible",
+		}},
+	} {
+		for in, want := range guard.tests {
+			if got := guard.f(in); got != want {
+				t.Errorf("%s(%q) = %q, want %q", guard.name, in, got, want)
+			}
 		}
 	}
 }

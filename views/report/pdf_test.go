@@ -87,28 +87,6 @@ func TestReadinessPDFNames(t *testing.T) {
 	}
 }
 
-func TestReadinessPDFFold(t *testing.T) {
-	t.Parallel()
-	tests := map[string]string{
-		"plain ascii":           "plain ascii",
-		"Łukasz Müller":         "Lukasz Müller",
-		"Dvořák — café…":        "Dvorák — café…",
-		"a\u2212b ≥ c → d":      "a-b >= c -> d",
-		"张伟":                    "??",
-		"tab\there\x00":         "tab here ",
-		"€5 “quoted” ‘single’":  "€5 “quoted” ‘single’",
-		"İstanbul ğ ş ı":        "Istanbul g s i",
-		"line one\nline two":    "line one\nline two",
-		"Ærøskøbing Straße":     "Ærøskøbing Straße",
-		"emoji 🙂 stays visible": "emoji ? stays visible",
-	}
-	for in, want := range tests {
-		if got := fold(in); got != want {
-			t.Errorf("fold(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 // A readiness with nothing in it still makes a report that says so.
 func TestReadinessPDFEmpty(t *testing.T) {
 	t.Parallel()

@@ -1,14 +1,65 @@
 package web
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/views"
 	"github.com/mfaboard/mfaboard/views/report"
 )
+
+// splitPage is GET /split (showInTenant): the tenant split planner of the
+// current tenant, for every role.
+func splitPage(c echo.Context, t inventory.Tenant, plan inventory.SplitPlan) (templ.Component, error) {
+	v := views.SplitPlanPage{Page: pageOf(c, "Tenant split planner", "split"), Production: t.Kind == inventory.KindProduction,
+		Total: plan.Total, InProduction: plan.InProduction, DeviceLicences: plan.DeviceLicences,
+		CSVURL: tenantURL("/split/moves.csv", t.ID)}
+	for _, o := range knownTenants(c) {
+		if o.Kind == inventory.KindProduction && o.ID != t.ID {
+			v.ProductionTenants = append(v.ProductionTenants, o.DisplayName)
+		}
+	}
+	for _, cat := range plan.Categories {
+		cv := views.SplitCategoryView{Category: string(cat.Category), Label: cat.Category.Label()}
+		for _, m := range cat.Moves {
+			cv.Moves = append(cv.Moves, splitMoveView(m))
+		}
+		v.Categories = append(v.Categories, cv)
+	}
+	return views.SplitPlan(v), nil
+}
+
+func splitMoveView(m inventory.SplitMove) views.SplitMoveView {
+	v := views.SplitMoveView{ID: m.ID, UPN: m.UserPrincipalName, DisplayName: m.DisplayName, Mail: m.Mail, Enabled: m.Enabled,
+		Compliance: string(m.Compliance), ComplianceLabel: m.Compliance.Label()}
+	if v.DisplayName == "" {
+		v.DisplayName = m.UserPrincipalName
+	}
+	for _, l := range m.Licences {
+		v.Licences = append(v.Licences, views.SplitLicenceView{Name: l.Name, SKU: l.SKU, Device: l.Device})
+	}
+	for _, g := range m.Groups {
+		v.Groups = append(v.Groups, g.DisplayName)
+	}
+	for _, p := range m.Policies {
+		v.Policies = append(v.Policies, p.String())
+	}
+	for _, p := range m.InProduction {
+		v.InProduction = append(v.InProduction, productionWords(p))
+	}
+	return v
+}
+
+// productionWords says where an account already exists and why it is
+// taken for the same one.
+func productionWords(p inventory.ProductionMatch) string {
+	return fmt.Sprintf("%s in %s (same %s)", p.UserPrincipalName, p.TenantName, p.By)
+}
 
 // splitCSVHeader names the move list's columns. Lists within a cell are
 // separated by "; ".
