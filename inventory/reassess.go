@@ -91,6 +91,9 @@ func Reassess(ctx context.Context, store ReassessStore, tenantID string, opts Re
 	}
 	unlock, err := store.AwaitTenantLock(ctx, tenantID)
 	if err != nil {
+		if opts.Change != nil && ErrorCode(err) == ECONFLICT {
+			return Result{}, Errorf(ECONFLICT, "A sync of this tenant is still running, so the change was not saved: save it again once the sync has finished.")
+		}
 		return Result{}, err
 	}
 	defer unlock()

@@ -25,21 +25,23 @@ func (s *Server) settingsPage(c echo.Context, t inventory.Tenant, st inventory.S
 	return views.SettingsPage(v), nil
 }
 
-// settingsSave serves POST /settings: validate, store and record (the
-// store checks who may), re-assess, in the tenant the form was shown for
-// (postedTenant).
+// settingsSave serves POST /settings, in the tenant the form was shown for
+// (postedTenant): the settings land with the verdicts they cause, in one
+// transaction (inventory.Reassess with a SettingsChange: the store checks
+// who may, validates and records).
 func (s *Server) settingsSave(c echo.Context) error {
 	refused := func(t inventory.Tenant, old inventory.Settings, sentence string) templ.Component {
 		v := settingsView(c, t, old)
 		v.Error = sentence
 		return views.SettingsPage(v)
 	}
-	return saveInTenant(c, s.store.TenantSettings, settingsFromForm, s.store.SaveTenantSettings, refused, func(t inventory.Tenant) error {
-		res, err := inventory.Reassess(c.Request().Context(), s.store, t.ID, inventory.ReassessOptions{})
-		if err != nil {
-			return err
-		}
-		open := res.Tenant.Counts[inventory.NonCompliant] + res.Tenant.Counts[inventory.AtRisk]
+	open := 0
+	save := func(ctx context.Context, a inventory.Actor, tenantID string, st inventory.Settings) error {
+		res, err := inventory.Reassess(ctx, s.store, tenantID, inventory.ReassessOptions{Change: inventory.SettingsChange{Actor: a, Settings: st}})
+		open = res.Tenant.Counts[inventory.NonCompliant] + res.Tenant.Counts[inventory.AtRisk]
+		return err
+	}
+	return saveInTenant(c, s.store.TenantSettings, settingsFromForm, save, refused, func(inventory.Tenant) error {
 		return backInTenant(c, "/settings", "saved", "1", "open", strconv.Itoa(open))
 	})
 }
