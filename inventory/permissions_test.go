@@ -45,7 +45,8 @@ func TestPermissionActions(t *testing.T) {
 	checkSentences(t, []ruleCase[string]{{"CanAssign sentence", CanAssign(engDana), "Only a security lead can assign accounts; you are signed in as an engineer."}})
 }
 
-// The command line (CLIActor) manages users and does nothing else: it is no
+// The command line (CLIActor) manages users and exports the readiness
+// report (mfaboard report, recorded) and does nothing else: it is no
 // person with a role. A person whose id happens to be "cli" is judged by
 // their role, not taken for the command line.
 func TestPermissionCommandLine(t *testing.T) {
@@ -57,7 +58,9 @@ func TestPermissionCommandLine(t *testing.T) {
 		{"command line may not change settings", CanChangeSettings(CLIActor), 'F'},
 		{"command line may not work in a tenant", CanWorkInTenant(CLIActor, "t1"), 'F'},
 		{"command line may not bulk edit", CanBulkEdit(CLIActor), 'F'},
-		{"command line may not export", CanExport(CLIActor), 'F'},
+		{"command line exports", CanExport(CLIActor), 'A'},
+		{"the sync may not export", CanExport(SyncActor), 'F'},
+		{"a user without a role with the id cli may not export", CanExport(Actor{ID: "cli", Name: "Cli"}), 'F'},
 		{"command line may not comment", CanComment(CLIActor, boardCard(Planned)), 'F'},
 		{"command line may not request exception", CanRequestException(CLIActor, boardCard(Planned)), 'F'},
 		{"command line may not move", CanMove(CLIActor, boardCard(Triage), Planned), 'F'},
