@@ -12,6 +12,8 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg"
 	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
@@ -158,7 +160,7 @@ var (
 )
 
 // send makes a request and returns the response with its body.
-func send(t *testing.T, c *http.Client, method, target string, form url.Values, header map[string]string) (*http.Response, string) {
+func send(t testing.TB, c *http.Client, method, target string, form url.Values, header map[string]string) (*http.Response, string) {
 	t.Helper()
 	var body io.Reader
 	if form != nil {
@@ -184,6 +186,16 @@ func send(t *testing.T, c *http.Client, method, target string, form url.Values, 
 		t.Fatal(err)
 	}
 	return resp, string(b)
+}
+
+// htmlDoc parses a page or fragment for its selectors.
+func htmlDoc(t testing.TB, body string) *goquery.Document {
+	t.Helper()
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
 }
 
 // says reports whether a page says sentence, as a person reads it (HTML

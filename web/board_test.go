@@ -18,11 +18,7 @@ func boardDoc(t *testing.T, f *boardFixture, who, path string) *goquery.Document
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET %s as %s: %d\n%s", path, who, resp.StatusCode, excerpt(body))
 	}
-	doc, err := goquery.NewDocumentFromReader(strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return doc
+	return htmlDoc(t, body)
 }
 
 // cardsByAccount maps each card on the page to its element.
@@ -364,22 +360,12 @@ func TestBoardFoldsVerifiedUntilAPersonChooses(t *testing.T) {
 	f := newBoardFixture(t, 2)
 	folded := func(cookie string) map[string]bool {
 		t.Helper()
-		req, err := http.NewRequest(http.MethodGet, f.url("/board"), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		header := map[string]string{}
 		if cookie != "" {
-			req.AddCookie(&http.Cookie{Name: "board_folded", Value: cookie})
+			header["Cookie"] = (&http.Cookie{Name: "board_folded", Value: cookie}).String()
 		}
-		resp, err := f.clients["lead"].Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		doc, err := goquery.NewDocumentFromReader(resp.Body)
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, body := send(t, f.clients["lead"], http.MethodGet, f.url("/board"), nil, header)
+		doc := htmlDoc(t, body)
 		out := map[string]bool{}
 		doc.Find(`details.column`).Each(func(_ int, s *goquery.Selection) {
 			if _, open := s.Attr("open"); !open {

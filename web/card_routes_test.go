@@ -248,11 +248,7 @@ func fragment(t *testing.T, body string) *goquery.Document {
 	if says(body, "<html") {
 		t.Fatalf("an htmx request got a whole page\n%s", excerpt(body))
 	}
-	doc, err := goquery.NewDocumentFromReader(strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return doc
+	return htmlDoc(t, body)
 }
 
 func TestMoveWithHTMXAnswersWithTheCard(t *testing.T) {
@@ -344,7 +340,7 @@ func TestPlainFormConflictOnTheBoardRendersTheBoard(t *testing.T) {
 	if resp.StatusCode != http.StatusConflict {
 		t.Fatalf("status %d, want 409", resp.StatusCode)
 	}
-	doc, _ := goquery.NewDocumentFromReader(strings.NewReader(body))
+	doc := htmlDoc(t, body)
 	if doc.Find(`[data-testid="board"]`).Length() == 0 {
 		t.Fatal("the answer is not the board the person was on")
 	}

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -85,7 +84,7 @@ func TestChangeAlertsSwitch(t *testing.T) {
 		if resp, body := send(t, lead, http.MethodPost, srv.URL+"/settings/delivery", form, browser); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("save: %d\n%s", resp.StatusCode, body)
 		}
-		if st, err := store.DeliverySettings(context.Background(), "changes-tenant"); err != nil || st.ChangeAlerts != on || box() != on {
+		if st, err := store.DeliverySettings(t.Context(), "changes-tenant"); err != nil || st.ChangeAlerts != on || box() != on {
 			t.Errorf("saved with the box %v: stored %v, shown %v (%v)", on, st.ChangeAlerts, box(), err)
 		}
 	}

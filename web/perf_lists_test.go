@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/PuerkitoBio/goquery"
-
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/web/webtest"
 )
@@ -128,16 +126,8 @@ func benchPages(b *testing.B, pages []benchPage) {
 // nextLink is the href of the next link of the page at url.
 func nextLink(b *testing.B, c *http.Client, url string) string {
 	b.Helper()
-	resp, err := c.Get(url)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer resp.Body.Close()
-	doc, err := goquery.NewDocumentFromReader(resp.Body)
-	if err != nil {
-		b.Fatal(err)
-	}
-	next, ok := doc.Find(`a[rel="next"]`).Attr("href")
+	_, body := send(b, c, http.MethodGet, url, nil, nil)
+	next, ok := htmlDoc(b, body).Find(`a[rel="next"]`).Attr("href")
 	if !ok {
 		b.Fatalf("%s has no next link", url)
 	}

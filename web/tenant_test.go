@@ -220,10 +220,7 @@ func TestBeforeTheFirstSync(t *testing.T) {
 		{"/settings", "", http.StatusNotFound},
 	} {
 		resp, body := send(t, lead, http.MethodGet, srv.URL+tc.path, nil, browser)
-		doc, err := goquery.NewDocumentFromReader(strings.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
+		doc := htmlDoc(t, body)
 		if resp.StatusCode != tc.want || !says(body, views.NoTenantYet) {
 			t.Errorf("GET %s: %d, want %d saying %q\n%s", tc.path, resp.StatusCode, tc.want, views.NoTenantYet, excerpt(body))
 			continue

@@ -5,7 +5,6 @@ package webtest
 
 import (
 	"bytes"
-	"context"
 	"crypto/rand"
 	"io"
 	"log/slog"
@@ -64,7 +63,7 @@ func CreateUser(t testing.TB, store *pg.Store, role inventory.Role) pg.User {
 		t.Fatalf("webtest: hash password: %v", err)
 	}
 	email := strings.ReplaceAll(string(role), "_", "-") + "-" + strings.ToLower(rand.Text()[:10]) + "@test.local"
-	u, err := store.CreateUser(context.Background(), inventory.CLIActor, email, role.Label()+" "+email[:strings.Index(email, "@")], role, hash)
+	u, err := store.CreateUser(t.Context(), inventory.CLIActor, email, role.Label()+" "+email[:strings.Index(email, "@")], role, hash)
 	if err != nil {
 		t.Fatalf("webtest: create user: %v", err)
 	}
