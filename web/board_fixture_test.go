@@ -198,6 +198,24 @@ func htmlDoc(t testing.TB, body string) *goquery.Document {
 	return doc
 }
 
+// refusal is a post that must be refused: who sends form to path, and the
+// status and sentence they must get.
+type refusal struct {
+	who, path string
+	form      url.Values
+	want      int
+	sentence  string
+}
+
+// refused posts tc as c and fails t unless the answer is tc's.
+func refused(t *testing.T, c *http.Client, target string, tc refusal) {
+	t.Helper()
+	resp, body := send(t, c, http.MethodPost, target, tc.form, asBrowser)
+	if resp.StatusCode != tc.want || !says(body, tc.sentence) {
+		t.Errorf("%s POST %s %v: %d, want %d with %q\n%s", tc.who, tc.path, tc.form, resp.StatusCode, tc.want, tc.sentence, excerpt(body))
+	}
+}
+
 // says reports whether a page says sentence, as a person reads it (HTML
 // entities decoded).
 func says(body, sentence string) bool {

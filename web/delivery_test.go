@@ -245,3 +245,13 @@ func TestDeliveryRefusesAMissingPort(t *testing.T) {
 		t.Errorf("recipients without a server: %d\n%s", resp.StatusCode, excerpt(body))
 	}
 }
+
+func TestSendNowWithNothingSetUpSaysSoOnThePage(t *testing.T) {
+	t.Parallel()
+	f := newBoardFixture(t, 1)
+	resp, body := send(t, f.clients["lead"], http.MethodPost, f.url("/settings/delivery/send"), url.Values{"tenant": {tenantA}}, asBrowser)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, `data-testid="delivery-error"`) ||
+		!strings.Contains(body, `data-testid="delivery-form"`) || !says(body, "Nothing to send to yet") {
+		t.Errorf("send now with nothing set up: %d\n%s", resp.StatusCode, excerpt(body))
+	}
+}

@@ -162,32 +162,23 @@ func TestFormsActOnTheTenantTheyShowed(t *testing.T) {
 func TestPostsWithoutTheirTenantAreRefused(t *testing.T) {
 	t.Parallel()
 	f := newBoardFixture(t, 2)
-	lead := f.clients["lead"]
 	c := f.card(t, "a-01")
-	for _, tc := range []struct {
-		path     string
-		form     url.Values
-		want     int
-		sentence string
-	}{
-		{"/settings", url.Values{"kind": {"csp"}, "window_days": {"30"}}, http.StatusBadRequest, "The form did not say which tenant it changes"},
-		{"/settings/delivery", url.Values{"smtp_port": {"587"}, "hour": {"8"}}, http.StatusBadRequest, "The form did not say which tenant it changes"},
-		{"/settings/delivery/send", url.Values{}, http.StatusBadRequest, "The form did not say which tenant it changes"},
-		{"/readiness/deadline", url.Values{"deadline": {"2031-01-01"}}, http.StatusBadRequest, "The form did not say which tenant it changes"},
-		{"/board/bulk", url.Values{"ids": {"a-01"}, "set_due": {"2031-01-01"}}, http.StatusBadRequest, "The form did not say which tenant it changes"},
-		{"/accounts/a-01/move", url.Values{"to": {"planned"}, "version": {version(c)}}, http.StatusBadRequest, "The form did not say which tenant it changes"},
+	for _, tc := range []refusal{
+		{"lead", "/settings", url.Values{"kind": {"csp"}, "window_days": {"30"}}, http.StatusBadRequest, "The form did not say which tenant it changes"},
+		{"lead", "/settings/delivery", url.Values{"smtp_port": {"587"}, "hour": {"8"}}, http.StatusBadRequest, "The form did not say which tenant it changes"},
+		{"lead", "/settings/delivery/send", url.Values{}, http.StatusBadRequest, "The form did not say which tenant it changes"},
+		{"lead", "/readiness/deadline", url.Values{"deadline": {"2031-01-01"}}, http.StatusBadRequest, "The form did not say which tenant it changes"},
+		{"lead", "/board/bulk", url.Values{"ids": {"a-01"}, "set_due": {"2031-01-01"}}, http.StatusBadRequest, "The form did not say which tenant it changes"},
+		{"lead", "/accounts/a-01/move", url.Values{"to": {"planned"}, "version": {version(c)}}, http.StatusBadRequest, "The form did not say which tenant it changes"},
 		// The query is not where a form names its tenant.
-		{"/accounts/a-01/move?tenant=" + tenantA, url.Values{"to": {"planned"}, "version": {version(c)}}, http.StatusBadRequest,
+		{"lead", "/accounts/a-01/move?tenant=" + tenantA, url.Values{"to": {"planned"}, "version": {version(c)}}, http.StatusBadRequest,
 			"The form did not say which tenant it changes"},
-		{"/accounts/a-01/move", url.Values{"tenant": {"no-such-tenant"}, "to": {"planned"}, "version": {version(c)}}, http.StatusNotFound,
+		{"lead", "/accounts/a-01/move", url.Values{"tenant": {"no-such-tenant"}, "to": {"planned"}, "version": {version(c)}}, http.StatusNotFound,
 			`The tenant "no-such-tenant" the form names is not in the database`},
 		// An account is changed only in the tenant it belongs to.
-		{"/accounts/a-01/move", url.Values{"tenant": {tenantB}, "to": {"planned"}, "version": {version(c)}}, http.StatusNotFound, "is not in tenant"},
+		{"lead", "/accounts/a-01/move", url.Values{"tenant": {tenantB}, "to": {"planned"}, "version": {version(c)}}, http.StatusNotFound, "is not in tenant"},
 	} {
-		resp, body := send(t, lead, http.MethodPost, f.url(tc.path), tc.form, asBrowser)
-		if resp.StatusCode != tc.want || !says(body, tc.sentence) {
-			t.Errorf("POST %s: %d, want %d with %q\n%s", tc.path, resp.StatusCode, tc.want, tc.sentence, excerpt(body))
-		}
+		refused(t, f.clients[tc.who], f.url(tc.path), tc)
 	}
 	if after := f.card(t, "a-01"); after.Version != c.Version {
 		t.Error("a refused post changed the card")
@@ -200,44 +191,44 @@ func TestPostsWithoutTheirTenantAreRefused(t *testing.T) {
 func TestBeforeTheFirstSync(t *testing.T) {
 	srv, store := authServer(t, web.Config{})
 	lead := webtest.Login(t, srv, store, inventory.SecurityLead)
-	for _, tc := range []struct {
-		path, nav string // nav: the link the page marks in the nav
-		want      int
-	}{
-		{"/accounts", "accounts", http.StatusOK},
-		{"/board", "board", http.StatusOK},
-		{"/exceptions", "exceptions", http.StatusOK},
-		{"/readiness", "readiness", http.StatusOK},
-		{"/split", "split", http.StatusOK},
-		{"/changes", "changes", http.StatusOK},
-		{"/settings/delivery", "settings", http.StatusOK}, // delivery is in settings, under "More"
-		{"/accounts/u-1", "", http.StatusNotFound},
-		{"/accounts.csv", "", http.StatusNotFound},
-		{"/board/column?status=triage&offset=50", "", http.StatusNotFound},
-		{"/readiness/report.pdf", "", http.StatusNotFound},
-		{"/readiness/report.xlsx", "", http.StatusNotFound},
-		{"/split/moves.csv", "", http.StatusNotFound},
-		{"/settings", "", http.StatusNotFound},
+	// noTenantYet gets path, which must answer want with the empty state's
+	// sentence.
+	noTenantYet := func(path string, want int) (string, bool) {
+		t.Helper()
+		resp, body := send(t, lead, http.MethodGet, srv.URL+path, nil, browser)
+		if resp.StatusCode != want || !says(body, views.NoTenantYet) {
+			t.Errorf("GET %s: %d, want %d saying %q\n%s", path, resp.StatusCode, want, views.NoTenantYet, excerpt(body))
+			return body, false
+		}
+		return body, true
+	}
+	// The pages of a tenant, by the link each marks in the nav (delivery is
+	// in settings, under "More").
+	for path, nav := range map[string]string{
+		"/accounts":          "accounts",
+		"/board":             "board",
+		"/exceptions":        "exceptions",
+		"/readiness":         "readiness",
+		"/split":             "split",
+		"/changes":           "changes",
+		"/settings/delivery": "settings",
 	} {
-		resp, body := send(t, lead, http.MethodGet, srv.URL+tc.path, nil, browser)
+		body, ok := noTenantYet(path, http.StatusOK)
+		if !ok {
+			continue
+		}
 		doc := htmlDoc(t, body)
-		if resp.StatusCode != tc.want || !says(body, views.NoTenantYet) {
-			t.Errorf("GET %s: %d, want %d saying %q\n%s", tc.path, resp.StatusCode, tc.want, views.NoTenantYet, excerpt(body))
-			continue
-		}
-		if tc.want != http.StatusOK {
-			continue
-		}
 		if n := doc.Find(`[data-testid="empty-tenant"]`).Length(); n != 1 {
-			t.Errorf("GET %s shows %d empty states, want 1", tc.path, n)
+			t.Errorf("GET %s shows %d empty states, want 1", path, n)
 		}
-		want := ""
-		if tc.nav != "" {
-			want = "/" + tc.nav
+		if got := doc.Find(`nav a[aria-current="page"]`).AttrOr("href", ""); got != "/"+nav {
+			t.Errorf("GET %s marks %q in the nav, want %q", path, got, "/"+nav)
 		}
-		if nav := doc.Find(`nav a[aria-current="page"]`).AttrOr("href", ""); nav != want {
-			t.Errorf("GET %s marks %q in the nav, want %q", tc.path, nav, want)
-		}
+	}
+	// What belongs to a tenant is not found.
+	for _, path := range []string{"/accounts/u-1", "/accounts.csv", "/board/column?status=triage&offset=50", "/readiness/report.pdf",
+		"/readiness/report.xlsx", "/split/moves.csv", "/settings"} {
+		noTenantYet(path, http.StatusNotFound)
 	}
 	resp, body := send(t, lead, http.MethodGet, srv.URL+"/accounts.csv", nil, api)
 	if resp.StatusCode != http.StatusNotFound || !says(body, views.NoTenantYet) {

@@ -15,12 +15,6 @@ import (
 // phone's size: the board fits the screen for every role, a verify the
 // verdict refuses says why, and a move to Blocked asks for its reason.
 
-// screens are the sizes every board journey runs at.
-var screens = []struct {
-	name          string
-	width, height int64
-}{{"laptop", 1366, 768}, {"phone", 390, 844}}
-
 // failOnConsoleErrors fails the test on any error the page writes to its
 // console, beyond the exceptions newBrowser already catches; the network's
 // own lines about an answered refusal (a 400 or 409 the page shows) are not
@@ -58,16 +52,6 @@ func onTheBoard(t *testing.T, p person) (*office, *browser) {
 	return o, b
 }
 
-// noSidewaysScroll fails unless the page fits the window's width.
-func noSidewaysScroll(t *testing.T, b *browser, where string) {
-	t.Helper()
-	scroll := evaluate[int](b, `document.documentElement.scrollWidth`)
-	width := evaluate[int](b, `window.innerWidth`)
-	if scroll > width {
-		t.Errorf("%s: the page is %d px wide in a %d px window: it scrolls sideways by %d px", where, scroll, width, scroll-width)
-	}
-}
-
 // TestE2EBoardFitsEveryScreen: for the security lead, the engineer and
 // management, /board does not scroll sideways at 1366 × 768 or 390 × 844.
 // On the laptop every column is on screen side by side and Verified is
@@ -79,9 +63,9 @@ func TestE2EBoardFitsEveryScreen(t *testing.T) {
 		b := boardBrowser(t, o, p)
 		for _, s := range screens {
 			where := fmt.Sprintf("%s on a %s (%d × %d)", p.role, s.name, s.width, s.height)
-			b.do(chromedp.EmulateViewport(s.width, s.height))
+			b.resize(s.width, s.height)
 			b.open("/board", board)
-			noSidewaysScroll(t, b, where)
+			b.fits(where)
 			if n := b.count(`details.column[data-status="verified"]:not([open])`); n != 1 {
 				t.Errorf("%s: %d folded Verified columns, want it folded by default", where, n)
 			}
@@ -118,7 +102,7 @@ func TestE2ELeadVerifyIsRefused(t *testing.T) {
 	o := newOffice(t)
 	b := boardBrowser(t, o, leadPerson)
 	for _, s := range screens {
-		b.do(chromedp.EmulateViewport(s.width, s.height))
+		b.resize(s.width, s.height)
 		b.open("/board", board)
 		id := evaluate[string](b, `document.querySelector('.column[data-status="remediated"] [data-testid="card"]').dataset.account`)
 		if got := b.text(card(id) + ` [data-testid="awaiting-sync"]`); !strings.Contains(got, "Awaiting the next sync") {
@@ -135,7 +119,7 @@ func TestE2ELeadVerifyIsRefused(t *testing.T) {
 			t.Errorf("%s: after the refused verify the card is %d times in Remediated, want once", s.name, n)
 		}
 		o.wantStatus(t, s.name, id, inventory.Remediated)
-		noSidewaysScroll(t, b, s.name+" after the refusal")
+		b.fits(s.name + " after the refusal")
 		if s.name == "laptop" {
 			b.do(chromedp.ScrollIntoView(chromedp.CSS(card(id) + ` [data-testid="notice"]`)))
 			b.screenshot("board-refused-verify.png")
@@ -153,7 +137,7 @@ func TestE2EBlockedAsksForTheReason(t *testing.T) {
 	for i, s := range screens {
 		id := []string{o.engineersCard, o.draggedCard}[i]
 		why := fmt.Sprintf("The owner is on leave until the 14th (%s).", s.name)
-		b.do(chromedp.EmulateViewport(s.width, s.height))
+		b.resize(s.width, s.height)
 		b.open("/board?mine=1", board)
 		reason := card(id) + ` [data-testid="move-reason"]`
 		if visible := evaluate[bool](b, fmt.Sprintf(`document.querySelector(%q).offsetParent !== null`, reason)); visible {
@@ -183,6 +167,6 @@ func TestE2EBlockedAsksForTheReason(t *testing.T) {
 		if got := b.text(inColumn(inventory.Blocked, id) + ` [data-testid="blocked-reason"]`); !strings.Contains(got, why) {
 			t.Errorf("%s: after a reload the blocked card says %q", s.name, got)
 		}
-		noSidewaysScroll(t, b, s.name+" after the move")
+		b.fits(s.name + " after the move")
 	}
 }

@@ -20,6 +20,13 @@ const chromiumPath = "/usr/bin/chromium"
 // The size of every page and screenshot: a common laptop screen.
 const viewportWidth, viewportHeight = 1440, 900
 
+// screens are the sizes a journey checks a page at: a laptop's and a
+// phone's.
+var screens = []struct {
+	name          string
+	width, height int64
+}{{"laptop", 1366, 768}, {"phone", 390, 844}}
+
 // screenshotDir is where MFABOARD_SCREENSHOTS=1 writes the README's images,
 // relative to this package's directory (where `go test` runs it).
 const screenshotDir = "../../static/screenshots"
@@ -219,4 +226,34 @@ func (b *browser) screenshot(name string) {
 		b.t.Fatalf("screenshot %s: %v", name, err)
 	}
 	b.t.Logf("wrote %s", path)
+}
+
+// resize sets the tab's screen.
+func (b *browser) resize(width, height int64) {
+	b.t.Helper()
+	b.do(chromedp.EmulateViewport(width, height))
+}
+
+// fits fails the journey when the page scrolls sideways at this size.
+func (b *browser) fits(what string) {
+	b.t.Helper()
+	scroll := evaluate[int](b, `document.documentElement.scrollWidth`)
+	width := evaluate[int](b, `document.documentElement.clientWidth`)
+	if scroll > width {
+		b.t.Errorf("%s is %d px wide on a %d px screen: it scrolls sideways by %d px", what, scroll, width, scroll-width)
+	}
+}
+
+// onEveryScreen opens path on each of screens, waiting for selector, fails
+// when the page scrolls sideways and runs check there (with the screen's
+// name); then it puts the tab back to the journeys' size.
+func (b *browser) onEveryScreen(path, selector string, check func(screen string)) {
+	b.t.Helper()
+	for _, s := range screens {
+		b.resize(s.width, s.height)
+		b.open(path, selector)
+		b.fits(path + " on a " + s.name)
+		check(s.name)
+	}
+	b.resize(viewportWidth, viewportHeight)
 }

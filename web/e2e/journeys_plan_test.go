@@ -73,15 +73,9 @@ func TestE2ELeadTurnsTheTopFixIntoWork(t *testing.T) {
 // journeys' size.
 func (b *browser) fitsWithoutSideways(path, selector, phoneShot string) {
 	b.t.Helper()
-	for _, size := range [][2]int64{{1366, 768}, {390, 844}} {
-		b.do(chromedp.EmulateViewport(size[0], size[1]))
-		b.open(path, selector)
-		if over := evaluate[int](b, `document.documentElement.scrollWidth - document.documentElement.clientWidth`); over > 0 {
-			b.t.Errorf("%s at %d×%d scrolls %d px sideways", path, size[0], size[1], over)
-		}
-		if phoneShot != "" && size[0] < 600 {
+	b.onEveryScreen(path, selector, func(screen string) {
+		if phoneShot != "" && screen == "phone" {
 			b.screenshot(phoneShot)
 		}
-	}
-	b.do(chromedp.EmulateViewport(viewportWidth, viewportHeight))
+	})
 }

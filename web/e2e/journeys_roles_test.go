@@ -21,12 +21,6 @@ import (
 //	go test -run E2ERoles -v ./web/e2e/
 //	MFABOARD_SCREENSHOTS=1 go test -run E2ERoles ./web/e2e/   # also rewrites static/screenshots/*.png
 
-// sizes are the screens every journey here runs on.
-var sizes = []struct {
-	name          string
-	width, height int64
-}{{"laptop", 1366, 768}, {"phone", 390, 844}}
-
 // consoleErrors keeps every console error and exception of the tab, for
 // the journey to fail on. Excused: the 404 of the lead's landing page in a
 // branch built before /plan, and the refusals a journey provokes on
@@ -89,22 +83,6 @@ func watchErrors(b *browser) *consoleErrors {
 	return e
 }
 
-// fits fails the journey when the page scrolls sideways at this size.
-func (b *browser) fits(what string) {
-	b.t.Helper()
-	scroll := evaluate[int](b, `document.documentElement.scrollWidth`)
-	inner := evaluate[int](b, `window.innerWidth`)
-	if scroll > inner {
-		b.t.Errorf("%s is %d px wide on a %d px screen: it scrolls sideways", what, scroll, inner)
-	}
-}
-
-// resize sets the tab's screen.
-func (b *browser) resize(width, height int64) {
-	b.t.Helper()
-	b.do(chromedp.EmulateViewport(width, height))
-}
-
 // visible reports whether the first element matching selector is shown.
 func (b *browser) visible(selector string) bool {
 	b.t.Helper()
@@ -140,7 +118,7 @@ func TestE2ERolesLandWhereTheirWorkIs(t *testing.T) {
 			b := newBrowser(t, o.srv.URL)
 			b.t = t
 			watchErrors(b)
-			for _, size := range sizes {
+			for _, size := range screens {
 				b.resize(size.width, size.height)
 				b.signIn(l.who.email, webtest.Password)
 				if loc := b.location(); loc != l.path {

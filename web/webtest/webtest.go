@@ -16,8 +16,10 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/mfaboard/mfaboard/graph/demo"
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg"
+	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
 	"github.com/mfaboard/mfaboard/web"
 )
 
@@ -30,6 +32,17 @@ func Serve(tb testing.TB, store *pg.Store) (*httptest.Server, *web.Server) {
 	srv := httptest.NewServer(h)
 	tb.Cleanup(srv.Close)
 	return srv, h
+}
+
+// ServeDemo is Serve on a fresh database holding the demo tenant opts
+// generates, synced as `serve --demo` syncs it; it returns the sync's
+// outcome with the server and its store.
+func ServeDemo(tb testing.TB, opts demo.Options) (*httptest.Server, *pg.Store, inventory.SyncOutcome) {
+	tb.Helper()
+	store, _ := pgtest.NewStore(tb)
+	out := pgtest.SeedDemoOf(tb, store, opts)
+	srv, _ := Serve(tb, store)
+	return srv, store, out
 }
 
 // Password is the password of every user Login creates.
@@ -58,14 +71,21 @@ var passwordHash = sync.OnceValues(func() (string, error) { return web.HashPassw
 // CreateUser adds a user with role and the password Password.
 func CreateUser(t testing.TB, store *pg.Store, role inventory.Role) pg.User {
 	t.Helper()
+	email := strings.ReplaceAll(string(role), "_", "-") + "-" + strings.ToLower(rand.Text()[:10]) + "@test.local"
+	return CreatePerson(t, store, email, role.Label()+" "+email[:strings.Index(email, "@")], role)
+}
+
+// CreatePerson adds a user with this e-mail, name and role, and the
+// password Password: a person a screenshot can show by name.
+func CreatePerson(t testing.TB, store *pg.Store, email, name string, role inventory.Role) pg.User {
+	t.Helper()
 	hash, err := passwordHash()
 	if err != nil {
 		t.Fatalf("webtest: hash password: %v", err)
 	}
-	email := strings.ReplaceAll(string(role), "_", "-") + "-" + strings.ToLower(rand.Text()[:10]) + "@test.local"
-	u, err := store.CreateUser(t.Context(), inventory.CLIActor, email, role.Label()+" "+email[:strings.Index(email, "@")], role, hash)
+	u, err := store.CreateUser(t.Context(), inventory.CLIActor, email, name, role, hash)
 	if err != nil {
-		t.Fatalf("webtest: create user: %v", err)
+		t.Fatalf("webtest: create %s: %v", email, err)
 	}
 	return u
 }
