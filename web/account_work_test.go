@@ -158,7 +158,7 @@ func TestExceptionDecidedInPlace(t *testing.T) {
 		t.Error("the grant did not reach the card and the verdict")
 	}
 	// Deciding it again, from a stale page, is a conflict that says so.
-	resp, body = send(t, f.clients["lead2"], http.MethodPost, action, form, asBrowser)
+	resp, body = send(t, f.clients["lead2"], http.MethodPost, action, form, browser)
 	if resp.StatusCode != http.StatusConflict || !says(body, "This request was granted by") {
 		t.Errorf("deciding twice: %d\n%s", resp.StatusCode, excerpt(body))
 	}
@@ -186,12 +186,12 @@ func TestAuditPageAndExport(t *testing.T) {
 	if doc.Find(`[data-testid="no-results"]`).Length() != 1 {
 		t.Error("events outside the date range are listed")
 	}
-	resp, body := send(t, f.clients["mgmt"], http.MethodGet, f.url("/audit?from="+today+"&to=2000-01-01"), nil, asBrowser)
+	resp, body := send(t, f.clients["mgmt"], http.MethodGet, f.url("/audit?from="+today+"&to=2000-01-01"), nil, browser)
 	if resp.StatusCode != http.StatusBadRequest || !says(body, "is after the end date") {
 		t.Errorf("reversed range: %d", resp.StatusCode)
 	}
 
-	resp, body = send(t, f.clients["mgmt"], http.MethodGet, f.url("/audit.csv?"+url.Values{"account": {"a-01"}, "tenant": {tenantA}}.Encode()), nil, asBrowser)
+	resp, body = send(t, f.clients["mgmt"], http.MethodGet, f.url("/audit.csv?"+url.Values{"account": {"a-01"}, "tenant": {tenantA}}.Encode()), nil, browser)
 	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") {
 		t.Fatalf("export: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
@@ -244,7 +244,7 @@ func TestAuditSearchesByUPNOrName(t *testing.T) {
 	if n := doc.Find(`[data-testid="audit-row"]`).Length(); n < 3 {
 		t.Errorf("searching the lead's name %q finds %d events, want their moves and assignment", lead, n)
 	}
-	resp, body := send(t, f.clients["mgmt"], http.MethodGet, f.url("/audit?q="+strings.Repeat("x", 201)), nil, asBrowser)
+	resp, body := send(t, f.clients["mgmt"], http.MethodGet, f.url("/audit?q="+strings.Repeat("x", 201)), nil, browser)
 	if resp.StatusCode != http.StatusBadRequest || !says(body, "A search can be at most 200 characters") {
 		t.Errorf("a 201-character search: %d", resp.StatusCode)
 	}
@@ -256,7 +256,7 @@ func TestAuditSearchesByUPNOrName(t *testing.T) {
 // where it was (issue 12).
 func TestAccountPageSaysWhyPerUserMFAWasNotRead(t *testing.T) {
 	t.Parallel()
-	srv, store := authServer(t, web.Config{})
+	srv, store := webtest.ServeApp(t, web.Config{})
 	asOf := time.Now().UTC()
 	snap := demo.Generate(demo.Options{Users: 300, Seed: 1, AsOf: asOf})
 	notReadSnapshot(snap)
@@ -315,7 +315,7 @@ func TestAccountLinksEscapeTheID(t *testing.T) {
 	t.Parallel()
 	const tenant = "cccccccc-0000-0000-0000-00000000000c"
 	ids := []string{"svc/backup", "what?now", "hash#tag", "100%", "a%2Fb", "odd/50%?#x", "plain"}
-	srv, store := authServer(t, web.Config{})
+	srv, store := webtest.ServeApp(t, web.Config{})
 	syncAccounts(t, store, tenant, "Odd ids", "odd.example", ids)
 	lead := webtest.Login(t, srv, store, inventory.SecurityLead)
 
@@ -339,7 +339,7 @@ func TestAccountLinksEscapeTheID(t *testing.T) {
 		// The page's own forms post to the same account.
 		action, form := formAsRendered(t, doc.Find(`#work [data-testid="move-form"]`))
 		form.Set("to", string(inventory.Planned))
-		resp, body := send(t, lead, http.MethodPost, srv.URL+action, form, asBrowser)
+		resp, body := send(t, lead, http.MethodPost, srv.URL+action, form, browser)
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Errorf("%q: move posted to %s: %d\n%s", id, action, resp.StatusCode, excerpt(body))
 			continue

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -12,28 +11,13 @@ import (
 
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg"
-	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
 	"github.com/mfaboard/mfaboard/web"
 	"github.com/mfaboard/mfaboard/web/webtest"
 )
 
-// authServer serves the whole router on a fresh database.
-func authServer(t *testing.T, cfg web.Config) (*httptest.Server, *pg.Store) {
-	t.Helper()
-	store, _ := pgtest.NewStore(t)
-	cfg.Store = store
-	h := web.New(cfg)
-	srv := httptest.NewServer(h)
-	t.Cleanup(func() { srv.Close(); h.Close() })
-	return srv, store
-}
-
-var browser = map[string]string{"Accept": "text/html,application/xhtml+xml"}
-var api = map[string]string{"Accept": "application/json"}
-
 func TestSignInAndSessionCookie(t *testing.T) {
 	t.Parallel()
-	srv, store := authServer(t, web.Config{TLS: true})
+	srv, store := webtest.ServeApp(t, web.Config{TLS: true})
 	u := webtest.CreateUser(t, store, inventory.Engineer)
 	c := webtest.NewClient(t)
 
@@ -67,7 +51,7 @@ func TestSignInAndSessionCookie(t *testing.T) {
 		t.Fatalf("session expires in %v, want 8h (idle timeout)", idle)
 	}
 	// Without TLS the cookie is not Secure (it would never be sent back).
-	plain, plainStore := authServer(t, web.Config{})
+	plain, plainStore := webtest.ServeApp(t, web.Config{})
 	pu := webtest.CreateUser(t, plainStore, inventory.Engineer)
 	resp, _ = send(t, webtest.NewClient(t), http.MethodPost, plain.URL+"/login", url.Values{"email": {pu.Email}, "password": {webtest.Password}}, browser)
 	if sc := resp.Header.Get("Set-Cookie"); !strings.Contains(sc, "mfaboard_session=") || strings.Contains(sc, "Secure") || !strings.Contains(sc, "HttpOnly") {
@@ -117,7 +101,7 @@ func sessionCookie(c *http.Client, u *url.URL) string {
 
 func TestSignInRefusals(t *testing.T) {
 	t.Parallel()
-	srv, store := authServer(t, web.Config{})
+	srv, store := webtest.ServeApp(t, web.Config{})
 	u := webtest.CreateUser(t, store, inventory.Engineer)
 	disabled := webtest.CreateUser(t, store, inventory.Engineer)
 	webtest.CreateUser(t, store, inventory.SecurityLead) // so disabled can be disabled
@@ -155,7 +139,7 @@ func TestSignInRefusals(t *testing.T) {
 
 func TestSignInRateLimited(t *testing.T) {
 	t.Parallel()
-	srv, store := authServer(t, web.Config{})
+	srv, store := webtest.ServeApp(t, web.Config{})
 	u := webtest.CreateUser(t, store, inventory.Engineer)
 	other := webtest.CreateUser(t, store, inventory.Engineer)
 	c := webtest.NewClient(t)
@@ -180,7 +164,7 @@ func TestSignInRateLimited(t *testing.T) {
 
 func TestSignOutEndsTheSession(t *testing.T) {
 	t.Parallel()
-	srv, store := authServer(t, web.Config{})
+	srv, store := webtest.ServeApp(t, web.Config{})
 	c, u := webtest.LoginUser(t, srv, store, inventory.Management)
 	resp, body := send(t, c, http.MethodGet, srv.URL+"/runs", nil, browser)
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, u.DisplayName) || !strings.Contains(body, `action="/logout"`) {
@@ -206,7 +190,7 @@ func TestSignOutEndsTheSession(t *testing.T) {
 
 func TestAnonymousRequests(t *testing.T) {
 	t.Parallel()
-	srv, _ := authServer(t, web.Config{})
+	srv, _ := webtest.ServeApp(t, web.Config{})
 	c := webtest.NewClient(t)
 	for _, tc := range []struct {
 		path, wantLocation string
@@ -239,7 +223,7 @@ func TestAnonymousRequests(t *testing.T) {
 
 func TestSignInRefusesOpenRedirects(t *testing.T) {
 	t.Parallel()
-	srv, store := authServer(t, web.Config{})
+	srv, store := webtest.ServeApp(t, web.Config{})
 	u := webtest.CreateUser(t, store, inventory.Engineer)
 	for _, next := range []string{
 		"https://evil.example/", "//evil.example/x", "/\\evil.example", "\\\\evil.example",
@@ -260,7 +244,7 @@ func TestSignInRefusesOpenRedirects(t *testing.T) {
 
 func TestCrossSitePostRefused(t *testing.T) {
 	t.Parallel()
-	srv, store := authServer(t, web.Config{})
+	srv, store := webtest.ServeApp(t, web.Config{})
 	c := webtest.Login(t, srv, store, inventory.SecurityLead)
 	form := url.Values{"email": {"new@test.local"}, "role": {"engineer"}, "password": {webtest.Password}}
 	resp, body := send(t, c, http.MethodPost, srv.URL+"/users", form,
@@ -280,7 +264,7 @@ func TestCrossSitePostRefused(t *testing.T) {
 
 func TestSignInsAndUserChangesAreRecorded(t *testing.T) {
 	t.Parallel()
-	srv, store := authServer(t, web.Config{})
+	srv, store := webtest.ServeApp(t, web.Config{})
 	lead, me := webtest.LoginUser(t, srv, store, inventory.SecurityLead)
 	send(t, webtest.NewClient(t), http.MethodPost, srv.URL+"/login", url.Values{"email": {"ghost@test.local"}, "password": {"a guessed password"}}, browser)
 	send(t, lead, http.MethodPost, srv.URL+"/users", url.Values{"email": {"new@test.local"}, "role": {"management"}, "password": {webtest.Password}}, browser)
@@ -324,7 +308,7 @@ func TestSignInsAndUserChangesAreRecorded(t *testing.T) {
 
 func TestUserRoutesAreForSecurityLeads(t *testing.T) {
 	t.Parallel()
-	srv, store := authServer(t, web.Config{})
+	srv, store := webtest.ServeApp(t, web.Config{})
 	target := webtest.CreateUser(t, store, inventory.Engineer)
 	for _, role := range []inventory.Role{inventory.Engineer, inventory.Management} {
 		c := webtest.Login(t, srv, store, role)
@@ -355,7 +339,7 @@ func TestUserRoutesAreForSecurityLeads(t *testing.T) {
 
 func TestUserManagementByALead(t *testing.T) {
 	t.Parallel()
-	srv, store := authServer(t, web.Config{})
+	srv, store := webtest.ServeApp(t, web.Config{})
 	lead, me := webtest.LoginUser(t, srv, store, inventory.SecurityLead)
 	// answers fails the test unless c's request answers with want.
 	answers := func(what string, c *http.Client, method, path string, form url.Values, header map[string]string, want int) {

@@ -151,10 +151,11 @@ func (f *boardFixture) request(t *testing.T, who, id string) inventory.Card {
 	return c
 }
 
-// Headers of the two kinds of client.
+// Headers of the kinds of client.
 var (
-	asBrowser = map[string]string{"Accept": "text/html,application/xhtml+xml"}
-	asHTMX    = func(target string) map[string]string {
+	browser = map[string]string{"Accept": "text/html,application/xhtml+xml"}
+	api     = map[string]string{"Accept": "application/json"}
+	asHTMX  = func(target string) map[string]string {
 		return map[string]string{"Accept": "text/html", "HX-Request": "true", "HX-Target": target}
 	}
 )
@@ -210,7 +211,7 @@ type refusal struct {
 // refused posts tc as c and fails t unless the answer is tc's.
 func refused(t *testing.T, c *http.Client, target string, tc refusal) {
 	t.Helper()
-	resp, body := send(t, c, http.MethodPost, target, tc.form, asBrowser)
+	resp, body := send(t, c, http.MethodPost, target, tc.form, browser)
 	if resp.StatusCode != tc.want || !says(body, tc.sentence) {
 		t.Errorf("%s POST %s %v: %d, want %d with %q\n%s", tc.who, tc.path, tc.form, resp.StatusCode, tc.want, tc.sentence, excerpt(body))
 	}

@@ -14,7 +14,7 @@ import (
 // boardDoc fetches a page as who and parses it.
 func boardDoc(t *testing.T, f *boardFixture, who, path string) *goquery.Document {
 	t.Helper()
-	resp, body := send(t, f.clients[who], http.MethodGet, f.url(path), nil, asBrowser)
+	resp, body := send(t, f.clients[who], http.MethodGet, f.url(path), nil, browser)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET %s as %s: %d\n%s", path, who, resp.StatusCode, excerpt(body))
 	}
@@ -152,11 +152,11 @@ func TestBoardFiltersLiveInTheURL(t *testing.T) {
 		t.Error("the search box lost the query")
 	}
 
-	resp, body := send(t, f.clients["lead"], http.MethodGet, f.url("/board?lane=colour"), nil, asBrowser)
+	resp, body := send(t, f.clients["lead"], http.MethodGet, f.url("/board?lane=colour"), nil, browser)
 	if resp.StatusCode != http.StatusBadRequest || !says(body, `Unknown swimlanes "colour"`) {
 		t.Errorf("bad lane: %d\n%s", resp.StatusCode, excerpt(body))
 	}
-	resp, body = send(t, f.clients["lead"], http.MethodGet, f.url("/board?compliance=green"), nil, asBrowser)
+	resp, body = send(t, f.clients["lead"], http.MethodGet, f.url("/board?compliance=green"), nil, browser)
 	if resp.StatusCode != http.StatusBadRequest || !says(body, `Unknown verdict "green"`) {
 		t.Errorf("bad verdict: %d\n%s", resp.StatusCode, excerpt(body))
 	}
@@ -230,7 +230,7 @@ func TestBulkEdit(t *testing.T) {
 	// By hand: two cards ticked.
 	form := url.Values{"tenant": {tenantA}, "scope": {"selected"}, "ids": {"a-01", "a-02"}, "set_assign": {eng}, "set_move": {"planned"},
 		"back": {"/board?tenant=" + tenantA}}
-	resp, body := send(t, f.clients["lead"], http.MethodPost, f.url("/board/bulk"), form, asBrowser)
+	resp, body := send(t, f.clients["lead"], http.MethodPost, f.url("/board/bulk"), form, browser)
 	if resp.StatusCode != http.StatusSeeOther || !strings.Contains(resp.Header.Get("Location"), "bulk=2") {
 		t.Fatalf("bulk by hand: %d %s\n%s", resp.StatusCode, resp.Header.Get("Location"), excerpt(body))
 	}
@@ -246,7 +246,7 @@ func TestBulkEdit(t *testing.T) {
 
 	// By filter: every card still in triage gets a due date.
 	form = url.Values{"tenant": {tenantA}, "scope": {"filter"}, "q": {"a-0"}, "set_due": {"2030-06-30"}}
-	resp, body = send(t, f.clients["lead"], http.MethodPost, f.url("/board/bulk"), form, asBrowser)
+	resp, body = send(t, f.clients["lead"], http.MethodPost, f.url("/board/bulk"), form, browser)
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("bulk by filter: %d\n%s", resp.StatusCode, excerpt(body))
 	}

@@ -199,7 +199,7 @@ func TestCardRoutesByRoleAndState(t *testing.T) {
 			}
 			form.Set("tenant", tenantA) // as every card form posts it
 			target := f.url(fmt.Sprintf(tc.path, url.PathEscape(account)))
-			resp, body := send(t, f.clients[tc.who], http.MethodPost, target, form, asBrowser)
+			resp, body := send(t, f.clients[tc.who], http.MethodPost, target, form, browser)
 			if resp.StatusCode != tc.want {
 				t.Fatalf("status %d, want %d\n%s", resp.StatusCode, tc.want, excerpt(body))
 			}
@@ -336,7 +336,7 @@ func TestPlainFormConflictOnTheBoardRendersTheBoard(t *testing.T) {
 	c := f.plan(t, "a-01", "eng")
 	f.move(t, "lead", "a-01", inventory.InProgress)
 	form := url.Values{"tenant": {tenantA}, "to": {"in_progress"}, "version": {version(c)}, "back": {"/board?q=a-0&tenant=" + tenantA}}
-	resp, body := send(t, f.clients["eng"], http.MethodPost, f.url("/accounts/a-01/move"), form, asBrowser)
+	resp, body := send(t, f.clients["eng"], http.MethodPost, f.url("/accounts/a-01/move"), form, browser)
 	if resp.StatusCode != http.StatusConflict {
 		t.Fatalf("status %d, want 409", resp.StatusCode)
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/inventory/pg"
 	"github.com/mfaboard/mfaboard/web/webtest"
 )
 
@@ -103,8 +104,14 @@ func BenchmarkListOrders100k(b *testing.B) {
 // its next link leads to.
 type benchPage struct{ name, path string }
 
+// benchPages times each page, as a signed-in security lead, on the
+// benchmarks' 100,000-account tenant.
 func benchPages(b *testing.B, pages []benchPage) {
-	store := perfStore(b)
+	benchPagesOn(b, perfStore(b), pages)
+}
+
+// benchPagesOn is benchPages on store.
+func benchPagesOn(b *testing.B, store *pg.Store, pages []benchPage) {
 	srv, clock := perfServer(b, store)
 	lead := webtest.Login(b, srv, store, inventory.SecurityLead)
 	for _, page := range pages {

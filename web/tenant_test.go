@@ -83,7 +83,7 @@ func TestFormsActOnTheTenantTheyShowed(t *testing.T) {
 	}
 	form.Set("service_patterns", "scanner-only-in-a")
 	openElsewhere(t, f, "lead")
-	resp, body := send(t, lead, http.MethodPost, f.url(action), form, asBrowser)
+	resp, body := send(t, lead, http.MethodPost, f.url(action), form, browser)
 	if resp.StatusCode != http.StatusSeeOther || !strings.Contains(resp.Header.Get("Location"), "tenant="+tenantA) {
 		t.Fatalf("save settings: %d to %q\n%s", resp.StatusCode, resp.Header.Get("Location"), excerpt(body))
 	}
@@ -106,7 +106,7 @@ func TestFormsActOnTheTenantTheyShowed(t *testing.T) {
 	form.Set("webhook_url", hook.URL+"/hook-for-a")
 	sendAction, sendForm := formAsRendered(t, delivery.Find(`[data-testid="delivery-send"]`))
 	openElsewhere(t, f, "lead")
-	if resp, body := send(t, lead, http.MethodPost, f.url(action), form, asBrowser); resp.StatusCode != http.StatusSeeOther {
+	if resp, body := send(t, lead, http.MethodPost, f.url(action), form, browser); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save delivery: %d\n%s", resp.StatusCode, excerpt(body))
 	}
 	if st, _ := f.store.DeliverySettings(ctx, tenantA); st.Webhook != hook.URL+"/hook-for-a" {
@@ -116,7 +116,7 @@ func TestFormsActOnTheTenantTheyShowed(t *testing.T) {
 		t.Errorf("tenant B got A's webhook (%s)", st.WebhookHost())
 	}
 	openElsewhere(t, f, "lead")
-	if resp, body := send(t, lead, http.MethodPost, f.url(sendAction), sendForm, asBrowser); resp.StatusCode != http.StatusSeeOther {
+	if resp, body := send(t, lead, http.MethodPost, f.url(sendAction), sendForm, browser); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("send now: %d\n%s", resp.StatusCode, excerpt(body))
 	}
 	if st, _ := f.store.DeliverySettings(ctx, tenantA); posts.Load() != 1 || st.LastSent.IsZero() {
@@ -127,7 +127,7 @@ func TestFormsActOnTheTenantTheyShowed(t *testing.T) {
 	action, form = formAsRendered(t, page(t, lead, f.url("/readiness?tenant="+tenantA), http.StatusOK).Find(`[data-testid="deadline-form"]`))
 	form.Set("deadline", "2031-03-31")
 	openElsewhere(t, f, "lead")
-	if resp, body := send(t, lead, http.MethodPost, f.url(action), form, asBrowser); resp.StatusCode != http.StatusSeeOther {
+	if resp, body := send(t, lead, http.MethodPost, f.url(action), form, browser); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("deadline: %d\n%s", resp.StatusCode, excerpt(body))
 	}
 	if d, _ := f.store.Deadline(ctx, tenantA); !d.Equal(time.Date(2031, 3, 31, 0, 0, 0, 0, time.UTC)) {
@@ -141,7 +141,7 @@ func TestFormsActOnTheTenantTheyShowed(t *testing.T) {
 	form.Set("ids", "a-02") // ticked on the board: the checkbox belongs to the form through form="bulk"
 	form.Set("set_due", "2031-01-31")
 	openElsewhere(t, f, "lead")
-	if resp, body := send(t, lead, http.MethodPost, f.url(action), form, asBrowser); resp.StatusCode != http.StatusSeeOther {
+	if resp, body := send(t, lead, http.MethodPost, f.url(action), form, browser); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("bulk edit: %d\n%s", resp.StatusCode, excerpt(body))
 	}
 	if c := f.card(t, "a-02"); c.DueDate.Format(time.DateOnly) != "2031-01-31" {
@@ -151,7 +151,7 @@ func TestFormsActOnTheTenantTheyShowed(t *testing.T) {
 	action, form = formAsRendered(t, page(t, lead, f.url("/accounts/a-03?tenant="+tenantA), http.StatusOK).Find(`#work [data-testid="move-form"]`))
 	form.Set("to", string(inventory.Planned))
 	openElsewhere(t, f, "lead")
-	if resp, body := send(t, lead, http.MethodPost, f.url(action), form, asBrowser); resp.StatusCode != http.StatusSeeOther {
+	if resp, body := send(t, lead, http.MethodPost, f.url(action), form, browser); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("move from the account page: %d\n%s", resp.StatusCode, excerpt(body))
 	}
 	if c := f.card(t, "a-03"); c.Status != inventory.Planned {
@@ -189,7 +189,7 @@ func TestPostsWithoutTheirTenantAreRefused(t *testing.T) {
 // whatever belongs to a tenant (an account, a file, a fragment) is not
 // found, with the same sentence; pages that work without a tenant work.
 func TestBeforeTheFirstSync(t *testing.T) {
-	srv, store := authServer(t, web.Config{})
+	srv, store := webtest.ServeApp(t, web.Config{})
 	lead := webtest.Login(t, srv, store, inventory.SecurityLead)
 	// noTenantYet gets path, which must answer want with the empty state's
 	// sentence.

@@ -42,13 +42,16 @@ func boardBrowser(t *testing.T, o *office, p person) *browser {
 }
 
 // onTheBoard is a fresh office and a browser signed in as p with the board
-// open.
+// open, showing the demo tenant's cards.
 func onTheBoard(t *testing.T, p person) (*office, *browser) {
 	t.Helper()
 	o := newOffice(t)
 	b := newBrowser(t, o.srv.URL)
 	b.signIn(p.email, webtest.Password)
 	b.open("/board", board)
+	if n := b.count(`[data-testid="card"]`); n < 10 {
+		t.Fatalf("%s's board shows %d cards, want the demo tenant's", p.role, n)
+	}
 	return o, b
 }
 

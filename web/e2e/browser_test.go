@@ -244,6 +244,17 @@ func (b *browser) fits(what string) {
 	}
 }
 
+// offersNone fails the journey when the page (where) has any of controls,
+// by selector and what a person would call it.
+func (b *browser) offersNone(where string, controls map[string]string) {
+	b.t.Helper()
+	for sel, what := range controls {
+		if n := b.count(sel); n != 0 {
+			b.t.Errorf("%s has %d × %s, want none", where, n, what)
+		}
+	}
+}
+
 // onEveryScreen opens path on each of screens, waiting for selector, fails
 // when the page scrolls sideways and runs check there (with the screen's
 // name); then it puts the tab back to the journeys' size.

@@ -27,11 +27,31 @@ import (
 // port for the life of the test, and returns the server and its handler.
 func Serve(tb testing.TB, store *pg.Store) (*httptest.Server, *web.Server) {
 	tb.Helper()
-	h := web.New(web.Config{Store: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	return ServeConfig(tb, web.Config{Store: store})
+}
+
+// ServeConfig is Serve with the rest of cfg (a sync queue, OIDC, a What-If
+// engine); it logs where cfg.Logger says, nowhere without one.
+func ServeConfig(tb testing.TB, cfg web.Config) (*httptest.Server, *web.Server) {
+	tb.Helper()
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	h := web.New(cfg)
 	tb.Cleanup(h.Close)
 	srv := httptest.NewServer(h)
 	tb.Cleanup(srv.Close)
 	return srv, h
+}
+
+// ServeApp is ServeConfig on a fresh, migrated database of the test's own,
+// empty until the test syncs a tenant; it returns the server and the store.
+func ServeApp(tb testing.TB, cfg web.Config) (*httptest.Server, *pg.Store) {
+	tb.Helper()
+	store, _ := pgtest.NewStore(tb)
+	cfg.Store = store
+	srv, _ := ServeConfig(tb, cfg)
+	return srv, store
 }
 
 // ServeDemo is Serve on a fresh database holding the demo tenant opts
@@ -39,10 +59,8 @@ func Serve(tb testing.TB, store *pg.Store) (*httptest.Server, *web.Server) {
 // outcome with the server and its store.
 func ServeDemo(tb testing.TB, opts demo.Options) (*httptest.Server, *pg.Store, inventory.SyncOutcome) {
 	tb.Helper()
-	store, _ := pgtest.NewStore(tb)
-	out := pgtest.SeedDemoOf(tb, store, opts)
-	srv, _ := Serve(tb, store)
-	return srv, store, out
+	srv, store := ServeApp(tb, web.Config{})
+	return srv, store, pgtest.SeedDemoOf(tb, store, opts)
 }
 
 // Password is the password of every user Login creates.
