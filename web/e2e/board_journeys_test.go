@@ -8,7 +8,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/mfaboard/mfaboard/inventory"
-	"github.com/mfaboard/mfaboard/web/webtest"
 )
 
 // The board holds the work (issue 11), in Chromium at a laptop's and a
@@ -37,7 +36,7 @@ func boardBrowser(t *testing.T, o *office, p person) *browser {
 	t.Helper()
 	b := newBrowser(t, o.srv.URL)
 	go failOnConsoleErrors(b)
-	b.signIn(p.email, webtest.Password)
+	b.signIn(p)
 	return b
 }
 
@@ -47,7 +46,7 @@ func onTheBoard(t *testing.T, p person) (*office, *browser) {
 	t.Helper()
 	o := newOffice(t)
 	b := newBrowser(t, o.srv.URL)
-	b.signIn(p.email, webtest.Password)
+	b.signIn(p)
 	b.open("/board", board)
 	if n := b.count(`[data-testid="card"]`); n < 10 {
 		t.Fatalf("%s's board shows %d cards, want the demo tenant's", p.role, n)

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/mfaboard/mfaboard/web/webtest"
 )
 
 // chromiumPath is Debian's chromium package. The test never downloads a
@@ -189,19 +191,19 @@ func evaluate[T any](b *browser, expression string, opts ...chromedp.EvaluateOpt
 	return v
 }
 
-// signIn signs in through the login form as a person does, and waits for
-// the page the form leads to.
-func (b *browser) signIn(email, password string) {
+// signIn signs in as p (every person has webtest.Password) through the
+// login form as a person does, and waits for the page the form leads to.
+func (b *browser) signIn(p person) {
 	b.t.Helper()
 	b.open("/login", `[data-testid="signin-form"]`)
 	b.do(
-		chromedp.SendKeys(chromedp.ID("signin-email"), email),
-		chromedp.SendKeys(chromedp.ID("signin-password"), password),
+		chromedp.SendKeys(chromedp.ID("signin-email"), p.email),
+		chromedp.SendKeys(chromedp.ID("signin-password"), webtest.Password),
 		chromedp.Click(chromedp.CSS(`[data-testid="signin-form"] button[type="submit"]`)),
 		chromedp.WaitNotPresent(chromedp.CSS(`[data-testid="signin-form"]`)),
 	)
 	if loc := b.location(); strings.HasPrefix(loc, "/login") {
-		b.t.Fatalf("signing in as %s stayed on %s", email, loc)
+		b.t.Fatalf("signing in as %s stayed on %s", p.email, loc)
 	}
 }
 

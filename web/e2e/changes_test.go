@@ -8,7 +8,6 @@ import (
 
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
-	"github.com/mfaboard/mfaboard/web/webtest"
 )
 
 // resyncWithChanges syncs the office's tenant again after a week of the
@@ -66,7 +65,7 @@ func TestE2EChangesSinceTheLastSync(t *testing.T) {
 	o := newOffice(t)
 	o.resyncWithChanges(t)
 	b := newBrowser(t, o.srv.URL)
-	b.signIn(managerPerson.email, webtest.Password)
+	b.signIn(managerPerson)
 	b.onEveryScreen("/changes", `[data-testid="change-sync"]`, func(screen string) {
 		if n := b.count(`[data-testid="change"]`); n < 5 {
 			t.Errorf("%s: %d changes shown, want the 3 joiners, the IMAP4 sign-in and the deleted account", screen, n)

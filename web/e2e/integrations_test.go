@@ -16,7 +16,7 @@ func TestE2EIntegrationsPageFitsLaptopAndPhone(t *testing.T) {
 	createPerson(t, store, managerPerson)
 
 	b := newBrowser(t, srv.URL)
-	b.signIn(managerPerson.email, webtest.Password)
+	b.signIn(managerPerson)
 	b.onEveryScreen("/integrations", `[data-testid="integration"]`, func(screen string) {
 		if n := b.count(`[data-testid="integration"]`); n != 3 {
 			t.Errorf("%s: %d integrations, want 3", screen, n)

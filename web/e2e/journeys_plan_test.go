@@ -7,7 +7,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/mfaboard/mfaboard/inventory"
-	"github.com/mfaboard/mfaboard/web/webtest"
 )
 
 const planList = `[data-testid="plan-fixes"]`
@@ -31,7 +30,7 @@ func TestE2ELeadTurnsTheTopFixIntoWork(t *testing.T) {
 	}
 
 	b := newBrowser(t, o.srv.URL)
-	b.signIn(leadPerson.email, webtest.Password)
+	b.signIn(leadPerson)
 	b.open("/plan", planList)
 	b.fitsWithoutSideways("/plan", planList, "")
 	b.fitsWithoutSideways("/plan/fixes/"+stored.Fixes[1].ID, `[data-testid="fix-accounts"]`, "plan-fix-phone.png")

@@ -10,7 +10,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/mfaboard/mfaboard/inventory"
-	"github.com/mfaboard/mfaboard/web/webtest"
 )
 
 // The journeys of issue 11's shell: each role lands where their work is,
@@ -120,7 +119,7 @@ func TestE2ERolesLandWhereTheirWorkIs(t *testing.T) {
 			watchErrors(b)
 			for _, size := range screens {
 				b.resize(size.width, size.height)
-				b.signIn(l.who.email, webtest.Password)
+				b.signIn(l.who)
 				if loc := b.location(); loc != l.path {
 					t.Errorf("%s lands on %s at %s, want %s", l.who.role, loc, size.name, l.path)
 				}
@@ -186,7 +185,7 @@ func TestE2ERolesLeadDecidesAnExceptionInPlace(t *testing.T) {
 	// The lead who asked for Amsterdam's exception is told, in the row,
 	// that someone else decides it.
 	b.resize(1366, 768)
-	b.signIn(leadPerson.email, webtest.Password)
+	b.signIn(leadPerson)
 	b.open("/exceptions", rows)
 	if got := b.text(`[data-testid="open-requests"]`); got != "2" {
 		t.Errorf("the nav counts %q open requests, want 2", got)
@@ -201,7 +200,7 @@ func TestE2ERolesLeadDecidesAnExceptionInPlace(t *testing.T) {
 
 	// On a phone, the second lead refuses Amsterdam's with a note.
 	b.resize(390, 844)
-	b.signIn(second.email, webtest.Password)
+	b.signIn(second)
 	b.open("/exceptions", rows)
 	b.fits("/exceptions on a phone")
 	b.do(chromedp.ScrollIntoView(chromedp.CSS(refuse+` textarea`)),

@@ -21,7 +21,7 @@ func TestE2ELeadAsksMicrosoftWithEmulatorDouble(t *testing.T) {
 	createPerson(t, store, leadPerson)
 
 	b := newBrowser(t, srv.URL)
-	b.signIn(leadPerson.email, webtest.Password)
+	b.signIn(leadPerson)
 	bob := accountPath(pgtest.WhatIfBob) + "?tenant=" + url.QueryEscape(pgtest.WhatIfTenantID)
 	b.open(bob, `[data-testid="whatif-form"]`)
 	b.do(chromedp.Click(chromedp.CSS(`[data-testid="whatif-form"] button[type="submit"]`)))
