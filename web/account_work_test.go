@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"encoding/csv"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -118,6 +119,51 @@ func TestExceptionsPage(t *testing.T) {
 	}
 }
 
+func TestExceptionDecidedInPlace(t *testing.T) {
+	t.Parallel()
+	f := newBoardFixture(t, 3)
+	f.plan(t, "a-01", "eng")
+	f.request(t, "lead", "a-01")
+	open, err := f.store.OpenExceptions(t.Context(), tenantA)
+	if err != nil || len(open) != 1 {
+		t.Fatalf("open requests: %v %v", open, err)
+	}
+	action := f.url(fmt.Sprintf("/exceptions/%d/decide", open[0].ID))
+	form := url.Values{"tenant": {tenantA}, "decision": {"grant"}, "note": {"Compensating control checked in Entra."}}
+
+	// The lead sees the count in the nav and the form; management neither.
+	doc := boardDoc(t, f, "lead2", "/exceptions")
+	if doc.Find(`[data-testid="open-requests"]`).Text() != "1" || doc.Find(`[data-testid="decide-form"]`).Length() != 1 {
+		t.Errorf("a lead's exceptions page: count %q, %d forms", doc.Find(`[data-testid="open-requests"]`).Text(), doc.Find(`[data-testid="decide-form"]`).Length())
+	}
+	if doc := boardDoc(t, f, "mgmt", "/exceptions"); doc.Find(`[data-testid="decide-form"]`).Length() != 0 || doc.Find(`[data-testid="open-requests"]`).Length() != 0 {
+		t.Error("management is offered a decision or the count")
+	}
+	// An engineer, and the lead who asked, are refused in the row.
+	for _, who := range []string{"eng", "lead"} {
+		resp, body := send(t, f.clients[who], http.MethodPost, action, form, asHTMX("closest tr"))
+		if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, `data-testid="decision-notice"`) || strings.Contains(body, "<html") {
+			t.Errorf("%s deciding in place: %d\n%s", who, resp.StatusCode, excerpt(body))
+		}
+	}
+	if f.card(t, "a-01").Status != inventory.ExceptionRequested {
+		t.Fatal("a refused decision moved the card")
+	}
+	// Another lead grants it: the row comes back decided, with the note.
+	resp, body := send(t, f.clients["lead2"], http.MethodPost, action, form, asHTMX("closest tr"))
+	if resp.StatusCode != http.StatusOK || !says(body, "Granted: the account is excepted until") || !says(body, "Compensating control checked in Entra.") {
+		t.Fatalf("granting in place: %d\n%s", resp.StatusCode, excerpt(body))
+	}
+	if f.card(t, "a-01").Status != inventory.ExceptionGranted || verdictOf(t, f, "a-01").Compliance != inventory.Excepted {
+		t.Error("the grant did not reach the card and the verdict")
+	}
+	// Deciding it again, from a stale page, is a conflict that says so.
+	resp, body = send(t, f.clients["lead2"], http.MethodPost, action, form, browser)
+	if resp.StatusCode != http.StatusConflict || !says(body, "This request was granted by") {
+		t.Errorf("deciding twice: %d\n%s", resp.StatusCode, excerpt(body))
+	}
+}
+
 func TestAuditPageAndExport(t *testing.T) {
 	t.Parallel()
 	f := newBoardFixture(t, 3)
@@ -140,12 +186,12 @@ func TestAuditPageAndExport(t *testing.T) {
 	if doc.Find(`[data-testid="no-results"]`).Length() != 1 {
 		t.Error("events outside the date range are listed")
 	}
-	resp, body := send(t, f.clients["mgmt"], http.MethodGet, f.url("/audit?from="+today+"&to=2000-01-01"), nil, asBrowser)
+	resp, body := send(t, f.clients["mgmt"], http.MethodGet, f.url("/audit?from="+today+"&to=2000-01-01"), nil, browser)
 	if resp.StatusCode != http.StatusBadRequest || !says(body, "is after the end date") {
 		t.Errorf("reversed range: %d", resp.StatusCode)
 	}
 
-	resp, body = send(t, f.clients["mgmt"], http.MethodGet, f.url("/audit.csv?"+url.Values{"account": {"a-01"}, "tenant": {tenantA}}.Encode()), nil, asBrowser)
+	resp, body = send(t, f.clients["mgmt"], http.MethodGet, f.url("/audit.csv?"+url.Values{"account": {"a-01"}, "tenant": {tenantA}}.Encode()), nil, browser)
 	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") {
 		t.Fatalf("export: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
@@ -161,13 +207,56 @@ func TestAuditPageAndExport(t *testing.T) {
 	}
 }
 
+func TestAuditSearchesByUPNOrName(t *testing.T) {
+	t.Parallel()
+	f := newBoardFixture(t, 12)
+	f.plan(t, "a-01", "eng")
+	f.plan(t, "a-11", "")
+	rows := func(q string) []string {
+		t.Helper()
+		doc := boardDoc(t, f, "mgmt", "/audit?"+url.Values{"q": {q}, "tenant": {tenantA}}.Encode())
+		var out []string
+		doc.Find(`[data-testid="audit-row"] td[data-label="Account"]`).Each(func(_ int, s *goquery.Selection) {
+			out = append(out, strings.TrimSpace(s.Text()))
+		})
+		return out
+	}
+	only := func(q, upn string, n int) {
+		t.Helper()
+		got := rows(q)
+		if len(got) != n {
+			t.Errorf("search %q: %d events %v, want %d of %s", q, len(got), got, n, upn)
+		}
+		for _, g := range got {
+			if g != upn {
+				t.Errorf("search %q lists an event of %s", q, g)
+			}
+		}
+	}
+	only("A-01@CONTOSO.COM", "a-01@contoso.com", 3) // the UPN, whatever the case: created, planned, assigned
+	only("Person a-11", "a-11@contoso.com", 2)      // the display name: created, planned
+	only("a-11", "a-11@contoso.com", 2)             // the id
+	if got := rows("a_0%"); len(got) != 0 {
+		t.Errorf("LIKE's wildcards are taken literally, yet %q finds %v", "a_0%", got)
+	}
+	lead := f.users["lead"].Name()
+	doc := boardDoc(t, f, "mgmt", "/audit?"+url.Values{"q": {lead}, "tenant": {tenantA}}.Encode())
+	if n := doc.Find(`[data-testid="audit-row"]`).Length(); n < 3 {
+		t.Errorf("searching the lead's name %q finds %d events, want their moves and assignment", lead, n)
+	}
+	resp, body := send(t, f.clients["mgmt"], http.MethodGet, f.url("/audit?q="+strings.Repeat("x", 201)), nil, browser)
+	if resp.StatusCode != http.StatusBadRequest || !says(body, "A search can be at most 200 characters") {
+		t.Errorf("a 201-character search: %d", resp.StatusCode)
+	}
+}
+
 // A sync asks Graph for per-user MFA states only where they can change a
 // verdict (inventory.PerUserMFASkips). The account page says why a state
 // was not asked ("not read — CA001 … enforces MFA"), and shows the state
 // where it was (issue 12).
 func TestAccountPageSaysWhyPerUserMFAWasNotRead(t *testing.T) {
 	t.Parallel()
-	srv, store := authServer(t, web.Config{})
+	srv, store := webtest.ServeApp(t, web.Config{})
 	asOf := time.Now().UTC()
 	snap := demo.Generate(demo.Options{Users: 300, Seed: 1, AsOf: asOf})
 	notReadSnapshot(snap)
@@ -226,7 +315,7 @@ func TestAccountLinksEscapeTheID(t *testing.T) {
 	t.Parallel()
 	const tenant = "cccccccc-0000-0000-0000-00000000000c"
 	ids := []string{"svc/backup", "what?now", "hash#tag", "100%", "a%2Fb", "odd/50%?#x", "plain"}
-	srv, store := authServer(t, web.Config{})
+	srv, store := webtest.ServeApp(t, web.Config{})
 	syncAccounts(t, store, tenant, "Odd ids", "odd.example", ids)
 	lead := webtest.Login(t, srv, store, inventory.SecurityLead)
 
@@ -250,7 +339,7 @@ func TestAccountLinksEscapeTheID(t *testing.T) {
 		// The page's own forms post to the same account.
 		action, form := formAsRendered(t, doc.Find(`#work [data-testid="move-form"]`))
 		form.Set("to", string(inventory.Planned))
-		resp, body := send(t, lead, http.MethodPost, srv.URL+action, form, asBrowser)
+		resp, body := send(t, lead, http.MethodPost, srv.URL+action, form, browser)
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Errorf("%q: move posted to %s: %d\n%s", id, action, resp.StatusCode, excerpt(body))
 			continue

@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/csv"
 	"net/http"
 	"net/http/httptest"
@@ -33,11 +32,7 @@ func page(t *testing.T, c *http.Client, target string, want int) *goquery.Docume
 	if resp.StatusCode != want {
 		t.Fatalf("GET %s: status %d, want %d\n%s", target, resp.StatusCode, want, body)
 	}
-	doc, err := goquery.NewDocumentFromReader(strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return doc
+	return htmlDoc(t, body)
 }
 
 func TestAccountListFiltersMatchTheStoredVerdicts(t *testing.T) {
@@ -337,7 +332,7 @@ func listedIDs(t *testing.T, store *pg.Store, tenant, query string) []string {
 		Compliance: q.Get("compliance"), Marker: q.Get("marker"), Sort: q.Get("sort"), Limit: pg.MaxPageSize}
 	var ids []string
 	for {
-		page, err := store.ListAccounts(context.Background(), f)
+		page, err := store.ListAccounts(t.Context(), f)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -26,7 +26,7 @@ import (
 func TestFailedSignInKeepsNoTypedText(t *testing.T) {
 	t.Parallel()
 	var logs webtest.LockedBuffer
-	srv, store := authServer(t, web.Config{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug - 8}))})
+	srv, store := webtest.ServeApp(t, web.Config{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug - 8}))})
 	u := webtest.CreateUser(t, store, inventory.Engineer)
 	const typed = "Tr0ub4dor&3-Typed-In-The-Wrong-Box"
 	for _, form := range []url.Values{
@@ -83,7 +83,7 @@ func TestFailedSignInKeepsNoTypedText(t *testing.T) {
 // Whoever reads the sessions table (a backup, a replica, a support query)
 // must not find a token to replay there.
 func TestSessionTokensAreStoredHashed(t *testing.T) {
-	srv, store := authServer(t, web.Config{})
+	srv, store := webtest.ServeApp(t, web.Config{})
 	u := webtest.CreateUser(t, store, inventory.Engineer)
 	c := webtest.SignedInClient(t, srv.URL, u.Email, webtest.Password)
 	srvURL, _ := url.Parse(srv.URL)
@@ -145,7 +145,7 @@ func signIn(t *testing.T, c *http.Client, srvURL, email, password string) (*http
 // own guessing, and never lock the account's owner out.
 func TestSignInThrottleNeverLocksTheOwnerOut(t *testing.T) {
 	t.Parallel()
-	srv, store := authServer(t, web.Config{})
+	srv, store := webtest.ServeApp(t, web.Config{})
 	lead := webtest.CreateUser(t, store, inventory.SecurityLead) // the only one
 
 	// Eight addresses guess three times each: 24 failures at the account,

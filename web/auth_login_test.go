@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -12,28 +11,13 @@ import (
 
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg"
-	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
 	"github.com/mfaboard/mfaboard/web"
 	"github.com/mfaboard/mfaboard/web/webtest"
 )
 
-// authServer serves the whole router on a fresh database.
-func authServer(t *testing.T, cfg web.Config) (*httptest.Server, *pg.Store) {
-	t.Helper()
-	store, _ := pgtest.NewStore(t)
-	cfg.Store = store
-	h := web.New(cfg)
-	srv := httptest.NewServer(h)
-	t.Cleanup(func() { srv.Close(); h.Close() })
-	return srv, store
-}
-
-var browser = map[string]string{"Accept": "text/html,application/xhtml+xml"}
-var api = map[string]string{"Accept": "application/json"}
-
 func TestSignInAndSessionCookie(t *testing.T) {
 	t.Parallel()
-	srv, store := authServer(t, web.Config{TLS: true})
+	srv, store := webtest.ServeApp(t, web.Config{TLS: true})
 	u := webtest.CreateUser(t, store, inventory.Engineer)
 	c := webtest.NewClient(t)
 
@@ -67,7 +51,7 @@ func TestSignInAndSessionCookie(t *testing.T) {
 		t.Fatalf("session expires in %v, want 8h (idle timeout)", idle)
 	}
 	// Without TLS the cookie is not Secure (it would never be sent back).
-	plain, plainStore := authServer(t, web.Config{})
+	plain, plainStore := webtest.ServeApp(t, web.Config{})
 	pu := webtest.CreateUser(t, plainStore, inventory.Engineer)
 	resp, _ = send(t, webtest.NewClient(t), http.MethodPost, plain.URL+"/login", url.Values{"email": {pu.Email}, "password": {webtest.Password}}, browser)
 	if sc := resp.Header.Get("Set-Cookie"); !strings.Contains(sc, "mfaboard_session=") || strings.Contains(sc, "Secure") || !strings.Contains(sc, "HttpOnly") {
@@ -117,7 +101,7 @@ func sessionCookie(c *http.Client, u *url.URL) string {
 
 func TestSignInRefusals(t *testing.T) {
 	t.Parallel()
-	srv, store := authServer(t, web.Config{})
+	srv, store := webtest.ServeApp(t, web.Config{})
 	u := webtest.CreateUser(t, store, inventory.Engineer)
 	disabled := webtest.CreateUser(t, store, inventory.Engineer)
 	webtest.CreateUser(t, store, inventory.SecurityLead) // so disabled can be disabled
@@ -155,7 +139,7 @@ func TestSignInRefusals(t *testing.T) {
 
 func TestSignInRateLimited(t *testing.T) {
 	t.Parallel()
-	srv, store := authServer(t, web.Config{})
+	srv, store := webtest.ServeApp(t, web.Config{})
 	u := webtest.CreateUser(t, store, inventory.Engineer)
 	other := webtest.CreateUser(t, store, inventory.Engineer)
 	c := webtest.NewClient(t)
@@ -180,7 +164,7 @@ func TestSignInRateLimited(t *testing.T) {
 
 func TestSignOutEndsTheSession(t *testing.T) {
 	t.Parallel()
-	srv, store := authServer(t, web.Config{})
+	srv, store := webtest.ServeApp(t, web.Config{})
 	c, u := webtest.LoginUser(t, srv, store, inventory.Management)
 	resp, body := send(t, c, http.MethodGet, srv.URL+"/runs", nil, browser)
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, u.DisplayName) || !strings.Contains(body, `action="/logout"`) {
@@ -206,7 +190,7 @@ func TestSignOutEndsTheSession(t *testing.T) {
 
 func TestAnonymousRequests(t *testing.T) {
 	t.Parallel()
-	srv, _ := authServer(t, web.Config{})
+	srv, _ := webtest.ServeApp(t, web.Config{})
 	c := webtest.NewClient(t)
 	for _, tc := range []struct {
 		path, wantLocation string
@@ -239,7 +223,7 @@ func TestAnonymousRequests(t *testing.T) {
 
 func TestSignInRefusesOpenRedirects(t *testing.T) {
 	t.Parallel()
-	srv, store := authServer(t, web.Config{})
+	srv, store := webtest.ServeApp(t, web.Config{})
 	u := webtest.CreateUser(t, store, inventory.Engineer)
 	for _, next := range []string{
 		"https://evil.example/", "//evil.example/x", "/\\evil.example", "\\\\evil.example",
@@ -260,7 +244,7 @@ func TestSignInRefusesOpenRedirects(t *testing.T) {
 
 func TestCrossSitePostRefused(t *testing.T) {
 	t.Parallel()
-	srv, store := authServer(t, web.Config{})
+	srv, store := webtest.ServeApp(t, web.Config{})
 	c := webtest.Login(t, srv, store, inventory.SecurityLead)
 	form := url.Values{"email": {"new@test.local"}, "role": {"engineer"}, "password": {webtest.Password}}
 	resp, body := send(t, c, http.MethodPost, srv.URL+"/users", form,
@@ -280,7 +264,7 @@ func TestCrossSitePostRefused(t *testing.T) {
 
 func TestSignInsAndUserChangesAreRecorded(t *testing.T) {
 	t.Parallel()
-	srv, store := authServer(t, web.Config{})
+	srv, store := webtest.ServeApp(t, web.Config{})
 	lead, me := webtest.LoginUser(t, srv, store, inventory.SecurityLead)
 	send(t, webtest.NewClient(t), http.MethodPost, srv.URL+"/login", url.Values{"email": {"ghost@test.local"}, "password": {"a guessed password"}}, browser)
 	send(t, lead, http.MethodPost, srv.URL+"/users", url.Values{"email": {"new@test.local"}, "role": {"management"}, "password": {webtest.Password}}, browser)
@@ -319,5 +303,131 @@ func TestSignInsAndUserChangesAreRecorded(t *testing.T) {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("record:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestUserRoutesAreForSecurityLeads(t *testing.T) {
+	t.Parallel()
+	srv, store := webtest.ServeApp(t, web.Config{})
+	target := webtest.CreateUser(t, store, inventory.Engineer)
+	for _, role := range []inventory.Role{inventory.Engineer, inventory.Management} {
+		c := webtest.Login(t, srv, store, role)
+		for _, r := range []struct {
+			method, path string
+			form         url.Values
+		}{
+			{http.MethodGet, "/users", nil},
+			{http.MethodPost, "/users", url.Values{"email": {"x@test.local"}, "role": {"security_lead"}, "password": {webtest.Password}}},
+			{http.MethodPost, "/users/" + target.ID + "/reset-password", url.Values{"password": {"a brand new password"}}},
+			{http.MethodPost, "/users/" + target.ID + "/role", url.Values{"role": {"security_lead"}}},
+			{http.MethodPost, "/users/" + target.ID + "/disable", url.Values{"disabled": {"true"}}},
+		} {
+			resp, body := send(t, c, r.method, srv.URL+r.path, r.form, browser)
+			if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "Only a security lead can do this") {
+				t.Errorf("%s %s %s: %d, want 403 with a sentence\n%s", role, r.method, r.path, resp.StatusCode, body)
+			}
+		}
+	}
+	after, err := store.UserByID(t.Context(), target.ID)
+	if err != nil || after.Role != inventory.Engineer || after.Disabled || !after.PasswordChangedAt.Equal(target.PasswordChangedAt) {
+		t.Fatalf("a refused request changed the user: %+v", after)
+	}
+	if _, _, err := store.UserByEmail(t.Context(), "x@test.local"); inventory.ErrorCode(err) != inventory.ENOTFOUND {
+		t.Fatalf("a refused request created a user: %v", err)
+	}
+}
+
+func TestUserManagementByALead(t *testing.T) {
+	t.Parallel()
+	srv, store := webtest.ServeApp(t, web.Config{})
+	lead, me := webtest.LoginUser(t, srv, store, inventory.SecurityLead)
+	// answers fails the test unless c's request answers with want.
+	answers := func(what string, c *http.Client, method, path string, form url.Values, header map[string]string, want int) {
+		t.Helper()
+		if resp, _ := send(t, c, method, srv.URL+path, form, header); resp.StatusCode != want {
+			t.Fatalf("%s: %d, want %d", what, resp.StatusCode, want)
+		}
+	}
+
+	resp, body := send(t, lead, http.MethodGet, srv.URL+"/users", nil, browser)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, me.Email) || !strings.Contains(body, `data-testid="whoami"`) {
+		t.Fatalf("GET /users: %d\n%s", resp.StatusCode, body)
+	}
+
+	// Add a user, who can then sign in.
+	form := url.Values{"email": {"Eli@Test.local"}, "name": {"Eli"}, "role": {"engineer"}, "password": {"twelve chars ok"}}
+	resp, _ = send(t, lead, http.MethodPost, srv.URL+"/users", form, browser)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/users" {
+		t.Fatalf("add user: %d", resp.StatusCode)
+	}
+	_, body = send(t, lead, http.MethodGet, srv.URL+"/users", nil, browser)
+	if !strings.Contains(body, "eli@test.local is added as engineer.") {
+		t.Fatalf("no notice after adding:\n%s", body)
+	}
+	eli := webtest.SignedInClient(t, srv.URL, "eli@test.local", "twelve chars ok")
+	added, _, err := store.UserByEmail(t.Context(), "eli@test.local")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Refusals come back on the page as sentences, the form kept.
+	for _, tc := range []struct {
+		name     string
+		form     url.Values
+		sentence string
+	}{
+		{"duplicate", url.Values{"email": {"ELI@test.local"}, "role": {"engineer"}, "password": {"twelve chars ok"}}, "A user with the e-mail eli@test.local already exists."},
+		{"short password", url.Values{"email": {"new@test.local"}, "role": {"engineer"}, "password": {"short"}}, "The password is too short: use at least 12 characters"},
+		{"unknown role", url.Values{"email": {"new@test.local"}, "role": {"admin"}, "password": {"twelve chars ok"}}, "Unknown role"},
+		{"bad e-mail", url.Values{"email": {"not an address"}, "role": {"engineer"}, "password": {"twelve chars ok"}}, "is not an e-mail address"},
+	} {
+		resp, body := send(t, lead, http.MethodPost, srv.URL+"/users", tc.form, browser)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, tc.sentence) {
+			t.Errorf("%s: %d, want 400 with %q\n%s", tc.name, resp.StatusCode, tc.sentence, body)
+		}
+	}
+
+	// Reset Eli's password: Eli's session ends, the old password no longer works.
+	answers("reset password", lead, http.MethodPost, "/users/"+added.ID+"/reset-password", url.Values{"password": {"another good password"}}, browser, http.StatusSeeOther)
+	answers("Eli's session after the reset", eli, http.MethodGet, "/runs", nil, browser, http.StatusSeeOther)
+	answers("old password after reset", webtest.NewClient(t), http.MethodPost, "/login", url.Values{"email": {"eli@test.local"}, "password": {"twelve chars ok"}}, browser, http.StatusUnauthorized)
+	eli = webtest.SignedInClient(t, srv.URL, "eli@test.local", "another good password")
+
+	// Promote Eli: the very next request sees the new role.
+	answers("engineer on /users", eli, http.MethodGet, "/users", nil, browser, http.StatusForbidden)
+	answers("role change", lead, http.MethodPost, "/users/"+added.ID+"/role", url.Values{"role": {"security_lead"}}, browser, http.StatusSeeOther)
+	answers("promoted Eli on /users", eli, http.MethodGet, "/users", nil, browser, http.StatusOK)
+
+	// Disable Eli: the session ends at once and sign-in is refused.
+	answers("disable", lead, http.MethodPost, "/users/"+added.ID+"/disable", url.Values{"disabled": {"true"}}, browser, http.StatusSeeOther)
+	answers("disabled Eli's session", eli, http.MethodGet, "/runs", nil, api, http.StatusUnauthorized)
+	answers("disabled Eli signs in", webtest.NewClient(t), http.MethodPost, "/login", url.Values{"email": {"eli@test.local"}, "password": {"another good password"}}, browser, http.StatusUnauthorized)
+
+	// The last enabled lead can neither disable nor demote themselves.
+	for _, r := range []struct{ path, value, sentence string }{
+		{"/disable", "true", "You cannot disable the last security lead"},
+		{"/role", "engineer", "You cannot make the last security lead engineer"},
+	} {
+		field := "disabled"
+		if r.path == "/role" {
+			field = "role"
+		}
+		resp, body := send(t, lead, http.MethodPost, srv.URL+"/users/"+me.ID+r.path, url.Values{field: {r.value}}, browser)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, r.sentence) {
+			t.Errorf("last lead %s: %d, want 400 with %q\n%s", r.path, resp.StatusCode, r.sentence, body)
+		}
+	}
+	if u, _ := store.UserByID(t.Context(), me.ID); u.Role != inventory.SecurityLead || u.Disabled {
+		t.Fatalf("the last lead was changed: %+v", u)
+	}
+
+	// A lead resetting their own password stays signed in.
+	answers("own reset", lead, http.MethodPost, "/users/"+me.ID+"/reset-password", url.Values{"password": {"my own new password"}}, browser, http.StatusSeeOther)
+	answers("lead after resetting their own password", lead, http.MethodGet, "/users", nil, browser, http.StatusOK)
+
+	// Unknown users are 404.
+	resp, body = send(t, lead, http.MethodPost, srv.URL+"/users/00000000-0000-0000-0000-000000000000/role", url.Values{"role": {"engineer"}}, api)
+	if resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "There is no user with id") {
+		t.Fatalf("unknown user: %d %s", resp.StatusCode, body)
 	}
 }

@@ -266,30 +266,27 @@ func TestOIDCRefusals(t *testing.T) {
 			t.Fatalf("replayed callback: %d, want 400", resp.StatusCode)
 		}
 	})
-	t.Run("no e-mail", func(t *testing.T) {
-		provider.signInNext(map[string]any{"sub": "s-anon", "preferred_username": "not-an-address", "roles": []string{"Engineer"}}, false)
+	// refusedSignIn signs in with claims and wants the answer status saying
+	// sentence.
+	refusedSignIn := func(t *testing.T, claims map[string]any, status int, sentence string) {
+		t.Helper()
+		provider.signInNext(claims, false)
 		c := webtest.NewClient(t)
 		resp, body := send(t, c, http.MethodGet, startOIDC(t, c, app.URL, "/"), nil, browser)
-		if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "sent no e-mail address") {
-			t.Fatalf("no e-mail: %d\n%s", resp.StatusCode, body)
+		if resp.StatusCode != status || !strings.Contains(body, sentence) {
+			t.Fatalf("%d, want %d saying %q\n%s", resp.StatusCode, status, sentence, body)
 		}
+	}
+	t.Run("no e-mail", func(t *testing.T) {
+		refusedSignIn(t, map[string]any{"sub": "s-anon", "preferred_username": "not-an-address", "roles": []string{"Engineer"}}, http.StatusForbidden, "sent no e-mail address")
 	})
 	t.Run("no role", func(t *testing.T) {
-		provider.signInNext(map[string]any{"sub": "s-none", "email": "none@partner.com", "roles": []string{"Reader"}}, false)
-		c := webtest.NewClient(t)
-		resp, body := send(t, c, http.MethodGet, startOIDC(t, c, app.URL, "/"), nil, browser)
-		if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "has no mfaboard role") {
-			t.Fatalf("no role: %d\n%s", resp.StatusCode, body)
-		}
+		refusedSignIn(t, map[string]any{"sub": "s-none", "email": "none@partner.com", "roles": []string{"Reader"}}, http.StatusForbidden, "has no mfaboard role")
 	})
 	t.Run("e-mail of a local user", func(t *testing.T) {
+		// A takeover by the e-mail claim.
 		local := webtest.CreateUser(t, store, inventory.SecurityLead)
-		provider.signInNext(map[string]any{"sub": "s-mallory", "email": local.Email, "roles": []string{"SecurityLead"}}, false)
-		c := webtest.NewClient(t)
-		resp, _ := send(t, c, http.MethodGet, startOIDC(t, c, app.URL, "/"), nil, browser)
-		if resp.StatusCode != http.StatusBadRequest {
-			t.Fatalf("takeover by e-mail claim: %d, want 400", resp.StatusCode)
-		}
+		refusedSignIn(t, map[string]any{"sub": "s-mallory", "email": local.Email, "roles": []string{"SecurityLead"}}, http.StatusBadRequest, "")
 	})
 	t.Run("disabled user", func(t *testing.T) {
 		u, err := store.UpsertOIDCUser(t.Context(), "s-off", "off@partner.com", "Off", inventory.Engineer)
@@ -299,12 +296,7 @@ func TestOIDCRefusals(t *testing.T) {
 		if err := store.SetUserDisabled(t.Context(), inventory.CLIActor, u.ID, true); err != nil {
 			t.Fatal(err)
 		}
-		provider.signInNext(map[string]any{"sub": "s-off", "email": "off@partner.com", "roles": []string{"Engineer"}}, false)
-		c := webtest.NewClient(t)
-		resp, body := send(t, c, http.MethodGet, startOIDC(t, c, app.URL, "/"), nil, browser)
-		if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "disabled") {
-			t.Fatalf("disabled: %d\n%s", resp.StatusCode, body)
-		}
+		refusedSignIn(t, map[string]any{"sub": "s-off", "email": "off@partner.com", "roles": []string{"Engineer"}}, http.StatusForbidden, "disabled")
 	})
 }
 

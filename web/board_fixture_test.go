@@ -12,6 +12,8 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg"
 	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
@@ -149,16 +151,17 @@ func (f *boardFixture) request(t *testing.T, who, id string) inventory.Card {
 	return c
 }
 
-// Headers of the two kinds of client.
+// Headers of the kinds of client.
 var (
-	asBrowser = map[string]string{"Accept": "text/html,application/xhtml+xml"}
-	asHTMX    = func(target string) map[string]string {
+	browser = map[string]string{"Accept": "text/html,application/xhtml+xml"}
+	api     = map[string]string{"Accept": "application/json"}
+	asHTMX  = func(target string) map[string]string {
 		return map[string]string{"Accept": "text/html", "HX-Request": "true", "HX-Target": target}
 	}
 )
 
 // send makes a request and returns the response with its body.
-func send(t *testing.T, c *http.Client, method, target string, form url.Values, header map[string]string) (*http.Response, string) {
+func send(t testing.TB, c *http.Client, method, target string, form url.Values, header map[string]string) (*http.Response, string) {
 	t.Helper()
 	var body io.Reader
 	if form != nil {
@@ -184,6 +187,34 @@ func send(t *testing.T, c *http.Client, method, target string, form url.Values, 
 		t.Fatal(err)
 	}
 	return resp, string(b)
+}
+
+// htmlDoc parses a page or fragment for its selectors.
+func htmlDoc(t testing.TB, body string) *goquery.Document {
+	t.Helper()
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+// refusal is a post that must be refused: who sends form to path, and the
+// status and sentence they must get.
+type refusal struct {
+	who, path string
+	form      url.Values
+	want      int
+	sentence  string
+}
+
+// refused posts tc as c and fails t unless the answer is tc's.
+func refused(t *testing.T, c *http.Client, target string, tc refusal) {
+	t.Helper()
+	resp, body := send(t, c, http.MethodPost, target, tc.form, browser)
+	if resp.StatusCode != tc.want || !says(body, tc.sentence) {
+		t.Errorf("%s POST %s %v: %d, want %d with %q\n%s", tc.who, tc.path, tc.form, resp.StatusCode, tc.want, tc.sentence, excerpt(body))
+	}
 }
 
 // says reports whether a page says sentence, as a person reads it (HTML

@@ -14,15 +14,11 @@ import (
 // boardDoc fetches a page as who and parses it.
 func boardDoc(t *testing.T, f *boardFixture, who, path string) *goquery.Document {
 	t.Helper()
-	resp, body := send(t, f.clients[who], http.MethodGet, f.url(path), nil, asBrowser)
+	resp, body := send(t, f.clients[who], http.MethodGet, f.url(path), nil, browser)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET %s as %s: %d\n%s", path, who, resp.StatusCode, excerpt(body))
 	}
-	doc, err := goquery.NewDocumentFromReader(strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return doc
+	return htmlDoc(t, body)
 }
 
 // cardsByAccount maps each card on the page to its element.
@@ -156,11 +152,11 @@ func TestBoardFiltersLiveInTheURL(t *testing.T) {
 		t.Error("the search box lost the query")
 	}
 
-	resp, body := send(t, f.clients["lead"], http.MethodGet, f.url("/board?lane=colour"), nil, asBrowser)
+	resp, body := send(t, f.clients["lead"], http.MethodGet, f.url("/board?lane=colour"), nil, browser)
 	if resp.StatusCode != http.StatusBadRequest || !says(body, `Unknown swimlanes "colour"`) {
 		t.Errorf("bad lane: %d\n%s", resp.StatusCode, excerpt(body))
 	}
-	resp, body = send(t, f.clients["lead"], http.MethodGet, f.url("/board?compliance=green"), nil, asBrowser)
+	resp, body = send(t, f.clients["lead"], http.MethodGet, f.url("/board?compliance=green"), nil, browser)
 	if resp.StatusCode != http.StatusBadRequest || !says(body, `Unknown verdict "green"`) {
 		t.Errorf("bad verdict: %d\n%s", resp.StatusCode, excerpt(body))
 	}
@@ -234,7 +230,7 @@ func TestBulkEdit(t *testing.T) {
 	// By hand: two cards ticked.
 	form := url.Values{"tenant": {tenantA}, "scope": {"selected"}, "ids": {"a-01", "a-02"}, "set_assign": {eng}, "set_move": {"planned"},
 		"back": {"/board?tenant=" + tenantA}}
-	resp, body := send(t, f.clients["lead"], http.MethodPost, f.url("/board/bulk"), form, asBrowser)
+	resp, body := send(t, f.clients["lead"], http.MethodPost, f.url("/board/bulk"), form, browser)
 	if resp.StatusCode != http.StatusSeeOther || !strings.Contains(resp.Header.Get("Location"), "bulk=2") {
 		t.Fatalf("bulk by hand: %d %s\n%s", resp.StatusCode, resp.Header.Get("Location"), excerpt(body))
 	}
@@ -250,7 +246,7 @@ func TestBulkEdit(t *testing.T) {
 
 	// By filter: every card still in triage gets a due date.
 	form = url.Values{"tenant": {tenantA}, "scope": {"filter"}, "q": {"a-0"}, "set_due": {"2030-06-30"}}
-	resp, body = send(t, f.clients["lead"], http.MethodPost, f.url("/board/bulk"), form, asBrowser)
+	resp, body = send(t, f.clients["lead"], http.MethodPost, f.url("/board/bulk"), form, browser)
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("bulk by filter: %d\n%s", resp.StatusCode, excerpt(body))
 	}
@@ -263,24 +259,16 @@ func TestBulkEdit(t *testing.T) {
 	// Refusals: a move the workflow forbids changes nothing and says why;
 	// nothing chosen; no card ticked; not a lead.
 	before := f.card(t, "a-03")
-	for _, tc := range []struct {
-		who      string
-		form     url.Values
-		want     int
-		sentence string
-	}{
-		{"lead", url.Values{"scope": {"selected"}, "ids": {"a-03"}, "set_move": {"verified"}, "back": {"/board"}},
+	for _, tc := range []refusal{
+		{"lead", "/board/bulk", url.Values{"scope": {"selected"}, "ids": {"a-03"}, "set_move": {"verified"}, "back": {"/board"}},
 			http.StatusBadRequest, "cannot move to Verified, so nothing was changed"},
-		{"lead", url.Values{"scope": {"selected"}, "ids": {"a-03"}}, http.StatusBadRequest, "Choose what the bulk edit changes"},
-		{"lead", url.Values{"scope": {"selected"}, "set_due": {"2030-01-01"}}, http.StatusBadRequest, "Tick at least one card"},
-		{"eng", url.Values{"scope": {"selected"}, "ids": {"a-03"}, "set_due": {"2030-01-01"}}, http.StatusForbidden, "Only a security lead can do this"},
-		{"mgmt", url.Values{"scope": {"filter"}, "set_due": {"2030-01-01"}}, http.StatusForbidden, "Only a security lead can do this"},
+		{"lead", "/board/bulk", url.Values{"scope": {"selected"}, "ids": {"a-03"}}, http.StatusBadRequest, "Choose what the bulk edit changes"},
+		{"lead", "/board/bulk", url.Values{"scope": {"selected"}, "set_due": {"2030-01-01"}}, http.StatusBadRequest, "Tick at least one card"},
+		{"eng", "/board/bulk", url.Values{"scope": {"selected"}, "ids": {"a-03"}, "set_due": {"2030-01-01"}}, http.StatusForbidden, "Only a security lead can do this"},
+		{"mgmt", "/board/bulk", url.Values{"scope": {"filter"}, "set_due": {"2030-01-01"}}, http.StatusForbidden, "Only a security lead can do this"},
 	} {
 		tc.form.Set("tenant", tenantA)
-		resp, body := send(t, f.clients[tc.who], http.MethodPost, f.url("/board/bulk"), tc.form, asBrowser)
-		if resp.StatusCode != tc.want || !says(body, tc.sentence) {
-			t.Errorf("%s %v: %d, want %d with %q\n%s", tc.who, tc.form, resp.StatusCode, tc.want, tc.sentence, excerpt(body))
-		}
+		refused(t, f.clients[tc.who], f.url(tc.path), tc)
 	}
 	if after := f.card(t, "a-03"); after.Version != before.Version {
 		t.Error("a refused bulk edit changed a card")
@@ -364,22 +352,12 @@ func TestBoardFoldsVerifiedUntilAPersonChooses(t *testing.T) {
 	f := newBoardFixture(t, 2)
 	folded := func(cookie string) map[string]bool {
 		t.Helper()
-		req, err := http.NewRequest(http.MethodGet, f.url("/board"), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		header := map[string]string{}
 		if cookie != "" {
-			req.AddCookie(&http.Cookie{Name: "board_folded", Value: cookie})
+			header["Cookie"] = (&http.Cookie{Name: "board_folded", Value: cookie}).String()
 		}
-		resp, err := f.clients["lead"].Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		doc, err := goquery.NewDocumentFromReader(resp.Body)
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, body := send(t, f.clients["lead"], http.MethodGet, f.url("/board"), nil, header)
+		doc := htmlDoc(t, body)
 		out := map[string]bool{}
 		doc.Find(`details.column`).Each(func(_ int, s *goquery.Selection) {
 			if _, open := s.Attr("open"); !open {

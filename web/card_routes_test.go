@@ -199,7 +199,7 @@ func TestCardRoutesByRoleAndState(t *testing.T) {
 			}
 			form.Set("tenant", tenantA) // as every card form posts it
 			target := f.url(fmt.Sprintf(tc.path, url.PathEscape(account)))
-			resp, body := send(t, f.clients[tc.who], http.MethodPost, target, form, asBrowser)
+			resp, body := send(t, f.clients[tc.who], http.MethodPost, target, form, browser)
 			if resp.StatusCode != tc.want {
 				t.Fatalf("status %d, want %d\n%s", resp.StatusCode, tc.want, excerpt(body))
 			}
@@ -248,11 +248,7 @@ func fragment(t *testing.T, body string) *goquery.Document {
 	if says(body, "<html") {
 		t.Fatalf("an htmx request got a whole page\n%s", excerpt(body))
 	}
-	doc, err := goquery.NewDocumentFromReader(strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return doc
+	return htmlDoc(t, body)
 }
 
 func TestMoveWithHTMXAnswersWithTheCard(t *testing.T) {
@@ -340,11 +336,11 @@ func TestPlainFormConflictOnTheBoardRendersTheBoard(t *testing.T) {
 	c := f.plan(t, "a-01", "eng")
 	f.move(t, "lead", "a-01", inventory.InProgress)
 	form := url.Values{"tenant": {tenantA}, "to": {"in_progress"}, "version": {version(c)}, "back": {"/board?q=a-0&tenant=" + tenantA}}
-	resp, body := send(t, f.clients["eng"], http.MethodPost, f.url("/accounts/a-01/move"), form, asBrowser)
+	resp, body := send(t, f.clients["eng"], http.MethodPost, f.url("/accounts/a-01/move"), form, browser)
 	if resp.StatusCode != http.StatusConflict {
 		t.Fatalf("status %d, want 409", resp.StatusCode)
 	}
-	doc, _ := goquery.NewDocumentFromReader(strings.NewReader(body))
+	doc := htmlDoc(t, body)
 	if doc.Find(`[data-testid="board"]`).Length() == 0 {
 		t.Fatal("the answer is not the board the person was on")
 	}

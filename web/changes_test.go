@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -18,7 +17,7 @@ import (
 // group, sync again, and find the change in /changes, for every role.
 func TestChangesShowsAnAccountThatJoinedAnExcludedGroup(t *testing.T) {
 	t.Parallel()
-	srv, store := authServer(t, web.Config{})
+	srv, store := webtest.ServeApp(t, web.Config{})
 	second := pgtest.SyncAnnJoinsContractors(t, store)
 	for _, role := range []inventory.Role{inventory.SecurityLead, inventory.Engineer, inventory.Management} {
 		c := webtest.Login(t, srv, store, role)
@@ -51,7 +50,7 @@ func TestChangesShowsAnAccountThatJoinedAnExcludedGroup(t *testing.T) {
 // Before a second sync the page says what it will show.
 func TestChangesBeforeASecondSync(t *testing.T) {
 	t.Parallel()
-	srv, store := authServer(t, web.Config{})
+	srv, store := webtest.ServeApp(t, web.Config{})
 	pgtest.Sync(t, store, pgtest.ExcludedGroupTenant(), inventory.SyncOptions{})
 	doc := page(t, webtest.Login(t, srv, store, inventory.Management), srv.URL+"/changes", http.StatusOK)
 	if doc.Find(`[data-testid="no-changes"]`).Length() != 1 || doc.Find(`nav a[aria-current="page"]`).AttrOr("href", "") != "/changes" {
@@ -65,7 +64,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // it is on until then.
 func TestChangeAlertsSwitch(t *testing.T) {
 	t.Parallel()
-	srv, store := authServer(t, web.Config{})
+	srv, store := webtest.ServeApp(t, web.Config{})
 	pgtest.Sync(t, store, pgtest.ExcludedGroupTenant(), inventory.SyncOptions{})
 	lead := webtest.Login(t, srv, store, inventory.SecurityLead)
 	box := func() bool {
@@ -85,7 +84,7 @@ func TestChangeAlertsSwitch(t *testing.T) {
 		if resp, body := send(t, lead, http.MethodPost, srv.URL+"/settings/delivery", form, browser); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("save: %d\n%s", resp.StatusCode, body)
 		}
-		if st, err := store.DeliverySettings(context.Background(), "changes-tenant"); err != nil || st.ChangeAlerts != on || box() != on {
+		if st, err := store.DeliverySettings(t.Context(), "changes-tenant"); err != nil || st.ChangeAlerts != on || box() != on {
 			t.Errorf("saved with the box %v: stored %v, shown %v (%v)", on, st.ChangeAlerts, box(), err)
 		}
 	}
@@ -94,7 +93,7 @@ func TestChangeAlertsSwitch(t *testing.T) {
 // The readiness page says what the last sync found had moved.
 func TestReadinessSaysWhatTheLastSyncChanged(t *testing.T) {
 	t.Parallel()
-	srv, store := authServer(t, web.Config{})
+	srv, store := webtest.ServeApp(t, web.Config{})
 	pgtest.Sync(t, store, pgtest.ExcludedGroupTenant(), inventory.SyncOptions{})
 	c := webtest.Login(t, srv, store, inventory.Management)
 	if n := page(t, c, srv.URL+"/readiness", http.StatusOK).Find(`[data-testid="readiness-changes"]`).Length(); n != 0 {

@@ -49,7 +49,7 @@ func (h *chatHook) posts() []string {
 
 func TestDeliverySettingsAndSendNow(t *testing.T) {
 	var logs webtest.LockedBuffer
-	srv, store := authServer(t, web.Config{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	srv, store := webtest.ServeApp(t, web.Config{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	snap := demo.Generate(demo.Options{Users: 200, Seed: 13, AsOf: time.Now().UTC()})
 	syncSnapshot(t, store, snap, inventory.KindMixed)
 	relay := delivertest.NewSMTPServer(t, false, "") // an internal relay: no TLS, no sign-in
@@ -199,7 +199,7 @@ func TestDeliveryPageSaysWhetherThePasswordIsSet(t *testing.T) {
 		{"", "It is not set on this server"},
 		{password, "It is set on this server"},
 	} {
-		srv, store := authServer(t, web.Config{SMTPPassword: tc.password})
+		srv, store := webtest.ServeApp(t, web.Config{SMTPPassword: tc.password})
 		syncSnapshot(t, store, demo.Generate(demo.Options{Users: 20, Seed: 3, AsOf: time.Now().UTC()}), inventory.KindMixed)
 		lead := webtest.Login(t, srv, store, inventory.SecurityLead)
 		resp, body := send(t, lead, http.MethodGet, srv.URL+"/settings/delivery", nil, browser)
@@ -222,7 +222,7 @@ func cloneForm(v url.Values) url.Values {
 // requires: an empty or zero one is refused with the sentence, not a 500.
 func TestDeliveryRefusesAMissingPort(t *testing.T) {
 	t.Parallel()
-	srv, store := authServer(t, web.Config{})
+	srv, store := webtest.ServeApp(t, web.Config{})
 	snap := demo.Generate(demo.Options{Users: 40, Seed: 5, AsOf: time.Now().UTC()})
 	syncSnapshot(t, store, snap, inventory.KindMixed)
 	lead := webtest.Login(t, srv, store, inventory.SecurityLead)
@@ -243,5 +243,15 @@ func TestDeliveryRefusesAMissingPort(t *testing.T) {
 	if resp, body := send(t, lead, http.MethodPost, srv.URL+"/settings/delivery", form, browser); resp.StatusCode != http.StatusBadRequest ||
 		!says(body, "The e-mail has recipients but no SMTP server") {
 		t.Errorf("recipients without a server: %d\n%s", resp.StatusCode, excerpt(body))
+	}
+}
+
+func TestSendNowWithNothingSetUpSaysSoOnThePage(t *testing.T) {
+	t.Parallel()
+	f := newBoardFixture(t, 1)
+	resp, body := send(t, f.clients["lead"], http.MethodPost, f.url("/settings/delivery/send"), url.Values{"tenant": {tenantA}}, browser)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, `data-testid="delivery-error"`) ||
+		!strings.Contains(body, `data-testid="delivery-form"`) || !says(body, "Nothing to send to yet") {
+		t.Errorf("send now with nothing set up: %d\n%s", resp.StatusCode, excerpt(body))
 	}
 }

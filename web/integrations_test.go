@@ -14,7 +14,7 @@ import (
 
 func TestIntegrationsPageForEveryRole(t *testing.T) {
 	t.Parallel()
-	srv, store := authServer(t, web.Config{})
+	srv, store := webtest.ServeApp(t, web.Config{})
 	if _, err := pgtest.SyncDemo(t.Context(), store, demo.Options{Users: 150, Seed: 13, AsOf: time.Now().UTC().Truncate(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func TestIntegrationsPageForEveryRole(t *testing.T) {
 // lists the integrations the sign-in logs show.
 func TestIntegrationsPageWithoutGrants(t *testing.T) {
 	t.Parallel()
-	srv, store := authServer(t, web.Config{})
+	srv, store := webtest.ServeApp(t, web.Config{})
 	snap := demo.Generate(demo.Options{Users: 80, Seed: 13, AsOf: time.Now().UTC().Truncate(time.Hour)})
 	delete(snap.Present, inventory.CollPermissionGrants)
 	snap.PermissionGrants = nil

@@ -5,9 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/PuerkitoBio/goquery"
-
 	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/inventory/pg"
 	"github.com/mfaboard/mfaboard/web/webtest"
 )
 
@@ -105,8 +104,14 @@ func BenchmarkListOrders100k(b *testing.B) {
 // its next link leads to.
 type benchPage struct{ name, path string }
 
+// benchPages times each page, as a signed-in security lead, on the
+// benchmarks' 100,000-account tenant.
 func benchPages(b *testing.B, pages []benchPage) {
-	store := perfStore(b)
+	benchPagesOn(b, perfStore(b), pages)
+}
+
+// benchPagesOn is benchPages on store.
+func benchPagesOn(b *testing.B, store *pg.Store, pages []benchPage) {
 	srv, clock := perfServer(b, store)
 	lead := webtest.Login(b, srv, store, inventory.SecurityLead)
 	for _, page := range pages {
@@ -128,16 +133,8 @@ func benchPages(b *testing.B, pages []benchPage) {
 // nextLink is the href of the next link of the page at url.
 func nextLink(b *testing.B, c *http.Client, url string) string {
 	b.Helper()
-	resp, err := c.Get(url)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer resp.Body.Close()
-	doc, err := goquery.NewDocumentFromReader(resp.Body)
-	if err != nil {
-		b.Fatal(err)
-	}
-	next, ok := doc.Find(`a[rel="next"]`).Attr("href")
+	_, body := send(b, c, http.MethodGet, url, nil, nil)
+	next, ok := htmlDoc(b, body).Find(`a[rel="next"]`).Attr("href")
 	if !ok {
 		b.Fatalf("%s has no next link", url)
 	}

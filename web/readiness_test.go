@@ -2,11 +2,12 @@ package web_test
 
 import (
 	"bytes"
-	"context"
+	"encoding/csv"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -47,7 +48,7 @@ func newReadinessFixture(t *testing.T, accounts int) *readinessFixture {
 			f.lead = u
 		}
 	}
-	ctx := context.Background()
+	ctx := t.Context()
 	now := time.Now().UTC()
 	sum, err := store.Summary(ctx, f.tenant)
 	if err != nil {
@@ -86,7 +87,7 @@ func (f *readinessFixture) fetch(t *testing.T, role inventory.Role, method, path
 // must equal.
 func (f *readinessFixture) assessStored(t *testing.T) inventory.Result {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	snap, err := f.store.LoadSnapshot(ctx, f.tenant)
 	if err != nil {
 		t.Fatal(err)
@@ -98,18 +99,37 @@ func (f *readinessFixture) assessStored(t *testing.T) inventory.Result {
 	return inventory.Assess(snap, in)
 }
 
+// page reads a page as role, which must answer 200, parsed and as sent.
+func (f *readinessFixture) page(t *testing.T, role inventory.Role, path string) (*goquery.Document, string) {
+	t.Helper()
+	resp, body := f.fetch(t, role, http.MethodGet, path, nil)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s as %s: %d\n%s", path, role, resp.StatusCode, body)
+	}
+	return htmlDoc(t, string(body)), string(body)
+}
+
+// sheet reads a sheet of the workbook management downloads.
+func (f *readinessFixture) sheet(t *testing.T, name string) [][]string {
+	t.Helper()
+	_, book := f.fetch(t, inventory.Management, http.MethodGet, "/readiness/report.xlsx", nil)
+	x, err := excelize.OpenReader(bytes.NewReader(book))
+	if err != nil {
+		t.Fatalf("the XLSX does not open: %v", err)
+	}
+	defer x.Close()
+	rows, err := x.GetRows(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
 func TestReadinessPageAnswersWhetherAndWhen(t *testing.T) {
 	t.Parallel()
 	f := newReadinessFixture(t, 300)
 	res := f.assessStored(t)
-	resp, body := f.fetch(t, inventory.Management, http.MethodGet, "/readiness", nil)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET /readiness as management: %d\n%s", resp.StatusCode, body)
-	}
-	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc, html := f.page(t, inventory.Management, "/readiness")
 	text := func(sel string) string { return strings.Join(strings.Fields(doc.Find(sel).Text()), " ") }
 
 	r := inventory.Readiness{Tenant: res.Tenant}
@@ -133,7 +153,6 @@ func TestReadinessPageAnswersWhetherAndWhen(t *testing.T) {
 	}
 	// Privileged accounts first: the section comes before the chart and
 	// the figures, and lists the open ones.
-	html := string(body)
 	priv, chart, figures := strings.Index(html, `data-testid="readiness-privileged"`), strings.Index(html, `data-testid="trend-chart"`),
 		strings.Index(html, `data-testid="figures"`)
 	if priv < 0 || chart < 0 || figures < 0 || !(priv < chart && chart < figures) {
@@ -174,8 +193,7 @@ func TestReadinessPageAnswersWhetherAndWhen(t *testing.T) {
 	if doc.Find(`[data-testid="deadline-form"]`).Length() != 0 {
 		t.Error("management is offered the deadline form")
 	}
-	_, body = f.fetch(t, inventory.SecurityLead, http.MethodGet, "/readiness", nil)
-	if !bytes.Contains(body, []byte(`data-testid="deadline-form"`)) {
+	if _, html := f.page(t, inventory.SecurityLead, "/readiness"); !strings.Contains(html, `data-testid="deadline-form"`) {
 		t.Error("a security lead is not offered the deadline form")
 	}
 }
@@ -194,7 +212,7 @@ func TestOnlyLeadsSetTheDeadline(t *testing.T) {
 	if resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("a date that is not one: status %d, want 400", resp.StatusCode)
 	}
-	got, err := f.store.Deadline(context.Background(), f.tenant)
+	got, err := f.store.Deadline(t.Context(), f.tenant)
 	if err != nil || !got.Equal(f.deadline) {
 		t.Fatalf("after refusals the deadline is %v (%v), want it unchanged at %v", got, err, f.deadline)
 	}
@@ -202,11 +220,11 @@ func TestOnlyLeadsSetTheDeadline(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/readiness?") {
 		t.Fatalf("a lead's deadline: status %d to %q, want 303 back to /readiness", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	if got, _ := f.store.Deadline(context.Background(), f.tenant); !got.Equal(time.Date(2027, 6, 30, 0, 0, 0, 0, time.UTC)) {
+	if got, _ := f.store.Deadline(t.Context(), f.tenant); !got.Equal(time.Date(2027, 6, 30, 0, 0, 0, 0, time.UTC)) {
 		t.Errorf("deadline = %v, want 30 Jun 2027", got)
 	}
 	resp, _ = f.fetch(t, inventory.SecurityLead, http.MethodPost, path, url.Values{"tenant": {f.tenant}, "clear": {"1"}})
-	if got, _ := f.store.Deadline(context.Background(), f.tenant); resp.StatusCode != http.StatusSeeOther || !got.IsZero() {
+	if got, _ := f.store.Deadline(t.Context(), f.tenant); resp.StatusCode != http.StatusSeeOther || !got.IsZero() {
 		t.Errorf("clearing: status %d, deadline %v; want 303 and none", resp.StatusCode, got)
 	}
 }
@@ -263,16 +281,7 @@ func TestReportFilesEqualTheAssessment(t *testing.T) {
 		}
 	}
 
-	_, book := f.fetch(t, inventory.Management, http.MethodGet, "/readiness/report.xlsx", nil)
-	x, err := excelize.OpenReader(bytes.NewReader(book))
-	if err != nil {
-		t.Fatalf("the XLSX does not open: %v", err)
-	}
-	defer x.Close()
-	summary, err := x.GetRows("Summary")
-	if err != nil {
-		t.Fatal(err)
-	}
+	summary := f.sheet(t, "Summary")
 	if summary[0][0] != r.Headline() {
 		t.Errorf("A1 = %q, want the headline %q", summary[0][0], r.Headline())
 	}
@@ -291,10 +300,7 @@ func TestReportFilesEqualTheAssessment(t *testing.T) {
 	if strings.Join(all, "|") != strings.Join(want, "|") {
 		t.Errorf("summary row\n got  %q\n want %q", all, want)
 	}
-	rows, err := x.GetRows("Accounts")
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := f.sheet(t, "Accounts")
 	if len(rows)-1 != len(res.Accounts) {
 		t.Fatalf("the Accounts sheet has %d rows, the assessment %d accounts", len(rows)-1, len(res.Accounts))
 	}
@@ -308,4 +314,105 @@ func TestReportFilesEqualTheAssessment(t *testing.T) {
 			t.Fatalf("account row %q does not match the assessment %+v", row, a)
 		}
 	}
+}
+
+// Wherever a reason shows (the account list, the readiness page, the PDF,
+// the XLSX and the CSV) an at-risk account that has not registered leads
+// with "not registered for MFA", not with the policies that enforce MFA
+// (issue 11). Each takes the first stored reason, so the order the rules
+// give is the order every output shows.
+func TestEveryOutputLeadsWithTheCause(t *testing.T) {
+	t.Parallel()
+	f := newReadinessFixture(t, 300)
+	res := f.assessStored(t)
+	const cause = "not registered for MFA"
+	var unregistered, privileged *inventory.Assessment
+	for i, a := range res.Accounts {
+		if unregistered == nil && a.Compliance == inventory.AtRisk && a.Reasons[0] == cause {
+			unregistered = &res.Accounts[i]
+		}
+		// The readiness page and the PDF list privileged accounts only.
+		if privileged == nil && a.Compliance == inventory.AtRisk && slices.Contains(a.Markers, inventory.Privileged) {
+			privileged = &res.Accounts[i]
+		}
+	}
+	if unregistered == nil || privileged == nil {
+		t.Fatalf("the demo has no at-risk account that leads with %q, or no privileged one: the test proves nothing", cause)
+	}
+	privCause := strings.ReplaceAll(privileged.Reasons[0], "*", "")
+	if strings.HasPrefix(privCause, "MFA is enforced") {
+		t.Fatalf("the privileged %s leads with the enforcer: %q", privileged.UserPrincipalName, privileged.Reasons)
+	}
+	if !strings.HasPrefix(unregistered.Reasons[1], "MFA is enforced by") {
+		t.Fatalf("the enforcer comes after the cause: %q", unregistered.Reasons)
+	}
+
+	// The account list, searched for the account.
+	found := false
+	accounts, _ := f.page(t, inventory.Management, "/accounts?q="+url.QueryEscape(unregistered.UserPrincipalName))
+	accounts.Find(`[data-testid="account-row"]`).Each(func(_ int, row *goquery.Selection) {
+		if strings.Contains(row.Text(), unregistered.UserPrincipalName) {
+			found = true
+			if got := strings.TrimSpace(row.Find("td.reason").Text()); got != cause {
+				t.Errorf("the account list shows %q, want %q", got, cause)
+			}
+		}
+	})
+	if !found {
+		t.Fatalf("the account list has no row for %s", unregistered.UserPrincipalName)
+	}
+
+	// The readiness page's privileged list.
+	found = false
+	readiness, _ := f.page(t, inventory.Management, "/readiness")
+	readiness.Find("tr").Each(func(_ int, row *goquery.Selection) {
+		if row.Find("td.reason").Length() > 0 && strings.Contains(row.Text(), privileged.UserPrincipalName) {
+			found = true
+			if got := strings.TrimSpace(row.Find("td.reason").Text()); got != privCause {
+				t.Errorf("the readiness page shows %q for %s, want %q", got, privileged.UserPrincipalName, privCause)
+			}
+		}
+	})
+	if !found {
+		t.Errorf("the readiness page lists no reason for the privileged %s", privileged.UserPrincipalName)
+	}
+
+	// The PDF: the verdict and its cause beside the privileged account (a
+	// long cause is cut short in its cell, so its start is compared).
+	_, pdf := f.fetch(t, inventory.Management, http.MethodGet, "/readiness/report.pdf", nil)
+	text, _ := reporttest.PDFText(t, pdf)
+	if want := reporttest.Squeeze(inventory.AtRisk.Label() + privCause); !strings.Contains(text, want[:min(len(want), 60)]) {
+		t.Errorf("the PDF lacks the verdict with its cause %q", want)
+	}
+	if strings.Contains(text, reporttest.Squeeze(inventory.AtRisk.Label()+"MFA is enforced")) {
+		t.Error("the PDF shows an at-risk verdict with the enforcer as its cause")
+	}
+
+	// The XLSX's Accounts sheet and the CSV: the Reasons column starts with the cause.
+	checkReasonsColumn(t, "the XLSX", f.sheet(t, "Accounts"), unregistered.UserPrincipalName, cause)
+	_, body := f.fetch(t, inventory.Management, http.MethodGet, "/accounts.csv?compliance=at_risk", nil)
+	records, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
+	if err != nil {
+		t.Fatalf("not CSV: %v", err)
+	}
+	checkReasonsColumn(t, "the CSV", records, unregistered.UserPrincipalName, cause)
+}
+
+// checkReasonsColumn finds the account's row by UPN and its Reasons column
+// by the header.
+func checkReasonsColumn(t *testing.T, what string, rows [][]string, upn, cause string) {
+	t.Helper()
+	col := slices.Index(rows[0], "Reasons")
+	if col < 0 {
+		t.Fatalf("%s has no Reasons column: %q", what, rows[0])
+	}
+	for _, row := range rows[1:] {
+		if slices.Contains(row, upn) {
+			if !strings.HasPrefix(row[col], cause+";") && row[col] != cause {
+				t.Errorf("%s gives %s the reasons %q, want them to start with %q", what, upn, row[col], cause)
+			}
+			return
+		}
+	}
+	t.Errorf("%s has no row for %s", what, upn)
 }

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -11,16 +10,113 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
+	"github.com/mfaboard/mfaboard/web"
+	"github.com/mfaboard/mfaboard/web/webtest"
 )
 
 func TestEveryoneLandsWhereTheirWorkIs(t *testing.T) {
 	t.Parallel()
 	f := newBoardFixture(t, 2)
 	for who, want := range map[string]string{"lead": "/plan", "eng": "/work", "mgmt": "/readiness"} {
-		resp, _ := send(t, f.clients[who], http.MethodGet, f.url("/"), nil, asBrowser)
+		resp, _ := send(t, f.clients[who], http.MethodGet, f.url("/"), nil, browser)
 		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != want {
 			t.Errorf("%s lands on %d %q, want %s", who, resp.StatusCode, resp.Header.Get("Location"), want)
 		}
+	}
+}
+
+// /plan by route and role: every role reads the plan and each fix; only a
+// lead is offered, and may take, the action that turns a fix into work.
+func TestPlanRoutesByRole(t *testing.T) {
+	t.Parallel()
+	f := newBoardFixture(t, 6)
+	plan, err := f.store.Plan(t.Context(), tenantA)
+	if err != nil || len(plan.Fixes) == 0 {
+		t.Fatalf("tenant A has no plan: %v", err)
+	}
+	fix := plan.Fixes[0]
+	fixPath := "/plan/fixes/" + fix.ID
+	due := time.Now().UTC().AddDate(0, 0, 10).Format(time.DateOnly)
+	work := func(v url.Values) url.Values {
+		out := url.Values{"tenant": {tenantA}, "assignee": {f.users["eng"].ID}, "due": {due}}
+		for k, vs := range v {
+			out[k] = vs
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name, who, method, path string
+		form                    url.Values
+		want                    int
+		says, saysNot           string
+	}{
+		{"lead reads the plan", "lead", http.MethodGet, "/plan", nil, http.StatusOK, `action="` + fixPath + `/work"`, ""},
+		{"engineer reads the plan", "eng", http.MethodGet, "/plan", nil, http.StatusOK, `data-testid="fix"`, `data-testid="fix-work"`},
+		{"management reads the plan", "mgmt", http.MethodGet, "/plan", nil, http.StatusOK, `data-testid="fix"`, `data-testid="fix-work"`},
+		{"lead opens a fix", "lead", http.MethodGet, fixPath, nil, http.StatusOK, `data-testid="fix-account"`, ""},
+		{"management opens a fix", "mgmt", http.MethodGet, fixPath, nil, http.StatusOK, `data-testid="fix-account"`, `data-testid="fix-work"`},
+		{"unknown fix", "lead", http.MethodGet, "/plan/fixes/nope", nil, http.StatusNotFound, "is not in the plan of tenant", ""},
+		{"bad page", "lead", http.MethodGet, fixPath + "?page=x", nil, http.StatusBadRequest, `The page "x" is not a page number`, ""},
+		{"engineer turns a fix into work", "eng", http.MethodPost, fixPath + "/work", work(nil), http.StatusForbidden, "Only a security lead can do this", ""},
+		{"management turns a fix into work", "mgmt", http.MethodPost, fixPath + "/work", work(nil), http.StatusForbidden, "Only a security lead can do this", ""},
+		{"without the tenant", "lead", http.MethodPost, fixPath + "/work", url.Values{"assignee": {f.users["eng"].ID}, "due": {due}},
+			http.StatusBadRequest, "The form did not say which tenant it changes", ""},
+		{"without an assignee", "lead", http.MethodPost, fixPath + "/work", work(url.Values{"assignee": {""}}), http.StatusBadRequest, "Choose who does the work.", ""},
+		{"assigned to management", "lead", http.MethodPost, fixPath + "/work", work(url.Values{"assignee": {f.users["mgmt"].ID}}),
+			http.StatusBadRequest, "who reads but does not remediate", ""},
+		{"a date that is not one", "lead", http.MethodPost, fixPath + "/work", work(url.Values{"due": {"31/12/2030"}}),
+			http.StatusBadRequest, `The due date "31/12/2030" is not a date`, ""},
+		{"a date gone by", "lead", http.MethodPost, fixPath + "/work", work(url.Values{"due": {"2020-01-01"}}), http.StatusBadRequest, "has already passed", ""},
+		{"an unknown fix", "lead", http.MethodPost, "/plan/fixes/nope/work", work(nil), http.StatusNotFound, "is not in the plan of tenant", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, body := send(t, f.clients[tc.who], tc.method, f.url(tc.path), tc.form, browser)
+			if resp.StatusCode != tc.want || (tc.says != "" && !says(body, tc.says)) || (tc.saysNot != "" && strings.Contains(body, tc.saysNot)) {
+				t.Fatalf("%s %s as %s: %d, want %d saying %q and not %q\n%s", tc.method, tc.path, tc.who, resp.StatusCode, tc.want, tc.says, tc.saysNot, body)
+			}
+		})
+	}
+	for _, a := range []string{"a-01", "a-06"} {
+		if c := f.card(t, a); c.Status != inventory.Triage || c.Assignee != "" {
+			t.Fatalf("a refused request changed %s: %+v", a, c)
+		}
+	}
+
+	// The lead turns the top fix into work: back on /plan with a notice,
+	// the cards planned, assigned and dated.
+	resp, _ := send(t, f.clients["lead"], http.MethodPost, f.url(fixPath+"/work"), work(nil), browser)
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/plan?") {
+		t.Fatalf("turn into work: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	_, body := send(t, f.clients["lead"], http.MethodGet, f.url(resp.Header.Get("Location")), nil, browser)
+	if !says(body, "6 accounts planned for "+f.users["eng"].Name()) {
+		t.Fatalf("no notice after turning the fix into work:\n%s", body)
+	}
+	for _, a := range []string{"a-01", "a-06"} {
+		c := f.card(t, a)
+		if c.Status != inventory.Planned || c.Assignee != f.users["eng"].ID || c.DueDate.Format(time.DateOnly) != due {
+			t.Fatalf("%s after the fix became work: %+v", a, c)
+		}
+	}
+}
+
+// A tenant with nothing open says so.
+func TestPlanEmptyState(t *testing.T) {
+	t.Parallel()
+	f := newBoardFixture(t, 1)
+	on := true
+	snap := &inventory.Snapshot{
+		Tenant:           inventory.Tenant{ID: "cccccccc-0000-0000-0000-00000000000c", DisplayName: "Northwind", Domains: []string{"northwind.com"}},
+		SecurityDefaults: &on,
+		Users: []inventory.User{{ID: "c-01", DisplayName: "Person c-01", UserPrincipalName: "c-01@northwind.com", UserType: "Member",
+			AccountEnabled: true, LastSignIn: time.Now().Add(-time.Hour)}},
+		Registrations: map[string]inventory.Registration{"c-01": {IsMfaRegistered: true, IsMfaCapable: true, MethodsRegistered: []string{"microsoftAuthenticatorPush"}}},
+	}
+	pgtest.Sync(t, f.store, snap, inventory.SyncOptions{Kind: inventory.KindMixed})
+	resp, body := send(t, f.clients["lead"], http.MethodGet, f.url("/plan?tenant="+snap.Tenant.ID), nil, browser)
+	if resp.StatusCode != http.StatusOK || !says(body, "Nothing to fix: every account is compliant") {
+		t.Fatalf("GET /plan of a compliant tenant: %d\n%s", resp.StatusCode, body)
 	}
 }
 
@@ -62,100 +158,19 @@ func TestMyWorkListsTheirCardsByDueDate(t *testing.T) {
 	}
 }
 
-func TestAuditSearchesByUPNOrName(t *testing.T) {
+func TestStaticServesFilesNotFolders(t *testing.T) {
 	t.Parallel()
-	f := newBoardFixture(t, 12)
-	f.plan(t, "a-01", "eng")
-	f.plan(t, "a-11", "")
-	rows := func(q string) []string {
-		t.Helper()
-		doc := boardDoc(t, f, "mgmt", "/audit?"+url.Values{"q": {q}, "tenant": {tenantA}}.Encode())
-		var out []string
-		doc.Find(`[data-testid="audit-row"] td[data-label="Account"]`).Each(func(_ int, s *goquery.Selection) {
-			out = append(out, strings.TrimSpace(s.Text()))
-		})
-		return out
-	}
-	only := func(q, upn string, n int) {
-		t.Helper()
-		got := rows(q)
-		if len(got) != n {
-			t.Errorf("search %q: %d events %v, want %d of %s", q, len(got), got, n, upn)
-		}
-		for _, g := range got {
-			if g != upn {
-				t.Errorf("search %q lists an event of %s", q, g)
-			}
+	srv, _ := webtest.ServeApp(t, web.Config{})
+	c := webtest.NewClient(t)
+	for _, path := range []string{"/static/", "/static/css/", "/static/css", "/static/js/", "/static/img/", "/static/dist/", "/static/./css/"} {
+		resp, body := send(t, c, http.MethodGet, srv.URL+path, nil, browser)
+		if resp.StatusCode != http.StatusNotFound || strings.Contains(body, "app.css") || strings.Contains(body, "board.js") {
+			t.Errorf("GET %s: %d, want 404 without a listing\n%.300s", path, resp.StatusCode, body)
 		}
 	}
-	only("A-01@CONTOSO.COM", "a-01@contoso.com", 3) // the UPN, whatever the case: created, planned, assigned
-	only("Person a-11", "a-11@contoso.com", 2)      // the display name: created, planned
-	only("a-11", "a-11@contoso.com", 2)             // the id
-	if got := rows("a_0%"); len(got) != 0 {
-		t.Errorf("LIKE's wildcards are taken literally, yet %q finds %v", "a_0%", got)
-	}
-	lead := f.users["lead"].Name()
-	doc := boardDoc(t, f, "mgmt", "/audit?"+url.Values{"q": {lead}, "tenant": {tenantA}}.Encode())
-	if n := doc.Find(`[data-testid="audit-row"]`).Length(); n < 3 {
-		t.Errorf("searching the lead's name %q finds %d events, want their moves and assignment", lead, n)
-	}
-	resp, body := send(t, f.clients["mgmt"], http.MethodGet, f.url("/audit?q="+strings.Repeat("x", 201)), nil, asBrowser)
-	if resp.StatusCode != http.StatusBadRequest || !says(body, "A search can be at most 200 characters") {
-		t.Errorf("a 201-character search: %d", resp.StatusCode)
-	}
-}
-
-func TestExceptionDecidedInPlace(t *testing.T) {
-	t.Parallel()
-	f := newBoardFixture(t, 3)
-	f.plan(t, "a-01", "eng")
-	f.request(t, "lead", "a-01")
-	open, err := f.store.OpenExceptions(t.Context(), tenantA)
-	if err != nil || len(open) != 1 {
-		t.Fatalf("open requests: %v %v", open, err)
-	}
-	action := f.url(fmt.Sprintf("/exceptions/%d/decide", open[0].ID))
-	form := url.Values{"tenant": {tenantA}, "decision": {"grant"}, "note": {"Compensating control checked in Entra."}}
-
-	// The lead sees the count in the nav and the form; management neither.
-	doc := boardDoc(t, f, "lead2", "/exceptions")
-	if doc.Find(`[data-testid="open-requests"]`).Text() != "1" || doc.Find(`[data-testid="decide-form"]`).Length() != 1 {
-		t.Errorf("a lead's exceptions page: count %q, %d forms", doc.Find(`[data-testid="open-requests"]`).Text(), doc.Find(`[data-testid="decide-form"]`).Length())
-	}
-	if doc := boardDoc(t, f, "mgmt", "/exceptions"); doc.Find(`[data-testid="decide-form"]`).Length() != 0 || doc.Find(`[data-testid="open-requests"]`).Length() != 0 {
-		t.Error("management is offered a decision or the count")
-	}
-	// An engineer, and the lead who asked, are refused in the row.
-	for _, who := range []string{"eng", "lead"} {
-		resp, body := send(t, f.clients[who], http.MethodPost, action, form, asHTMX("closest tr"))
-		if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, `data-testid="decision-notice"`) || strings.Contains(body, "<html") {
-			t.Errorf("%s deciding in place: %d\n%s", who, resp.StatusCode, excerpt(body))
+	for _, path := range []string{"/static/css/app.css", "/static/js/board.js", "/static/img/logo.svg"} {
+		if resp, _ := send(t, c, http.MethodGet, srv.URL+path, nil, browser); resp.StatusCode != http.StatusOK {
+			t.Errorf("GET %s: %d, want 200", path, resp.StatusCode)
 		}
-	}
-	if f.card(t, "a-01").Status != inventory.ExceptionRequested {
-		t.Fatal("a refused decision moved the card")
-	}
-	// Another lead grants it: the row comes back decided, with the note.
-	resp, body := send(t, f.clients["lead2"], http.MethodPost, action, form, asHTMX("closest tr"))
-	if resp.StatusCode != http.StatusOK || !says(body, "Granted: the account is excepted until") || !says(body, "Compensating control checked in Entra.") {
-		t.Fatalf("granting in place: %d\n%s", resp.StatusCode, excerpt(body))
-	}
-	if f.card(t, "a-01").Status != inventory.ExceptionGranted || verdictOf(t, f, "a-01").Compliance != inventory.Excepted {
-		t.Error("the grant did not reach the card and the verdict")
-	}
-	// Deciding it again, from a stale page, is a conflict that says so.
-	resp, body = send(t, f.clients["lead2"], http.MethodPost, action, form, asBrowser)
-	if resp.StatusCode != http.StatusConflict || !says(body, "This request was granted by") {
-		t.Errorf("deciding twice: %d\n%s", resp.StatusCode, excerpt(body))
-	}
-}
-
-func TestSendNowWithNothingSetUpSaysSoOnThePage(t *testing.T) {
-	t.Parallel()
-	f := newBoardFixture(t, 1)
-	resp, body := send(t, f.clients["lead"], http.MethodPost, f.url("/settings/delivery/send"), url.Values{"tenant": {tenantA}}, asBrowser)
-	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, `data-testid="delivery-error"`) ||
-		!strings.Contains(body, `data-testid="delivery-form"`) || !says(body, "Nothing to send to yet") {
-		t.Errorf("send now with nothing set up: %d\n%s", resp.StatusCode, excerpt(body))
 	}
 }

@@ -54,7 +54,7 @@ func splitTenants(t *testing.T, store *pg.Store) (*inventory.Snapshot, []invento
 
 func TestSplitPlannerAndTenantSwitcher(t *testing.T) {
 	t.Parallel()
-	srv, store := authServer(t, web.Config{})
+	srv, store := webtest.ServeApp(t, web.Config{})
 	mixed, rooms := splitTenants(t, store)
 	c := webtest.Login(t, srv, store, inventory.Management)
 
@@ -142,7 +142,7 @@ func TestSplitPlannerAndTenantSwitcher(t *testing.T) {
 
 func TestSplitMoveListCSV(t *testing.T) {
 	t.Parallel()
-	srv, store := authServer(t, web.Config{})
+	srv, store := webtest.ServeApp(t, web.Config{})
 	mixed, rooms := splitTenants(t, store)
 	prod := &inventory.Snapshot{Tenant: inventory.Tenant{ID: "prod-tenant", DisplayName: "Contoso Production"},
 		Users:   []inventory.User{{ID: "p1", UserPrincipalName: rooms[0].UserPrincipalName, AccountEnabled: true, UserType: "Member"}},

@@ -3,8 +3,6 @@ package web_test
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -17,7 +15,6 @@ import (
 
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg"
-	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
 	"github.com/mfaboard/mfaboard/web"
 	"github.com/mfaboard/mfaboard/web/webtest"
 )
@@ -59,10 +56,7 @@ func (q *fakeQueue) count() int {
 // signed-in lead and engineer.
 func syncServer(t *testing.T, cfg web.Config) (*httptest.Server, *pg.Store, map[string]*http.Client) {
 	t.Helper()
-	store, _ := pgtest.NewStore(t)
-	cfg.Store, cfg.Logger = store, slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := httptest.NewServer(web.New(cfg))
-	t.Cleanup(srv.Close)
+	srv, store := webtest.ServeApp(t, cfg)
 	syncTenant(t, store, tenantA, "Contoso", "contoso.com", "a", 2)
 	clients := map[string]*http.Client{}
 	for name, role := range map[string]inventory.Role{"lead": inventory.SecurityLead, "eng": inventory.Engineer} {
@@ -86,11 +80,11 @@ func TestSyncStartIsALeadsAndRecorded(t *testing.T) {
 	srv, store, c := syncServer(t, web.Config{Sync: q})
 
 	// An engineer sees no button and is refused on the server.
-	_, body := send(t, c["eng"], http.MethodGet, srv.URL+"/sync", nil, asBrowser)
+	_, body := send(t, c["eng"], http.MethodGet, srv.URL+"/sync", nil, browser)
 	if strings.Contains(body, `data-testid="sync-start"`) || !says(body, "Only a security lead can start a sync.") {
 		t.Errorf("the engineer's sync page offers a sync:\n%s", excerpt(body))
 	}
-	resp, body := send(t, c["eng"], http.MethodPost, srv.URL+"/sync", url.Values{}, asBrowser)
+	resp, body := send(t, c["eng"], http.MethodPost, srv.URL+"/sync", url.Values{}, browser)
 	if resp.StatusCode != http.StatusForbidden || !says(body, "Only a security lead can start a sync") {
 		t.Errorf("an engineer's sync: %d\n%s", resp.StatusCode, excerpt(body))
 	}
@@ -105,18 +99,18 @@ func TestSyncStartIsALeadsAndRecorded(t *testing.T) {
 	}
 
 	// The lead starts one: queued, recorded, and the page says so.
-	_, body = send(t, c["lead"], http.MethodGet, srv.URL+"/sync", nil, asBrowser)
+	_, body = send(t, c["lead"], http.MethodGet, srv.URL+"/sync", nil, browser)
 	if !strings.Contains(body, `data-testid="sync-start"`) {
 		t.Fatalf("the lead's sync page has no Sync now:\n%s", excerpt(body))
 	}
-	resp, _ = send(t, c["lead"], http.MethodPost, srv.URL+"/sync", url.Values{}, asBrowser)
+	resp, _ = send(t, c["lead"], http.MethodPost, srv.URL+"/sync", url.Values{}, browser)
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/sync?started=1" {
 		t.Fatalf("the lead's sync: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	if q.count() != 1 || syncRequests(t, store) != 1 {
 		t.Errorf("the lead's sync queued %d and recorded %d, want 1 and 1", q.count(), syncRequests(t, store))
 	}
-	_, body = send(t, c["lead"], http.MethodGet, srv.URL+"/sync?started=1", nil, asBrowser)
+	_, body = send(t, c["lead"], http.MethodGet, srv.URL+"/sync?started=1", nil, browser)
 	if !says(body, "Sync started.") || !strings.Contains(body, `hx-trigger="every 2s"`) {
 		t.Errorf("after starting, the page neither says so nor follows the sync:\n%s", excerpt(body))
 	}
@@ -132,11 +126,11 @@ func TestSyncSaysWhyItCannot(t *testing.T) {
 	const why = "This is the generated demo tenant and the server has no Graph credentials."
 	q := &fakeQueue{why: why}
 	srv, store, c := syncServer(t, web.Config{Sync: q})
-	_, body := send(t, c["lead"], http.MethodGet, srv.URL+"/sync", nil, asBrowser)
+	_, body := send(t, c["lead"], http.MethodGet, srv.URL+"/sync", nil, browser)
 	if strings.Contains(body, `data-testid="sync-start"`) || !says(body, why) {
 		t.Errorf("the sync page of a server that cannot sync:\n%s", excerpt(body))
 	}
-	resp, body := send(t, c["lead"], http.MethodPost, srv.URL+"/sync", url.Values{}, asBrowser)
+	resp, body := send(t, c["lead"], http.MethodPost, srv.URL+"/sync", url.Values{}, browser)
 	if resp.StatusCode != http.StatusBadRequest || !says(body, why) || !strings.Contains(body, `data-testid="sync-status"`) {
 		t.Errorf("a sync where none can run: %d\n%s", resp.StatusCode, excerpt(body))
 	}
@@ -174,7 +168,7 @@ func TestBannerOfAFailedOrStaleSync(t *testing.T) {
 	srv, store, c := syncServer(t, web.Config{})
 	banner := func() string {
 		t.Helper()
-		_, body := send(t, c["eng"], http.MethodGet, srv.URL+"/accounts", nil, asBrowser)
+		_, body := send(t, c["eng"], http.MethodGet, srv.URL+"/accounts", nil, browser)
 		i := strings.Index(body, `<div class="banner`)
 		if i < 0 {
 			return ""
@@ -196,7 +190,7 @@ func TestBannerOfAFailedOrStaleSync(t *testing.T) {
 		t.Errorf("after a failed sync the banner is %q", b)
 	}
 	// The banner is on every page, the sync page too.
-	_, body := send(t, c["eng"], http.MethodGet, srv.URL+"/sync", nil, asBrowser)
+	_, body := send(t, c["eng"], http.MethodGet, srv.URL+"/sync", nil, browser)
 	if !strings.Contains(body, `data-testid="sync-banner"`) {
 		t.Error("the sync page has no banner after a failed sync")
 	}
@@ -207,7 +201,7 @@ func TestBannerOfAStaleSync(t *testing.T) {
 	// A schedule of a millisecond makes the sync just done stale at once.
 	srv, _, c := syncServer(t, web.Config{SyncEvery: time.Millisecond})
 	time.Sleep(5 * time.Millisecond)
-	_, body := send(t, c["eng"], http.MethodGet, srv.URL+"/readiness", nil, asBrowser)
+	_, body := send(t, c["eng"], http.MethodGet, srv.URL+"/readiness", nil, browser)
 	if !strings.Contains(body, "banner-warn") || !says(body, "accounts and verdicts may have changed in the tenant since") {
 		t.Errorf("a stale sync shows no banner:\n%s", excerpt(body))
 	}

@@ -83,7 +83,7 @@ func TestFormsActOnTheTenantTheyShowed(t *testing.T) {
 	}
 	form.Set("service_patterns", "scanner-only-in-a")
 	openElsewhere(t, f, "lead")
-	resp, body := send(t, lead, http.MethodPost, f.url(action), form, asBrowser)
+	resp, body := send(t, lead, http.MethodPost, f.url(action), form, browser)
 	if resp.StatusCode != http.StatusSeeOther || !strings.Contains(resp.Header.Get("Location"), "tenant="+tenantA) {
 		t.Fatalf("save settings: %d to %q\n%s", resp.StatusCode, resp.Header.Get("Location"), excerpt(body))
 	}
@@ -106,7 +106,7 @@ func TestFormsActOnTheTenantTheyShowed(t *testing.T) {
 	form.Set("webhook_url", hook.URL+"/hook-for-a")
 	sendAction, sendForm := formAsRendered(t, delivery.Find(`[data-testid="delivery-send"]`))
 	openElsewhere(t, f, "lead")
-	if resp, body := send(t, lead, http.MethodPost, f.url(action), form, asBrowser); resp.StatusCode != http.StatusSeeOther {
+	if resp, body := send(t, lead, http.MethodPost, f.url(action), form, browser); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save delivery: %d\n%s", resp.StatusCode, excerpt(body))
 	}
 	if st, _ := f.store.DeliverySettings(ctx, tenantA); st.Webhook != hook.URL+"/hook-for-a" {
@@ -116,7 +116,7 @@ func TestFormsActOnTheTenantTheyShowed(t *testing.T) {
 		t.Errorf("tenant B got A's webhook (%s)", st.WebhookHost())
 	}
 	openElsewhere(t, f, "lead")
-	if resp, body := send(t, lead, http.MethodPost, f.url(sendAction), sendForm, asBrowser); resp.StatusCode != http.StatusSeeOther {
+	if resp, body := send(t, lead, http.MethodPost, f.url(sendAction), sendForm, browser); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("send now: %d\n%s", resp.StatusCode, excerpt(body))
 	}
 	if st, _ := f.store.DeliverySettings(ctx, tenantA); posts.Load() != 1 || st.LastSent.IsZero() {
@@ -127,7 +127,7 @@ func TestFormsActOnTheTenantTheyShowed(t *testing.T) {
 	action, form = formAsRendered(t, page(t, lead, f.url("/readiness?tenant="+tenantA), http.StatusOK).Find(`[data-testid="deadline-form"]`))
 	form.Set("deadline", "2031-03-31")
 	openElsewhere(t, f, "lead")
-	if resp, body := send(t, lead, http.MethodPost, f.url(action), form, asBrowser); resp.StatusCode != http.StatusSeeOther {
+	if resp, body := send(t, lead, http.MethodPost, f.url(action), form, browser); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("deadline: %d\n%s", resp.StatusCode, excerpt(body))
 	}
 	if d, _ := f.store.Deadline(ctx, tenantA); !d.Equal(time.Date(2031, 3, 31, 0, 0, 0, 0, time.UTC)) {
@@ -141,7 +141,7 @@ func TestFormsActOnTheTenantTheyShowed(t *testing.T) {
 	form.Set("ids", "a-02") // ticked on the board: the checkbox belongs to the form through form="bulk"
 	form.Set("set_due", "2031-01-31")
 	openElsewhere(t, f, "lead")
-	if resp, body := send(t, lead, http.MethodPost, f.url(action), form, asBrowser); resp.StatusCode != http.StatusSeeOther {
+	if resp, body := send(t, lead, http.MethodPost, f.url(action), form, browser); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("bulk edit: %d\n%s", resp.StatusCode, excerpt(body))
 	}
 	if c := f.card(t, "a-02"); c.DueDate.Format(time.DateOnly) != "2031-01-31" {
@@ -151,7 +151,7 @@ func TestFormsActOnTheTenantTheyShowed(t *testing.T) {
 	action, form = formAsRendered(t, page(t, lead, f.url("/accounts/a-03?tenant="+tenantA), http.StatusOK).Find(`#work [data-testid="move-form"]`))
 	form.Set("to", string(inventory.Planned))
 	openElsewhere(t, f, "lead")
-	if resp, body := send(t, lead, http.MethodPost, f.url(action), form, asBrowser); resp.StatusCode != http.StatusSeeOther {
+	if resp, body := send(t, lead, http.MethodPost, f.url(action), form, browser); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("move from the account page: %d\n%s", resp.StatusCode, excerpt(body))
 	}
 	if c := f.card(t, "a-03"); c.Status != inventory.Planned {
@@ -162,32 +162,23 @@ func TestFormsActOnTheTenantTheyShowed(t *testing.T) {
 func TestPostsWithoutTheirTenantAreRefused(t *testing.T) {
 	t.Parallel()
 	f := newBoardFixture(t, 2)
-	lead := f.clients["lead"]
 	c := f.card(t, "a-01")
-	for _, tc := range []struct {
-		path     string
-		form     url.Values
-		want     int
-		sentence string
-	}{
-		{"/settings", url.Values{"kind": {"csp"}, "window_days": {"30"}}, http.StatusBadRequest, "The form did not say which tenant it changes"},
-		{"/settings/delivery", url.Values{"smtp_port": {"587"}, "hour": {"8"}}, http.StatusBadRequest, "The form did not say which tenant it changes"},
-		{"/settings/delivery/send", url.Values{}, http.StatusBadRequest, "The form did not say which tenant it changes"},
-		{"/readiness/deadline", url.Values{"deadline": {"2031-01-01"}}, http.StatusBadRequest, "The form did not say which tenant it changes"},
-		{"/board/bulk", url.Values{"ids": {"a-01"}, "set_due": {"2031-01-01"}}, http.StatusBadRequest, "The form did not say which tenant it changes"},
-		{"/accounts/a-01/move", url.Values{"to": {"planned"}, "version": {version(c)}}, http.StatusBadRequest, "The form did not say which tenant it changes"},
+	for _, tc := range []refusal{
+		{"lead", "/settings", url.Values{"kind": {"csp"}, "window_days": {"30"}}, http.StatusBadRequest, "The form did not say which tenant it changes"},
+		{"lead", "/settings/delivery", url.Values{"smtp_port": {"587"}, "hour": {"8"}}, http.StatusBadRequest, "The form did not say which tenant it changes"},
+		{"lead", "/settings/delivery/send", url.Values{}, http.StatusBadRequest, "The form did not say which tenant it changes"},
+		{"lead", "/readiness/deadline", url.Values{"deadline": {"2031-01-01"}}, http.StatusBadRequest, "The form did not say which tenant it changes"},
+		{"lead", "/board/bulk", url.Values{"ids": {"a-01"}, "set_due": {"2031-01-01"}}, http.StatusBadRequest, "The form did not say which tenant it changes"},
+		{"lead", "/accounts/a-01/move", url.Values{"to": {"planned"}, "version": {version(c)}}, http.StatusBadRequest, "The form did not say which tenant it changes"},
 		// The query is not where a form names its tenant.
-		{"/accounts/a-01/move?tenant=" + tenantA, url.Values{"to": {"planned"}, "version": {version(c)}}, http.StatusBadRequest,
+		{"lead", "/accounts/a-01/move?tenant=" + tenantA, url.Values{"to": {"planned"}, "version": {version(c)}}, http.StatusBadRequest,
 			"The form did not say which tenant it changes"},
-		{"/accounts/a-01/move", url.Values{"tenant": {"no-such-tenant"}, "to": {"planned"}, "version": {version(c)}}, http.StatusNotFound,
+		{"lead", "/accounts/a-01/move", url.Values{"tenant": {"no-such-tenant"}, "to": {"planned"}, "version": {version(c)}}, http.StatusNotFound,
 			`The tenant "no-such-tenant" the form names is not in the database`},
 		// An account is changed only in the tenant it belongs to.
-		{"/accounts/a-01/move", url.Values{"tenant": {tenantB}, "to": {"planned"}, "version": {version(c)}}, http.StatusNotFound, "is not in tenant"},
+		{"lead", "/accounts/a-01/move", url.Values{"tenant": {tenantB}, "to": {"planned"}, "version": {version(c)}}, http.StatusNotFound, "is not in tenant"},
 	} {
-		resp, body := send(t, lead, http.MethodPost, f.url(tc.path), tc.form, asBrowser)
-		if resp.StatusCode != tc.want || !says(body, tc.sentence) {
-			t.Errorf("POST %s: %d, want %d with %q\n%s", tc.path, resp.StatusCode, tc.want, tc.sentence, excerpt(body))
-		}
+		refused(t, f.clients[tc.who], f.url(tc.path), tc)
 	}
 	if after := f.card(t, "a-01"); after.Version != c.Version {
 		t.Error("a refused post changed the card")
@@ -198,49 +189,46 @@ func TestPostsWithoutTheirTenantAreRefused(t *testing.T) {
 // whatever belongs to a tenant (an account, a file, a fragment) is not
 // found, with the same sentence; pages that work without a tenant work.
 func TestBeforeTheFirstSync(t *testing.T) {
-	srv, store := authServer(t, web.Config{})
+	srv, store := webtest.ServeApp(t, web.Config{})
 	lead := webtest.Login(t, srv, store, inventory.SecurityLead)
-	for _, tc := range []struct {
-		path, nav string // nav: the link the page marks in the nav
-		want      int
-	}{
-		{"/accounts", "accounts", http.StatusOK},
-		{"/board", "board", http.StatusOK},
-		{"/exceptions", "exceptions", http.StatusOK},
-		{"/readiness", "readiness", http.StatusOK},
-		{"/split", "split", http.StatusOK},
-		{"/changes", "changes", http.StatusOK},
-		{"/settings/delivery", "settings", http.StatusOK}, // delivery is in settings, under "More"
-		{"/accounts/u-1", "", http.StatusNotFound},
-		{"/accounts.csv", "", http.StatusNotFound},
-		{"/board/column?status=triage&offset=50", "", http.StatusNotFound},
-		{"/readiness/report.pdf", "", http.StatusNotFound},
-		{"/readiness/report.xlsx", "", http.StatusNotFound},
-		{"/split/moves.csv", "", http.StatusNotFound},
-		{"/settings", "", http.StatusNotFound},
+	// noTenantYet gets path, which must answer want with the empty state's
+	// sentence.
+	noTenantYet := func(path string, want int) (string, bool) {
+		t.Helper()
+		resp, body := send(t, lead, http.MethodGet, srv.URL+path, nil, browser)
+		if resp.StatusCode != want || !says(body, views.NoTenantYet) {
+			t.Errorf("GET %s: %d, want %d saying %q\n%s", path, resp.StatusCode, want, views.NoTenantYet, excerpt(body))
+			return body, false
+		}
+		return body, true
+	}
+	// The pages of a tenant, by the link each marks in the nav (delivery is
+	// in settings, under "More").
+	for path, nav := range map[string]string{
+		"/accounts":          "accounts",
+		"/board":             "board",
+		"/exceptions":        "exceptions",
+		"/readiness":         "readiness",
+		"/split":             "split",
+		"/changes":           "changes",
+		"/settings/delivery": "settings",
 	} {
-		resp, body := send(t, lead, http.MethodGet, srv.URL+tc.path, nil, browser)
-		doc, err := goquery.NewDocumentFromReader(strings.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if resp.StatusCode != tc.want || !says(body, views.NoTenantYet) {
-			t.Errorf("GET %s: %d, want %d saying %q\n%s", tc.path, resp.StatusCode, tc.want, views.NoTenantYet, excerpt(body))
+		body, ok := noTenantYet(path, http.StatusOK)
+		if !ok {
 			continue
 		}
-		if tc.want != http.StatusOK {
-			continue
-		}
+		doc := htmlDoc(t, body)
 		if n := doc.Find(`[data-testid="empty-tenant"]`).Length(); n != 1 {
-			t.Errorf("GET %s shows %d empty states, want 1", tc.path, n)
+			t.Errorf("GET %s shows %d empty states, want 1", path, n)
 		}
-		want := ""
-		if tc.nav != "" {
-			want = "/" + tc.nav
+		if got := doc.Find(`nav a[aria-current="page"]`).AttrOr("href", ""); got != "/"+nav {
+			t.Errorf("GET %s marks %q in the nav, want %q", path, got, "/"+nav)
 		}
-		if nav := doc.Find(`nav a[aria-current="page"]`).AttrOr("href", ""); nav != want {
-			t.Errorf("GET %s marks %q in the nav, want %q", tc.path, nav, want)
-		}
+	}
+	// What belongs to a tenant is not found.
+	for _, path := range []string{"/accounts/u-1", "/accounts.csv", "/board/column?status=triage&offset=50", "/readiness/report.pdf",
+		"/readiness/report.xlsx", "/split/moves.csv", "/settings"} {
+		noTenantYet(path, http.StatusNotFound)
 	}
 	resp, body := send(t, lead, http.MethodGet, srv.URL+"/accounts.csv", nil, api)
 	if resp.StatusCode != http.StatusNotFound || !says(body, views.NoTenantYet) {

@@ -37,7 +37,7 @@ func TestTokenCheckPage(t *testing.T) {
 	t.Parallel()
 	var logs webtest.LockedBuffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug - 8}))
-	srv, store := authServer(t, web.Config{Logger: logger})
+	srv, store := webtest.ServeApp(t, web.Config{Logger: logger})
 	withMFA := partnerCenterToken(t, "pwd", "mfa")
 	withoutMFA := partnerCenterToken(t, "pwd")
 	garbage := "this-is-not-a-token-but-a-secret-password-Hunter2"
@@ -139,7 +139,7 @@ func assertNoSecret(t *testing.T, where, text string, secrets []string) {
 // twice in a row; nothing from one check carries into the next page.
 func TestTokenCheckKeepsNothing(t *testing.T) {
 	t.Parallel()
-	srv, store := authServer(t, web.Config{})
+	srv, store := webtest.ServeApp(t, web.Config{})
 	c := webtest.Login(t, srv, store, inventory.Management)
 	tok := partnerCenterToken(t, "pwd", "mfa")
 	if resp, _ := send(t, c, http.MethodPost, srv.URL+"/tools/token", url.Values{"token": {tok}}, browser); resp.StatusCode != http.StatusOK {

@@ -1,16 +1,13 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/mfaboard/mfaboard/graph"
 	"github.com/mfaboard/mfaboard/graph/emulator"
-	"github.com/mfaboard/mfaboard/graph/export"
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg"
 	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
@@ -18,21 +15,11 @@ import (
 	"github.com/mfaboard/mfaboard/web/webtest"
 )
 
-// whatIfServer serves the What-If tenant as synced, with Microsoft's engine
-// played by the emulator's evaluate — a TEST DOUBLE serving the tenant as
-// it drifted since: it proves the plumbing (button, SDK request, answer,
-// comparison, store, audit, page), not Microsoft's semantics.
+// whatIfServer serves the What-If tenant with the emulator's double
+// (webtest.ServeWhatIf) to a signed-in lead and engineer.
 func whatIfServer(t *testing.T, opts emulator.Options) (srvURL string, lead, engineer *http.Client, store *pg.Store) {
 	t.Helper()
-	synced, drifted := pgtest.WhatIfTenant(time.Now().UTC())
-	emu := emulator.New(export.EncodeSnapshot(drifted), opts)
-	t.Cleanup(emu.Close)
-	client, err := graph.NewClient(context.Background(), graph.Config{BaseURL: emu.URL, AccessToken: "test-token"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, store := authServer(t, web.Config{WhatIf: func(string) (inventory.WhatIfEvaluator, error) { return client, nil }})
-	pgtest.Sync(t, store, synced, inventory.SyncOptions{})
+	srv, store := webtest.ServeWhatIf(t, opts)
 	return srv.URL, webtest.Login(t, srv, store, inventory.SecurityLead), webtest.Login(t, srv, store, inventory.Engineer), store
 }
 
@@ -99,7 +86,7 @@ func TestWhatIfMissingPermissionSentenceOnPage(t *testing.T) {
 
 func TestWhatIfWithoutGraphSaysSo(t *testing.T) {
 	t.Parallel()
-	srv, store := authServer(t, web.Config{})
+	srv, store := webtest.ServeApp(t, web.Config{})
 	synced, _ := pgtest.WhatIfTenant(time.Now().UTC())
 	pgtest.Sync(t, store, synced, inventory.SyncOptions{})
 	lead := webtest.Login(t, srv, store, inventory.SecurityLead)

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/mfaboard/mfaboard/web/webtest"
 )
 
 // chromiumPath is Debian's chromium package. The test never downloads a
@@ -19,6 +21,13 @@ const chromiumPath = "/usr/bin/chromium"
 
 // The size of every page and screenshot: a common laptop screen.
 const viewportWidth, viewportHeight = 1440, 900
+
+// screens are the sizes a journey checks a page at: a laptop's and a
+// phone's.
+var screens = []struct {
+	name          string
+	width, height int64
+}{{"laptop", 1366, 768}, {"phone", 390, 844}}
 
 // screenshotDir is where MFABOARD_SCREENSHOTS=1 writes the README's images,
 // relative to this package's directory (where `go test` runs it).
@@ -182,19 +191,19 @@ func evaluate[T any](b *browser, expression string, opts ...chromedp.EvaluateOpt
 	return v
 }
 
-// signIn signs in through the login form as a person does, and waits for
-// the page the form leads to.
-func (b *browser) signIn(email, password string) {
+// signIn signs in as p (every person has webtest.Password) through the
+// login form as a person does, and waits for the page the form leads to.
+func (b *browser) signIn(p person) {
 	b.t.Helper()
 	b.open("/login", `[data-testid="signin-form"]`)
 	b.do(
-		chromedp.SendKeys(chromedp.ID("signin-email"), email),
-		chromedp.SendKeys(chromedp.ID("signin-password"), password),
+		chromedp.SendKeys(chromedp.ID("signin-email"), p.email),
+		chromedp.SendKeys(chromedp.ID("signin-password"), webtest.Password),
 		chromedp.Click(chromedp.CSS(`[data-testid="signin-form"] button[type="submit"]`)),
 		chromedp.WaitNotPresent(chromedp.CSS(`[data-testid="signin-form"]`)),
 	)
 	if loc := b.location(); strings.HasPrefix(loc, "/login") {
-		b.t.Fatalf("signing in as %s stayed on %s", email, loc)
+		b.t.Fatalf("signing in as %s stayed on %s", p.email, loc)
 	}
 }
 
@@ -219,4 +228,45 @@ func (b *browser) screenshot(name string) {
 		b.t.Fatalf("screenshot %s: %v", name, err)
 	}
 	b.t.Logf("wrote %s", path)
+}
+
+// resize sets the tab's screen.
+func (b *browser) resize(width, height int64) {
+	b.t.Helper()
+	b.do(chromedp.EmulateViewport(width, height))
+}
+
+// fits fails the journey when the page scrolls sideways at this size.
+func (b *browser) fits(what string) {
+	b.t.Helper()
+	scroll := evaluate[int](b, `document.documentElement.scrollWidth`)
+	width := evaluate[int](b, `document.documentElement.clientWidth`)
+	if scroll > width {
+		b.t.Errorf("%s is %d px wide on a %d px screen: it scrolls sideways by %d px", what, scroll, width, scroll-width)
+	}
+}
+
+// offersNone fails the journey when the page (where) has any of controls,
+// by selector and what a person would call it.
+func (b *browser) offersNone(where string, controls map[string]string) {
+	b.t.Helper()
+	for sel, what := range controls {
+		if n := b.count(sel); n != 0 {
+			b.t.Errorf("%s has %d × %s, want none", where, n, what)
+		}
+	}
+}
+
+// onEveryScreen opens path on each of screens, waiting for selector, fails
+// when the page scrolls sideways and runs check there (with the screen's
+// name); then it puts the tab back to the journeys' size.
+func (b *browser) onEveryScreen(path, selector string, check func(screen string)) {
+	b.t.Helper()
+	for _, s := range screens {
+		b.resize(s.width, s.height)
+		b.open(path, selector)
+		b.fits(path + " on a " + s.name)
+		check(s.name)
+	}
+	b.resize(viewportWidth, viewportHeight)
 }

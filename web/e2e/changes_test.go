@@ -6,11 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/chromedp"
-
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
-	"github.com/mfaboard/mfaboard/web/webtest"
 )
 
 // resyncWithChanges syncs the office's tenant again after a week of the
@@ -68,30 +65,21 @@ func TestE2EChangesSinceTheLastSync(t *testing.T) {
 	o := newOffice(t)
 	o.resyncWithChanges(t)
 	b := newBrowser(t, o.srv.URL)
-	b.signIn(managerPerson.email, webtest.Password)
-	for _, vp := range []struct {
-		w, h int64
-		shot string
-	}{{1366, 768, "changes.png"}, {390, 844, ""}} {
-		b.do(chromedp.EmulateViewport(vp.w, vp.h))
-		b.open("/changes", `[data-testid="change-sync"]`)
+	b.signIn(managerPerson)
+	b.onEveryScreen("/changes", `[data-testid="change-sync"]`, func(screen string) {
 		if n := b.count(`[data-testid="change"]`); n < 5 {
-			t.Errorf("%d×%d: %d changes shown, want the 3 joiners, the IMAP4 sign-in and the deleted account", vp.w, vp.h, n)
+			t.Errorf("%s: %d changes shown, want the 3 joiners, the IMAP4 sign-in and the deleted account", screen, n)
 		}
 		text := b.text(`[data-testid="change-sync"]`)
 		for _, want := range []string{"which", "excludes", "new single-factor sign-in over IMAP4", "account removed from the tenant"} {
 			if !strings.Contains(text, want) {
-				t.Errorf("%d×%d: the page lacks %q", vp.w, vp.h, want)
+				t.Errorf("%s: the page lacks %q", screen, want)
 			}
 		}
-		if over := evaluate[float64](b, `document.documentElement.scrollWidth - document.documentElement.clientWidth`); over > 0 {
-			t.Errorf("%d×%d: the page is %.0f px wider than the screen", vp.w, vp.h, over)
+		if screen == "laptop" {
+			b.screenshot("changes.png")
 		}
-		if vp.shot != "" {
-			b.screenshot(vp.shot)
-		}
-	}
-	b.do(chromedp.EmulateViewport(viewportWidth, viewportHeight))
+	})
 	b.open("/readiness", `[data-testid="readiness-changes"]`)
 	if got := b.text(`[data-testid="readiness-changes"]`); !strings.HasPrefix(got, "Since the last sync: 4 accounts lost coverage") {
 		t.Errorf("readiness says %q", got)

@@ -9,8 +9,6 @@ import (
 	"github.com/mfaboard/mfaboard/graph/demo"
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg"
-	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
-	"github.com/mfaboard/mfaboard/web"
 	"github.com/mfaboard/mfaboard/web/webtest"
 )
 
@@ -47,9 +45,8 @@ type person struct {
 
 func newOffice(t *testing.T) *office {
 	t.Helper()
-	store, _ := pgtest.NewStore(t)
-	tenant := pgtest.SeedDemoOf(t, store, demo.Options{Users: 300, Seed: 1}).Snapshot.Tenant.ID
-	srv, _ := webtest.Serve(t, store)
+	srv, store, seeded := webtest.ServeDemo(t, demo.Options{Users: 300, Seed: 1})
+	tenant := seeded.Snapshot.Tenant.ID
 	o := &office{srv: srv, store: store, tenant: tenant,
 		lead: createPerson(t, store, leadPerson), eng: createPerson(t, store, engineerPerson), mgr: createPerson(t, store, managerPerson)}
 	o.arrangeBoard(t)
@@ -60,15 +57,7 @@ func newOffice(t *testing.T) *office {
 // screenshots read like the demo; the password is webtest's.
 func createPerson(t *testing.T, store *pg.Store, p person) pg.User {
 	t.Helper()
-	hash, err := web.HashPassword(webtest.Password)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, err := store.CreateUser(t.Context(), inventory.CLIActor, p.email, p.name, p.role, hash)
-	if err != nil {
-		t.Fatalf("create %s: %v", p.email, err)
-	}
-	return u
+	return webtest.CreatePerson(t, store, p.email, p.name, p.role)
 }
 
 func actorOf(u pg.User) inventory.Actor {

@@ -7,7 +7,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/mfaboard/mfaboard/inventory"
-	"github.com/mfaboard/mfaboard/web/webtest"
 )
 
 const planList = `[data-testid="plan-fixes"]`
@@ -31,7 +30,7 @@ func TestE2ELeadTurnsTheTopFixIntoWork(t *testing.T) {
 	}
 
 	b := newBrowser(t, o.srv.URL)
-	b.signIn(leadPerson.email, webtest.Password)
+	b.signIn(leadPerson)
 	b.open("/plan", planList)
 	b.fitsWithoutSideways("/plan", planList, "")
 	b.fitsWithoutSideways("/plan/fixes/"+stored.Fixes[1].ID, `[data-testid="fix-accounts"]`, "plan-fix-phone.png")
@@ -73,15 +72,9 @@ func TestE2ELeadTurnsTheTopFixIntoWork(t *testing.T) {
 // journeys' size.
 func (b *browser) fitsWithoutSideways(path, selector, phoneShot string) {
 	b.t.Helper()
-	for _, size := range [][2]int64{{1366, 768}, {390, 844}} {
-		b.do(chromedp.EmulateViewport(size[0], size[1]))
-		b.open(path, selector)
-		if over := evaluate[int](b, `document.documentElement.scrollWidth - document.documentElement.clientWidth`); over > 0 {
-			b.t.Errorf("%s at %d×%d scrolls %d px sideways", path, size[0], size[1], over)
-		}
-		if phoneShot != "" && size[0] < 600 {
+	b.onEveryScreen(path, selector, func(screen string) {
+		if phoneShot != "" && screen == "phone" {
 			b.screenshot(phoneShot)
 		}
-	}
-	b.do(chromedp.EmulateViewport(viewportWidth, viewportHeight))
+	})
 }

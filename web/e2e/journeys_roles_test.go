@@ -10,7 +10,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/mfaboard/mfaboard/inventory"
-	"github.com/mfaboard/mfaboard/web/webtest"
 )
 
 // The journeys of issue 11's shell: each role lands where their work is,
@@ -20,12 +19,6 @@ import (
 //
 //	go test -run E2ERoles -v ./web/e2e/
 //	MFABOARD_SCREENSHOTS=1 go test -run E2ERoles ./web/e2e/   # also rewrites static/screenshots/*.png
-
-// sizes are the screens every journey here runs on.
-var sizes = []struct {
-	name          string
-	width, height int64
-}{{"laptop", 1366, 768}, {"phone", 390, 844}}
 
 // consoleErrors keeps every console error and exception of the tab, for
 // the journey to fail on. Excused: the 404 of the lead's landing page in a
@@ -89,22 +82,6 @@ func watchErrors(b *browser) *consoleErrors {
 	return e
 }
 
-// fits fails the journey when the page scrolls sideways at this size.
-func (b *browser) fits(what string) {
-	b.t.Helper()
-	scroll := evaluate[int](b, `document.documentElement.scrollWidth`)
-	inner := evaluate[int](b, `window.innerWidth`)
-	if scroll > inner {
-		b.t.Errorf("%s is %d px wide on a %d px screen: it scrolls sideways", what, scroll, inner)
-	}
-}
-
-// resize sets the tab's screen.
-func (b *browser) resize(width, height int64) {
-	b.t.Helper()
-	b.do(chromedp.EmulateViewport(width, height))
-}
-
 // visible reports whether the first element matching selector is shown.
 func (b *browser) visible(selector string) bool {
 	b.t.Helper()
@@ -140,9 +117,9 @@ func TestE2ERolesLandWhereTheirWorkIs(t *testing.T) {
 			b := newBrowser(t, o.srv.URL)
 			b.t = t
 			watchErrors(b)
-			for _, size := range sizes {
+			for _, size := range screens {
 				b.resize(size.width, size.height)
-				b.signIn(l.who.email, webtest.Password)
+				b.signIn(l.who)
 				if loc := b.location(); loc != l.path {
 					t.Errorf("%s lands on %s at %s, want %s", l.who.role, loc, size.name, l.path)
 				}
@@ -208,7 +185,7 @@ func TestE2ERolesLeadDecidesAnExceptionInPlace(t *testing.T) {
 	// The lead who asked for Amsterdam's exception is told, in the row,
 	// that someone else decides it.
 	b.resize(1366, 768)
-	b.signIn(leadPerson.email, webtest.Password)
+	b.signIn(leadPerson)
 	b.open("/exceptions", rows)
 	if got := b.text(`[data-testid="open-requests"]`); got != "2" {
 		t.Errorf("the nav counts %q open requests, want 2", got)
@@ -223,7 +200,7 @@ func TestE2ERolesLeadDecidesAnExceptionInPlace(t *testing.T) {
 
 	// On a phone, the second lead refuses Amsterdam's with a note.
 	b.resize(390, 844)
-	b.signIn(second.email, webtest.Password)
+	b.signIn(second)
 	b.open("/exceptions", rows)
 	b.fits("/exceptions on a phone")
 	b.do(chromedp.ScrollIntoView(chromedp.CSS(refuse+` textarea`)),

@@ -1,22 +1,13 @@
 package e2e
 
 import (
-	"context"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"net/url"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/mfaboard/mfaboard/graph"
 	"github.com/mfaboard/mfaboard/graph/emulator"
-	"github.com/mfaboard/mfaboard/graph/export"
-	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
-	"github.com/mfaboard/mfaboard/web"
 	"github.com/mfaboard/mfaboard/web/webtest"
 )
 
@@ -26,22 +17,11 @@ import (
 // engine is the emulator's evaluate, a TEST DOUBLE serving the tenant as it
 // drifted since the sync: it proves the plumbing, not Microsoft's semantics.
 func TestE2ELeadAsksMicrosoftWithEmulatorDouble(t *testing.T) {
-	store, _ := pgtest.NewStore(t)
-	synced, drifted := pgtest.WhatIfTenant(time.Now().UTC())
-	pgtest.Sync(t, store, synced, inventory.SyncOptions{})
-	emu := emulator.New(export.EncodeSnapshot(drifted), emulator.Options{})
-	t.Cleanup(emu.Close)
-	client, err := graph.NewClient(context.Background(), graph.Config{BaseURL: emu.URL, AccessToken: "test-token"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(web.New(web.Config{Store: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		WhatIf: func(string) (inventory.WhatIfEvaluator, error) { return client, nil }}))
-	t.Cleanup(srv.Close)
+	srv, store := webtest.ServeWhatIf(t, emulator.Options{})
 	createPerson(t, store, leadPerson)
 
 	b := newBrowser(t, srv.URL)
-	b.signIn(leadPerson.email, webtest.Password)
+	b.signIn(leadPerson)
 	bob := accountPath(pgtest.WhatIfBob) + "?tenant=" + url.QueryEscape(pgtest.WhatIfTenantID)
 	b.open(bob, `[data-testid="whatif-form"]`)
 	b.do(chromedp.Click(chromedp.CSS(`[data-testid="whatif-form"] button[type="submit"]`)))

@@ -5,7 +5,6 @@ package webtest
 
 import (
 	"bytes"
-	"context"
 	"crypto/rand"
 	"io"
 	"log/slog"
@@ -17,8 +16,10 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/mfaboard/mfaboard/graph/demo"
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg"
+	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
 	"github.com/mfaboard/mfaboard/web"
 )
 
@@ -26,11 +27,40 @@ import (
 // port for the life of the test, and returns the server and its handler.
 func Serve(tb testing.TB, store *pg.Store) (*httptest.Server, *web.Server) {
 	tb.Helper()
-	h := web.New(web.Config{Store: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	return ServeConfig(tb, web.Config{Store: store})
+}
+
+// ServeConfig is Serve with the rest of cfg (a sync queue, OIDC, a What-If
+// engine); it logs where cfg.Logger says, nowhere without one.
+func ServeConfig(tb testing.TB, cfg web.Config) (*httptest.Server, *web.Server) {
+	tb.Helper()
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	h := web.New(cfg)
 	tb.Cleanup(h.Close)
 	srv := httptest.NewServer(h)
 	tb.Cleanup(srv.Close)
 	return srv, h
+}
+
+// ServeApp is ServeConfig on a fresh, migrated database of the test's own,
+// empty until the test syncs a tenant; it returns the server and the store.
+func ServeApp(tb testing.TB, cfg web.Config) (*httptest.Server, *pg.Store) {
+	tb.Helper()
+	store, _ := pgtest.NewStore(tb)
+	cfg.Store = store
+	srv, _ := ServeConfig(tb, cfg)
+	return srv, store
+}
+
+// ServeDemo is Serve on a fresh database holding the demo tenant opts
+// generates, synced as `serve --demo` syncs it; it returns the sync's
+// outcome with the server and its store.
+func ServeDemo(tb testing.TB, opts demo.Options) (*httptest.Server, *pg.Store, inventory.SyncOutcome) {
+	tb.Helper()
+	srv, store := ServeApp(tb, web.Config{})
+	return srv, store, pgtest.SeedDemoOf(tb, store, opts)
 }
 
 // Password is the password of every user Login creates.
@@ -59,14 +89,21 @@ var passwordHash = sync.OnceValues(func() (string, error) { return web.HashPassw
 // CreateUser adds a user with role and the password Password.
 func CreateUser(t testing.TB, store *pg.Store, role inventory.Role) pg.User {
 	t.Helper()
+	email := strings.ReplaceAll(string(role), "_", "-") + "-" + strings.ToLower(rand.Text()[:10]) + "@test.local"
+	return CreatePerson(t, store, email, role.Label()+" "+email[:strings.Index(email, "@")], role)
+}
+
+// CreatePerson adds a user with this e-mail, name and role, and the
+// password Password: a person a screenshot can show by name.
+func CreatePerson(t testing.TB, store *pg.Store, email, name string, role inventory.Role) pg.User {
+	t.Helper()
 	hash, err := passwordHash()
 	if err != nil {
 		t.Fatalf("webtest: hash password: %v", err)
 	}
-	email := strings.ReplaceAll(string(role), "_", "-") + "-" + strings.ToLower(rand.Text()[:10]) + "@test.local"
-	u, err := store.CreateUser(context.Background(), inventory.CLIActor, email, role.Label()+" "+email[:strings.Index(email, "@")], role, hash)
+	u, err := store.CreateUser(t.Context(), inventory.CLIActor, email, name, role, hash)
 	if err != nil {
-		t.Fatalf("webtest: create user: %v", err)
+		t.Fatalf("webtest: create %s: %v", email, err)
 	}
 	return u
 }
