@@ -48,7 +48,7 @@ func (s *Server) loginSubmit(c echo.Context) error {
 	email := strings.ToLower(strings.TrimSpace(c.FormValue("email")))
 	password := c.FormValue("password")
 	next := safeNext(c.FormValue("next"))
-	ip, now := clientIP(c), time.Now()
+	ip, now := clientIP(c), s.clock()
 	if s.signInLimit.blocked("ip:"+ip, now) {
 		s.log.Warn("sign-in throttled", "ip", ip, "by", "address")
 		c.Response().Header().Set("Retry-After", strconv.Itoa(int(signInEvery/time.Second)))

@@ -139,7 +139,7 @@ func TestSignInRefusals(t *testing.T) {
 
 func TestSignInRateLimited(t *testing.T) {
 	t.Parallel()
-	srv, store := webtest.ServeApp(t, web.Config{})
+	srv, store := webtest.ServeApp(t, web.Config{Clock: frozenClock()})
 	u := webtest.CreateUser(t, store, inventory.Engineer)
 	other := webtest.CreateUser(t, store, inventory.Engineer)
 	c := webtest.NewClient(t)

@@ -40,6 +40,9 @@ type Config struct {
 	// WhatIf reaches Microsoft's What-If engine; nil: Graph is not
 	// configured, and the account page says so instead of a button.
 	WhatIf WhatIfGraph
+	// Clock tells the sign-in throttles the time; nil: time.Now. Tests
+	// freeze it, so a slow machine does not refill a limit mid-test.
+	Clock func() time.Time
 }
 
 // Server holds the handlers' dependencies.
@@ -51,6 +54,7 @@ type Server struct {
 	sessions    *scs.SessionManager
 	signInLimit *attemptLimiter  // failed sign-ins per client address
 	accountHold *accountThrottle // failed sign-ins per account, against the addresses failing
+	clock       func() time.Time // the throttles' time (Config.Clock)
 	oidc        *oidcClient      // nil: no OIDC provider configured
 
 	smtpPassword string // for "send now" (Config.SMTPPassword)
@@ -65,12 +69,15 @@ func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
 	if cfg.Version != "" {
 		views.StaticVersion = cfg.Version
 	}
 	s := &Server{store: cfg.Store, log: cfg.Logger, echo: echo.New(),
 		sessions: newSessions(cfg.Store, cfg.TLS, cfg.Logger), signInLimit: newAttemptLimiter(signInBurst, signInEvery),
-		accountHold: newAccountThrottle(), smtpPassword: cfg.SMTPPassword,
+		accountHold: newAccountThrottle(), clock: cfg.Clock, smtpPassword: cfg.SMTPPassword,
 		sync: cfg.Sync, staleAfter: staleAfter(cfg.SyncEvery), whatIf: cfg.WhatIf}
 	if cfg.OIDC != nil {
 		s.oidc = &oidcClient{cfg: *cfg.OIDC}
