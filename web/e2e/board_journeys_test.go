@@ -60,39 +60,48 @@ func onTheBoard(t *testing.T, p person) (*office, *browser) {
 // folded to its count; on the phone the columns stack and the filters fold
 // away.
 func TestE2EBoardFitsEveryScreen(t *testing.T) {
+	t.Parallel()
 	o := newOffice(t)
 	for _, p := range []person{leadPerson, engineerPerson, managerPerson} {
-		b := boardBrowser(t, o, p)
-		for _, s := range screens {
-			where := fmt.Sprintf("%s on a %s (%d × %d)", p.role, s.name, s.width, s.height)
-			b.resize(s.width, s.height)
-			b.open("/board", board)
-			b.fits(where)
-			if n := b.count(`details.column[data-status="verified"]:not([open])`); n != 1 {
-				t.Errorf("%s: %d folded Verified columns, want it folded by default", where, n)
+		t.Run(string(p.role), func(t *testing.T) {
+			t.Parallel()
+			boardFits(t, o, p)
+		})
+	}
+}
+
+// boardFits checks the board for p at every screen (TestE2EBoardFitsEveryScreen).
+func boardFits(t *testing.T, o *office, p person) {
+	b := boardBrowser(t, o, p)
+	for _, s := range screens {
+		where := fmt.Sprintf("%s on a %s (%d × %d)", p.role, s.name, s.width, s.height)
+		b.resize(s.width, s.height)
+		b.open("/board", board)
+		b.fits(where)
+		if n := b.count(`details.column[data-status="verified"]:not([open])`); n != 1 {
+			t.Errorf("%s: %d folded Verified columns, want it folded by default", where, n)
+		}
+		if got := b.text(`details.column[data-status="verified"] [data-testid="count"]`); got == "" || got == "0" {
+			t.Errorf("%s: the folded Verified column shows the count %q", where, got)
+		}
+		// Every column's box lies within the window.
+		outside := evaluate[[]string](b, `Array.from(document.querySelectorAll("details.column")).
+			filter(c => { const r = c.getBoundingClientRect(); return r.left < 0 || r.right > window.innerWidth + 0.5; }).
+			map(c => c.dataset.status)`)
+		if len(outside) > 0 {
+			t.Errorf("%s: the columns %v reach beyond the window", where, outside)
+		}
+		if s.name == "phone" {
+			if evaluate[bool](b, `document.querySelector("details.filters-wrap").open`) {
+				t.Errorf("%s: the filters are open, want them folded away", where)
 			}
-			if got := b.text(`details.column[data-status="verified"] [data-testid="count"]`); got == "" || got == "0" {
-				t.Errorf("%s: the folded Verified column shows the count %q", where, got)
+			if stacked := evaluate[bool](b, `(() => { const cs = Array.from(document.querySelectorAll("details.column"));
+				return cs.every((c, i) => i === 0 || c.getBoundingClientRect().top >= cs[i-1].getBoundingClientRect().bottom - 1); })()`); !stacked {
+				t.Errorf("%s: the columns are not stacked one under another", where)
 			}
-			// Every column's box lies within the window.
-			outside := evaluate[[]string](b, `Array.from(document.querySelectorAll("details.column")).
-				filter(c => { const r = c.getBoundingClientRect(); return r.left < 0 || r.right > window.innerWidth + 0.5; }).
-				map(c => c.dataset.status)`)
-			if len(outside) > 0 {
-				t.Errorf("%s: the columns %v reach beyond the window", where, outside)
-			}
-			if s.name == "phone" {
-				if evaluate[bool](b, `document.querySelector("details.filters-wrap").open`) {
-					t.Errorf("%s: the filters are open, want them folded away", where)
-				}
-				if stacked := evaluate[bool](b, `(() => { const cs = Array.from(document.querySelectorAll("details.column"));
-					return cs.every((c, i) => i === 0 || c.getBoundingClientRect().top >= cs[i-1].getBoundingClientRect().bottom - 1); })()`); !stacked {
-					t.Errorf("%s: the columns are not stacked one under another", where)
-				}
-			}
-			if p == leadPerson {
-				b.screenshot(fmt.Sprintf("board-%d.png", s.width))
-			}
+		}
+		if p == leadPerson {
+			b.screenshot(fmt.Sprintf("board-%d.png", s.width))
 		}
 	}
 }
@@ -101,6 +110,7 @@ func TestE2EBoardFitsEveryScreen(t *testing.T) {
 // of an account the last sync found non-compliant, and the card says why,
 // in place; it stays remediated, on the laptop and on the phone.
 func TestE2ELeadVerifyIsRefused(t *testing.T) {
+	t.Parallel()
 	o := newOffice(t)
 	b := boardBrowser(t, o, leadPerson)
 	for _, s := range screens {
@@ -134,6 +144,7 @@ func TestE2ELeadVerifyIsRefused(t *testing.T) {
 // card shows the reason in the Blocked column, after a reload too; on the
 // laptop with the Move to… control, on the phone with another card.
 func TestE2EBlockedAsksForTheReason(t *testing.T) {
+	t.Parallel()
 	o := newOffice(t)
 	b := boardBrowser(t, o, engineerPerson)
 	for i, s := range screens {

@@ -62,6 +62,7 @@ func (o *office) resyncWithChanges(t *testing.T) {
 // The changes page on a laptop and on a phone: every change with its
 // account, verdicts and causes, and nothing wider than the screen.
 func TestE2EChangesSinceTheLastSync(t *testing.T) {
+	t.Parallel()
 	o := newOffice(t)
 	o.resyncWithChanges(t)
 	b := newBrowser(t, o.srv.URL)

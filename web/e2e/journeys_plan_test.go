@@ -15,6 +15,7 @@ const planList = `[data-testid="plan-fixes"]`
 // fix to the engineer with the date offered, and the board shows its cards
 // planned and assigned to them (those already in work keep their column).
 func TestE2ELeadTurnsTheTopFixIntoWork(t *testing.T) {
+	t.Parallel()
 	o := newOffice(t)
 	stored, err := o.store.Plan(t.Context(), o.tenant)
 	if err != nil || len(stored.Fixes) == 0 {

@@ -89,6 +89,7 @@ func (b *browser) visible(selector string) bool {
 }
 
 func TestE2ERolesLandWhereTheirWorkIs(t *testing.T) {
+	t.Parallel()
 	o := newOffice(t)
 	landings := []struct {
 		who     person
@@ -157,6 +158,7 @@ func (b *browser) phoneMenu() {
 // each from the list, with a note; the nav's count of open requests goes
 // from 2 to none. The lead who asked for a request may not decide it.
 func TestE2ERolesLeadDecidesAnExceptionInPlace(t *testing.T) {
+	t.Parallel()
 	o := newOffice(t)
 	// The engineer asks for the Boardroom 4 room's exception as well.
 	ctx, now := t.Context(), time.Now().UTC()

@@ -35,6 +35,7 @@ const board = `[data-testid="board"]`
 // their cards to Blocked and says what blocks it. Cards that are not theirs
 // offer no move.
 func TestE2EEngineerRemediatesTheirCard(t *testing.T) {
+	t.Parallel()
 	o, b := onTheBoard(t, engineerPerson)
 
 	if n := b.count(inColumn(inventory.InProgress, o.engineersCard)); n != 1 {
@@ -85,6 +86,7 @@ func TestE2EEngineerRemediatesTheirCard(t *testing.T) {
 // account page and is offered no move, assignment, exception or bulk
 // control; a move forced from the page anyway is refused by the server.
 func TestE2EManagerSeesNoMoveControls(t *testing.T) {
+	t.Parallel()
 	o, b := onTheBoard(t, managerPerson)
 	b.offersNone("the manager's board", map[string]string{
 		`[data-testid="move-form"]`:       "move form",
@@ -126,6 +128,7 @@ func TestE2EManagerSeesNoMoveControls(t *testing.T) {
 // the Teams Room's account page from its card and requests a technical
 // exception for it. It takes the README's three screenshots on the way.
 func TestE2ELeadOpensAccountAndExceptionForm(t *testing.T) {
+	t.Parallel()
 	o, b := onTheBoard(t, leadPerson)
 	if n := b.count(`[data-testid="move-form"]`); n < 10 {
 		t.Errorf("the lead's board offers %d move controls, want one on every card", n)

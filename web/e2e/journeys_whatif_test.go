@@ -17,6 +17,7 @@ import (
 // engine is the emulator's evaluate, a TEST DOUBLE serving the tenant as it
 // drifted since the sync: it proves the plumbing, not Microsoft's semantics.
 func TestE2ELeadAsksMicrosoftWithEmulatorDouble(t *testing.T) {
+	t.Parallel()
 	srv, store := webtest.ServeWhatIf(t, emulator.Options{})
 	createPerson(t, store, leadPerson)
 
