@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -32,7 +31,7 @@ func TestSyncAlertsOnRegressions(t *testing.T) {
 
 	hook := delivertest.NewWebhook(t)
 	lead := inventory.Actor{ID: "u-lead", Name: "lead@partner.example", Role: inventory.SecurityLead}
-	if err := store.SaveDeliverySettings(context.Background(), lead, "changes-tenant", inventory.DeliverySettings{
+	if err := store.SaveDeliverySettings(t.Context(), lead, "changes-tenant", inventory.DeliverySettings{
 		Schedule: inventory.WeeklyDelivery, Mail: inventory.DeliveryMail{Port: 587}, Webhook: hook.URL + "/hook", ChangeAlerts: true}); err != nil {
 		t.Fatal(err)
 	}

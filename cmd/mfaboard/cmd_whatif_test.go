@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -52,7 +51,7 @@ func TestWhatIfAgainstEmulatorDoubleFindsBothDisagreements(t *testing.T) {
 		t.Fatalf("alice (nested group) should agree, CA001 applied:\n%s", out)
 	}
 
-	ctx := context.Background()
+	ctx := t.Context()
 	carol, err := store.LatestWhatIf(ctx, pgtest.WhatIfTenantID, pgtest.WhatIfCarol)
 	if err != nil || carol == nil {
 		t.Fatalf("carol's answer was not kept: %v", err)
@@ -80,7 +79,7 @@ func TestWhatIfMissingPermissionNamesIt(t *testing.T) {
 	if code != exitFailed || !strings.Contains(errOut, "Policy.Read.All") || strings.Contains(errOut, "panic") {
 		t.Fatalf("exit %d, want %d and a sentence naming Policy.Read.All\nstdout: %s\nstderr: %s", code, exitFailed, out, errOut)
 	}
-	if c, err := store.LatestWhatIf(context.Background(), pgtest.WhatIfTenantID, pgtest.WhatIfBob); err != nil || c != nil {
+	if c, err := store.LatestWhatIf(t.Context(), pgtest.WhatIfTenantID, pgtest.WhatIfBob); err != nil || c != nil {
 		t.Fatalf("a refused question kept an answer: %+v %v", c, err)
 	}
 }
