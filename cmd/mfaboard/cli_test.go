@@ -209,6 +209,8 @@ func TestResyncOfSameDataChangesNoVerdict(t *testing.T) {
 	}
 }
 
+// Every command refuses a wrong command line or input with one sentence
+// and exit 2, never a stack trace.
 func TestBadInputGetsOneSentence(t *testing.T) {
 	t.Parallel()
 	useDatabase(t)
@@ -232,6 +234,19 @@ func TestBadInputGetsOneSentence(t *testing.T) {
 		{"bad as-of", []string{"assess", "--as-of", "yesterday"}, exitBadArgs, "RFC 3339"},
 		{"bad window", []string{"assess", "--window", "-3d"}, exitBadArgs, "positive duration"},
 		{"no tenant yet", []string{"assess"}, exitBadArgs, "holds no tenant"},
+		{"changes: unknown format", []string{"changes", "--format", "yaml"}, exitBadArgs, `unknown --format "yaml": use table or json`},
+		{"changes: bad since", []string{"changes", "--since", "yesterday"}, exitBadArgs, `--since "yesterday" is not an RFC 3339 time`},
+		{"changes: unknown flag", []string{"changes", "--nope"}, exitBadArgs, "flag provided but not defined"},
+		{"changes: stray argument", []string{"changes", "extra"}, exitBadArgs, "extra"},
+		{"plan: unknown format", []string{"plan", "--format", "csv"}, exitBadArgs, `unknown --format "csv": use table or json`},
+		{"plan: folder and tenant", []string{"plan", "--from", "a", "--tenant", "b"}, exitBadArgs, "give either --from DIR or --tenant ID, not both"},
+		{"plan: missing folder", []string{"plan", "--from", "/no/such/folder"}, exitBadArgs, "is not a folder"},
+		{"plan: kind without folder", []string{"plan", "--tenant-kind", "csp"}, exitBadArgs, "--tenant-kind goes with --from DIR"},
+		{"plan: unknown tenant kind", []string{"plan", "--from", ".", "--tenant-kind", "big"}, exitBadArgs, `unknown tenant kind "big"`},
+		{"plan: unknown flag", []string{"plan", "--nope"}, exitBadArgs, "flag provided but not defined"},
+		{"whatif: no account", []string{"whatif"}, exitBadArgs, "mfaboard whatif: "},
+		{"whatif: an account and all", []string{"whatif", "--upn", "a@b", "--all"}, exitBadArgs, "mfaboard whatif: "},
+		{"whatif: unknown flag", []string{"whatif", "--bogus"}, exitBadArgs, "mfaboard whatif: "},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

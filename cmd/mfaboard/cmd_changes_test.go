@@ -54,18 +54,3 @@ func TestChangesJSON(t *testing.T) {
 		t.Errorf("--since the future: exit %d\n%s", code, out)
 	}
 }
-
-func TestChangesRefusesWrongFlags(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"--format", "yaml"}, `unknown --format "yaml": use table or json`},
-		{[]string{"--since", "yesterday"}, `--since "yesterday" is not an RFC 3339 time`},
-		{[]string{"--nope"}, "flag provided but not defined"},
-		{[]string{"extra"}, "extra"},
-	} {
-		wantRefused(t, tc.want, append([]string{"changes"}, tc.args...)...)
-	}
-}

@@ -83,17 +83,3 @@ func TestWhatIfMissingPermissionNamesIt(t *testing.T) {
 		t.Fatalf("a refused question kept an answer: %+v %v", c, err)
 	}
 }
-
-func TestWhatIfWrongFlagsSaySo(t *testing.T) {
-	t.Parallel()
-	for _, args := range [][]string{
-		{"whatif"},
-		{"whatif", "--upn", "a@b", "--all"},
-		{"whatif", "--bogus"},
-	} {
-		code, _, errOut := runCLI(t, args...)
-		if code != exitBadArgs || !strings.Contains(errOut, "mfaboard whatif: ") {
-			t.Errorf("%v: exit %d, stderr %q; want %d and a sentence", args, code, errOut, exitBadArgs)
-		}
-	}
-}
