@@ -218,16 +218,14 @@ func cmdExportGraph(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	w, err := export.NewFolderWriter(*out)
-	if err != nil {
-		return err
-	}
-	warnings, err := graphSource(env, c, time.Now().UTC()).Feed(ctx, w)
-	if err != nil {
-		w.Abort()
-		return fmt.Errorf("export failed, nothing written: %w", err)
-	}
-	if err := w.Close(); err != nil {
+	var warnings []inventory.Warning
+	if err := writeExport(*out, func(w export.Sink) (err error) {
+		warnings, err = graphSource(env, c, time.Now().UTC()).Feed(ctx, w)
+		if err != nil {
+			return fmt.Errorf("export failed, nothing written: %w", err)
+		}
+		return nil
+	}); err != nil {
 		return err
 	}
 	for _, wn := range warnings {
@@ -252,15 +250,7 @@ func cmdDemo(ctx context.Context, env *cliEnv, args []string) error {
 		return usagef("--users must be at least 1")
 	}
 	snap := demo.Generate(demo.Options{Users: *users, Seed: *seed})
-	w, err := export.NewFolderWriter(*out)
-	if err != nil {
-		return err
-	}
-	if err := export.EncodeSnapshot(snap).Feed(w); err != nil {
-		w.Abort()
-		return err
-	}
-	if err := w.Close(); err != nil {
+	if err := writeExport(*out, export.EncodeSnapshot(snap).Feed); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.stdout, "wrote a demo tenant of %d accounts to %s\n", len(snap.Users), absDir(*out))
