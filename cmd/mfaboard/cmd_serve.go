@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"net"
 	"net/http"
@@ -15,8 +16,7 @@ import (
 	"github.com/mfaboard/mfaboard/web/deliver"
 )
 
-func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
-	fs := newFlags(env, "serve", "[--addr HOST:PORT] [--demo [--users N]] [--sync-every 6h]")
+func cmdServe(ctx context.Context, env *cliEnv, fs *flag.FlagSet, args []string) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	demoFlag := fs.Bool("demo", false, "seed a generated demo tenant when the database holds none")
 	users := fs.Int("users", 300, "accounts in the demo tenant (with --demo)")

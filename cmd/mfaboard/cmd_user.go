@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -16,7 +17,8 @@ import (
 	"github.com/mfaboard/mfaboard/web"
 )
 
-func cmdUser(ctx context.Context, env *cliEnv, args []string) error {
+// cmdUser runs its subcommand, which makes a flag set of its own.
+func cmdUser(ctx context.Context, env *cliEnv, _ *flag.FlagSet, args []string) error {
 	if len(args) == 0 {
 		return usagef("say what to do: 'mfaboard user add --email E --role R [--name N]' or 'mfaboard user list'")
 	}

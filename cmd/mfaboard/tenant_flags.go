@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"os"
 	"slices"
 	"strings"
 
@@ -35,6 +36,14 @@ func sourceFlags(fs *flag.FlagSet, fromHelp string) tenantSource {
 func (s tenantSource) check() error {
 	if *s.from != "" && *s.tenant != "" {
 		return usagef("give either --from DIR or --tenant ID, not both")
+	}
+	return nil
+}
+
+// checkExportFolder refuses a --from that is not a folder.
+func checkExportFolder(dir string) error {
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return usagef("--from %s is not a folder: give the export folder that holds users.json", dir)
 	}
 	return nil
 }
