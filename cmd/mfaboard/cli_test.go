@@ -264,6 +264,15 @@ func TestBadInputGetsOneSentence(t *testing.T) {
 	}
 }
 
+// -h prints a command's usage once, its flags with it, and exits 0.
+func TestCommandHelpPrintsItsUsageOnce(t *testing.T) {
+	t.Parallel()
+	code, _, errOut := runCLI(t, "plan", "-h")
+	if code != exitOK || strings.Count(errOut, "Usage: mfaboard plan [--from DIR") != 1 || !strings.Contains(errOut, "-tenant-kind") {
+		t.Errorf("plan -h: exit %d, want 0 and the usage once with the flags:\n%s", code, errOut)
+	}
+}
+
 func TestUnreachableDatabaseIsOneLine(t *testing.T) {
 	t.Parallel()
 	setEnv(t, "DATABASE_URL", "postgres://nobody@127.0.0.1:1/mfaboard?sslmode=disable&connect_timeout=2")
