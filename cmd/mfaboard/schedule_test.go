@@ -26,7 +26,7 @@ import (
 // finishes starts another.
 func TestLeadStartsASyncFromTheDashboard(t *testing.T) {
 	t.Parallel()
-	store := useDatabase(t)
+	store, _ := pgtest.NewStore(t) // no command runs: the job queue gets the store
 	ctx := t.Context()
 	emu, _, snap := demoGraph(t, 60, emulator.Options{})
 	rc, stop, err := startJobQueue(ctx, quietEnv(), store, graphClient(t, emu.URL), 0) // no schedule: only a lead starts it
