@@ -43,6 +43,14 @@ func demoGraph(tb testing.TB, users int, opts emulator.Options) (*emulator.Serve
 	return emu, folder, snap
 }
 
+// emulate serves snap as Graph would, from an emulator with opts, until tb
+// ends.
+func emulate(tb testing.TB, snap *inventory.Snapshot, opts emulator.Options) *emulator.Server {
+	emu := emulator.New(export.EncodeSnapshot(snap), opts)
+	tb.Cleanup(emu.Close)
+	return emu
+}
+
 // syncFrom runs a sync from emu's Graph, failing t unless it succeeds.
 func syncFrom(t *testing.T, emu *emulator.Server) {
 	t.Helper()

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/mfaboard/mfaboard/graph/emulator"
-	"github.com/mfaboard/mfaboard/graph/export"
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
 	"github.com/mfaboard/mfaboard/web/deliver/delivertest"
@@ -69,9 +68,7 @@ func TestSyncAlertsOnRegressions(t *testing.T) {
 	setEnv(t, "MFABOARD_BASE_URL", "https://mfaboard.partner.example")
 	syncGraph := func(snap *inventory.Snapshot) {
 		t.Helper()
-		emu := emulator.New(export.EncodeSnapshot(snap), emulator.Options{RequireToken: "test-token"})
-		defer emu.Close()
-		syncFrom(t, emu)
+		syncFrom(t, emulate(t, snap, emulator.Options{RequireToken: "test-token"}))
 	}
 	syncGraph(pgtest.ExcludedGroupTenant())
 

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/mfaboard/mfaboard/graph/emulator"
-	"github.com/mfaboard/mfaboard/graph/export"
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg"
 	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
@@ -24,9 +23,7 @@ func whatIfSetup(t *testing.T, opts emulator.Options) (*pg.Store, *emulator.Serv
 	synced, drifted := pgtest.WhatIfTenant(time.Now().UTC())
 	pgtest.Sync(t, store, synced, inventory.SyncOptions{})
 	opts.RequireToken = "test-token"
-	emu := emulator.New(export.EncodeSnapshot(drifted), opts)
-	t.Cleanup(emu.Close)
-	return store, emu
+	return store, emulate(t, drifted, opts)
 }
 
 func TestWhatIfAgainstEmulatorDoubleFindsBothDisagreements(t *testing.T) {
