@@ -1,7 +1,6 @@
 package main
 
 import (
-	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -21,7 +20,7 @@ func TestPrivateClusterStartsAndStops(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := slog.New(slog.DiscardHandler)
 	db, err := startClusterIn(ctx, log, dir)
 	if err != nil {
 		t.Fatalf("start: %v", err)
