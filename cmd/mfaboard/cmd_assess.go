@@ -23,7 +23,7 @@ func cmdAssess(ctx context.Context, env *cliEnv, fs *flag.FlagSet, args []string
 	kindFlag := fs.String("tenant-kind", "mixed", "what the tenant is: mixed, csp or production")
 	asOfFlag := fs.String("as-of", "", "the moment the sign-in window is measured back from (RFC 3339; default now)")
 	windowFlag := fs.String("window", "30d", "how far back sign-in evidence counts (e.g. 30d, 720h)")
-	format := fs.String("format", "table", "output: table, json or csv")
+	format := formatFlag(fs, "output `format`: table, json or csv", "table", "json", "csv")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -39,9 +39,6 @@ func cmdAssess(ctx context.Context, env *cliEnv, fs *flag.FlagSet, args []string
 	}
 	window, err := parseWindow(*windowFlag)
 	if err != nil {
-		return err
-	}
-	if err := checkFormat(*format, "table", "json", "csv"); err != nil {
 		return err
 	}
 	if err := src.check(); err != nil {
@@ -255,11 +252,8 @@ func writeAssessTable(w io.Writer, res inventory.Result) error {
 func cmdPlan(ctx context.Context, env *cliEnv, fs *flag.FlagSet, args []string) error {
 	src := sourceFlags(fs, "plan an export folder instead of the synced tenant in the database")
 	kindFlag := fs.String("tenant-kind", "mixed", "with --from: what the tenant is (mixed, csp or production)")
-	format := fs.String("format", "table", "output: table or json")
+	format := formatFlag(fs, "output `format`: table or json", "table", "json")
 	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if err := checkFormat(*format, "table", "json"); err != nil {
 		return err
 	}
 	if err := src.check(); err != nil {

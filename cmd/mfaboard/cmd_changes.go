@@ -30,11 +30,8 @@ type changeJSON struct {
 func cmdChanges(ctx context.Context, env *cliEnv, fs *flag.FlagSet, args []string) error {
 	tenant := tenantFlag(fs)
 	sinceText := fs.String("since", "", "only changes found at or after this moment, e.g. 2026-11-30T00:00:00Z")
-	format := fs.String("format", "table", "table (for people) or json (for scripts)")
+	format := formatFlag(fs, "output `format`: table (for people) or json (for scripts)", "table", "json")
 	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if err := checkFormat(*format, "table", "json"); err != nil {
 		return err
 	}
 	var since time.Time

@@ -179,7 +179,8 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 }
 
 // parseFlagsRefusing parses args into fs, -h printing the usage, and
-// refuses stray arguments with the error refuse makes of them.
+// refuses stray arguments with the error refuse makes of them, and a value
+// its flag does not accept (formatFlag).
 func parseFlagsRefusing(fs *flag.FlagSet, args []string, refuse func(stray []string) error) error {
 	out := fs.Output()
 	fs.SetOutput(io.Discard)
@@ -195,7 +196,12 @@ func parseFlagsRefusing(fs *flag.FlagSet, args []string, refuse func(stray []str
 	if fs.NArg() > 0 {
 		return refuse(fs.Args())
 	}
-	return nil
+	fs.Visit(func(f *flag.Flag) {
+		if c, ok := f.Value.(interface{ check() error }); ok && err == nil {
+			err = c.check()
+		}
+	})
+	return err
 }
 
 // flagWasSet reports whether a flag was given on the command line.

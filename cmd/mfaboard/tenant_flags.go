@@ -48,6 +48,24 @@ func checkExportFolder(dir string) error {
 	return nil
 }
 
+// formatFlag declares --format, choices[0] unless given; parseFlags
+// refuses a --format that is none of choices.
+func formatFlag(fs *flag.FlagSet, help string, choices ...string) *string {
+	f := &formatValue{value: choices[0], choices: choices}
+	fs.Var(f, "format", help)
+	return &f.value
+}
+
+// formatValue is --format's value, checked once the flags are parsed.
+type formatValue struct {
+	value   string
+	choices []string
+}
+
+func (f *formatValue) String() string     { return f.value }
+func (f *formatValue) Set(s string) error { f.value = s; return nil }
+func (f *formatValue) check() error       { return checkFormat(f.value, f.choices...) }
+
 // checkFormat refuses a --format that is none of choices.
 func checkFormat(format string, choices ...string) error {
 	if slices.Contains(choices, format) {
