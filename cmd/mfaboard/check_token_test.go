@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,17 +10,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/mfaboard/mfaboard/graph/token/tokentest"
-	"github.com/mfaboard/mfaboard/web/webtest"
 )
-
-// runCLIWithInput runs one command line as main would, with stdin, in the
-// test's environment (setEnv), and returns the exit code and both streams.
-func runCLIWithInput(t *testing.T, stdin string, args ...string) (int, string, string) {
-	t.Helper()
-	var out, errOut webtest.LockedBuffer
-	code := runWithInput(context.Background(), args, strings.NewReader(stdin), &out, &errOut, getenvOf(t))
-	return code, out.String(), errOut.String()
-}
 
 // accessToken signs claims with a throwaway key, as Entra would with its own.
 func accessToken(t *testing.T, amr []string, extra jwt.MapClaims) string {

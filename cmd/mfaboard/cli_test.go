@@ -1,13 +1,11 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,29 +14,12 @@ import (
 	"github.com/mfaboard/mfaboard/graph/export"
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg"
-	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
 )
-
-// runCLI runs one command line as main would, with nothing on stdin
-// (runCLIWithInput).
-func runCLI(t *testing.T, args ...string) (int, string, string) {
-	t.Helper()
-	return runCLIWithInput(t, "", args...)
-}
 
 // demoFolder is a generated tenant as Graph would serve it.
 func demoFolder(users int) (export.Folder, *inventory.Snapshot) {
 	snap := demo.Generate(demo.Options{Users: users, Seed: 3, AsOf: time.Now().UTC()})
 	return export.EncodeSnapshot(snap), snap
-}
-
-// useDatabase points the CLI at a fresh migrated database and returns a
-// store on it for assertions; a fuzz target's database serves all its
-// inputs.
-func useDatabase(tb testing.TB) *pg.Store {
-	store, url := pgtest.NewStore(tb)
-	setEnv(tb, "DATABASE_URL", url)
-	return store
 }
 
 // liveTenant starts a parallel test of a live Graph sync: its database and
@@ -49,10 +30,25 @@ func liveTenant(t *testing.T, users int, opts emulator.Options) (*pg.Store, *emu
 	t.Parallel()
 	store := useDatabase(t)
 	useToken(t)
+	emu, folder, snap := demoGraph(t, users, opts)
+	return store, emu, folder, snap
+}
+
+// demoGraph serves a generated tenant of users accounts from an emulator
+// with opts until tb ends, and returns its folder and snapshot beside it.
+func demoGraph(tb testing.TB, users int, opts emulator.Options) (*emulator.Server, export.Folder, *inventory.Snapshot) {
 	folder, snap := demoFolder(users)
 	emu := emulator.New(folder, opts)
-	t.Cleanup(emu.Close)
-	return store, emu, folder, snap
+	tb.Cleanup(emu.Close)
+	return emu, folder, snap
+}
+
+// emulate serves snap as Graph would, from an emulator with opts, until tb
+// ends.
+func emulate(tb testing.TB, snap *inventory.Snapshot, opts emulator.Options) *emulator.Server {
+	emu := emulator.New(export.EncodeSnapshot(snap), opts)
+	tb.Cleanup(emu.Close)
+	return emu
 }
 
 // syncFrom runs a sync from emu's Graph, failing t unless it succeeds.
@@ -60,69 +56,6 @@ func syncFrom(t *testing.T, emu *emulator.Server) {
 	t.Helper()
 	if code, out, errOut := runCLI(t, "sync", "--graph-url", emu.URL); code != exitOK {
 		t.Fatalf("sync exit %d: %s %s", code, out, errOut)
-	}
-}
-
-// wantRefused runs the command line args and fails t unless it exits 2
-// with want in what it says, and no stack trace.
-func wantRefused(t *testing.T, want string, args ...string) {
-	t.Helper()
-	code, _, errOut := runCLI(t, args...)
-	if code != exitBadArgs || !strings.Contains(errOut, want) || strings.Contains(errOut, "goroutine") {
-		t.Errorf("%v: exit %d, stderr %q; want %d and %q", args, code, errOut, exitBadArgs, want)
-	}
-}
-
-func useToken(t *testing.T) {
-	for _, k := range []string{"GRAPH_TENANT_ID", "GRAPH_CLIENT_ID", "GRAPH_CLIENT_SECRET", "GRAPH_CLIENT_CERTIFICATE", "GRAPH_BASE_URL"} {
-		setEnv(t, k, "")
-	}
-	setEnv(t, "GRAPH_ACCESS_TOKEN", "test-token")
-}
-
-// testEnvs is the environment the CLI sees in each test, by the name of
-// the test at the top (a subtest's or a fuzz input's command sees its
-// test's), over the process's own: tests that run in parallel never see
-// each other's database or token.
-var testEnvs = struct {
-	sync.Mutex
-	by map[string]map[string]string
-}{by: map[string]map[string]string{}}
-
-func topTest(tb testing.TB) string {
-	name, _, _ := strings.Cut(tb.Name(), "/")
-	return name
-}
-
-// setEnv sets key for the commands tb's test runs, until it ends.
-func setEnv(tb testing.TB, key, value string) {
-	tb.Helper()
-	top := topTest(tb)
-	testEnvs.Lock()
-	defer testEnvs.Unlock()
-	if testEnvs.by[top] == nil {
-		testEnvs.by[top] = map[string]string{}
-		tb.Cleanup(func() {
-			testEnvs.Lock()
-			defer testEnvs.Unlock()
-			delete(testEnvs.by, top)
-		})
-	}
-	testEnvs.by[top][key] = value
-}
-
-// getenvOf is the environment of tb's test: what setEnv set, else the
-// process's.
-func getenvOf(tb testing.TB) func(string) string {
-	top := topTest(tb)
-	return func(key string) string {
-		testEnvs.Lock()
-		v, ok := testEnvs.by[top][key]
-		testEnvs.Unlock()
-		if ok {
-			return v
-		}
-		return os.Getenv(key)
 	}
 }
 
@@ -139,18 +72,18 @@ func TestSyncFromGraphEmulatorThroughThrottling(t *testing.T) {
 	if !strings.Contains(out, "synced Contoso Partners") || !strings.Contains(out, "400 accounts") {
 		t.Fatalf("summary does not report the tenant: %s", out)
 	}
-	page, err := store.ListAccounts(context.Background(), pg.AccountFilter{TenantID: snap.Tenant.ID, Limit: 1})
+	page, err := store.ListAccounts(t.Context(), pg.AccountFilter{TenantID: snap.Tenant.ID, Limit: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if page.Total != len(snap.Users) {
 		t.Fatalf("stored %d accounts, want %d", page.Total, len(snap.Users))
 	}
-	tenants, err := store.Tenants(context.Background())
+	tenants, err := store.Tenants(t.Context())
 	if err != nil || len(tenants) != 1 || tenants[0].Kind != inventory.KindCSP {
 		t.Fatalf("tenant not recorded as csp: %+v %v", tenants, err)
 	}
-	runs, err := store.Runs(context.Background(), "", 10)
+	runs, err := store.Runs(t.Context(), "", 10)
 	if err != nil || len(runs) != 1 || runs[0].Status != pg.RunSucceeded || runs[0].Source != pg.SourceGraph {
 		t.Fatalf("runs = %+v, %v", runs, err)
 	}
@@ -158,7 +91,7 @@ func TestSyncFromGraphEmulatorThroughThrottling(t *testing.T) {
 
 func TestSyncCutMidPaginationKeepsPreviousState(t *testing.T) {
 	store, good, folder, snap := liveTenant(t, 300, emulator.Options{})
-	ctx := context.Background()
+	ctx := t.Context()
 	syncFrom(t, good)
 	before, err := store.ListAccounts(ctx, pg.AccountFilter{TenantID: snap.Tenant.ID, Limit: 1000})
 	if err != nil {
@@ -254,7 +187,7 @@ func TestSyncFromFolderAndAssessAgree(t *testing.T) {
 
 func TestResyncOfSameDataChangesNoVerdict(t *testing.T) {
 	store, emu, _, snap := liveTenant(t, 200, emulator.Options{})
-	ctx := context.Background()
+	ctx := t.Context()
 	verdicts := func() map[string]inventory.Compliance {
 		page, err := store.ListAccounts(ctx, pg.AccountFilter{TenantID: snap.Tenant.ID, Limit: 1000})
 		if err != nil {
@@ -284,6 +217,8 @@ func TestResyncOfSameDataChangesNoVerdict(t *testing.T) {
 	}
 }
 
+// Every command refuses a wrong command line or input with one sentence
+// and exit 2, never a stack trace.
 func TestBadInputGetsOneSentence(t *testing.T) {
 	t.Parallel()
 	useDatabase(t)
@@ -307,6 +242,19 @@ func TestBadInputGetsOneSentence(t *testing.T) {
 		{"bad as-of", []string{"assess", "--as-of", "yesterday"}, exitBadArgs, "RFC 3339"},
 		{"bad window", []string{"assess", "--window", "-3d"}, exitBadArgs, "positive duration"},
 		{"no tenant yet", []string{"assess"}, exitBadArgs, "holds no tenant"},
+		{"changes: unknown format", []string{"changes", "--format", "yaml"}, exitBadArgs, `unknown --format "yaml": use table or json`},
+		{"changes: bad since", []string{"changes", "--since", "yesterday"}, exitBadArgs, `--since "yesterday" is not an RFC 3339 time`},
+		{"changes: unknown flag", []string{"changes", "--nope"}, exitBadArgs, "flag provided but not defined"},
+		{"changes: stray argument", []string{"changes", "extra"}, exitBadArgs, "extra"},
+		{"plan: unknown format", []string{"plan", "--format", "csv"}, exitBadArgs, `unknown --format "csv": use table or json`},
+		{"plan: folder and tenant", []string{"plan", "--from", "a", "--tenant", "b"}, exitBadArgs, "give either --from DIR or --tenant ID, not both"},
+		{"plan: missing folder", []string{"plan", "--from", "/no/such/folder"}, exitBadArgs, "is not a folder"},
+		{"plan: kind without folder", []string{"plan", "--tenant-kind", "csp"}, exitBadArgs, "--tenant-kind goes with --from DIR"},
+		{"plan: unknown tenant kind", []string{"plan", "--from", ".", "--tenant-kind", "big"}, exitBadArgs, `unknown tenant kind "big"`},
+		{"plan: unknown flag", []string{"plan", "--nope"}, exitBadArgs, "flag provided but not defined"},
+		{"whatif: no account", []string{"whatif"}, exitBadArgs, "mfaboard whatif: "},
+		{"whatif: an account and all", []string{"whatif", "--upn", "a@b", "--all"}, exitBadArgs, "mfaboard whatif: "},
+		{"whatif: unknown flag", []string{"whatif", "--bogus"}, exitBadArgs, "mfaboard whatif: "},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -321,6 +269,15 @@ func TestBadInputGetsOneSentence(t *testing.T) {
 				t.Fatalf("stderr has a stack trace: %s", errOut)
 			}
 		})
+	}
+}
+
+// -h prints a command's usage once, its flags with it, and exits 0.
+func TestCommandHelpPrintsItsUsageOnce(t *testing.T) {
+	t.Parallel()
+	code, _, errOut := runCLI(t, "plan", "-h")
+	if code != exitOK || strings.Count(errOut, "Usage: mfaboard plan [--from DIR") != 1 || !strings.Contains(errOut, "-tenant-kind") {
+		t.Errorf("plan -h: exit %d, want 0 and the usage once with the flags:\n%s", code, errOut)
 	}
 }
 
@@ -351,7 +308,7 @@ func TestSyncWithoutOrganizationUsesTheTenantDomain(t *testing.T) {
 	if !strings.Contains(out, "warning: organization") {
 		t.Fatalf("no warning about the missing organization: %s", out)
 	}
-	tenants, err := store.Tenants(context.Background())
+	tenants, err := store.Tenants(t.Context())
 	if err != nil || len(tenants) != 1 || !strings.HasSuffix(tenants[0].ID, ".onmicrosoft.com") {
 		t.Fatalf("tenant = %+v, %v; want the onmicrosoft.com domain", tenants, err)
 	}
@@ -462,7 +419,7 @@ func TestMalformedFolderIsRefusedAndStoresNothing(t *testing.T) {
 // verdict and the tenant's last good sync.
 func storedState(t *testing.T, store *pg.Store, tenantID string) string {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	page, err := store.ListAccounts(ctx, pg.AccountFilter{TenantID: tenantID, Limit: pg.MaxPageSize, IncludeRemoved: true})
 	if err != nil {
 		t.Fatal(err)
@@ -603,7 +560,7 @@ func TestLiveSyncRefusesWhatItCannotTrust(t *testing.T) {
 	if after := storedState(t, store, snap.Tenant.ID); after != before {
 		t.Fatalf("a refused live sync changed the stored tenant")
 	}
-	runs, err := store.Runs(context.Background(), "", 10)
+	runs, err := store.Runs(t.Context(), "", 10)
 	if err != nil || len(runs) != 2 || runs[0].Status != pg.RunFailed || !strings.Contains(runs[0].Error, "isInteractive") {
 		t.Fatalf("the refused run is not recorded as failed with its cause: %+v %v", runs, err)
 	}
@@ -638,7 +595,7 @@ func editRaw(t *testing.T, items []json.RawMessage, edit func(map[string]any) bo
 // everyTenantState is storedState for every tenant in the database.
 func everyTenantState(t *testing.T, store *pg.Store) string {
 	t.Helper()
-	tenants, err := store.Tenants(context.Background())
+	tenants, err := store.Tenants(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}

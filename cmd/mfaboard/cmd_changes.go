@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -26,15 +27,11 @@ type changeJSON struct {
 
 // cmdChanges prints what each sync found had changed since the one before
 // (issue 13 §4), newest sync first: the same list as /changes.
-func cmdChanges(ctx context.Context, env *cliEnv, args []string) error {
-	fs := newFlags(env, "changes", "[--tenant ID] [--since RFC3339] [--format table|json]")
+func cmdChanges(ctx context.Context, env *cliEnv, fs *flag.FlagSet, args []string) error {
 	tenant := tenantFlag(fs)
 	sinceText := fs.String("since", "", "only changes found at or after this moment, e.g. 2026-11-30T00:00:00Z")
-	format := fs.String("format", "table", "table (for people) or json (for scripts)")
+	format := formatFlag(fs, "output `format`: table (for people) or json (for scripts)", "table", "json")
 	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if err := checkFormat(*format, "table", "json"); err != nil {
 		return err
 	}
 	var since time.Time

@@ -6,7 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mfaboard/mfaboard/graph/emulator"
+	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
+	"github.com/mfaboard/mfaboard/web/deliver/delivertest"
 )
 
 // Done when (issue 13 §4): sync a tenant, add a member to an excluded
@@ -55,17 +58,37 @@ func TestChangesJSON(t *testing.T) {
 	}
 }
 
-func TestChangesRefusesWrongFlags(t *testing.T) {
+// `mfaboard sync` alerts at once when the sync finds an account that lost
+// coverage: Ann joins the group CA001 excludes between two syncs from
+// Graph, and the tenant's webhook gets her, the cause and her link.
+func TestSyncAlertsOnRegressions(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"--format", "yaml"}, `unknown --format "yaml": use table or json`},
-		{[]string{"--since", "yesterday"}, `--since "yesterday" is not an RFC 3339 time`},
-		{[]string{"--nope"}, "flag provided but not defined"},
-		{[]string{"extra"}, "extra"},
-	} {
-		wantRefused(t, tc.want, append([]string{"changes"}, tc.args...)...)
+	store := useDatabase(t)
+	useToken(t)
+	setEnv(t, "MFABOARD_BASE_URL", "https://mfaboard.partner.example")
+	syncGraph := func(snap *inventory.Snapshot) {
+		t.Helper()
+		syncFrom(t, emulate(t, snap, emulator.Options{RequireToken: "test-token"}))
+	}
+	syncGraph(pgtest.ExcludedGroupTenant())
+
+	hook := delivertest.NewWebhook(t)
+	lead := inventory.Actor{ID: "u-lead", Name: "lead@partner.example", Role: inventory.SecurityLead}
+	if err := store.SaveDeliverySettings(t.Context(), lead, "changes-tenant", inventory.DeliverySettings{
+		Schedule: inventory.WeeklyDelivery, Mail: inventory.DeliveryMail{Port: 587}, Webhook: hook.URL + "/hook", ChangeAlerts: true}); err != nil {
+		t.Fatal(err)
+	}
+	snap := pgtest.ExcludedGroupTenant()
+	snap.Groups[0].MemberUserIDs = []string{"ann"}
+	syncGraph(snap)
+	posts := hook.Posts()
+	if len(posts) != 1 {
+		t.Fatalf("%d posts to the webhook, want the alert", len(posts))
+	}
+	for _, want := range []string{"ann@changes.example", "joined group *Contractors*, which *CA001* excludes",
+		"https://mfaboard.partner.example/accounts/ann?tenant=changes-tenant"} {
+		if !strings.Contains(posts[0], want) {
+			t.Errorf("the alert lacks %q:\n%s", want, posts[0])
+		}
 	}
 }

@@ -17,8 +17,7 @@ import (
 // token. The token is read from stdin or a file, never from an argument,
 // which would leave it in shell history and in the process list; it is
 // never printed or logged.
-func cmdCheckToken(ctx context.Context, env *cliEnv, args []string) error {
-	fs := newFlags(env, "check-token", "[--token-file F] (the token comes from stdin or F, never from an argument)")
+func cmdCheckToken(ctx context.Context, env *cliEnv, fs *flag.FlagSet, args []string) error {
 	file := fs.String("token-file", "", `read the token from file `+"`F`"+` instead of stdin ("-" is stdin)`)
 	if err := parseTokenFlags(fs, args); err != nil {
 		return err

@@ -68,20 +68,3 @@ func TestPlanFromFolderAndStoreAgree(t *testing.T) {
 		t.Fatalf("plan table exit %d:\n%s", code, table)
 	}
 }
-
-func TestPlanWrongFlagsGetASentence(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"plan", "--format", "csv"}, `unknown --format "csv": use table or json`},
-		{[]string{"plan", "--from", "a", "--tenant", "b"}, "give either --from DIR or --tenant ID, not both"},
-		{[]string{"plan", "--from", "/no/such/folder"}, "is not a folder"},
-		{[]string{"plan", "--tenant-kind", "csp"}, "--tenant-kind goes with --from DIR"},
-		{[]string{"plan", "--from", ".", "--tenant-kind", "big"}, `unknown tenant kind "big"`},
-		{[]string{"plan", "--nope"}, "flag provided but not defined"},
-	} {
-		wantRefused(t, tc.want, tc.args...)
-	}
-}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -16,8 +17,7 @@ import (
 
 // cmdReport writes the readiness report from the database: the same PDF,
 // workbook and account CSV the dashboard serves (issue 5).
-func cmdReport(ctx context.Context, env *cliEnv, args []string) error {
-	fs := newFlags(env, "report", "--format pdf|xlsx|csv --out FILE [--tenant ID]")
+func cmdReport(ctx context.Context, env *cliEnv, fs *flag.FlagSet, args []string) error {
 	format := fs.String("format", "", "pdf (the readiness report), xlsx (summary and every account) or csv (every account); default: --out's extension")
 	out := fs.String("out", "", "file to write, or - for standard output")
 	tenant := tenantFlag(fs)

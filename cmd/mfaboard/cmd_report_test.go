@@ -2,10 +2,8 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/csv"
 	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,8 +12,6 @@ import (
 
 	"github.com/ledongthuc/pdf"
 	"github.com/xuri/excelize/v2"
-
-	"github.com/mfaboard/mfaboard/inventory"
 )
 
 // syncedDemo syncs a generated tenant of users accounts through the CLI.
@@ -35,11 +31,11 @@ func TestReportWritesEachFormat(t *testing.T) {
 	t.Parallel()
 	store := useDatabase(t)
 	syncedDemo(t, "120")
-	tenants, err := store.Tenants(context.Background())
+	tenants, err := store.Tenants(t.Context())
 	if err != nil || len(tenants) != 1 {
 		t.Fatalf("tenants %v, %v", tenants, err)
 	}
-	r, err := store.Readiness(context.Background(), tenants[0].ID, time.Now().UTC())
+	r, err := store.Readiness(t.Context(), tenants[0].ID, time.Now().UTC())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,52 +127,4 @@ func pdfFileText(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return strings.Join(strings.Fields(string(b)), "")
-}
-
-// serve's job queue takes the day's trend snapshot when it starts, Graph
-// credentials or not.
-func TestSchedulerTakesTheTrendSnapshotWithoutGraph(t *testing.T) {
-	t.Parallel()
-	store := useDatabase(t)
-	syncedDemo(t, "40")
-	ctx := context.Background()
-	// Forget the sync's point: the snapshot must write it again.
-	if _, err := store.Pool().Exec(ctx, `DELETE FROM tenant_counts_daily`); err != nil {
-		t.Fatal(err)
-	}
-	env := &cliEnv{stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" },
-		log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	stop, err := startScheduler(ctx, env, store, nil, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stop()
-	tenants, err := store.Tenants(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var points []inventory.TrendPoint
-	for range 300 { // the job runs on start; wait for it, up to a minute
-		if points, err = store.Trend(ctx, tenants[0].ID, time.Now().AddDate(0, 0, -1)); err != nil {
-			t.Fatal(err)
-		}
-		if len(points) > 0 {
-			break
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-	sum, err := store.Summary(ctx, tenants[0].ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(points) != 1 || points[0].Open() != inventory.OpenCount(sum.Counts) {
-		t.Fatalf("trend after start = %+v, want today's point with %d open", points, inventory.OpenCount(sum.Counts))
-	}
-	var graphJobs int
-	if err := store.Pool().QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'graph_sync'`).Scan(&graphJobs); err != nil {
-		t.Fatal(err)
-	}
-	if graphJobs != 0 {
-		t.Errorf("%d Graph syncs queued without credentials", graphJobs)
-	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"net"
 	"net/http"
@@ -10,16 +11,12 @@ import (
 	"time"
 
 	"github.com/mfaboard/mfaboard/graph"
-	"github.com/mfaboard/mfaboard/graph/demo"
-	"github.com/mfaboard/mfaboard/graph/export"
 	"github.com/mfaboard/mfaboard/inventory"
-	"github.com/mfaboard/mfaboard/inventory/pg"
 	"github.com/mfaboard/mfaboard/web"
 	"github.com/mfaboard/mfaboard/web/deliver"
 )
 
-func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
-	fs := newFlags(env, "serve", "[--addr HOST:PORT] [--demo [--users N]] [--sync-every 6h]")
+func cmdServe(ctx context.Context, env *cliEnv, fs *flag.FlagSet, args []string) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	demoFlag := fs.Bool("demo", false, "seed a generated demo tenant when the database holds none")
 	users := fs.Int("users", 300, "accounts in the demo tenant (with --demo)")
@@ -123,28 +120,4 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	return srv.Shutdown(shutdownCtx)
-}
-
-// seedDemo syncs a generated tenant when the database holds none, through
-// the same decoder, rules and store as a real sync.
-func seedDemo(ctx context.Context, env *cliEnv, store *pg.Store, users int) error {
-	tenants, err := store.Tenants(ctx)
-	if err != nil {
-		return err
-	}
-	if len(tenants) > 0 {
-		return nil
-	}
-	fmt.Fprintf(env.stderr, "seeding a demo tenant of %d accounts …\n", users)
-	now := time.Now().UTC()
-	snap := demo.Generate(demo.Options{Users: users, Seed: 1, AsOf: now})
-	out, err := inventory.Sync(ctx, store, export.SnapshotSource(pg.SourceDemo, snap), inventory.SyncOptions{Kind: inventory.KindMixed, Now: now})
-	if err != nil {
-		return fmt.Errorf("seed the demo tenant: %w", err)
-	}
-	if err := seedDemoTrend(ctx, store, out.Result.Tenant, now); err != nil {
-		return err
-	}
-	printSyncSummary(env, out)
-	return nil
 }

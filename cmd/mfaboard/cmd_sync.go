@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -42,8 +43,11 @@ func openStoreNoFlags(ctx context.Context, env *cliEnv, name string, args []stri
 	return openStore(ctx, env)
 }
 
-func cmdMigrate(ctx context.Context, env *cliEnv, args []string) error {
-	_, closeAll, err := openStoreNoFlags(ctx, env, "migrate", args)
+func cmdMigrate(ctx context.Context, env *cliEnv, fs *flag.FlagSet, args []string) error {
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	_, closeAll, err := openStore(ctx, env)
 	if err != nil {
 		return err
 	}
@@ -127,8 +131,7 @@ func progressPrinter(env *cliEnv) (report func(graph.Progress), done func()) {
 	return report, done
 }
 
-func cmdSync(ctx context.Context, env *cliEnv, args []string) error {
-	fs := newFlags(env, "sync", "[--from DIR | --graph-url URL] [--tenant-kind mixed|csp|production]")
+func cmdSync(ctx context.Context, env *cliEnv, fs *flag.FlagSet, args []string) error {
 	from := fs.String("from", "", "read an export folder (GRAPH-EXPORT.md) instead of live Graph")
 	kindFlag := fs.String("tenant-kind", "mixed", "what the tenant is: mixed, csp or production")
 	var gf graphFlags
@@ -147,8 +150,8 @@ func cmdSync(ctx context.Context, env *cliEnv, args []string) error {
 	now := time.Now().UTC()
 	var src export.Source
 	if *from != "" {
-		if st, err := os.Stat(*from); err != nil || !st.IsDir() {
-			return usagef("--from %s is not a folder: give the export folder that holds users.json", *from)
+		if err := checkExportFolder(*from); err != nil {
+			return err
 		}
 		src = export.FolderSource(*from)
 	} else {
@@ -203,8 +206,7 @@ func printSyncSummary(env *cliEnv, out inventory.SyncOutcome) {
 	fmt.Fprintf(env.stdout, "verdict: %s (%s)\n", verdict, strings.Join(parts, ", "))
 }
 
-func cmdExportGraph(ctx context.Context, env *cliEnv, args []string) error {
-	fs := newFlags(env, "export-graph", "--out DIR [--graph-url URL]")
+func cmdExportGraph(ctx context.Context, env *cliEnv, fs *flag.FlagSet, args []string) error {
 	out := fs.String("out", "", "folder to write (created; must not hold an export already)")
 	var gf graphFlags
 	gf.register(env, fs)
@@ -218,16 +220,14 @@ func cmdExportGraph(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	w, err := export.NewFolderWriter(*out)
-	if err != nil {
-		return err
-	}
-	warnings, err := graphSource(env, c, time.Now().UTC()).Feed(ctx, w)
-	if err != nil {
-		w.Abort()
-		return fmt.Errorf("export failed, nothing written: %w", err)
-	}
-	if err := w.Close(); err != nil {
+	var warnings []inventory.Warning
+	if err := writeExport(*out, func(w export.Sink) (err error) {
+		warnings, err = graphSource(env, c, time.Now().UTC()).Feed(ctx, w)
+		if err != nil {
+			return fmt.Errorf("export failed, nothing written: %w", err)
+		}
+		return nil
+	}); err != nil {
 		return err
 	}
 	for _, wn := range warnings {
@@ -237,8 +237,7 @@ func cmdExportGraph(ctx context.Context, env *cliEnv, args []string) error {
 	return nil
 }
 
-func cmdDemo(ctx context.Context, env *cliEnv, args []string) error {
-	fs := newFlags(env, "demo", "--out DIR [--users N] [--seed N]")
+func cmdDemo(ctx context.Context, env *cliEnv, fs *flag.FlagSet, args []string) error {
 	out := fs.String("out", "", "folder to write the generated tenant to, as an export folder")
 	users := fs.Int("users", 300, "number of accounts")
 	seed := fs.Int64("seed", 1, "generator seed (same seed, same tenant)")
@@ -252,15 +251,7 @@ func cmdDemo(ctx context.Context, env *cliEnv, args []string) error {
 		return usagef("--users must be at least 1")
 	}
 	snap := demo.Generate(demo.Options{Users: *users, Seed: *seed})
-	w, err := export.NewFolderWriter(*out)
-	if err != nil {
-		return err
-	}
-	if err := export.EncodeSnapshot(snap).Feed(w); err != nil {
-		w.Abort()
-		return err
-	}
-	if err := w.Close(); err != nil {
+	if err := writeExport(*out, export.EncodeSnapshot(snap).Feed); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.stdout, "wrote a demo tenant of %d accounts to %s\n", len(snap.Users), absDir(*out))

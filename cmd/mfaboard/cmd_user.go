@@ -3,8 +3,8 @@ package main
 import (
 	"bufio"
 	"context"
-	"crypto/rand"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -14,11 +14,11 @@ import (
 	"golang.org/x/term"
 
 	"github.com/mfaboard/mfaboard/inventory"
-	"github.com/mfaboard/mfaboard/inventory/pg"
 	"github.com/mfaboard/mfaboard/web"
 )
 
-func cmdUser(ctx context.Context, env *cliEnv, args []string) error {
+// cmdUser runs its subcommand, which makes a flag set of its own.
+func cmdUser(ctx context.Context, env *cliEnv, _ *flag.FlagSet, args []string) error {
 	if len(args) == 0 {
 		return usagef("say what to do: 'mfaboard user add --email E --role R [--name N]' or 'mfaboard user list'")
 	}
@@ -140,57 +140,3 @@ func cmdUserList(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	return tw.Flush()
 }
-
-// demoUsers are the people of the demo tenant, one per role.
-var demoUsers = []struct {
-	email, name string
-	role        inventory.Role
-}{
-	{"lead@demo.local", "Dana Lead", inventory.SecurityLead},
-	{"engineer@demo.local", "Eli Engineer", inventory.Engineer},
-	{"manager@demo.local", "Morgan Manager", inventory.Management},
-}
-
-// seedDemoUsers creates the demo users that are missing, with
-// MFABOARD_DEMO_PASSWORD or a random password printed once.
-func seedDemoUsers(ctx context.Context, env *cliEnv, store *pg.Store) error {
-	password, chosen := env.getenv("MFABOARD_DEMO_PASSWORD"), true
-	if password == "" {
-		password, chosen = randomPassword(), false
-	}
-	if err := web.ValidatePassword(password); err != nil {
-		return usagef("MFABOARD_DEMO_PASSWORD: %s", inventory.ErrorMessage(err))
-	}
-	var created []string
-	var hash string
-	for _, d := range demoUsers {
-		_, _, err := store.UserByEmail(ctx, d.email)
-		if err == nil {
-			continue
-		}
-		if inventory.ErrorCode(err) != inventory.ENOTFOUND {
-			return err
-		}
-		if hash == "" {
-			if hash, err = web.HashPassword(password); err != nil {
-				return err
-			}
-		}
-		if _, err := store.CreateUser(ctx, inventory.CLIActor, d.email, d.name, d.role, hash); err != nil {
-			return fmt.Errorf("create demo user %s: %w", d.email, err)
-		}
-		created = append(created, d.email)
-	}
-	switch {
-	case len(created) == 0:
-		fmt.Fprintln(env.stderr, "demo users lead@demo.local, engineer@demo.local and manager@demo.local exist already and keep their password")
-	case chosen:
-		fmt.Fprintf(env.stderr, "created demo users %s with the password in MFABOARD_DEMO_PASSWORD\n", strings.Join(created, ", "))
-	default:
-		fmt.Fprintf(env.stderr, "created demo users %s with the password %s (shown only now)\n", strings.Join(created, ", "), password)
-	}
-	return nil
-}
-
-// randomPassword is 26 base32 characters: 128 random bits.
-func randomPassword() string { return rand.Text() }

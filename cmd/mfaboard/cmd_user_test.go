@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -12,7 +11,7 @@ import (
 func TestUserAddAndList(t *testing.T) {
 	t.Parallel()
 	store := useDatabase(t)
-	ctx := context.Background()
+	ctx := t.Context()
 
 	setEnv(t, "MFABOARD_PASSWORD", "a long enough password")
 	code, out, errOut := runCLI(t, "user", "add", "--email", "Dana@Partner.com", "--role", "security_lead", "--name", "Dana Lead")
@@ -70,7 +69,7 @@ func TestUserAddAndList(t *testing.T) {
 func TestSeedDemoUsers(t *testing.T) {
 	t.Parallel()
 	store := useDatabase(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	var errOut strings.Builder
 	env := &cliEnv{stdout: &errOut, stderr: &errOut, getenv: func(string) string { return "" }}
 	if err := seedDemoUsers(ctx, env, store); err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -12,7 +13,7 @@ import (
 )
 
 func init() {
-	commands["whatif"] = command{"ask Microsoft's What-If engine which policies apply to an account (--upn U) or every open account (--all), and compare", cmdWhatIf}
+	commands["whatif"] = command{"ask Microsoft's What-If engine which policies apply to an account (--upn U) or every open account (--all), and compare", "(--upn U | --all) [--tenant ID] [--graph-url URL]", cmdWhatIf}
 }
 
 // whatIfConcurrency bounds the evaluations of --all in flight; the pacer
@@ -22,8 +23,7 @@ const whatIfConcurrency = 4
 // cmdWhatIf asks Microsoft about a sign-in to all cloud apps from a browser
 // for one account or every open one, prints Microsoft's answer beside
 // mfaboard's verdict and keeps it, as the account page's button does.
-func cmdWhatIf(ctx context.Context, env *cliEnv, args []string) error {
-	fs := newFlags(env, "whatif", "(--upn U | --all) [--tenant ID] [--graph-url URL]")
+func cmdWhatIf(ctx context.Context, env *cliEnv, fs *flag.FlagSet, args []string) error {
 	upn := fs.String("upn", "", "the account to ask about, by user principal name")
 	all := fs.Bool("all", false, "ask about every open account (non-compliant or at risk), throttled")
 	tenant := fs.String("tenant", "", "tenant id in the database (needed when it holds several)")

@@ -1,13 +1,11 @@
 package main
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/mfaboard/mfaboard/graph/emulator"
-	"github.com/mfaboard/mfaboard/graph/export"
 	"github.com/mfaboard/mfaboard/inventory"
 	"github.com/mfaboard/mfaboard/inventory/pg"
 	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
@@ -25,9 +23,7 @@ func whatIfSetup(t *testing.T, opts emulator.Options) (*pg.Store, *emulator.Serv
 	synced, drifted := pgtest.WhatIfTenant(time.Now().UTC())
 	pgtest.Sync(t, store, synced, inventory.SyncOptions{})
 	opts.RequireToken = "test-token"
-	emu := emulator.New(export.EncodeSnapshot(drifted), opts)
-	t.Cleanup(emu.Close)
-	return store, emu
+	return store, emulate(t, drifted, opts)
 }
 
 func TestWhatIfAgainstEmulatorDoubleFindsBothDisagreements(t *testing.T) {
@@ -52,7 +48,7 @@ func TestWhatIfAgainstEmulatorDoubleFindsBothDisagreements(t *testing.T) {
 		t.Fatalf("alice (nested group) should agree, CA001 applied:\n%s", out)
 	}
 
-	ctx := context.Background()
+	ctx := t.Context()
 	carol, err := store.LatestWhatIf(ctx, pgtest.WhatIfTenantID, pgtest.WhatIfCarol)
 	if err != nil || carol == nil {
 		t.Fatalf("carol's answer was not kept: %v", err)
@@ -80,21 +76,7 @@ func TestWhatIfMissingPermissionNamesIt(t *testing.T) {
 	if code != exitFailed || !strings.Contains(errOut, "Policy.Read.All") || strings.Contains(errOut, "panic") {
 		t.Fatalf("exit %d, want %d and a sentence naming Policy.Read.All\nstdout: %s\nstderr: %s", code, exitFailed, out, errOut)
 	}
-	if c, err := store.LatestWhatIf(context.Background(), pgtest.WhatIfTenantID, pgtest.WhatIfBob); err != nil || c != nil {
+	if c, err := store.LatestWhatIf(t.Context(), pgtest.WhatIfTenantID, pgtest.WhatIfBob); err != nil || c != nil {
 		t.Fatalf("a refused question kept an answer: %+v %v", c, err)
-	}
-}
-
-func TestWhatIfWrongFlagsSaySo(t *testing.T) {
-	t.Parallel()
-	for _, args := range [][]string{
-		{"whatif"},
-		{"whatif", "--upn", "a@b", "--all"},
-		{"whatif", "--bogus"},
-	} {
-		code, _, errOut := runCLI(t, args...)
-		if code != exitBadArgs || !strings.Contains(errOut, "mfaboard whatif: ") {
-			t.Errorf("%v: exit %d, stderr %q; want %d and a sentence", args, code, errOut, exitBadArgs)
-		}
 	}
 }

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -15,14 +13,14 @@ import (
 // cluster of our own in a folder, reached on its socket, stopped on Close.
 func TestPrivateClusterStartsAndStops(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := t.Context()
 	dir := filepath.Join(t.TempDir(), "postgres")
 	for p := filepath.Dir(dir); p != os.TempDir() && p != "/"; p = filepath.Dir(p) {
 		if err := os.Chmod(p, 0o755); err != nil { // the server user must reach it
 			t.Fatal(err)
 		}
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := slog.New(slog.DiscardHandler)
 	db, err := startClusterIn(ctx, log, dir)
 	if err != nil {
 		t.Fatalf("start: %v", err)

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 )
 
@@ -29,13 +27,9 @@ func FuzzSyncFrom(f *testing.F) {
 		dir := t.TempDir()
 		name := files[int(which)%len(files)]
 		if name != "users.json" {
-			if err := os.WriteFile(filepath.Join(dir, "users.json"), []byte(users), 0o600); err != nil {
-				t.Fatal(err)
-			}
+			writeFile(t, dir, "users.json", users)
 		}
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		writeFile(t, dir, name, content)
 		before := everyTenantState(t, store)
 		code, _, errOut := runCLI(t, "sync", "--from", dir)
 		switch code {

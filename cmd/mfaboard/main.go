@@ -25,23 +25,26 @@ const (
 	exitBadArgs = 2
 )
 
-// command is one subcommand.
+// command is one subcommand: run gets the flag set named for it, whose -h
+// shows synopsis, to declare its flags on and parse its arguments with.
 type command struct {
-	summary string
-	run     func(ctx context.Context, env *cliEnv, args []string) error
+	summary  string
+	synopsis string
+	run      func(ctx context.Context, env *cliEnv, fs *flag.FlagSet, args []string) error
 }
 
 var commands = map[string]command{
-	"serve":        {"run the web dashboard (--demo seeds a demo tenant)", cmdServe},
-	"sync":         {"sync a tenant now from Graph or an export folder (--from DIR)", cmdSync},
-	"migrate":      {"apply database migrations", cmdMigrate},
-	"assess":       {"print every account's verdict (--from DIR or the synced tenant)", cmdAssess},
-	"export-graph": {"write an export folder from live Graph (--out DIR)", cmdExportGraph},
-	"demo":         {"write a generated demo tenant as an export folder (--out DIR)", cmdDemo},
-	"check-token":  {"decode an access token and say whether it carries the MFA claim", cmdCheckToken},
-	"report":       {"write the readiness report from the database (--format pdf|xlsx|csv --out FILE)", cmdReport},
-	"changes":      {"list what each sync found had changed since the last one (--format table|json)", cmdChanges},
-	"user":         {"add or list dashboard users (add --email E --role R; password from MFABOARD_PASSWORD or stdin)", cmdUser},
+	"serve":        {"run the web dashboard (--demo seeds a demo tenant)", "[--addr HOST:PORT] [--demo [--users N]] [--sync-every 6h]", cmdServe},
+	"sync":         {"sync a tenant now from Graph or an export folder (--from DIR)", "[--from DIR | --graph-url URL] [--tenant-kind mixed|csp|production]", cmdSync},
+	"migrate":      {"apply database migrations", "", cmdMigrate},
+	"assess":       {"print every account's verdict (--from DIR or the synced tenant)", "[--from DIR | --tenant ID] [--format table|json|csv] [--as-of RFC3339] [--window 30d]", cmdAssess},
+	"plan":         {"print what to fix first: the ranked fixes of the open accounts (--from DIR or the synced tenant)", "[--from DIR | --tenant ID] [--format table|json] [--tenant-kind mixed|csp|production]", cmdPlan},
+	"export-graph": {"write an export folder from live Graph (--out DIR)", "--out DIR [--graph-url URL]", cmdExportGraph},
+	"demo":         {"write a generated demo tenant as an export folder (--out DIR)", "--out DIR [--users N] [--seed N]", cmdDemo},
+	"check-token":  {"decode an access token and say whether it carries the MFA claim", "[--token-file F] (the token comes from stdin or F, never from an argument)", cmdCheckToken},
+	"report":       {"write the readiness report from the database (--format pdf|xlsx|csv --out FILE)", "--format pdf|xlsx|csv --out FILE [--tenant ID]", cmdReport},
+	"changes":      {"list what each sync found had changed since the last one (--format table|json)", "[--tenant ID] [--since RFC3339] [--format table|json]", cmdChanges},
+	"user":         {"add or list dashboard users (add --email E --role R; password from MFABOARD_PASSWORD or stdin)", "add|list [flags]", cmdUser},
 }
 
 // cliEnv is what every command gets: output streams and a logger.
@@ -106,7 +109,7 @@ func runWithInput(ctx context.Context, args []string, stdin io.Reader, stdout, s
 		fmt.Fprintf(stderr, "mfaboard: unknown command %q; run 'mfaboard help' for the list\n", args[0])
 		return exitBadArgs
 	}
-	err := cmd.run(ctx, env, args[1:])
+	err := cmd.run(ctx, env, newFlags(env, args[0], cmd.synopsis), args[1:])
 	var exit exitCodeError
 	switch {
 	case err == nil:
@@ -162,7 +165,7 @@ func newFlags(env *cliEnv, name, synopsis string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(env.stderr, "Usage: mfaboard %s %s\n\nFlags:\n", name, synopsis)
+		fmt.Fprintf(fs.Output(), "Usage: mfaboard %s %s\n\nFlags:\n", name, synopsis)
 		fs.PrintDefaults()
 	}
 	return fs
@@ -176,7 +179,8 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 }
 
 // parseFlagsRefusing parses args into fs, -h printing the usage, and
-// refuses stray arguments with the error refuse makes of them.
+// refuses stray arguments with the error refuse makes of them, and a value
+// its flag does not accept (formatFlag).
 func parseFlagsRefusing(fs *flag.FlagSet, args []string, refuse func(stray []string) error) error {
 	out := fs.Output()
 	fs.SetOutput(io.Discard)
@@ -192,7 +196,12 @@ func parseFlagsRefusing(fs *flag.FlagSet, args []string, refuse func(stray []str
 	if fs.NArg() > 0 {
 		return refuse(fs.Args())
 	}
-	return nil
+	fs.Visit(func(f *flag.Flag) {
+		if c, ok := f.Value.(interface{ check() error }); ok && err == nil {
+			err = c.check()
+		}
+	})
+	return err
 }
 
 // flagWasSet reports whether a flag was given on the command line.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"path/filepath"
 	"testing"
 	"time"
@@ -34,7 +33,7 @@ func writeFolder(t *testing.T, snap *inventory.Snapshot) string {
 func TestSyncAProductionTenantBesideTheMixedOne(t *testing.T) {
 	t.Parallel()
 	store := useDatabase(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	now := time.Now().UTC()
 	mixed := demo.Generate(demo.Options{Users: 250, Seed: 3, AsOf: now})
 	prod := demo.Generate(demo.Options{Users: 120, Seed: 4, AsOf: now, TenantName: "Contoso Production"})

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"os"
 	"slices"
 	"strings"
 
@@ -38,6 +39,32 @@ func (s tenantSource) check() error {
 	}
 	return nil
 }
+
+// checkExportFolder refuses a --from that is not a folder.
+func checkExportFolder(dir string) error {
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return usagef("--from %s is not a folder: give the export folder that holds users.json", dir)
+	}
+	return nil
+}
+
+// formatFlag declares --format, choices[0] unless given; parseFlags
+// refuses a --format that is none of choices.
+func formatFlag(fs *flag.FlagSet, help string, choices ...string) *string {
+	f := &formatValue{value: choices[0], choices: choices}
+	fs.Var(f, "format", help)
+	return &f.value
+}
+
+// formatValue is --format's value, checked once the flags are parsed.
+type formatValue struct {
+	value   string
+	choices []string
+}
+
+func (f *formatValue) String() string     { return f.value }
+func (f *formatValue) Set(s string) error { f.value = s; return nil }
+func (f *formatValue) check() error       { return checkFormat(f.value, f.choices...) }
 
 // checkFormat refuses a --format that is none of choices.
 func checkFormat(format string, choices ...string) error {
