@@ -16,7 +16,9 @@ import (
 )
 
 // cmdReport writes the readiness report from the database: the same PDF,
-// workbook and account CSV the dashboard serves (issue 5).
+// workbook and account CSV the dashboard serves (issue 5), each export on
+// the audit trail as the command line's (inventory.CLIActor), as the
+// dashboard records a person's.
 func cmdReport(ctx context.Context, env *cliEnv, fs *flag.FlagSet, args []string) error {
 	format := fs.String("format", "", "pdf (the readiness report), xlsx (summary and every account) or csv (every account); default: --out's extension")
 	out := fs.String("out", "", "file to write, or - for standard output")
@@ -46,19 +48,19 @@ func cmdReport(ctx context.Context, env *cliEnv, fs *flag.FlagSet, args []string
 	write := func(w io.Writer) error {
 		switch *format {
 		case "pdf":
-			r, err := store.Readiness(ctx, tenantID, now)
+			r, err := store.ExportReadiness(ctx, inventory.CLIActor, tenantID, now)
 			if err != nil {
 				return err
 			}
 			return report.WritePDF(w, *r)
 		case "xlsx":
-			return store.ReadinessWithAccounts(ctx, tenantID, now,
+			return store.ExportWorkbook(ctx, inventory.CLIActor, tenantID, now,
 				func(r *inventory.Readiness, accounts func(yield func(inventory.AccountLine) error) error) error {
 					return report.WriteXLSX(w, *r, accounts)
 				})
 		default:
 			return report.WriteCSV(w, func(yield func(inventory.AccountLine) error) error {
-				return store.StreamAccountLines(ctx, pg.AccountFilter{TenantID: tenantID}, yield)
+				return store.ExportAccountLines(ctx, inventory.CLIActor, pg.AccountFilter{TenantID: tenantID}, yield)
 			})
 		}
 	}

@@ -12,6 +12,9 @@ import (
 
 	"github.com/ledongthuc/pdf"
 	"github.com/xuri/excelize/v2"
+
+	"github.com/mfaboard/mfaboard/inventory"
+	"github.com/mfaboard/mfaboard/inventory/pg"
 )
 
 // syncedDemo syncs a generated tenant of users accounts through the CLI.
@@ -83,6 +86,17 @@ func TestReportWritesEachFormat(t *testing.T) {
 	code, out, _ := runCLI(t, "report", "--format", "csv", "--out", "-")
 	if code != exitOK || out != string(b) {
 		t.Errorf("report to standard output: exit %d, %d bytes; want the file's %d", code, len(out), len(b))
+	}
+
+	// Each export is on the audit trail, as the command line's.
+	var got []string
+	err = store.StreamAudit(t.Context(), pg.AuditFilter{TenantID: tenants[0].ID, Action: inventory.ActionExport}, func(e pg.AuditEvent) error {
+		got = append(got, e.ActorID+" "+e.To)
+		return nil
+	})
+	want := "cli " + pg.ExportReadinessPDF + ", cli " + pg.ExportWorkbook + ", cli " + pg.ExportAccountsCSV + ", cli " + pg.ExportAccountsCSV
+	if err != nil || strings.Join(got, ", ") != want {
+		t.Errorf("exports recorded: %q (%v), want %q", got, err, want)
 	}
 }
 
