@@ -60,6 +60,7 @@ func TestFetchReadsEveryObject(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel() // the throttled cases mostly wait out Retry-After
 			want := testTenant(t, tc.users)
 			srv := startEmulator(t, served(want), tc.opts)
 			rec, warnings, err := fetch(t, srv)

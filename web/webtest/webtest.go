@@ -6,6 +6,8 @@ package webtest
 import (
 	"bytes"
 	"crypto/rand"
+	"encoding/base64"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -15,6 +17,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"golang.org/x/crypto/argon2"
 
 	"github.com/mfaboard/mfaboard/graph/demo"
 	"github.com/mfaboard/mfaboard/inventory"
@@ -82,9 +86,24 @@ func LoginUser(t testing.TB, srv *httptest.Server, store *pg.Store, role invento
 	return SignedInClient(t, srv.URL, u.Email, Password), u
 }
 
-// passwordHash is Password's hash, computed once: argon2id is slow on
-// purpose, and every user of every test has the same password.
-var passwordHash = sync.OnceValues(func() (string, error) { return web.HashPassword(Password) })
+// passwordHash is Password's argon2id hash as web.VerifyPassword reads it,
+// but with the lightest cost it accepts (64 KiB, one pass) instead of
+// web.HashPassword's 19 MiB and two: verification reads the cost from the
+// hash, and the tests sign in hundreds of times, where the real cost was
+// two thirds of the web tests' CPU. web's own tests check HashPassword's
+// cost; a wrong password is still refused, and an unknown e-mail still
+// spends the real cost (the dummy hash).
+var passwordHash = sync.OnceValues(func() (string, error) {
+	salt := []byte(rand.Text()[:16])
+	const memoryKiB, passes, threads = 64, 1, 1
+	key := argon2.IDKey([]byte(Password), salt, passes, memoryKiB, threads, 32)
+	h := fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, memoryKiB, passes, threads,
+		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key))
+	if !web.VerifyPassword(h, Password) || web.VerifyPassword(h, Password+"!") {
+		return "", fmt.Errorf("web.VerifyPassword does not read the test hash %s", h)
+	}
+	return h, nil
+})
 
 // CreateUser adds a user with role and the password Password.
 func CreateUser(t testing.TB, store *pg.Store, role inventory.Role) pg.User {
