@@ -32,7 +32,7 @@ func Config() pgtestdb.Config {
 		User:       env("PGUSER", "postgres"),
 		Password:   os.Getenv("PGPASSWORD"),
 		Database:   "postgres",
-		Options:    "sslmode=disable",
+		Options:    "sslmode=disable&synchronous_commit=off",
 	}
 }
 
