@@ -14,6 +14,7 @@ import (
 	"github.com/mfaboard/mfaboard/graph"
 	"github.com/mfaboard/mfaboard/graph/emulator"
 	"github.com/mfaboard/mfaboard/graph/export"
+	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
 )
 
 // BenchmarkFetchPaced reads a generated tenant (graph/demo, the tenant of
@@ -46,9 +47,13 @@ func BenchmarkFetchPaced(b *testing.B) {
 	}
 }
 
+// TestMain serves the emulator when this binary is its child process, and
+// otherwise runs the tests four per core at once (pgtest.Run): the emulated
+// fetches mostly wait out Retry-After and injected latency, as the store's
+// tests wait on PostgreSQL, rather than compute.
 func TestMain(m *testing.M) {
 	emulator.ServeChild()
-	os.Exit(m.Run())
+	os.Exit(pgtest.Run(m))
 }
 
 func benchmarkPaced(b *testing.B, users int, latency time.Duration) {
