@@ -44,40 +44,81 @@ type browser struct {
 	failures []string // uncaught exceptions and Content-Security-Policy refusals
 }
 
-// newBrowser starts a fresh Chromium (its own profile, no network beyond
-// the test server) pointed at serverURL. It fails the test, with what to
-// do, when Chromium is not installed: a journey that silently did not run
-// would prove nothing.
+// chromium is the one Chromium process the package's journeys share:
+// started by the first journey, stopped by TestMain. Each journey gets a
+// browser context of its own in it (its own cookies, storage and cache, as
+// a fresh profile would give it) without paying the second or two a
+// browser takes to start.
+var chromium struct {
+	once sync.Once
+	ctx  context.Context // the browser's first tab, kept open
+	stop func()
+	err  error
+}
+
+// TestMain stops the shared Chromium once every journey is done.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if chromium.stop != nil {
+		chromium.stop()
+	}
+	os.Exit(code)
+}
+
+// startChromium starts the shared Chromium (its own profile directory, no
+// network beyond the test servers) unless it runs already.
+func startChromium() (context.Context, error) {
+	chromium.once.Do(func() {
+		dir, err := os.MkdirTemp("", "mfaboard-e2e-chromium-")
+		if err != nil {
+			chromium.err = err
+			return
+		}
+		alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+			chromedp.ExecPath(chromiumPath),
+			chromedp.UserDataDir(dir),
+			chromedp.Headless,
+			chromedp.NoSandbox, // root in CI containers, where the sandbox cannot start
+			chromedp.DisableGPU,
+			chromedp.NoFirstRun,
+			chromedp.NoDefaultBrowserCheck,
+			chromedp.WindowSize(viewportWidth, viewportHeight),
+			chromedp.Flag("disable-quic", true),
+			chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+			chromedp.Flag("disable-extensions", true),
+			chromedp.Flag("disable-default-apps", true),
+			chromedp.Flag("disable-dev-shm-usage", true),
+			chromedp.Flag("password-store", "basic"),
+			chromedp.Flag("force-color-profile", "srgb"),
+			chromedp.Flag("hide-scrollbars", true),
+		)
+		ctx, cancelTab := chromedp.NewContext(alloc)
+		chromium.stop = func() { cancelTab(); cancelAlloc(); _ = os.RemoveAll(dir) }
+		chromium.ctx, chromium.err = ctx, chromedp.Do(ctx, chromedp.Navigate("about:blank"))
+	})
+	return chromium.ctx, chromium.err
+}
+
+// newBrowser opens a tab in a browser context of its own in the shared
+// Chromium, pointed at serverURL. It fails the test, with what to do, when
+// Chromium is not installed: a journey that silently did not run would
+// prove nothing.
 func newBrowser(t *testing.T, serverURL string) *browser {
 	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Fatalf("Chromium is not installed at %s (%v): run `make chromium` (as root it installs Debian's chromium package) and run the test again", chromiumPath, err)
 	}
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromiumPath),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Headless,
-		chromedp.NoSandbox, // root in CI containers, where the sandbox cannot start
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.WindowSize(viewportWidth, viewportHeight),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.Flag("disable-default-apps", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("password-store", "basic"),
-		chromedp.Flag("force-color-profile", "srgb"),
-		chromedp.Flag("hide-scrollbars", true),
-	)
-	ctx, cancelTab := chromedp.NewContext(alloc)
+	shared, err := startChromium()
+	if err != nil {
+		t.Fatalf("Chromium at %s does not start: %v", chromiumPath, err)
+	}
+	ctx, cancelTab := chromedp.NewContext(shared, chromedp.WithNewBrowserContext())
 	// One limit for the whole journey, so a page that never shows what the
 	// test waits for fails it instead of hanging it.
 	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(func() { cancelTimeout(); cancelTab(); cancelAlloc() })
+	t.Cleanup(func() { cancelTimeout(); cancelTab() })
 
 	b := &browser{t: t, ctx: ctx, url: serverURL}
 	b.do(chromedp.Navigate("about:blank"), chromedp.EmulateViewport(viewportWidth, viewportHeight))
