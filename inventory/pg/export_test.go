@@ -3,6 +3,8 @@ package pg
 import (
 	"context"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/mfaboard/mfaboard/inventory"
 )
 
@@ -35,3 +37,15 @@ var ValidateSync = validateSync
 // CardRankSQL is the SQL twin of inventory.BoardRank, on assessments
 // (alias s).
 var CardRankSQL = cardRankSQL
+
+// SaveTenantSettings saves a tenant's settings for actor without
+// reassessing, in one transaction with its check and audit event
+// (saveSettings). The dashboard never does this: it saves through
+// inventory.Reassess with a SettingsChange, so the verdicts land with the
+// settings. Tests use it to change settings as a sync holding the tenant's
+// lock would find them, and to test saveSettings' rules alone.
+func (s *Store) SaveTenantSettings(ctx context.Context, actor inventory.Actor, tenantID string, st inventory.Settings) error {
+	return s.inTx(ctx, "save tenant settings", func(tx pgx.Tx) error {
+		return saveSettings(ctx, tx, inventory.SettingsChange{Actor: actor, Settings: st}, tenantID)
+	})
+}

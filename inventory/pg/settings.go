@@ -42,17 +42,6 @@ func readSettings(ctx context.Context, q querier, query, tenantID string) (inven
 	return st, nil
 }
 
-// SaveTenantSettings replaces a tenant's recognition rules and kind for
-// actor, with what changed on the audit trail, in one transaction (see
-// saveSettings). The verdicts follow at the next Reassess; the settings
-// page saves through Reassess with an inventory.SettingsChange instead, so
-// the settings and the verdicts they cause land together.
-func (s *Store) SaveTenantSettings(ctx context.Context, actor inventory.Actor, tenantID string, st inventory.Settings) error {
-	return s.inTx(ctx, "save tenant settings", func(tx pgx.Tx) error {
-		return saveSettings(ctx, tx, inventory.SettingsChange{Actor: actor, Settings: st}, tenantID)
-	})
-}
-
 // saveSettings writes a settings change in tx: who may is
 // inventory.CanChangeSettings, what is valid Settings.Validate; a save that
 // changes nothing records nothing. A Kind of "" keeps the tenant's kind. A
