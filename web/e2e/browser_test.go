@@ -12,6 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/mfaboard/mfaboard/inventory/pg/pgtest"
 	"github.com/mfaboard/mfaboard/web/webtest"
 )
 
@@ -56,9 +57,10 @@ var chromium struct {
 	err  error
 }
 
-// TestMain stops the shared Chromium once every journey is done.
+// TestMain runs the journeys on pooled databases (pgtest.Pool) and stops
+// the shared Chromium once every journey is done.
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := pgtest.Pool(m)
 	if chromium.stop != nil {
 		chromium.stop()
 	}
@@ -93,6 +95,18 @@ func startChromium() (context.Context, error) {
 			chromedp.Flag("password-store", "basic"),
 			chromedp.Flag("force-color-profile", "srgb"),
 			chromedp.Flag("hide-scrollbars", true),
+			chromedp.Flag("disable-field-trial-config", true),
+			chromedp.Flag("disable-background-timer-throttling", true),
+			chromedp.Flag("disable-renderer-backgrounding", true),
+			chromedp.Flag("disable-backgrounding-occluded-windows", true),
+			chromedp.Flag("disable-client-side-phishing-detection", true),
+			chromedp.Flag("disable-component-extensions-with-background-pages", true),
+			chromedp.Flag("disable-domain-reliability", true),
+			chromedp.Flag("disable-hang-monitor", true),
+			chromedp.Flag("disable-search-engine-choice-screen", true),
+			chromedp.Flag("metrics-recording-only", true),
+			chromedp.Flag("mute-audio", true),
+			chromedp.Flag("disable-features", "WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup,PreloadTopChromeWebUI,Translate,OptimizationHints,MediaRouter,AutofillServerCommunication,CertificateTransparencyComponentUpdater"),
 		)
 		ctx, cancelTab := chromedp.NewContext(alloc)
 		chromium.stop = func() { cancelTab(); cancelAlloc(); _ = os.RemoveAll(dir) }

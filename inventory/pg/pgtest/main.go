@@ -12,7 +12,9 @@ import (
 // of their time waiting on PostgreSQL, not computing, so by default it lets
 // four tests per core run at once (those that call t.Parallel), where go
 // test lets one per core; an explicit -test.parallel wins. Four per core
-// keeps a package at a few dozen connections to the shared server.
+// keeps a package at a few dozen connections to the shared server. The
+// databases of tests that passed are emptied and reused (pool.go), and
+// dropped when the tests are done.
 func Run(m *testing.M) int {
 	flag.Parse()
 	given := false
@@ -20,5 +22,10 @@ func Run(m *testing.M) int {
 	if !given {
 		_ = flag.Set("test.parallel", strconv.Itoa(4*runtime.GOMAXPROCS(0)))
 	}
-	return m.Run()
+	return Pool(m)
 }
+
+// Pool runs m's tests with the database pool on (pool.go), at go test's
+// own parallelism: for a package whose tests wait on something else (a
+// browser) more than on their databases.
+func Pool(m *testing.M) int { return poolRun(m) }

@@ -1,7 +1,9 @@
 // Package pgtest gives a test its own PostgreSQL database, migrated with the
 // project's migrations. Each call clones a template database that pgtestdb
 // migrates once per version of the migrations, so a fresh database costs a
-// CREATE DATABASE, not a migration.
+// CREATE DATABASE, not a migration. In a test binary whose TestMain calls
+// Run or Pool, a database a passing test used is emptied and handed to the
+// next test instead of dropped (pool.go): no test sees another's rows.
 //
 // The server is the one of the environment: PGHOST (127.0.0.1), PGPORT
 // (5432), PGUSER (postgres) and PGPASSWORD (none).
@@ -64,13 +66,13 @@ func (m namedMigrator) Hash() (string, error) {
 // test passes (kept for a look when it fails).
 func NewURL(tb testing.TB) string {
 	tb.Helper()
-	return pgtestdb.Custom(tb, Config(), Migrator()).URL()
+	return newPooledURL(tb, Migrator())
 }
 
 // NewEmptyURL returns the URL of a fresh database with no tables at all.
 func NewEmptyURL(tb testing.TB) string {
 	tb.Helper()
-	return pgtestdb.Custom(tb, Config(), pgtestdb.NoopMigrator{}).URL()
+	return newPooledURL(tb, pgtestdb.NoopMigrator{})
 }
 
 // NewStore opens a store on a fresh, migrated database and closes it when
