@@ -286,39 +286,32 @@ func dropDatabase(ctx context.Context, name string) error {
 }
 
 // fingerprint is an md5 of everything a test could change in a database's
-// schema: relations and their columns, indexes, constraints, functions,
-// triggers, policies, grants, extensions and the database's own settings.
+// schema: relations and their columns and defaults, indexes, constraints,
+// functions, triggers, policies, rules, grants, extensions and the
+// database's own settings. It reads the catalogs' columns, never the
+// deparsed definitions (pg_get_indexdef and the like cost ten times as
+// much): a changed definition is a new object, with an oid of its own.
 func fingerprint(ctx context.Context, conn *pgx.Conn) (string, error) {
 	var sum string
 	err := conn.QueryRow(ctx, `
-		WITH user_ns AS (
-			SELECT oid, nspname FROM pg_namespace
+		WITH ns AS (
+			SELECT oid FROM pg_namespace
 			WHERE nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND nspname NOT LIKE 'pg_temp%' AND nspname NOT LIKE 'pg_toast_temp%'
-		), parts AS (
-			SELECT 'ns ' || nspname || ' ' || coalesce(n.nspacl::text, '') AS p FROM pg_namespace n WHERE n.oid IN (SELECT oid FROM user_ns)
-			UNION ALL SELECT 'rel ' || c.oid::regclass::text || ' ' || c.relkind::text || ' ' || c.relrowsecurity::text || ' ' || coalesce(c.relacl::text, '')
-				FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM user_ns)
-			UNION ALL SELECT 'col ' || a.attrelid::regclass::text || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || ' ' || a.attnotnull::text
-				|| ' ' || coalesce(pg_get_expr(d.adbin, d.adrelid), '')
-				FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
-				LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-				WHERE c.relnamespace IN (SELECT oid FROM user_ns) AND a.attnum > 0 AND NOT a.attisdropped
-			UNION ALL SELECT 'idx ' || indexrelid::regclass::text || ' ' || pg_get_indexdef(indexrelid)
-				FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid WHERE c.relnamespace IN (SELECT oid FROM user_ns)
-			UNION ALL SELECT 'con ' || conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid)
-				FROM pg_constraint WHERE connamespace IN (SELECT oid FROM user_ns)
-			UNION ALL SELECT 'fn ' || p.oid::regprocedure::text || ' ' || md5(coalesce(p.prosrc, '')) || ' ' || coalesce(p.proacl::text, '')
-				FROM pg_proc p WHERE p.pronamespace IN (SELECT oid FROM user_ns)
-			UNION ALL SELECT 'trg ' || tgrelid::regclass::text || ' ' || tgname || ' ' || tgenabled::text || ' ' || pg_get_triggerdef(oid)
-				FROM pg_trigger WHERE NOT tgisinternal
-			UNION ALL SELECT 'pol ' || polrelid::regclass::text || ' ' || polname FROM pg_policy
-			UNION ALL SELECT 'rule ' || ev_class::regclass::text || ' ' || rulename FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class
-				WHERE c.relnamespace IN (SELECT oid FROM user_ns) AND rulename <> '_RETURN'
-			UNION ALL SELECT 'ext ' || extname || ' ' || extversion FROM pg_extension
-			UNION ALL SELECT 'set ' || array_to_string(setconfig, ',') FROM pg_db_role_setting
-				WHERE setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())
-		)
-		SELECT md5(coalesce(string_agg(p, E'\n' ORDER BY p), '')) FROM parts`).Scan(&sum)
+		), rels AS (SELECT oid FROM pg_class WHERE relnamespace IN (SELECT oid FROM ns))
+		SELECT md5(string_agg(p, ',' ORDER BY p)) FROM (
+			SELECT format('n%s %s %s', oid, nspname, nspacl) AS p FROM pg_namespace WHERE oid IN (SELECT oid FROM ns)
+			UNION ALL SELECT format('r%s %s %s %s %s', oid, relname, relkind, relrowsecurity, relacl) FROM pg_class WHERE oid IN (SELECT oid FROM rels)
+			UNION ALL SELECT format('a%s %s %s %s %s %s %s', attrelid, attname, atttypid, atttypmod, attnotnull, attidentity, attgenerated) FROM pg_attribute WHERE attrelid IN (SELECT oid FROM rels) AND attnum > 0 AND NOT attisdropped
+			UNION ALL SELECT format('d%s %s %s', adrelid, adnum, md5(adbin::text)) FROM pg_attrdef WHERE adrelid IN (SELECT oid FROM rels)
+			UNION ALL SELECT format('i%s %s %s %s', indexrelid, indrelid, indkey, indisunique) FROM pg_index WHERE indrelid IN (SELECT oid FROM rels)
+			UNION ALL SELECT format('c%s %s %s %s %s', oid, conname, contype, conrelid, conkey) FROM pg_constraint WHERE connamespace IN (SELECT oid FROM ns)
+			UNION ALL SELECT format('f%s %s %s %s', oid, proname, md5(prosrc), proacl) FROM pg_proc WHERE pronamespace IN (SELECT oid FROM ns)
+			UNION ALL SELECT format('t%s %s %s %s %s', oid, tgrelid, tgname, tgfoid, tgenabled) FROM pg_trigger WHERE NOT tgisinternal
+			UNION ALL SELECT format('p%s %s', oid, polname) FROM pg_policy
+			UNION ALL SELECT format('w%s %s', oid, rulename) FROM pg_rewrite WHERE ev_class IN (SELECT oid FROM rels)
+			UNION ALL SELECT format('e%s %s', extname, extversion) FROM pg_extension
+			UNION ALL SELECT format('s%s', setconfig) FROM pg_db_role_setting WHERE setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())
+		) parts`).Scan(&sum)
 	if err != nil {
 		return "", fmt.Errorf("fingerprint the schema: %w", err)
 	}
