@@ -65,6 +65,16 @@ func TestPooledDatabaseComesBackAsTheTemplateMadeIt(t *testing.T) {
 		if locks != 0 {
 			t.Errorf("%d advisory locks of the last test's sessions are still held", locks)
 		}
+		// The planner knows nothing of the last test's rows: a sync ANALYZEs
+		// accounts, and a plan for its few rows must not outlive them.
+		var stats int
+		var tuples float32
+		if err := conn.QueryRow(t.Context(), `SELECT (SELECT count(*) FROM pg_stats WHERE schemaname = 'public'), (SELECT reltuples FROM pg_class WHERE oid = 'accounts'::regclass)`).Scan(&stats, &tuples); err != nil {
+			t.Fatal(err)
+		}
+		if stats != 0 || tuples != -1 {
+			t.Errorf("the planner has %d statistics rows and %v accounts from the last test, want none and -1 (never analysed)", stats, tuples)
+		}
 		// The sequences start again: the first run of this test is run 1.
 		out := Sync(t, store, ExcludedGroupTenant(), inventory.SyncOptions{Now: time.Now().UTC()})
 		if out.RunID != 1 {
