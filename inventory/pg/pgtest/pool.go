@@ -2,6 +2,10 @@ package pgtest
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -13,53 +17,85 @@ import (
 )
 
 // The database pool: a test binary started by Run (or Pool) still hands
-// each test a database of its own for as long as the test runs, but takes
-// the database of a test that passed back, empties it and gives it to the
-// next test, instead of dropping it and cloning the template again. A clone
-// and its drop cost the server about 0.3 CPU seconds (9 MB of pages written
-// through the WAL, a fresh catalog cache for the first connections);
-// emptying what a test wrote costs about 0.04, and the suite opens some 250
+// each test a database of its own for as long as the test runs, but the
+// databases outlive the tests. The database of a test that passed is
+// emptied and handed to the next test, and at the end of the run the pool's
+// databases stay on the server for the next run (named
+// mfaboard_test_<migrations>_<n>, about 9 MB each), as pgtestdb keeps its
+// templates. A clone of the template and its drop cost the server about 0.3
+// CPU seconds on an idle server and far more on a busy one: each drop forces
+// a checkpoint, after which every page a test writes is logged whole again.
+// Emptying what a test wrote costs about 0.04, and the suite opens some 250
 // databases on a machine of two cores.
+//
+// A process claims a database with a session-level advisory lock held on a
+// connection of its own, so test binaries running at once never share one,
+// and a killed process's claims go with its connection.
 //
 // A database goes back to the pool only as its template made it: every
 // session on it ended, every table the test wrote emptied, every sequence
-// restarted, the planner's statistics and sizes the template's, and its schema (relations, columns, indexes, constraints,
-// functions, triggers, policies, grants, settings) the one it was cloned
-// with. A test that changed the schema (a trigger that refuses audit events,
-// a migration run on an empty database) leaves a database that is dropped
-// instead; a test that failed leaves its database kept for a look, as
-// pgtestdb does.
+// restarted, the planner's statistics and sizes the template's, and its
+// schema (relations, columns, indexes, constraints, functions, triggers,
+// policies, grants, settings) the one it was cloned with. A test that
+// changed the schema (a trigger that refuses audit events, a migration run
+// on an empty database) leaves a database that is dropped and cloned again;
+// a test that failed leaves its database renamed ..._failed_<random> and
+// kept for a look, as pgtestdb keeps it. A database a killed run left
+// behind is emptied the same way before a test gets it.
 type dbPool struct {
 	mu      sync.Mutex
 	enabled bool
 	free    map[string][]*pooledDB // by template hash
-	open    map[*pooledDB]bool     // every database the pool will drop at the end
+	next    map[string]int         // the next slot number to claim, by template hash
+	claims  *pgx.Conn              // the session holding this process's claims
 }
 
-var pool = &dbPool{free: map[string][]*pooledDB{}, open: map[*pooledDB]bool{}}
+var pool = &dbPool{free: map[string][]*pooledDB{}, next: map[string]int{}}
+
+// poolLockSpace is the first key of the advisory locks that claim a pooled
+// database (the second is hashtext of its name).
+const poolLockSpace = 0x6d666274 // "mfbt"
+
+// slot states
+const (
+	slotUnknown = iota // claimed from an earlier run: to be checked and emptied
+	slotReady          // emptied by this process
+	slotMissing        // dropped or renamed: to be cloned again
+)
 
 // pooledDB is one database of the pool.
 type pooledDB struct {
-	conf   pgtestdb.Config
-	hash   string   // its template's
-	tables []string // the tables the template left empty (all but goose's)
-	schema string   // its schema's fingerprint when it was cloned
-	sizes  relSizes // the planner's sizes of its relations when it was cloned
+	name  string
+	hash  string // its template's
+	state int
+	meta  poolMeta // what its template made it, kept as the database's comment
 }
 
-// poolRun runs m with the pool on, and drops the pool's databases when the
-// tests are done.
+// poolMeta is what a reset restores a database to: its schema's fingerprint
+// and the planner's sizes of its relations when it was cloned.
+type poolMeta struct {
+	Schema string   `json:"schema"`
+	Sizes  relSizes `json:"sizes"`
+}
+
+// poolRun runs m with the pool on; the claims end with the run.
 func poolRun(m *testing.M) int {
 	pool.mu.Lock()
 	pool.enabled = true
 	pool.mu.Unlock()
 	code := m.Run()
-	pool.drain()
+	pool.mu.Lock()
+	if pool.claims != nil {
+		_ = pool.claims.Close(context.Background())
+		pool.claims = nil
+	}
+	pool.enabled = false
+	pool.mu.Unlock()
 	return code
 }
 
 // newPooledURL returns a database made by migrator for tb, from the pool
-// when one is free.
+// when tb runs under Run or Pool.
 func newPooledURL(tb testing.TB, migrator pgtestdb.Migrator) string {
 	tb.Helper()
 	pool.mu.Lock()
@@ -72,113 +108,188 @@ func newPooledURL(tb testing.TB, migrator pgtestdb.Migrator) string {
 	if err != nil {
 		tb.Fatalf("hash the migrations: %v", err)
 	}
-	db := pool.take(hash)
-	if db == nil {
-		if db, err = pool.clone(tb, migrator, hash); err != nil {
-			tb.Fatal(err)
-		}
+	db, err := pool.take(tb.Context(), hash)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := db.prepare(tb.Context(), migrator); err != nil {
+		pool.release(db)
+		tb.Fatalf("pgtest: %v", err)
 	}
 	tb.Cleanup(func() { pool.giveBack(tb, db) })
-	return db.conf.URL()
+	return db.conf().URL()
 }
 
-func (p *dbPool) take(hash string) *pooledDB {
+// take hands out a free database of this process, or claims the next slot
+// no other process holds.
+func (p *dbPool) take(ctx context.Context, hash string) (*pooledDB, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	free := p.free[hash]
-	if len(free) == 0 {
-		return nil
+	if free := p.free[hash]; len(free) > 0 {
+		db := free[len(free)-1]
+		p.free[hash] = free[:len(free)-1]
+		return db, nil
 	}
-	db := free[len(free)-1]
-	p.free[hash] = free[:len(free)-1]
-	return db
+	if p.claims == nil {
+		conn, err := pgx.Connect(ctx, Config().URL())
+		if err != nil {
+			return nil, fmt.Errorf("pgtest: connect to claim a test database: %w", err)
+		}
+		p.claims = conn
+	}
+	for n := p.next[hash]; ; n++ {
+		name := poolName(hash, n)
+		var got bool
+		if err := p.claims.QueryRow(ctx, `SELECT pg_try_advisory_lock($1, hashtext($2))`, poolLockSpace, name).Scan(&got); err != nil {
+			return nil, fmt.Errorf("pgtest: claim the test database %s: %w", name, err)
+		}
+		if got {
+			p.next[hash] = n + 1
+			return &pooledDB{name: name, hash: hash, state: slotUnknown}, nil
+		}
+	}
 }
 
-// clone makes a new database of the template (pgtestdb makes the template
-// once per version of the migrations, and the clone), and notes what a
-// reset must restore.
-func (p *dbPool) clone(tb testing.TB, migrator pgtestdb.Migrator, hash string) (*pooledDB, error) {
-	owner := &poolOwner{}
-	conf := owner.custom(migrator)
-	if owner.err != "" || conf == nil {
-		return nil, fmt.Errorf("clone a test database: %s", owner.err)
+func (p *dbPool) release(db *pooledDB) {
+	p.mu.Lock()
+	p.free[db.hash] = append(p.free[db.hash], db)
+	p.mu.Unlock()
+}
+
+// poolName is the name of slot n of the pool of a template: short enough
+// for PostgreSQL's 63 bytes with a _failed_ suffix.
+func poolName(hash string, n int) string {
+	sum := sha256.Sum256([]byte(hash))
+	return fmt.Sprintf("mfaboard_test_%x_%d", sum[:8], n)
+}
+
+// conf is how a test connects: as pgtestdb's test role, which owns the
+// database.
+func (db *pooledDB) conf() pgtestdb.Config {
+	cfg, role := Config(), pgtestdb.DefaultRole()
+	cfg.User, cfg.Password, cfg.Database = role.Username, role.Password, db.name
+	return cfg
+}
+
+// prepare makes a claimed database ready for a test: cloned when it is
+// missing, checked and emptied when an earlier run left it.
+func (db *pooledDB) prepare(ctx context.Context, migrator pgtestdb.Migrator) error {
+	if db.state == slotReady {
+		return nil
 	}
-	db := &pooledDB{conf: *conf, hash: hash}
-	err := db.admin(tb.Context(), func(ctx context.Context, conn *pgx.Conn) error {
-		rows, err := conn.Query(ctx, `SELECT format('%I.%I', schemaname, tablename) FROM pg_tables
-			WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND tablename <> 'goose_db_version'
-			ORDER BY 1`)
+	if db.state == slotUnknown {
+		var comment *string
+		err := withServer(ctx, func(conn *pgx.Conn) error {
+			return conn.QueryRow(ctx, `SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = $1`, db.name).Scan(&comment)
+		})
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+			db.state = slotMissing
+		case err != nil:
+			return fmt.Errorf("look up the test database %s: %w", db.name, err)
+		case comment == nil || json.Unmarshal([]byte(*comment), &db.meta) != nil || db.meta.Schema == "":
+			if err := dropDatabase(ctx, db.name); err != nil {
+				return err
+			}
+			db.state = slotMissing
+		default:
+			reusable, err := db.reset(ctx)
+			if err != nil {
+				return fmt.Errorf("empty the test database %s: %w", db.name, err)
+			}
+			if reusable {
+				db.state = slotReady
+				return nil
+			}
+			if err := dropDatabase(ctx, db.name); err != nil {
+				return err
+			}
+			db.state = slotMissing
+		}
+	}
+	return db.clone(ctx, migrator)
+}
+
+// clone makes the slot's database from the template (pgtestdb makes the
+// template once per version of the migrations, and a clone, which is
+// renamed to the slot's name), and keeps what a reset must restore as the
+// database's comment.
+func (db *pooledDB) clone(ctx context.Context, migrator pgtestdb.Migrator) error {
+	owner := &poolOwner{}
+	inst := owner.custom(migrator)
+	if owner.err != "" || inst == nil {
+		return fmt.Errorf("clone a test database: %s", owner.err)
+	}
+	err := withServer(ctx, func(conn *pgx.Conn) error {
+		_, err := conn.Exec(ctx, `ALTER DATABASE `+pgx.Identifier{inst.Database}.Sanitize()+` RENAME TO `+pgx.Identifier{db.name}.Sanitize())
+		return err
+	})
+	if err != nil {
+		_ = dropDatabase(context.Background(), inst.Database)
+		return fmt.Errorf("name the test database %s: %w", db.name, err)
+	}
+	err = db.admin(ctx, func(ctx context.Context, conn *pgx.Conn) error {
+		var err error
+		if db.meta.Schema, err = fingerprint(ctx, conn); err != nil {
+			return err
+		}
+		err = conn.QueryRow(ctx, `SELECT array_agg(c.oid), array_agg(c.reltuples), array_agg(c.relpages), array_agg(c.relallvisible)
+			FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'`).
+			Scan(&db.meta.Sizes.Oids, &db.meta.Sizes.Tuples, &db.meta.Sizes.Pages, &db.meta.Sizes.AllVisible)
 		if err != nil {
 			return err
 		}
-		if db.tables, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
+		meta, err := json.Marshal(db.meta)
+		if err != nil {
 			return err
 		}
-		if db.schema, err = fingerprint(ctx, conn); err != nil {
-			return err
-		}
-		return conn.QueryRow(ctx, `SELECT array_agg(c.oid), array_agg(c.reltuples), array_agg(c.relpages), array_agg(c.relallvisible)
-			FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'`).
-			Scan(&db.sizes.oids, &db.sizes.tuples, &db.sizes.pages, &db.sizes.allVisible)
+		_, err = conn.Exec(ctx, `COMMENT ON DATABASE `+pgx.Identifier{db.name}.Sanitize()+` IS `+quoteLiteral(string(meta)))
+		return err
 	})
 	if err != nil {
-		_ = dropDatabase(context.Background(), conf.Database)
-		return nil, fmt.Errorf("read the new test database %s: %w", conf.Database, err)
+		_ = dropDatabase(context.Background(), db.name)
+		return fmt.Errorf("read the new test database %s: %w", db.name, err)
 	}
-	p.mu.Lock()
-	p.open[db] = true
-	p.mu.Unlock()
-	return db, nil
+	db.state = slotReady
+	return nil
 }
 
-// giveBack resets the database of a test that passed and frees it for the
-// next; it keeps the database of a test that failed, and drops one it cannot
-// reset to the template's state.
+// giveBack empties the database of a test that passed for the next test;
+// it keeps the database of a test that failed, renamed, and drops one whose
+// schema the test changed.
 func (p *dbPool) giveBack(tb testing.TB, db *pooledDB) {
-	if tb.Failed() {
-		p.forget(db)
-		tb.Logf("pgtest: kept the database %s for a look", db.conf.Database)
-		return
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
+	defer p.release(db)
+	if tb.Failed() {
+		kept := db.name + "_failed_" + strings.ToLower(rand.Text()[:8])
+		err := withServer(ctx, func(conn *pgx.Conn) error {
+			if _, err := conn.Exec(ctx, `SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE datname = $1`, db.name); err != nil {
+				return err
+			}
+			_, err := conn.Exec(ctx, `ALTER DATABASE `+pgx.Identifier{db.name}.Sanitize()+` RENAME TO `+pgx.Identifier{kept}.Sanitize())
+			return err
+		})
+		if err != nil {
+			tb.Logf("pgtest: keep the failed test's database %s: %v", db.name, err)
+			_ = dropDatabase(ctx, db.name)
+		} else {
+			tb.Logf("pgtest: kept the failed test's database as %s for a look", kept)
+		}
+		db.state = slotMissing
+		return
+	}
 	reusable, err := db.reset(ctx)
 	if err == nil && reusable {
-		p.mu.Lock()
-		p.free[db.hash] = append(p.free[db.hash], db)
-		p.mu.Unlock()
+		db.state = slotReady
 		return
 	}
-	p.forget(db)
-	if dropErr := dropDatabase(ctx, db.conf.Database); dropErr != nil {
-		tb.Errorf("pgtest: drop the test database %s: %v", db.conf.Database, dropErr)
+	db.state = slotMissing
+	if dropErr := dropDatabase(ctx, db.name); dropErr != nil {
+		tb.Errorf("pgtest: drop the test database %s: %v", db.name, dropErr)
 	}
 	if err != nil {
-		tb.Errorf("pgtest: empty the test database %s: %v", db.conf.Database, err)
-	}
-}
-
-func (p *dbPool) forget(db *pooledDB) {
-	p.mu.Lock()
-	delete(p.open, db)
-	p.mu.Unlock()
-}
-
-// drain drops every database of the pool (the kept ones aside).
-func (p *dbPool) drain() {
-	p.mu.Lock()
-	dbs := make([]*pooledDB, 0, len(p.open))
-	for db := range p.open {
-		dbs = append(dbs, db)
-	}
-	p.open, p.free, p.enabled = map[*pooledDB]bool{}, map[string][]*pooledDB{}, false
-	p.mu.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	for _, db := range dbs {
-		if err := dropDatabase(ctx, db.conf.Database); err != nil {
-			fmt.Printf("pgtest: drop the test database %s: %v\n", db.conf.Database, err)
-		}
+		tb.Errorf("pgtest: empty the test database %s: %v", db.name, err)
 	}
 }
 
@@ -199,18 +310,31 @@ func (db *pooledDB) reset(ctx context.Context) (bool, error) {
 		if err != nil {
 			return err
 		}
-		if schema != db.schema {
+		if schema != db.meta.Schema {
 			return nil
 		}
 		// The tables the test wrote, and which of them grew past a few
 		// pages: those are truncated, the others emptied with a DELETE,
 		// which costs the server no new files.
-		probes := make([]string, len(db.tables))
-		for i, t := range db.tables {
+		rows, err := conn.Query(ctx, `SELECT format('%I.%I', schemaname, tablename) FROM pg_tables
+			WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND tablename <> 'goose_db_version'`)
+		if err != nil {
+			return fmt.Errorf("list the tables: %w", err)
+		}
+		tables, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return fmt.Errorf("list the tables: %w", err)
+		}
+		if len(tables) == 0 {
+			reusable = true // an empty database (NewEmptyURL): nothing to empty
+			return nil
+		}
+		probes := make([]string, len(tables))
+		for i, t := range tables {
 			probes[i] = fmt.Sprintf(`SELECT %s, pg_relation_size(%[1]s) > 262144 WHERE EXISTS (SELECT FROM %s)`, quoteLiteral(t), t)
 		}
 		var small, large []string
-		rows, err := conn.Query(ctx, strings.Join(probes, " UNION ALL "))
+		rows, err = conn.Query(ctx, strings.Join(probes, " UNION ALL "))
 		if err != nil {
 			return fmt.Errorf("find the tables written: %w", err)
 		}
@@ -266,10 +390,10 @@ func (db *pooledDB) reset(ctx context.Context) (bool, error) {
 				UPDATE pg_class c SET reltuples = t.tuples, relpages = t.pages, relallvisible = t.all_visible
 				FROM unnest($1::oid[], $2::real[], $3::int[], $4::int[]) AS t(oid, tuples, pages, all_visible)
 				WHERE c.oid = t.oid AND (c.reltuples, c.relpages, c.relallvisible) IS DISTINCT FROM (t.tuples, t.pages, t.all_visible)`,
-				db.sizes.oids, db.sizes.tuples, db.sizes.pages, db.sizes.allVisible); err != nil {
+				db.meta.Sizes.Oids, db.meta.Sizes.Tuples, db.meta.Sizes.Pages, db.meta.Sizes.AllVisible); err != nil {
 				return fmt.Errorf("reset the planner's sizes: %w", err)
 			}
-			if _, err := tx.Exec(ctx, `DELETE FROM pg_statistic WHERE starelid = ANY($1::oid[])`, db.sizes.oids); err != nil {
+			if _, err := tx.Exec(ctx, `DELETE FROM pg_statistic WHERE starelid = ANY($1::oid[])`, db.meta.Sizes.Oids); err != nil {
 				return fmt.Errorf("reset the planner's statistics: %w", err)
 			}
 			reusable = true
@@ -283,7 +407,7 @@ func (db *pooledDB) reset(ctx context.Context) (bool, error) {
 // user of Config, not the test role the database belongs to).
 func (db *pooledDB) admin(ctx context.Context, fn func(context.Context, *pgx.Conn) error) error {
 	cfg := Config()
-	cfg.Database = db.conf.Database
+	cfg.Database = db.name
 	conn, err := pgx.Connect(ctx, cfg.URL())
 	if err != nil {
 		return err
@@ -295,21 +419,29 @@ func (db *pooledDB) admin(ctx context.Context, fn func(context.Context, *pgx.Con
 // relSizes are what the planner reads of a database's relations' sizes
 // (pg_class), by oid.
 type relSizes struct {
-	oids       []uint32
-	tuples     []float32
-	pages      []int32
-	allVisible []int32
+	Oids       []uint32  `json:"oids"`
+	Tuples     []float32 `json:"tuples"`
+	Pages      []int32   `json:"pages"`
+	AllVisible []int32   `json:"all_visible"`
 }
 
-// dropDatabase drops a test database, ending the sessions still on it.
-func dropDatabase(ctx context.Context, name string) error {
+// withServer runs fn on a superuser connection to the server's maintenance
+// database.
+func withServer(ctx context.Context, fn func(*pgx.Conn) error) error {
 	conn, err := pgx.Connect(ctx, Config().URL())
 	if err != nil {
 		return err
 	}
 	defer conn.Close(context.Background())
-	_, err = conn.Exec(ctx, `DROP DATABASE IF EXISTS `+pgx.Identifier{name}.Sanitize()+` WITH (FORCE)`)
-	return err
+	return fn(conn)
+}
+
+// dropDatabase drops a test database, ending the sessions still on it.
+func dropDatabase(ctx context.Context, name string) error {
+	return withServer(ctx, func(conn *pgx.Conn) error {
+		_, err := conn.Exec(ctx, `DROP DATABASE IF EXISTS `+pgx.Identifier{name}.Sanitize()+` WITH (FORCE)`)
+		return err
+	})
 }
 
 // fingerprint is an md5 of everything a test could change in a database's

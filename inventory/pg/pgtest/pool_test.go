@@ -85,10 +85,8 @@ func TestPooledDatabaseComesBackAsTheTemplateMadeIt(t *testing.T) {
 
 // A test that changed the schema leaves a database no later test gets.
 func TestChangedSchemaIsNotReused(t *testing.T) {
-	var changed string
 	t.Run("adds a trigger", func(t *testing.T) {
 		_, url := NewStore(t)
-		changed = databaseOf(t, url)
 		if _, err := Conn(t, url).Exec(t.Context(), `
 			CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'no'; END $$;
 			CREATE TRIGGER refuse BEFORE INSERT ON tenants FOR EACH ROW EXECUTE FUNCTION refuse();`); err != nil {
@@ -97,46 +95,108 @@ func TestChangedSchemaIsNotReused(t *testing.T) {
 	})
 	t.Run("after it", func(t *testing.T) {
 		store, url := NewStore(t)
-		if got := databaseOf(t, url); got == changed {
-			t.Fatalf("the database whose schema the last test changed (%s) was handed out again", got)
-		}
-		var exists bool
-		if err := Conn(t, url).QueryRow(t.Context(), `SELECT EXISTS (SELECT FROM pg_database WHERE datname = $1)`, changed).Scan(&exists); err != nil {
+		var triggers int
+		if err := Conn(t, url).QueryRow(t.Context(), `SELECT count(*) FROM pg_trigger WHERE tgname = 'refuse'`).Scan(&triggers); err != nil {
 			t.Fatal(err)
 		}
-		if exists {
-			t.Errorf("database %s, whose schema a test changed, was not dropped", changed)
+		if triggers != 0 {
+			t.Fatalf("the next test got the last test's trigger: its database was reused with the schema it changed")
 		}
 		Sync(t, store, ExcludedGroupTenant(), inventory.SyncOptions{Now: time.Now().UTC()})
 	})
 }
 
-// A failed test's database stays for a look, out of the pool.
+// A database an earlier run left (a killed run's, with its rows) is
+// emptied before a test gets it, from what its comment says the template
+// made it.
+func TestAnEarlierRunsDatabaseIsEmptiedBeforeUse(t *testing.T) {
+	var left string
+	t.Run("killed mid-test", func(t *testing.T) {
+		hash, err := Migrator().Hash()
+		if err != nil {
+			t.Fatal(err)
+		}
+		db, err := pool.take(t.Context(), hash)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.prepare(t.Context(), Migrator()); err != nil {
+			t.Fatal(err)
+		}
+		store, err := pg.Open(t.Context(), db.conf().URL())
+		if err != nil {
+			t.Fatal(err)
+		}
+		Sync(t, store, ExcludedGroupTenant(), inventory.SyncOptions{Now: time.Now().UTC()})
+		store.Close()
+		// As a later run finds it: claimed, state and template unknown.
+		left = db.name
+		db.state, db.meta = slotUnknown, poolMeta{}
+		pool.release(db)
+	})
+	t.Run("next run", func(t *testing.T) {
+		_, url := NewStore(t)
+		if got := databaseOf(t, url); got != left {
+			t.Fatalf("got database %s, want the one the killed test left (%s)", got, left)
+		}
+		var tenants int
+		if err := Conn(t, url).QueryRow(t.Context(), `SELECT count(*) FROM tenants`).Scan(&tenants); err != nil {
+			t.Fatal(err)
+		}
+		if tenants != 0 {
+			t.Errorf("the database the killed test left still has %d tenants", tenants)
+		}
+	})
+}
+
+// A failed test's database stays for a look, renamed, out of the pool.
 func TestFailedTestKeepsItsDatabase(t *testing.T) {
 	hash, err := Migrator().Hash()
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := pool.clone(t, Migrator(), hash)
+	db, err := pool.take(t.Context(), hash)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := db.prepare(t.Context(), Migrator()); err != nil {
+		t.Fatal(err)
+	}
+	name := db.name
 	pool.giveBack(failedTB{t}, db)
+	var kept []string
+	err = withServer(t.Context(), func(conn *pgx.Conn) error {
+		rows, err := conn.Query(t.Context(), `SELECT datname FROM pg_database WHERE datname LIKE $1 || '\_failed\_%'`, name)
+		if err != nil {
+			return err
+		}
+		kept, err = pgx.CollectRows(rows, pgx.RowTo[string])
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(func() {
-		if err := dropDatabase(context.Background(), db.conf.Database); err != nil {
-			t.Error(err)
+		for _, k := range kept {
+			if err := dropDatabase(context.Background(), k); err != nil {
+				t.Error(err)
+			}
 		}
 	})
-	if free := pool.take(hash); free == db {
-		t.Fatalf("the failed test's database %s went back to the pool", db.conf.Database)
-	} else if free != nil {
-		pool.giveBack(t, free)
+	if len(kept) != 1 {
+		t.Fatalf("the failed test's database %s was kept as %v, want one %s_failed_…", name, kept, name)
 	}
-	store, err := pg.Open(t.Context(), db.conf.URL())
+	store, err := pg.Open(t.Context(), keptURL(kept[0]))
 	if err != nil {
-		t.Fatalf("the failed test's database %s is gone: %v", db.conf.Database, err)
+		t.Fatalf("the failed test's database %s cannot be opened: %v", kept[0], err)
 	}
 	store.Close()
+}
+
+func keptURL(name string) string {
+	cfg := Config()
+	cfg.Database = name
+	return cfg.URL()
 }
 
 type failedTB struct{ *testing.T }
