@@ -112,17 +112,7 @@ func TestChangedSchemaIsNotReused(t *testing.T) {
 func TestAnEarlierRunsDatabaseIsEmptiedBeforeUse(t *testing.T) {
 	var left string
 	t.Run("killed mid-test", func(t *testing.T) {
-		hash, err := Migrator().Hash()
-		if err != nil {
-			t.Fatal(err)
-		}
-		db, err := pool.take(t.Context(), hash)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := db.prepare(t.Context(), Migrator()); err != nil {
-			t.Fatal(err)
-		}
+		db := claimReady(t)
 		store, err := pg.Open(t.Context(), db.conf().URL())
 		if err != nil {
 			t.Fatal(err)
@@ -151,21 +141,11 @@ func TestAnEarlierRunsDatabaseIsEmptiedBeforeUse(t *testing.T) {
 
 // A failed test's database stays for a look, renamed, out of the pool.
 func TestFailedTestKeepsItsDatabase(t *testing.T) {
-	hash, err := Migrator().Hash()
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := pool.take(t.Context(), hash)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.prepare(t.Context(), Migrator()); err != nil {
-		t.Fatal(err)
-	}
+	db := claimReady(t)
 	name := db.name
 	pool.giveBack(failedTB{t}, db)
 	var kept []string
-	err = withServer(t.Context(), func(conn *pgx.Conn) error {
+	err := withServer(t.Context(), func(conn *pgx.Conn) error {
 		rows, err := conn.Query(t.Context(), `SELECT datname FROM pg_database WHERE datname LIKE $1 || '\_failed\_%'`, name)
 		if err != nil {
 			return err
@@ -197,6 +177,24 @@ func keptURL(name string) string {
 	cfg := Config()
 	cfg.Database = name
 	return cfg.URL()
+}
+
+// claimReady is a database of the pool, claimed and ready, outside
+// NewURL: the test hands it back itself.
+func claimReady(t *testing.T) *pooledDB {
+	t.Helper()
+	hash, err := Migrator().Hash()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := pool.take(t.Context(), hash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.prepare(t.Context(), Migrator()); err != nil {
+		t.Fatal(err)
+	}
+	return db
 }
 
 type failedTB struct{ *testing.T }
