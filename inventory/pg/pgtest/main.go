@@ -13,8 +13,7 @@ import (
 // four tests per core run at once (those that call t.Parallel), where go
 // test lets one per core; an explicit -test.parallel wins. Four per core
 // keeps a package at a few dozen connections to the shared server. The
-// databases of tests that passed are emptied and reused (pool.go), and
-// dropped when the tests are done.
+// databases come from the pool (Pool, pool.go).
 func Run(m *testing.M) int {
 	flag.Parse()
 	given := false
@@ -24,8 +23,3 @@ func Run(m *testing.M) int {
 	}
 	return Pool(m)
 }
-
-// Pool runs m's tests with the database pool on (pool.go), at go test's
-// own parallelism: for a package whose tests wait on something else (a
-// browser) more than on their databases.
-func Pool(m *testing.M) int { return poolRun(m) }

@@ -62,8 +62,10 @@ func (m namedMigrator) Hash() (string, error) {
 	return contents + " " + strings.Join(names, " "), nil
 }
 
-// NewURL returns the URL of a fresh, migrated database, dropped when the
-// test passes (kept for a look when it fails).
+// NewURL returns the URL of a migrated database of the test's own, with no
+// rows: under Run or Pool a pooled one, emptied for the next test when this
+// one passes; otherwise a clone dropped when the test passes. Either way it
+// is kept for a look when the test fails.
 func NewURL(tb testing.TB) string {
 	tb.Helper()
 	return newPooledURL(tb, Migrator())

@@ -16,7 +16,7 @@ import (
 	"github.com/peterldowns/pgtestdb"
 )
 
-// The database pool: a test binary started by Run (or Pool) still hands
+// The database pool: a test binary started by Run or Pool still hands
 // each test a database of its own for as long as the test runs, but the
 // databases outlive the tests. The database of a test that passed is
 // emptied and handed to the next test, and at the end of the run the pool's
@@ -71,15 +71,23 @@ type pooledDB struct {
 	meta  poolMeta // what its template made it, kept as the database's comment
 }
 
-// poolMeta is what a reset restores a database to: its schema's fingerprint
-// and the planner's sizes of its relations when it was cloned.
+// poolMeta is what a reset restores a database to: its schema's fingerprint,
+// its tables and the planner's sizes of its relations when it was cloned.
 type poolMeta struct {
-	Schema string   `json:"schema"`
-	Sizes  relSizes `json:"sizes"`
+	Version int      `json:"version"` // poolMetaVersion; a database of another is cloned again
+	Schema  string   `json:"schema"`
+	Tables  []string `json:"tables"` // every table but goose's, all empty
+	Sizes   relSizes `json:"sizes"`
 }
 
-// poolRun runs m with the pool on; the claims end with the run.
-func poolRun(m *testing.M) int {
+// poolMetaVersion is the version of poolMeta that comments written now have.
+const poolMetaVersion = 2
+
+// Pool runs m's tests with the database pool on, at go test's own
+// parallelism (Run raises it): for a package whose tests wait on something
+// else (a browser) more than on their databases. The claims end with the
+// run; the databases stay.
+func Pool(m *testing.M) int {
 	pool.mu.Lock()
 	pool.enabled = true
 	pool.mu.Unlock()
@@ -187,25 +195,19 @@ func (db *pooledDB) prepare(ctx context.Context, migrator pgtestdb.Migrator) err
 			db.state = slotMissing
 		case err != nil:
 			return fmt.Errorf("look up the test database %s: %w", db.name, err)
-		case comment == nil || json.Unmarshal([]byte(*comment), &db.meta) != nil || db.meta.Schema == "":
+		case comment == nil || json.Unmarshal([]byte(*comment), &db.meta) != nil || db.meta.Version != poolMetaVersion:
 			if err := dropDatabase(ctx, db.name); err != nil {
 				return err
 			}
 			db.state = slotMissing
 		default:
-			reusable, err := db.reset(ctx)
-			if err != nil {
-				return fmt.Errorf("empty the test database %s: %w", db.name, err)
-			}
-			if reusable {
-				db.state = slotReady
-				return nil
-			}
-			if err := dropDatabase(ctx, db.name); err != nil {
+			if err := db.recycle(ctx); err != nil {
 				return err
 			}
-			db.state = slotMissing
 		}
+	}
+	if db.state == slotReady {
+		return nil
 	}
 	return db.clone(ctx, migrator)
 }
@@ -229,8 +231,17 @@ func (db *pooledDB) clone(ctx context.Context, migrator pgtestdb.Migrator) error
 		return fmt.Errorf("name the test database %s: %w", db.name, err)
 	}
 	err = db.admin(ctx, func(ctx context.Context, conn *pgx.Conn) error {
+		db.meta = poolMeta{Version: poolMetaVersion}
 		var err error
 		if db.meta.Schema, err = fingerprint(ctx, conn); err != nil {
+			return err
+		}
+		rows, err := conn.Query(ctx, `SELECT format('%I.%I', schemaname, tablename) FROM pg_tables
+			WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND tablename <> 'goose_db_version'`)
+		if err != nil {
+			return err
+		}
+		if db.meta.Tables, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
 			return err
 		}
 		err = conn.QueryRow(ctx, `SELECT array_agg(c.oid), array_agg(c.reltuples), array_agg(c.relpages), array_agg(c.relallvisible)
@@ -279,18 +290,28 @@ func (p *dbPool) giveBack(tb testing.TB, db *pooledDB) {
 		db.state = slotMissing
 		return
 	}
+	if err := db.recycle(ctx); err != nil {
+		tb.Errorf("pgtest: %v", err)
+	}
+}
+
+// recycle empties the database for the next test (ready), or drops it when
+// it cannot be brought back to its template's state (missing: cloned again
+// when a test next needs the slot).
+func (db *pooledDB) recycle(ctx context.Context) error {
 	reusable, err := db.reset(ctx)
 	if err == nil && reusable {
 		db.state = slotReady
-		return
+		return nil
 	}
 	db.state = slotMissing
 	if dropErr := dropDatabase(ctx, db.name); dropErr != nil {
-		tb.Errorf("pgtest: drop the test database %s: %v", db.name, dropErr)
+		return fmt.Errorf("drop the test database %s: %w", db.name, dropErr)
 	}
 	if err != nil {
-		tb.Errorf("pgtest: empty the test database %s: %v", db.name, err)
+		return fmt.Errorf("empty the test database %s (dropped): %w", db.name, err)
 	}
+	return nil
 }
 
 // reset ends every other session on the database, checks its schema is the
@@ -313,18 +334,11 @@ func (db *pooledDB) reset(ctx context.Context) (bool, error) {
 		if schema != db.meta.Schema {
 			return nil
 		}
-		// The tables the test wrote, and which of them grew past a few
-		// pages: those are truncated, the others emptied with a DELETE,
-		// which costs the server no new files.
-		rows, err := conn.Query(ctx, `SELECT format('%I.%I', schemaname, tablename) FROM pg_tables
-			WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND tablename <> 'goose_db_version'`)
-		if err != nil {
-			return fmt.Errorf("list the tables: %w", err)
-		}
-		tables, err := pgx.CollectRows(rows, pgx.RowTo[string])
-		if err != nil {
-			return fmt.Errorf("list the tables: %w", err)
-		}
+		// The tables the test wrote (the schema is the template's, so its
+		// tables are those the clone had), and which of them grew past a
+		// few pages: those are truncated, the others emptied with a
+		// DELETE, which costs the server no new files.
+		tables := db.meta.Tables
 		if len(tables) == 0 {
 			reusable = true // an empty database (NewEmptyURL): nothing to empty
 			return nil
@@ -334,7 +348,7 @@ func (db *pooledDB) reset(ctx context.Context) (bool, error) {
 			probes[i] = fmt.Sprintf(`SELECT %s, pg_relation_size(%[1]s) > 262144 WHERE EXISTS (SELECT FROM %s)`, quoteLiteral(t), t)
 		}
 		var small, large []string
-		rows, err = conn.Query(ctx, strings.Join(probes, " UNION ALL "))
+		rows, err := conn.Query(ctx, strings.Join(probes, " UNION ALL "))
 		if err != nil {
 			return fmt.Errorf("find the tables written: %w", err)
 		}
