@@ -76,7 +76,7 @@ func startChromium() (context.Context, error) {
 			chromium.err = err
 			return
 		}
-		alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		opts := []chromedp.ExecAllocatorOption{
 			chromedp.ExecPath(chromiumPath),
 			chromedp.UserDataDir(dir),
 			chromedp.Headless,
@@ -85,16 +85,8 @@ func startChromium() (context.Context, error) {
 			chromedp.NoFirstRun,
 			chromedp.NoDefaultBrowserCheck,
 			chromedp.WindowSize(viewportWidth, viewportHeight),
-			chromedp.Flag("disable-quic", true),
-			chromedp.Flag("disable-background-networking", true),
-			chromedp.Flag("disable-component-update", true),
-			chromedp.Flag("disable-sync", true),
-			chromedp.Flag("disable-extensions", true),
-			chromedp.Flag("disable-default-apps", true),
-			chromedp.Flag("disable-dev-shm-usage", true),
 			chromedp.Flag("password-store", "basic"),
 			chromedp.Flag("force-color-profile", "srgb"),
-			chromedp.Flag("hide-scrollbars", true),
 			// What a person's browser does beside the page (field trials,
 			// background services, and two WebUI omnibox popups preloaded
 			// in renderers of their own for every window: a third of
@@ -103,19 +95,24 @@ func startChromium() (context.Context, error) {
 			// cache's new browsing instance on each page load and the spare
 			// renderer (82 renderer processes for the journeys -> 31, and
 			// Chromium's CPU 44 s -> 34 s). No journey goes back a page.
-			chromedp.Flag("disable-field-trial-config", true),
-			chromedp.Flag("disable-background-timer-throttling", true),
-			chromedp.Flag("disable-renderer-backgrounding", true),
-			chromedp.Flag("disable-backgrounding-occluded-windows", true),
-			chromedp.Flag("disable-client-side-phishing-detection", true),
-			chromedp.Flag("disable-component-extensions-with-background-pages", true),
-			chromedp.Flag("disable-domain-reliability", true),
-			chromedp.Flag("disable-hang-monitor", true),
-			chromedp.Flag("disable-search-engine-choice-screen", true),
-			chromedp.Flag("metrics-recording-only", true),
-			chromedp.Flag("mute-audio", true),
-			chromedp.Flag("disable-features", "WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup,BackForwardCache,ProactivelySwapBrowsingInstance,SpareRendererForSitePerProcess,PreloadTopChromeWebUI,Translate,OptimizationHints,MediaRouter,AutofillServerCommunication,CertificateTransparencyComponentUpdater"),
-		)
+			chromedp.Flag("disable-features", strings.Join([]string{
+				"WebUIOmniboxPopup", "WebUIOmniboxAimPopup", "WebUIOmniboxFullPopup", "PreloadTopChromeWebUI",
+				"BackForwardCache", "ProactivelySwapBrowsingInstance", "SpareRendererForSitePerProcess",
+				"Translate", "OptimizationHints", "MediaRouter", "AutofillServerCommunication",
+				"CertificateTransparencyComponentUpdater",
+			}, ",")),
+		}
+		for _, off := range []string{
+			"disable-quic", "disable-background-networking", "disable-component-update", "disable-sync",
+			"disable-extensions", "disable-default-apps", "disable-dev-shm-usage", "hide-scrollbars",
+			"disable-field-trial-config", "disable-background-timer-throttling", "disable-renderer-backgrounding",
+			"disable-backgrounding-occluded-windows", "disable-client-side-phishing-detection",
+			"disable-component-extensions-with-background-pages", "disable-domain-reliability",
+			"disable-hang-monitor", "disable-search-engine-choice-screen", "metrics-recording-only", "mute-audio",
+		} {
+			opts = append(opts, chromedp.Flag(off, true))
+		}
+		alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 		ctx, cancelTab := chromedp.NewContext(alloc)
 		chromium.stop = func() { cancelTab(); cancelAlloc(); _ = os.RemoveAll(dir) }
 		chromium.ctx, chromium.err = ctx, chromedp.Do(ctx, chromedp.Navigate("about:blank"))
